@@ -1,0 +1,110 @@
+//! Everything that can happen to the console: keys from the user, ticks, and results and notices from the
+//! database side. `update` turns each into state changes and effects.
+
+use crossterm::event::KeyEvent;
+
+use super::command::Command;
+use super::effect::BoardSettings;
+use super::model::{
+    AgreementSet, DueDelta, DutyLine, IncidentDetail, IncidentSummary, MajorView, Presence, ServiceChoice, ShiftRow,
+    StaffMember, UserInfo, WriteError,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A key press (releases and repeats are filtered out by the terminal task).
+    Key(KeyEvent),
+    /// Text pasted in one piece (bracketed paste).
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The 1 s clock tick that keeps countdowns moving.
+    Tick,
+    /// A named command, from the palette or a test.
+    Run(Command),
+    /// The database side has a session: who we are and where.
+    Connected {
+        user: UserInfo,
+    },
+    BoardLoaded(Vec<IncidentSummary>),
+    AgreementsLoaded(AgreementSet),
+    /// The board settings this user saved last time.
+    SettingsLoaded(BoardSettings),
+    /// A fresh copy of one incident after a change notice; `None` means it is gone.
+    SummaryFetched {
+        id: i64,
+        summary: Option<Box<IncidentSummary>>,
+    },
+    DetailLoaded {
+        id: i64,
+        detail: Option<Box<IncidentDetail>>,
+    },
+    /// A change notice from PostgreSQL (`pg_notify` from the row trigger).
+    Changed(ChangeNotice),
+    /// The listener lost its connection: notices may have been missed.
+    Offline {
+        reason: String,
+    },
+    /// A database command could not reach the server.
+    WorkerOffline {
+        reason: String,
+    },
+    /// The listener is back: resynchronise everything.
+    Online,
+    /// A database command failed; the message is for the status bar.
+    DbFailed {
+        what: String,
+        error: String,
+    },
+    ChoicesLoaded {
+        services: Vec<ServiceChoice>,
+        staff: Vec<StaffMember>,
+    },
+    /// Drafts kept from an earlier session.
+    DraftsLoaded(std::collections::BTreeMap<String, Vec<String>>),
+    /// The result of Perform, Create or Link.
+    Written {
+        what: String,
+        result: Result<Box<IncidentSummary>, WriteError>,
+    },
+    WhatIfReady {
+        target: i64,
+        result: Result<Vec<DueDelta>, String>,
+    },
+    MajorsLoaded(Vec<MajorView>),
+    PresenceLoaded(Vec<Presence>),
+    RotaLoaded {
+        shifts: Vec<ShiftRow>,
+        duty: DutyLine,
+        handover: Option<(i64, String, String)>,
+    },
+    /// The result of a major-incident write; `what` says what was done.
+    MajorWritten {
+        what: String,
+        result: Result<(), WriteError>,
+    },
+    ReportLoaded {
+        major_id: i64,
+        report: Option<(Box<crate::domain::major::PostIncidentReport>, i32)>,
+    },
+}
+
+/// The payload of a change notice: table, row id, row version and operation. Never the row itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ChangeNotice {
+    #[serde(rename = "t")]
+    pub table: String,
+    pub id: Option<i64>,
+    #[serde(rename = "v")]
+    pub version: Option<i32>,
+    pub op: String,
+}
+
+impl ChangeNotice {
+    /// Parses a notice payload; anything else on the channel is ignored by the caller.
+    pub fn parse(payload: &str) -> Option<Self> {
+        serde_json::from_str(payload).ok()
+    }
+}

@@ -1,0 +1,361 @@
+//! The named commands of the console. Keys map to them (keymap) and the `:` palette runs them by name, so every
+//! action has both a key and a palette command, and `?` help is generated from the same registry.
+
+use super::model::Rights;
+
+/// The screens, in tab order (`1`..`6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Board,
+    Major,
+    Heatmap,
+    Calendar,
+    Minutes,
+    Admin,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 6] =
+        [Screen::Board, Screen::Major, Screen::Heatmap, Screen::Calendar, Screen::Minutes, Screen::Admin];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Board => "Board",
+            Screen::Major => "Major",
+            Screen::Heatmap => "Heat-map",
+            Screen::Calendar => "Calendar",
+            Screen::Minutes => "Minutes",
+            Screen::Admin => "Admin",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).map_or(1, |i| i + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    Quit,
+    Help,
+    Palette,
+    Refresh,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    NextTab,
+    PreviousTab,
+    Show(Screen),
+    Filter,
+    NextView,
+    SortNext,
+    SortReverse,
+    Act(Act),
+    Major(MajorAct),
+}
+
+/// Actions in the major-incident cockpit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MajorAct {
+    Update,
+    Escalate,
+    Call,
+    Role,
+    State,
+    Close,
+    Notified,
+    Report,
+    Handover,
+    ExportReport,
+    AcknowledgeHandover,
+    RetryDead,
+}
+
+impl MajorAct {
+    pub const ALL: [MajorAct; 12] = [
+        MajorAct::Update,
+        MajorAct::Escalate,
+        MajorAct::Call,
+        MajorAct::Role,
+        MajorAct::State,
+        MajorAct::Close,
+        MajorAct::Notified,
+        MajorAct::Report,
+        MajorAct::Handover,
+        MajorAct::ExportReport,
+        MajorAct::AcknowledgeHandover,
+        MajorAct::RetryDead,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MajorAct::Update => "major-update",
+            MajorAct::Escalate => "escalate",
+            MajorAct::Call => "log-call",
+            MajorAct::Role => "major-role",
+            MajorAct::State => "major-state",
+            MajorAct::Close => "major-close",
+            MajorAct::Notified => "notified",
+            MajorAct::Report => "report",
+            MajorAct::Handover => "handover",
+            MajorAct::ExportReport => "report-export",
+            MajorAct::AcknowledgeHandover => "handover-ack",
+            MajorAct::RetryDead => "retry-dead",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            MajorAct::Update => "write and send a stakeholder update",
+            MajorAct::Escalate => "escalate one level (the proposal, or manually)",
+            MajorAct::Call => "log a phone-duty call",
+            MajorAct::Role => "give someone a role (incident manager, communications lead …)",
+            MajorAct::State => "mark mitigated or resolved (resolved drafts the report)",
+            MajorAct::Close => "close the major incident",
+            MajorAct::Notified => "close the notify step (refused while calls or e-mails are missing)",
+            MajorAct::Report => "complete the post-incident report",
+            MajorAct::Handover => "write the shift hand-over to the next MIM",
+            MajorAct::ExportReport => "export the post-incident report as Markdown and HTML files",
+            MajorAct::AcknowledgeHandover => "acknowledge the hand-over waiting for you",
+            MajorAct::RetryDead => "send this major's dead-lettered messages again",
+        }
+    }
+}
+
+/// Actions on incidents, each with a key and a palette name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    New,
+    Acknowledge,
+    Assign,
+    Priority,
+    PauseResume,
+    Workaround,
+    SolutionDescribed,
+    SupplierClosed,
+    Feedback,
+    Resolve,
+    Close,
+    Reopen,
+    Note,
+    Link,
+    Replan,
+    Deprioritise,
+    Security,
+    Declare,
+}
+
+impl Act {
+    pub const ALL: [Act; 18] = [
+        Act::New,
+        Act::Acknowledge,
+        Act::Assign,
+        Act::Priority,
+        Act::PauseResume,
+        Act::Workaround,
+        Act::SolutionDescribed,
+        Act::SupplierClosed,
+        Act::Feedback,
+        Act::Resolve,
+        Act::Close,
+        Act::Reopen,
+        Act::Note,
+        Act::Link,
+        Act::Replan,
+        Act::Deprioritise,
+        Act::Security,
+        Act::Declare,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Act::New => "new",
+            Act::Acknowledge => "ack",
+            Act::Assign => "assign",
+            Act::Priority => "priority",
+            Act::PauseResume => "pause",
+            Act::Workaround => "workaround",
+            Act::SolutionDescribed => "solution",
+            Act::SupplierClosed => "supplier-closed",
+            Act::Feedback => "feedback",
+            Act::Resolve => "resolve",
+            Act::Close => "close",
+            Act::Reopen => "reopen",
+            Act::Note => "note",
+            Act::Link => "link",
+            Act::Replan => "replan",
+            Act::Deprioritise => "deprioritise",
+            Act::Security => "security",
+            Act::Declare => "declare",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Act::New => "register a new incident",
+            Act::Acknowledge => "acknowledge (first response)",
+            Act::Assign => "assign to a person, line or group",
+            Act::Priority => "change the priority (shows the new deadlines first)",
+            Act::PauseResume => "pause or resume the clocks (where the agreement allows)",
+            Act::Workaround => "record that a workaround is in place",
+            Act::SolutionDescribed => "record that the solution is described",
+            Act::SupplierClosed => "record that the supplier solved and closed it",
+            Act::Feedback => "log feedback given to the reporter",
+            Act::Resolve => "resolve",
+            Act::Close => "close a resolved incident",
+            Act::Reopen => "reopen a resolved or closed incident",
+            Act::Note => "add a note",
+            Act::Link => "link to another incident with the same cause",
+            Act::Replan => "record an agreed new plan (ROR)",
+            Act::Deprioritise => "deprioritise a C with a workaround (Altinn)",
+            Act::Security => "flag or unflag as a security incident",
+            Act::Declare => "declare a major incident",
+        }
+    }
+}
+
+impl Command {
+    /// Whether a login with these rights may run the command. The database enforces the rights; this only keeps
+    /// the key line, help and palette to what the user can actually do.
+    pub fn permitted(self, rights: &Rights) -> bool {
+        match self {
+            Command::Act(Act::Declare) => rights.mim,
+            Command::Act(_) => rights.operator,
+            Command::Major(MajorAct::ExportReport) => true,
+            Command::Major(_) => rights.mim,
+            _ => true,
+        }
+    }
+
+    /// Every command the palette offers, in the order it lists them: navigation, then the incident actions,
+    /// then the major-incident ones.
+    pub fn every() -> impl Iterator<Item = Command> {
+        Command::GENERAL
+            .iter()
+            .copied()
+            .chain(Act::ALL.into_iter().map(Command::Act))
+            .chain(MajorAct::ALL.into_iter().map(Command::Major))
+    }
+
+    const GENERAL: &'static [Command] = &[
+        Command::Show(Screen::Board),
+        Command::Show(Screen::Major),
+        Command::Show(Screen::Heatmap),
+        Command::Show(Screen::Calendar),
+        Command::Show(Screen::Minutes),
+        Command::Show(Screen::Admin),
+        Command::Open,
+        Command::Back,
+        Command::Filter,
+        Command::NextView,
+        Command::SortNext,
+        Command::SortReverse,
+        Command::Refresh,
+        Command::Help,
+        Command::Palette,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::NextTab,
+        Command::PreviousTab,
+        Command::Quit,
+    ];
+
+    /// The palette name: lower-case, hyphenated, stable.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Help => "help",
+            Command::Palette => "palette",
+            Command::Refresh => "refresh",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page-up",
+            Command::PageDown => "page-down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::NextTab => "next-tab",
+            Command::PreviousTab => "previous-tab",
+            Command::Show(Screen::Board) => "board",
+            Command::Show(Screen::Major) => "major",
+            Command::Show(Screen::Heatmap) => "heatmap",
+            Command::Show(Screen::Calendar) => "calendar",
+            Command::Show(Screen::Minutes) => "minutes",
+            Command::Show(Screen::Admin) => "admin",
+            Command::Filter => "filter",
+            Command::NextView => "view",
+            Command::SortNext => "sort",
+            Command::SortReverse => "sort-reverse",
+            Command::Act(act) => act.name(),
+            Command::Major(act) => act.name(),
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::Quit => "quit vakt",
+            Command::Help => "show all keys",
+            Command::Palette => "run a command by name",
+            Command::Refresh => "reload everything from the database",
+            Command::Up => "move up",
+            Command::Down => "move down",
+            Command::PageUp => "move a page up",
+            Command::PageDown => "move a page down",
+            Command::Top => "go to the first line",
+            Command::Bottom => "go to the last line",
+            Command::Open => "open the selected incident",
+            Command::Back => "close the view or overlay",
+            Command::NextTab => "next screen",
+            Command::PreviousTab => "previous screen",
+            Command::Show(Screen::Board) => "the incident board",
+            Command::Show(Screen::Major) => "major incidents",
+            Command::Show(Screen::Heatmap) => "the SLA breach heat-map",
+            Command::Show(Screen::Calendar) => "the maintenance calendar",
+            Command::Show(Screen::Minutes) => "status-meeting minutes",
+            Command::Show(Screen::Admin) => "administration",
+            Command::Filter => "filter the board (prio:A svc:SBL org:Molde line:2 mine …)",
+            Command::NextView => "next saved view (all, my queue, breaching today, unassigned)",
+            Command::SortNext => "sort by the next column",
+            Command::SortReverse => "reverse the sort order",
+            Command::Act(act) => act.description(),
+            Command::Major(act) => act.description(),
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Command> {
+        let wanted = name.trim().to_lowercase();
+        Command::every().find(|c| c.name() == wanted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_a_unique_name_that_finds_it_again() {
+        let mut names: Vec<_> = Command::every().map(|c| c.name()).collect();
+        for command in Command::every() {
+            assert_eq!(Command::by_name(command.name()), Some(command));
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Command::every().count());
+    }
+
+    #[test]
+    fn screens_are_numbered_in_tab_order() {
+        assert_eq!(Screen::Board.number(), 1);
+        assert_eq!(Screen::Admin.number(), 6);
+    }
+}

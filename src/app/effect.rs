@@ -1,0 +1,136 @@
+//! What `update` asks the shell to do. The UI loop hands these to tasks and never awaits them.
+
+use super::model::{ActionTarget, NewIncident};
+use crate::domain::lifecycle::IncidentAction;
+use crate::domain::major::report::ReportFindings;
+use crate::domain::major::{CallOutcome, EscalationReason, MajorRole, MajorState, StatusUpdate};
+
+/// A request for the database worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DbCommand {
+    /// Reload the whole open queue (start, reconnect, or a change that may touch many rows).
+    LoadBoard,
+    /// Refetch one incident's board line after a change notice.
+    FetchSummary {
+        id: i64,
+    },
+    /// Load the incident view with its history.
+    LoadDetail {
+        id: i64,
+    },
+    /// Load every agreement version (for the clocks).
+    LoadAgreements,
+    /// Remember the board's filter, view and sort for this user.
+    SaveSettings(BoardSettings),
+    /// Services and staff, for the forms.
+    LoadChoices,
+    /// Perform an action on an incident, checking the version the user saw.
+    Perform {
+        target: ActionTarget,
+        action: IncidentAction,
+    },
+    Create(NewIncident),
+    Link {
+        target: ActionTarget,
+        other: String,
+    },
+    /// The deadlines before and after an action, for its confirmation.
+    WhatIf {
+        target: ActionTarget,
+        action: IncidentAction,
+    },
+    LoadMajors,
+    LoadRota,
+    /// Tell others where this console is (a soft lock); `None` when it leaves.
+    SetPresence {
+        console: String,
+        incident: Option<i64>,
+        editing: bool,
+    },
+    LoadPresence {
+        console: String,
+    },
+    Major(MajorCommand),
+    LoadReport {
+        major_id: i64,
+    },
+}
+
+/// A write to a major incident.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MajorCommand {
+    Declare {
+        incident_id: i64,
+        services: Vec<String>,
+        organisations: Vec<String>,
+        impact: String,
+        exercise: bool,
+    },
+    Update {
+        major_id: i64,
+        update: StatusUpdate,
+        sms: bool,
+    },
+    Escalate {
+        major_id: i64,
+        reason: EscalationReason,
+    },
+    State {
+        major_id: i64,
+        to: MajorState,
+        note: String,
+    },
+    Role {
+        major_id: i64,
+        role: MajorRole,
+        person: String,
+        organisation: Option<String>,
+    },
+    Call {
+        task_id: i64,
+        outcome: CallOutcome,
+        note: String,
+    },
+    Notified {
+        major_id: i64,
+    },
+    /// `zone` is the writer's, for the times in the note.
+    Handover {
+        note: String,
+        zone: chrono_tz::Tz,
+    },
+    AcknowledgeHandover {
+        id: i64,
+    },
+    RetryDead {
+        major_id: i64,
+    },
+    Report {
+        major_id: i64,
+        findings: ReportFindings,
+        complete: bool,
+        version: i32,
+    },
+}
+
+/// What is remembered of the board per user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardSettings {
+    pub filter: String,
+    pub view: String,
+    pub sort: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Db(DbCommand),
+    /// Keep the typed text of forms on disk, so a dropped SSH session or a failed write loses nothing.
+    SaveDrafts(std::collections::BTreeMap<String, Vec<String>>),
+    /// Write a post-incident report as Markdown and HTML files (`<stem>.md`, `<stem>.html`).
+    ExportReport {
+        stem: String,
+        markdown: String,
+        html: String,
+    },
+    Quit,
+}

@@ -1,0 +1,279 @@
+//! Forms: a few fields (one-line text, multi-line text in a ratatui-textarea editor, a choice with
+//! type-to-filter), focus, validation messages. What a form is for lives in `FormPurpose`; the text typed is
+//! never lost: it is kept as a draft until the action succeeds.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use crate::domain::text;
+
+/// A multi-line editor. Compared by its text, so states stay comparable in tests.
+#[derive(Debug, Clone)]
+pub struct Editor(pub TextArea<'static>);
+
+impl Editor {
+    pub fn new(text: &str) -> Self {
+        let lines: Vec<String> =
+            if text.is_empty() { vec![String::new()] } else { text.lines().map(String::from).collect() };
+        let mut area = TextArea::new(lines);
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        Editor(area)
+    }
+
+    pub fn text(&self) -> String {
+        self.0.lines().join("\n")
+    }
+}
+
+impl PartialEq for Editor {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.lines() == other.0.lines()
+    }
+}
+
+/// One option of a choice: the value submitted, the words shown, and a hint (e.g. a priority's criteria).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: String,
+    pub hint: String,
+}
+
+impl ChoiceOption {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into(), hint: hint.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Line(String),
+    Area(Box<Editor>),
+    Choice { options: Vec<ChoiceOption>, selected: usize, query: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+}
+
+impl Field {
+    pub fn line(label: &'static str, value: &str, required: bool) -> Self {
+        Field { label, kind: FieldKind::Line(value.to_string()), required }
+    }
+
+    pub fn area(label: &'static str, value: &str, required: bool) -> Self {
+        Field { label, kind: FieldKind::Area(Box::new(Editor::new(value))), required }
+    }
+
+    pub fn choice(label: &'static str, options: Vec<ChoiceOption>, selected: usize) -> Self {
+        Field { label, kind: FieldKind::Choice { options, selected, query: String::new() }, required: true }
+    }
+
+    /// The submitted value: the text, or the selected option's value.
+    pub fn value(&self) -> String {
+        match &self.kind {
+            FieldKind::Line(text) => text.clone(),
+            FieldKind::Area(editor) => editor.text(),
+            FieldKind::Choice { options, selected, query } => {
+                filtered(options, query).get(*selected).map(|o| o.value.clone()).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Text worth keeping as a draft (choices are cheap to pick again).
+    pub fn typed(&self) -> Option<String> {
+        match &self.kind {
+            FieldKind::Line(text) => Some(text.clone()),
+            FieldKind::Area(editor) => Some(editor.text()),
+            FieldKind::Choice { .. } => None,
+        }
+    }
+
+    pub fn set_typed(&mut self, value: &str) {
+        match &mut self.kind {
+            FieldKind::Line(text) => *text = value.to_string(),
+            FieldKind::Area(editor) => **editor = Editor::new(value),
+            FieldKind::Choice { .. } => {}
+        }
+    }
+
+    /// Selects the option with this value, if present.
+    pub fn select_value(&mut self, value: &str) {
+        if let FieldKind::Choice { options, selected, query } = &mut self.kind {
+            query.clear();
+            if let Some(i) = options.iter().position(|o| o.value == value) {
+                *selected = i;
+            }
+        }
+    }
+}
+
+/// The options of a choice that match what was typed (label or value, ignoring case).
+pub fn filtered<'a>(options: &'a [ChoiceOption], query: &str) -> Vec<&'a ChoiceOption> {
+    let query = query.to_lowercase();
+    options
+        .iter()
+        .filter(|o| {
+            query.is_empty() || o.label.to_lowercase().contains(&query) || o.value.to_lowercase().contains(&query)
+        })
+        .collect()
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// Handled; the form stays.
+    Edited,
+    /// Only focus or selection moved: nothing typed changed.
+    Moved,
+    Submit,
+    Cancel,
+    /// A choice changed (the form may need to update other fields).
+    ChoiceChanged,
+}
+
+/// Applies a key to the focused field. Enter submits except inside a multi-line editor; Ctrl-S always
+/// submits; Tab and Shift-Tab move between fields; Esc cancels.
+pub fn on_key(fields: &mut [Field], focus: &mut usize, key: KeyEvent) -> FormKey {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => return FormKey::Cancel,
+        KeyCode::Char('s') if ctrl => return FormKey::Submit,
+        KeyCode::Tab => {
+            *focus = (*focus + 1) % fields.len().max(1);
+            return FormKey::Moved;
+        }
+        KeyCode::BackTab => {
+            *focus = (*focus + fields.len().max(1) - 1) % fields.len().max(1);
+            return FormKey::Moved;
+        }
+        _ => {}
+    }
+    let Some(field) = fields.get_mut(*focus) else {
+        return FormKey::Moved;
+    };
+    match &mut field.kind {
+        FieldKind::Line(value) => match key.code {
+            KeyCode::Enter => FormKey::Submit,
+            KeyCode::Backspace => {
+                value.pop();
+                FormKey::Edited
+            }
+            KeyCode::Char('u') if ctrl => {
+                value.clear();
+                FormKey::Edited
+            }
+            KeyCode::Char(c) if !ctrl => {
+                value.push(c);
+                FormKey::Edited
+            }
+            KeyCode::Down => {
+                *focus = (*focus + 1).min(fields.len() - 1);
+                FormKey::Moved
+            }
+            KeyCode::Up => {
+                *focus = focus.saturating_sub(1);
+                FormKey::Moved
+            }
+            _ => FormKey::Moved,
+        },
+        FieldKind::Area(editor) => {
+            editor.0.input(key);
+            FormKey::Edited
+        }
+        FieldKind::Choice { options, selected, query } => {
+            let count = filtered(options, query).len();
+            match key.code {
+                KeyCode::Enter => return FormKey::Submit,
+                KeyCode::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
+                KeyCode::Up => *selected = selected.saturating_sub(1),
+                KeyCode::Backspace => {
+                    query.pop();
+                    *selected = 0;
+                }
+                KeyCode::Char(c) if !ctrl => {
+                    query.push(c);
+                    *selected = 0;
+                }
+                _ => return FormKey::Moved,
+            }
+            FormKey::ChoiceChanged
+        }
+    }
+}
+
+/// Pasted text goes into the focused text field as given (it is shown neutralised); a one-line field joins
+/// the lines with spaces.
+pub fn on_paste(fields: &mut [Field], focus: usize, pasted: &str) {
+    match fields.get_mut(focus).map(|f| &mut f.kind) {
+        Some(FieldKind::Line(value)) => value.push_str(&pasted.replace("\r\n", " ").replace(['\r', '\n'], " ")),
+        Some(FieldKind::Area(editor)) => {
+            editor.0.insert_str(pasted);
+        }
+        Some(FieldKind::Choice { query, selected, .. }) => {
+            query.push_str(&text::one_line(pasted));
+            *selected = 0;
+        }
+        None => {}
+    }
+}
+
+/// The first required field left empty, as a message.
+pub fn missing(fields: &[Field]) -> Option<String> {
+    fields.iter().find(|f| f.required && f.value().trim().is_empty()).map(|f| format!("{} must not be empty", f.label))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::from(code)
+    }
+
+    #[test]
+    fn typing_moving_and_submitting() {
+        let mut fields = vec![
+            Field::line("title", "", true),
+            Field::area("description", "", false),
+            Field::choice(
+                "channel",
+                vec![ChoiceOption::new("web", "web", ""), ChoiceOption::new("phone", "phone", "")],
+                0,
+            ),
+        ];
+        let mut focus = 0;
+        for c in "SBL nede".chars() {
+            assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Char(c))), FormKey::Edited);
+        }
+        assert_eq!(fields[0].value(), "SBL nede");
+        on_key(&mut fields, &mut focus, key(KeyCode::Tab));
+        for c in "line one".chars() {
+            on_key(&mut fields, &mut focus, key(KeyCode::Char(c)));
+        }
+        assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Enter)), FormKey::Edited, "Enter is a new line here");
+        on_key(&mut fields, &mut focus, key(KeyCode::Char('2')));
+        assert_eq!(fields[1].value(), "line one\n2");
+        on_key(&mut fields, &mut focus, key(KeyCode::Tab));
+        on_key(&mut fields, &mut focus, key(KeyCode::Char('p')));
+        assert_eq!(fields[2].value(), "phone", "typing filters the choice");
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(on_key(&mut fields, &mut focus, ctrl_s), FormKey::Submit);
+        assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Esc)), FormKey::Cancel);
+    }
+
+    #[test]
+    fn required_fields_and_pasted_text() {
+        let mut fields = vec![Field::line("title", "", true), Field::area("description", "", false)];
+        assert_eq!(missing(&fields).as_deref(), Some("title must not be empty"));
+        on_paste(&mut fields, 0, "one\ntwo\u{1b}[2J");
+        assert_eq!(fields[0].value(), "one two\u{1b}[2J", "a one-line field gets one line, stored as given");
+        on_paste(&mut fields, 1, "one\ntwo");
+        assert_eq!(fields[1].value(), "one\ntwo", "the editor keeps the text as pasted");
+        assert_eq!(missing(&fields), None);
+    }
+}

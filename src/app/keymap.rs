@@ -1,0 +1,247 @@
+//! Keys to commands: data, resolved by a pure lookup. The `?` help screen and the key line are generated from
+//! this table, so they cannot drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::command::{Act, Command, MajorAct, Screen};
+
+/// Where a binding applies. Screen scopes win over the global scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    Board,
+    Incident,
+    Major,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "everywhere",
+            Scope::Board => "board",
+            Scope::Incident => "incident view",
+            Scope::Major => "major incidents",
+        }
+    }
+}
+
+/// A key with its modifiers (Shift is folded into the character for letters and symbols).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Chord {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Chord {
+    pub const fn key(code: KeyCode) -> Self {
+        Self { code, ctrl: false }
+    }
+
+    pub const fn ch(c: char) -> Self {
+        Self { code: KeyCode::Char(c), ctrl: false }
+    }
+
+    pub const fn ctrl(c: char) -> Self {
+        Self { code: KeyCode::Char(c), ctrl: true }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> Self {
+        Self { code: event.code, ctrl: event.modifiers.contains(KeyModifiers::CONTROL) }
+    }
+
+    /// How the key is written in help and hints: `j`, `Enter`, `Ctrl-c`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{base}") } else { base }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub scope: Scope,
+    pub chord: Chord,
+    pub command: Command,
+    /// Shown on the bottom key line of its scope.
+    pub hint: bool,
+}
+
+const fn bind(scope: Scope, chord: Chord, command: Command, hint: bool) -> Binding {
+    Binding { scope, chord, command, hint }
+}
+
+/// The built-in keymap (k9s / lazygit / vim conventions).
+pub fn default_keymap() -> Vec<Binding> {
+    use Scope::*;
+    let mut keymap = vec![
+        bind(Global, Chord::ch('?'), Command::Help, true),
+        bind(Global, Chord::ch(':'), Command::Palette, true),
+        bind(Global, Chord::ch('q'), Command::Quit, true),
+        bind(Global, Chord::ctrl('c'), Command::Quit, false),
+        bind(Global, Chord::ctrl('r'), Command::Refresh, false),
+        bind(Global, Chord::ch('1'), Command::Show(Screen::Board), false),
+        bind(Global, Chord::ch('2'), Command::Show(Screen::Major), false),
+        bind(Global, Chord::ch('3'), Command::Show(Screen::Heatmap), false),
+        bind(Global, Chord::ch('4'), Command::Show(Screen::Calendar), false),
+        bind(Global, Chord::ch('5'), Command::Show(Screen::Minutes), false),
+        bind(Global, Chord::ch('6'), Command::Show(Screen::Admin), false),
+        bind(Global, Chord::key(KeyCode::Tab), Command::NextTab, false),
+        bind(Global, Chord::key(KeyCode::BackTab), Command::PreviousTab, false),
+        bind(Global, Chord::key(KeyCode::Esc), Command::Back, false),
+        bind(Board, Chord::ch('j'), Command::Down, false),
+        bind(Board, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Board, Chord::ch('k'), Command::Up, false),
+        bind(Board, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Board, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Board, Chord::ctrl('d'), Command::PageDown, false),
+        bind(Board, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Board, Chord::ctrl('u'), Command::PageUp, false),
+        bind(Board, Chord::ch('g'), Command::Top, false),
+        bind(Board, Chord::key(KeyCode::Home), Command::Top, false),
+        bind(Board, Chord::ch('G'), Command::Bottom, false),
+        bind(Board, Chord::key(KeyCode::End), Command::Bottom, false),
+        bind(Board, Chord::key(KeyCode::Enter), Command::Open, true),
+        bind(Board, Chord::ch('/'), Command::Filter, true),
+        bind(Board, Chord::ch('v'), Command::NextView, false),
+        bind(Board, Chord::ch('s'), Command::SortNext, false),
+        bind(Board, Chord::ch('S'), Command::SortReverse, false),
+        bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
+    ];
+    // The incident actions work the same on the board (selected incident) and in the incident view.
+    let actions: [(Chord, Act, bool); 18] = [
+        (Chord::ch('n'), Act::New, true),
+        (Chord::ch('a'), Act::Acknowledge, true),
+        (Chord::ch('A'), Act::Assign, false),
+        (Chord::ch('p'), Act::Priority, true),
+        (Chord::ch('P'), Act::PauseResume, false),
+        (Chord::ch('w'), Act::Workaround, false),
+        (Chord::ch('d'), Act::SolutionDescribed, false),
+        (Chord::ch('u'), Act::SupplierClosed, false),
+        (Chord::ch('f'), Act::Feedback, false),
+        (Chord::ch('r'), Act::Resolve, true),
+        (Chord::ch('c'), Act::Close, false),
+        (Chord::ch('o'), Act::Reopen, false),
+        (Chord::ch('t'), Act::Note, true),
+        (Chord::ch('l'), Act::Link, false),
+        (Chord::ch('R'), Act::Replan, false),
+        (Chord::ch('D'), Act::Deprioritise, false),
+        (Chord::ch('x'), Act::Security, false),
+        (Chord::ch('m'), Act::Declare, false),
+    ];
+    for scope in [Board, Incident] {
+        for (chord, act, hint) in actions {
+            keymap.push(bind(
+                scope,
+                chord,
+                Command::Act(act),
+                hint && scope == Incident
+                    || (scope == Board && matches!(act, Act::New | Act::Acknowledge | Act::Priority)),
+            ));
+        }
+    }
+    keymap.extend([
+        bind(Major, Chord::ch('j'), Command::Down, false),
+        bind(Major, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Major, Chord::ch('k'), Command::Up, false),
+        bind(Major, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Major, Chord::ch('u'), Command::Major(MajorAct::Update), true),
+        bind(Major, Chord::ch('e'), Command::Major(MajorAct::Escalate), true),
+        bind(Major, Chord::ch('c'), Command::Major(MajorAct::Call), true),
+        bind(Major, Chord::ch('r'), Command::Major(MajorAct::Role), true),
+        bind(Major, Chord::ch('s'), Command::Major(MajorAct::State), false),
+        bind(Major, Chord::ch('x'), Command::Major(MajorAct::Close), true),
+        bind(Major, Chord::ch('N'), Command::Major(MajorAct::Notified), false),
+        bind(Major, Chord::ch('P'), Command::Major(MajorAct::Report), false),
+        bind(Major, Chord::ch('h'), Command::Major(MajorAct::Handover), true),
+        bind(Major, Chord::ch('H'), Command::Major(MajorAct::AcknowledgeHandover), false),
+        bind(Major, Chord::ch('X'), Command::Major(MajorAct::ExportReport), false),
+        bind(Major, Chord::ch('R'), Command::Major(MajorAct::RetryDead), false),
+        bind(Incident, Chord::ch('j'), Command::Down, false),
+        bind(Incident, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Incident, Chord::ch('k'), Command::Up, false),
+        bind(Incident, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Incident, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Incident, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Incident, Chord::ch('g'), Command::Top, false),
+        bind(Incident, Chord::ch('G'), Command::Bottom, false),
+    ]);
+    keymap
+}
+
+/// The command bound to a key in a scope, falling back to the global scope.
+pub fn resolve(keymap: &[Binding], scope: Scope, event: &KeyEvent) -> Option<Command> {
+    let chord = Chord::from_event(event);
+    let find = |s: Scope| keymap.iter().find(|b| b.scope == s && b.chord == chord).map(|b| b.command);
+    find(scope).or_else(|| find(Scope::Global))
+}
+
+/// The first key bound to a command in a scope (or globally), for hints such as "⏎ open".
+pub fn key_for(keymap: &[Binding], scope: Scope, command: Command) -> Option<Chord> {
+    keymap
+        .iter()
+        .find(|b| b.scope == scope && b.command == command)
+        .or_else(|| keymap.iter().find(|b| b.scope == Scope::Global && b.command == command))
+        .map(|b| b.chord)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        let keymap = default_keymap();
+        for (i, a) in keymap.iter().enumerate() {
+            for b in &keymap[i + 1..] {
+                assert!(!(a.scope == b.scope && a.chord == b.chord), "{:?} bound twice in {:?}", a.chord, a.scope);
+            }
+        }
+    }
+
+    #[test]
+    fn screen_bindings_win_over_global_ones_and_fall_back_to_them() {
+        let keymap = default_keymap();
+        let esc = KeyEvent::from(KeyCode::Esc);
+        let q = KeyEvent::from(KeyCode::Char('q'));
+        let j = KeyEvent::from(KeyCode::Char('j'));
+        assert_eq!(resolve(&keymap, Scope::Incident, &esc), Some(Command::Back));
+        assert_eq!(resolve(&keymap, Scope::Board, &q), Some(Command::Quit));
+        assert_eq!(resolve(&keymap, Scope::Board, &j), Some(Command::Down));
+        assert_eq!(resolve(&keymap, Scope::Global, &j), None);
+    }
+
+    #[test]
+    fn ctrl_is_part_of_the_chord() {
+        let keymap = default_keymap();
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(resolve(&keymap, Scope::Board, &ctrl_c), Some(Command::Quit));
+        let plain_c = KeyEvent::from(KeyCode::Char('c'));
+        assert_eq!(resolve(&keymap, Scope::Board, &plain_c), Some(Command::Act(Act::Close)));
+        assert_eq!(resolve(&keymap, Scope::Global, &plain_c), None);
+        assert_eq!(Chord::ctrl('c').label(), "Ctrl-c");
+    }
+
+    #[test]
+    fn every_palette_command_is_reachable_by_a_key() {
+        let keymap = default_keymap();
+        for command in Command::every() {
+            assert!(keymap.iter().any(|b| b.command == command), "{} has no key", command.name());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The pure core of the console: state, actions, effects and `update`. No I/O and no clock: the shell passes
+//! `now` in, runs the effects and feeds the results back as actions.
+
+pub mod action;
+pub mod board;
+pub mod command;
+pub mod countdown;
+pub mod effect;
+pub mod filter;
+pub mod form;
+pub mod keymap;
+pub mod model;
+pub mod state;
+mod update;
+
+pub use action::{Action, ChangeNotice};
+pub use command::{Command, Screen};
+pub use effect::{BoardSettings, DbCommand, Effect, MajorCommand};
+pub use state::State;
+pub use update::{major_cadence, major_proposal, palette_matches, update};

@@ -1,0 +1,350 @@
+//! The console's whole state. Rendering is a function of it; only `update` changes it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::board::Board;
+use super::command::Screen;
+use super::form::Field;
+use super::keymap::{Binding, Scope, default_keymap};
+use super::model::{
+    ActionTarget, AgreementSet, DueDelta, DutyLine, IncidentDetail, MajorView, ServiceChoice, ShiftRow, StaffMember,
+    UserInfo,
+};
+use crate::domain::lifecycle::IncidentAction;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Offline { since: DateTime<Utc>, reason: String },
+}
+
+/// The incident view: which incident, and its loaded detail once it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentView {
+    pub id: i64,
+    pub reference: String,
+    pub detail: Option<IncidentDetail>,
+    /// First visible line of the history pane.
+    pub scroll: usize,
+}
+
+/// What floats over the screen and takes the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Palette(Palette),
+    Form(Form),
+    Confirm(Confirm),
+    Preview(Preview),
+}
+
+/// A stakeholder update as each channel will show it, before it is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub command: crate::app::effect::MajorCommand,
+    pub lines: Vec<String>,
+    /// The form it came from, to return to on Esc.
+    pub form: Box<Form>,
+    pub error: Option<String>,
+    pub saving: bool,
+}
+
+/// What a form is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormPurpose {
+    Create,
+    Assign(ActionTarget),
+    Priority(ActionTarget),
+    Pause(ActionTarget),
+    Feedback(ActionTarget),
+    Note(ActionTarget),
+    Link(ActionTarget),
+    Replan(ActionTarget),
+    Deprioritise(ActionTarget),
+    Declare(ActionTarget),
+    MajorUpdate(MajorTarget),
+    MajorCall(MajorTarget),
+    MajorRole(MajorTarget),
+    MajorState(MajorTarget),
+    Report(MajorTarget),
+    Handover,
+}
+
+/// The major incident a cockpit action is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MajorTarget {
+    pub id: i64,
+    pub reference: String,
+}
+
+impl FormPurpose {
+    /// The key under which the typed text is kept as a draft.
+    pub fn draft_key(&self) -> String {
+        let (what, target) = match self {
+            FormPurpose::Create => return "new".into(),
+            FormPurpose::Handover => return "handover".into(),
+            FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
+            FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
+            FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
+            FormPurpose::MajorState(m) => return format!("state:{}", m.reference),
+            FormPurpose::Report(m) => return format!("report:{}", m.reference),
+            FormPurpose::Declare(t) => ("declare", t),
+            FormPurpose::Assign(t) => ("assign", t),
+            FormPurpose::Priority(t) => ("priority", t),
+            FormPurpose::Pause(t) => ("pause", t),
+            FormPurpose::Feedback(t) => ("feedback", t),
+            FormPurpose::Note(t) => ("note", t),
+            FormPurpose::Link(t) => ("link", t),
+            FormPurpose::Replan(t) => ("replan", t),
+            FormPurpose::Deprioritise(t) => ("deprioritise", t),
+        };
+        format!("{what}:{}", target.reference)
+    }
+
+    pub fn target_mut(&mut self) -> Option<&mut ActionTarget> {
+        match self {
+            FormPurpose::Create
+            | FormPurpose::Handover
+            | FormPurpose::MajorUpdate(_)
+            | FormPurpose::MajorCall(_)
+            | FormPurpose::MajorRole(_)
+            | FormPurpose::MajorState(_)
+            | FormPurpose::Report(_)
+            | FormPurpose::Declare(_) => None,
+            FormPurpose::Assign(t)
+            | FormPurpose::Priority(t)
+            | FormPurpose::Pause(t)
+            | FormPurpose::Feedback(t)
+            | FormPurpose::Note(t)
+            | FormPurpose::Link(t)
+            | FormPurpose::Replan(t)
+            | FormPurpose::Deprioritise(t) => Some(t),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub purpose: FormPurpose,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Why the last submission failed; the text stays.
+    pub error: Option<String>,
+    /// A submission is on its way to the database.
+    pub saving: bool,
+}
+
+/// "Are you sure?" with the deadlines before and after, for actions that move the clocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub target: ActionTarget,
+    pub action: IncidentAction,
+    /// None while the what-if is being computed.
+    pub what_if: Option<Result<Vec<DueDelta>, String>>,
+    /// The form this came from, to return to on Esc.
+    pub form: Option<Box<Form>>,
+    pub error: Option<String>,
+    pub saving: bool,
+}
+
+/// The filter line while it is being typed. The board filters as you type; a word it cannot read is shown as
+/// an error and the last good filter stays applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterInput {
+    pub text: String,
+    /// The filter that was applied before editing started, restored by Esc.
+    pub previous: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    pub input: String,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub severity: Severity,
+    pub at: DateTime<Utc>,
+}
+
+/// Where a console is: the incident it shows (if any) and whether a form for it is open.
+pub type Whereabouts = (Option<i64>, bool);
+
+/// The major-incident screen: active majors, the rota, and what the console has already reminded about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Majors {
+    pub list: Vec<MajorView>,
+    pub selected: usize,
+    pub loaded: bool,
+    pub rota: Vec<ShiftRow>,
+    pub duty: DutyLine,
+    /// Update deadlines the MIM was already reminded of (major id, due), so a reminder shows once.
+    pub reminded: std::collections::BTreeSet<(i64, DateTime<Utc>)>,
+    /// The incident being created is to be declared a major incident as soon as it is saved (a MIM's choice in
+    /// the new-incident form).
+    pub declare_new: bool,
+    /// Escalation proposals already announced (major id, proposed level), so each shows once on every screen.
+    pub proposed: std::collections::BTreeSet<(i64, usize)>,
+    /// The report being completed, with its version.
+    pub report: Option<(i64, crate::domain::major::PostIncidentReport, i32)>,
+    /// A major incident whose report should be exported once it has loaded.
+    pub export_pending: Option<i64>,
+    /// A hand-over waiting for this user to acknowledge: (id, outgoing MIM, Markdown).
+    pub handover: Option<(i64, String, String)>,
+}
+
+impl Majors {
+    pub fn selected(&self) -> Option<&MajorView> {
+        self.list.get(self.selected)
+    }
+
+    /// Who is MIM on duty at `now`.
+    pub fn on_duty(&self, now: DateTime<Utc>) -> Option<&ShiftRow> {
+        self.rota.iter().find(|s| s.starts_at <= now && now < s.ends_at)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub screen: Screen,
+    pub board: Board,
+    /// Index into the saved views.
+    pub view: usize,
+    pub filter_input: Option<FilterInput>,
+    pub agreements: AgreementSet,
+    /// For the new-incident form and the assign form.
+    pub services: Vec<ServiceChoice>,
+    pub staff: Vec<StaffMember>,
+    /// Text typed into forms, by draft key; kept until the action succeeds (and across restarts).
+    pub drafts: std::collections::BTreeMap<String, Vec<String>>,
+    pub drafts_dirty: bool,
+    pub incident: Option<IncidentView>,
+    pub majors: Majors,
+    /// Others at incidents (soft locks), and this console's name for its own presence.
+    pub presence: Vec<crate::app::model::Presence>,
+    pub console_id: String,
+    /// Where this console last said it was and when, so it tells others only on a change or to refresh.
+    pub presence_sent: Option<(Whereabouts, DateTime<Utc>)>,
+    pub overlay: Option<Overlay>,
+    pub connection: Connection,
+    /// Which side lost the database: the listener (notices) or the worker (commands). Live needs both.
+    pub listener_down: bool,
+    pub worker_down: bool,
+    /// When the worker was last probed while down.
+    pub probed_at: Option<DateTime<Utc>>,
+    pub user: Option<UserInfo>,
+    /// Where we are connected, for the status bar (never with a password).
+    pub database: String,
+    pub message: Option<Message>,
+    pub viewport: (u16, u16),
+    /// The viewer's time zone.
+    pub zone: Tz,
+    pub keymap: Vec<Binding>,
+    pub should_quit: bool,
+}
+
+impl State {
+    pub fn new(database: impl Into<String>) -> Self {
+        Self {
+            screen: Screen::Board,
+            board: Board::default(),
+            view: 0,
+            filter_input: None,
+            agreements: AgreementSet::default(),
+            services: Vec::new(),
+            staff: Vec::new(),
+            drafts: Default::default(),
+            drafts_dirty: false,
+            incident: None,
+            majors: Majors::default(),
+            presence: Vec::new(),
+            console_id: String::new(),
+            presence_sent: None,
+            overlay: None,
+            connection: Connection::Connecting,
+            listener_down: false,
+            worker_down: false,
+            probed_at: None,
+            user: None,
+            database: database.into(),
+            message: None,
+            viewport: (80, 24),
+            zone: chrono_tz::UTC,
+            keymap: default_keymap(),
+            should_quit: false,
+        }
+    }
+
+    /// The key scope of what has focus.
+    pub fn scope(&self) -> Scope {
+        match (self.screen, &self.incident) {
+            (Screen::Board, Some(_)) => Scope::Incident,
+            (Screen::Board, None) => Scope::Board,
+            (Screen::Major, _) => Scope::Major,
+            _ => Scope::Global,
+        }
+    }
+
+    /// Rows of the table that fit on screen, for paging.
+    pub fn page_size(&self) -> usize {
+        usize::from(self.viewport.1.saturating_sub(8)).max(1)
+    }
+
+    /// Others at an incident.
+    pub fn present_at(&self, incident: i64) -> impl Iterator<Item = &crate::app::model::Presence> {
+        self.presence.iter().filter(move |p| p.incident_id == incident)
+    }
+
+    /// Where this console is now: the open incident, or the one a form is for (editing).
+    pub fn whereabouts(&self) -> Whereabouts {
+        let editing = match &self.overlay {
+            Some(Overlay::Form(form)) => form.purpose.clone().target_mut().map(|t| t.id),
+            Some(Overlay::Preview(_)) => None,
+            Some(Overlay::Confirm(confirm)) => Some(confirm.target.id),
+            _ => None,
+        };
+        match (editing, &self.incident) {
+            (Some(id), _) => (Some(id), true),
+            (None, Some(view)) => (Some(view.id), false),
+            (None, None) => (None, false),
+        }
+    }
+
+    /// Whether the signed-in user may run a command (nothing that writes before the login is known).
+    pub fn permits(&self, command: super::command::Command) -> bool {
+        command.permitted(&self.user.as_ref().map(|u| u.rights).unwrap_or_default())
+    }
+
+    pub fn inform(&mut self, text: impl Into<String>, now: DateTime<Utc>) {
+        self.message = Some(Message { text: text.into(), severity: Severity::Info, at: now });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>, now: DateTime<Utc>) {
+        self.message = Some(Message { text: text.into(), severity: Severity::Error, at: now });
+    }
+
+    /// A write could not even be handed to the database task: the open form, confirmation or preview stops
+    /// waiting and shows why, its text intact, so it can be sent again.
+    pub fn write_not_sent(&mut self, text: &str, now: DateTime<Utc>) {
+        let (saving, error) = match &mut self.overlay {
+            Some(Overlay::Form(form)) => (&mut form.saving, &mut form.error),
+            Some(Overlay::Confirm(confirm)) => (&mut confirm.saving, &mut confirm.error),
+            Some(Overlay::Preview(preview)) => (&mut preview.saving, &mut preview.error),
+            _ => return self.warn(text, now),
+        };
+        *saving = false;
+        *error = Some(text.to_string());
+    }
+}

@@ -1,0 +1,556 @@
+//! Incident actions from the console: the direct ones go straight to the database, the ones that need words
+//! open a form, and the ones that move clocks show the deadlines before and after for confirmation. A failed
+//! write keeps the form and its text; a conflict shows what changed and lets the user decide.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use crate::app::command::Act;
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::form::{ChoiceOption, Field};
+use crate::app::model::{ActionTarget, NewIncident, WriteError};
+use crate::app::state::{Confirm, Connection, Form, FormPurpose, Overlay, State};
+use crate::domain::agreement::Agreement;
+use crate::domain::agreement_spec::TargetKind;
+use crate::domain::incident::{Channel, Status, SupportLine};
+use crate::domain::lifecycle::IncidentAction;
+
+pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(user) = &state.user else {
+        return Vec::new();
+    };
+    if !user.rights.operator {
+        state.warn(format!("read-only: your role ({}) cannot change incidents", user.rights.label()), now);
+        return Vec::new();
+    }
+    if act == Act::New {
+        return open_form(state, FormPurpose::Create, now);
+    }
+    let Some((target, status, security)) = target(state) else {
+        state.warn("select an incident first", now);
+        return Vec::new();
+    };
+    match act {
+        Act::New => Vec::new(),
+        Act::Acknowledge => perform(state, target, IncidentAction::Acknowledge, now),
+        // These move clocks and cannot be undone: they show the deadlines after them and ask first.
+        Act::Workaround => confirm(state, target, IncidentAction::MarkWorkaround, None),
+        Act::SolutionDescribed => confirm(state, target, IncidentAction::MarkSolutionDescribed, None),
+        Act::SupplierClosed => confirm(state, target, IncidentAction::MarkSupplierClosed, None),
+        Act::PauseResume if status == Status::Paused => perform(state, target, IncidentAction::Resume, now),
+        Act::PauseResume => {
+            let allowed = agreement(state, &target).map(|a| a.clock_rules().pause_reasons.clone()).unwrap_or_default();
+            if allowed.is_empty() {
+                let code = agreement(state, &target).map_or("this agreement", |a| a.code()).to_string();
+                state.warn(format!("{code} allows no pausing of its clocks (none of the seeds defines a reason)"), now);
+                return Vec::new();
+            }
+            open_form(state, FormPurpose::Pause(target), now)
+        }
+        Act::Resolve => confirm(state, target, IncidentAction::Resolve, None),
+        Act::Reopen => confirm(state, target, IncidentAction::Reopen, None),
+        Act::Close => {
+            let close_role = agreement(state, &target).and_then(|a| a.spec().rules.close_role.clone());
+            let member = state.user.as_ref().is_some_and(|u| u.rights.servicedesk);
+            if let (Some(role), false) = (close_role, member) {
+                state.warn(format!("only the service desk ({role}) may close incidents under this agreement"), now);
+                return Vec::new();
+            }
+            confirm(state, target, IncidentAction::Close, None)
+        }
+        Act::Security => {
+            let action = if security { IncidentAction::ClearSecurity } else { IncidentAction::FlagSecurity };
+            confirm(state, target, action, None)
+        }
+        Act::Assign => open_form(state, FormPurpose::Assign(target), now),
+        Act::Priority => open_form(state, FormPurpose::Priority(target), now),
+        Act::Feedback => open_form(state, FormPurpose::Feedback(target), now),
+        Act::Note => open_form(state, FormPurpose::Note(target), now),
+        Act::Link => open_form(state, FormPurpose::Link(target), now),
+        Act::Replan => open_form(state, FormPurpose::Replan(target), now),
+        Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
+        Act::Declare => super::majors::declare(state, target, now),
+    }
+}
+
+/// The incident actions apply to: the open incident view, else the selected board line.
+fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
+    let summary = match &state.incident {
+        Some(view) => view.detail.as_ref().map(|d| &d.summary)?,
+        None => state.board.selected()?,
+    };
+    let target = ActionTarget {
+        id: summary.id,
+        reference: summary.reference.clone(),
+        version: summary.version,
+        agreement_version_id: summary.agreement_version_id,
+    };
+    Some((target, summary.status, summary.flags.security))
+}
+
+fn agreement<'a>(state: &'a State, target: &ActionTarget) -> Option<&'a Agreement> {
+    state.agreements.get(&target.agreement_version_id).map(|a| a.as_ref())
+}
+
+fn offline(state: &mut State, now: DateTime<Utc>) -> bool {
+    if let Connection::Offline { since, .. } = &state.connection {
+        let since = since.with_timezone(&state.zone).format("%H:%M");
+        state.warn(format!("offline since {since}: nothing was sent and nothing changed"), now);
+        return true;
+    }
+    false
+}
+
+fn perform(state: &mut State, target: ActionTarget, action: IncidentAction, now: DateTime<Utc>) -> Vec<Effect> {
+    if offline(state, now) {
+        return Vec::new();
+    }
+    state.inform(format!("{}: {} …", target.reference, action.verb()), now);
+    vec![Effect::Db(DbCommand::Perform { target, action })]
+}
+
+fn confirm(state: &mut State, target: ActionTarget, action: IncidentAction, form: Option<Form>) -> Vec<Effect> {
+    let effect = Effect::Db(DbCommand::WhatIf { target: target.clone(), action: action.clone() });
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        target,
+        action,
+        what_if: None,
+        form: form.map(Box::new),
+        error: None,
+        saving: false,
+    }));
+    vec![effect]
+}
+
+fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.services.is_empty() || state.staff.is_empty() {
+        effects.push(Effect::Db(DbCommand::LoadChoices));
+    }
+    let (title, mut fields) = fields_for(state, &purpose);
+    // The priority form starts at the current priority.
+    if let FormPurpose::Priority(target) = &purpose
+        && let Some(current) = state.board.find(target.id).and_then(|r| r.priority.clone())
+        && let Some(field) = fields.first_mut()
+    {
+        field.select_value(&current);
+    }
+    if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
+        let mut typed = draft.iter();
+        for field in fields.iter_mut().filter(|f| f.typed().is_some()) {
+            if let Some(value) = typed.next() {
+                field.set_typed(value);
+            }
+        }
+        state.inform("restored the text you typed earlier (kept as a draft)", now);
+    }
+    state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
+    effects
+}
+
+fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
+    let staff_options = || {
+        let mut options = vec![ChoiceOption::new("", "— nobody", "")];
+        options.extend(state.staff.iter().map(|s| ChoiceOption::new(&s.login, &s.full_name, &s.role)));
+        options
+    };
+    let lines = || {
+        let mut options = vec![ChoiceOption::new("", "— unchanged", "")];
+        options.extend(SupportLine::ALL.iter().map(|l| ChoiceOption::new(l.as_str(), l.as_str(), "")));
+        options
+    };
+    let channels = |list: &[Channel]| list.iter().map(|c| ChoiceOption::new(c.as_str(), c.as_str(), "")).collect();
+    match purpose {
+        FormPurpose::Create => {
+            let services = state
+                .services
+                .iter()
+                .map(|s| {
+                    ChoiceOption::new(
+                        &s.code,
+                        format!("{} · {}", s.code, s.name),
+                        format!("{} · {}", s.organisation, s.agreement),
+                    )
+                })
+                .collect();
+            let priorities =
+                state.services.first().map(|s| priority_options(state, &s.agreement, true)).unwrap_or_default();
+            let mut fields = vec![
+                Field::choice("service", services, 0),
+                Field::choice("priority", priorities, 0),
+                Field::line("title", "", true),
+                Field::area("description", "", false),
+                Field::line("reporter", "", false),
+                Field::choice("channel", channels(Channel::ALL), 0),
+            ];
+            // The MIM on duty often learns of an outage first: create and declare in one go.
+            if state.user.as_ref().is_some_and(|u| u.rights.mim) {
+                fields.push(Field::choice("declare a major incident", super::majors::yes_no(), 0));
+            }
+            ("New incident".into(), fields)
+        }
+        FormPurpose::Assign(t) => (
+            format!("Assign {}", t.reference),
+            vec![
+                Field::choice("person", staff_options(), 0),
+                Field::choice("line", lines(), 0),
+                Field::line("group or supplier", "", false),
+            ],
+        ),
+        FormPurpose::Priority(t) => {
+            let code = agreement(state, t).map(|a| a.code().to_string()).unwrap_or_default();
+            let options = priority_options(state, &code, false);
+            (
+                format!("Priority of {} ({code})", t.reference),
+                vec![Field::choice("priority", options, 0), Field::line("reason", "", false)],
+            )
+        }
+        FormPurpose::Pause(t) => {
+            let reasons = agreement(state, t)
+                .map(|a| a.clock_rules().pause_reasons.iter().map(|r| ChoiceOption::new(r, r, "")).collect())
+                .unwrap_or_default();
+            (format!("Pause the clocks of {}", t.reference), vec![Field::choice("reason", reasons, 0)])
+        }
+        FormPurpose::Feedback(t) => (
+            format!("Feedback to the reporter of {}", t.reference),
+            vec![
+                Field::choice("channel", channels(&[Channel::Email, Channel::Phone, Channel::Sms]), 0),
+                Field::area("what was said", "", true),
+            ],
+        ),
+        FormPurpose::Note(t) => (format!("Note on {}", t.reference), vec![Field::area("note", "", true)]),
+        FormPurpose::Link(t) => {
+            (format!("Link {} to (same cause)", t.reference), vec![Field::line("reference", "INC-", true)])
+        }
+        FormPurpose::Replan(t) => {
+            let counterparts = agreement(state, t)
+                .map(|a| a.spec().rules.replan_counterparts.iter().map(|c| ChoiceOption::new(c, c, "")).collect())
+                .unwrap_or_default();
+            let targets =
+                vec![ChoiceOption::new("resolution", "resolution", ""), ChoiceOption::new("response", "response", "")];
+            (
+                format!("Agreed re-plan for {}", t.reference),
+                vec![
+                    Field::choice("target", targets, 0),
+                    Field::line("new due (YYYY-MM-DD HH:MM)", "", true),
+                    Field::choice("agreed with", counterparts, 0),
+                    Field::line("reason", "", true),
+                ],
+            )
+        }
+        FormPurpose::Deprioritise(t) => {
+            (format!("Deprioritise {} (workaround in place)", t.reference), vec![Field::line("reason", "", true)])
+        }
+        // The cockpit's forms are built by the majors module.
+        _ => (String::new(), Vec::new()),
+    }
+}
+
+/// The fields a form starts with, for rebuilding it once its choices arrive.
+pub fn fresh_fields(state: &State, purpose: &FormPurpose) -> Vec<Field> {
+    fields_for(state, purpose).1
+}
+
+/// The priorities of an agreement (its newest version), with their criteria as hints.
+fn priority_options(state: &State, agreement_code: &str, allow_none: bool) -> Vec<ChoiceOption> {
+    let mut options = Vec::new();
+    if allow_none {
+        options.push(ChoiceOption::new("", "— set later", "priority is mandatory before the incident leaves new"));
+    }
+    let newest = state.agreements.values().filter(|a| a.code() == agreement_code).max_by_key(|a| a.spec().valid_from);
+    if let Some(agreement) = newest {
+        options.extend(agreement.priorities().iter().map(|p| {
+            let name = p.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let pending = p.pending.as_deref().map(|n| format!(" [{n}]")).unwrap_or_default();
+            ChoiceOption::new(&p.label, format!("{}{name}{pending}", p.label), p.criteria.trim())
+        }));
+    }
+    options
+}
+
+/// After a choice changed: the new-incident form offers the priorities of the chosen service's agreement.
+pub fn choice_changed(state: &mut State) {
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        return;
+    };
+    if form.purpose != FormPurpose::Create {
+        return;
+    }
+    let service = form.fields[0].value();
+    let Some(agreement) = state.services.iter().find(|s| s.code == service).map(|s| s.agreement.clone()) else {
+        return;
+    };
+    let options = priority_options(state, &agreement, true);
+    if let Some(Overlay::Form(form)) = &mut state.overlay
+        && let crate::app::form::FieldKind::Choice { options: current, selected, query } = &mut form.fields[1].kind
+        && *current != options
+    {
+        *current = options;
+        *selected = 0;
+        query.clear();
+    }
+}
+
+/// The form was submitted: validate, then perform, or confirm first when clocks move.
+pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if super::majors::owns(&form.purpose) {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return super::majors::submit(state, now);
+    }
+    if let Some(missing) = crate::app::form::missing(&form.fields) {
+        form.error = Some(missing);
+        return Vec::new();
+    }
+    let values: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
+    let zone = state.zone;
+    let built = build(&form.purpose, &values, zone, now);
+    let purpose = form.purpose.clone();
+    match built {
+        Err(message) => {
+            form.error = Some(message);
+            Vec::new()
+        }
+        Ok(Submission::Create(new)) => {
+            state.majors.declare_new = values.get(6).is_some_and(|v| v == "yes");
+            write(state, DbCommand::Create(new), now)
+        }
+        Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
+        Ok(Submission::Act(target, action)) => {
+            let needs_confirm = matches!(
+                purpose,
+                FormPurpose::Priority(_)
+                    | FormPurpose::Pause(_)
+                    | FormPurpose::Replan(_)
+                    | FormPurpose::Deprioritise(_)
+            );
+            if needs_confirm {
+                let form = match state.overlay.take() {
+                    Some(Overlay::Form(form)) => Some(form),
+                    _ => None,
+                };
+                confirm(state, target, action, form)
+            } else {
+                write(state, DbCommand::Perform { target, action }, now)
+            }
+        }
+    }
+}
+
+enum Submission {
+    Create(NewIncident),
+    Link(ActionTarget, String),
+    Act(ActionTarget, IncidentAction),
+}
+
+fn build(
+    purpose: &FormPurpose,
+    values: &[String],
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Submission, String> {
+    let value = |i: usize| values.get(i).cloned().unwrap_or_default();
+    let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
+    let act = |target: &ActionTarget, action| Ok(Submission::Act(target.clone(), action));
+    match purpose {
+        FormPurpose::Create => Ok(Submission::Create(NewIncident {
+            service: value(0),
+            priority: optional(1),
+            title: value(2),
+            description: value(3),
+            reporter: value(4),
+            channel: value(5).parse().ok(),
+        })),
+        FormPurpose::Assign(t) => {
+            let line = optional(1).map(|l| l.parse::<SupportLine>()).transpose().map_err(|e| e.to_string())?;
+            act(t, IncidentAction::Assign { assignee: optional(0), line, group: optional(2) })
+        }
+        FormPurpose::Priority(t) => act(t, IncidentAction::ChangePriority { to: value(0), reason: optional(1) }),
+        FormPurpose::Pause(t) => act(t, IncidentAction::Pause { reason: value(0) }),
+        FormPurpose::Feedback(t) => act(t, IncidentAction::LogFeedback { channel: value(0), text: value(1) }),
+        FormPurpose::Note(t) => act(t, IncidentAction::Note { text: value(0) }),
+        FormPurpose::Link(t) => Ok(Submission::Link(t.clone(), value(0).trim().to_string())),
+        FormPurpose::Replan(t) => {
+            let target: TargetKind = value(0).parse()?;
+            let new_due = local_instant(&value(1), zone)?;
+            if new_due <= now {
+                return Err("the agreed new due must be in the future".into());
+            }
+            act(t, IncidentAction::Replan { target, new_due, counterpart: value(2), reason: value(3) })
+        }
+        FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value(0) }),
+        _ => Err("not an incident form".into()),
+    }
+}
+
+/// "2026-11-30 12:00" in the viewer's zone.
+fn local_instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
+    let parsed = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+        .map_err(|_| format!("'{}' is not a time like 2026-11-30 12:00", text.trim()))?;
+    zone.from_local_datetime(&parsed)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{} does not exist in {zone} (a daylight-saving gap)", text.trim()))
+}
+
+fn write(state: &mut State, command: DbCommand, now: DateTime<Utc>) -> Vec<Effect> {
+    if offline(state, now) {
+        let message = "offline: not sent; your text is kept as a draft".to_string();
+        match &mut state.overlay {
+            Some(Overlay::Form(form)) => form.error = Some(message),
+            Some(Overlay::Confirm(confirm)) => confirm.error = Some(message),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match &mut state.overlay {
+        Some(Overlay::Form(form)) => {
+            form.saving = true;
+            form.error = None;
+        }
+        Some(Overlay::Confirm(confirm)) => {
+            confirm.saving = true;
+            confirm.error = None;
+        }
+        _ => {}
+    }
+    vec![Effect::Db(command)]
+}
+
+/// Enter in a confirmation.
+pub fn confirmed(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = &state.overlay else {
+        return Vec::new();
+    };
+    // Only once the deadlines after the action are known (and the action is possible).
+    if confirm.saving || !matches!(confirm.what_if, Some(Ok(_))) {
+        return Vec::new();
+    }
+    let command = DbCommand::Perform { target: confirm.target.clone(), action: confirm.action.clone() };
+    write(state, command, now)
+}
+
+/// Esc in a confirmation: back to the form it came from, text intact.
+pub fn cancel_confirm(state: &mut State) {
+    if let Some(Overlay::Confirm(confirm)) = state.overlay.take() {
+        state.overlay = confirm.form.map(|mut form| {
+            form.saving = false;
+            Overlay::Form(*form)
+        });
+    }
+}
+
+/// The result of a write.
+pub fn written(
+    state: &mut State,
+    what: String,
+    result: Result<Box<crate::app::model::IncidentSummary>, WriteError>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    match result {
+        Ok(summary) => {
+            let draft = match &state.overlay {
+                Some(Overlay::Form(form)) => Some(form.purpose.draft_key()),
+                Some(Overlay::Confirm(confirm)) => confirm.form.as_ref().map(|f| f.purpose.draft_key()),
+                _ => None,
+            };
+            if matches!(state.overlay, Some(Overlay::Form(_) | Overlay::Confirm(_))) {
+                state.overlay = None;
+            }
+            state.inform(format!("{}: {what} ({})", summary.reference, summary.status.label()), now);
+            let id = summary.id;
+            let target = ActionTarget {
+                id,
+                reference: summary.reference.clone(),
+                version: summary.version,
+                agreement_version_id: summary.agreement_version_id,
+            };
+            state.board.apply(id, Some(*summary), now);
+            let mut effects = Vec::new();
+            if let Some(key) = draft
+                && state.drafts.remove(&key).is_some()
+            {
+                effects.push(Effect::SaveDrafts(state.drafts.clone()));
+            }
+            if state.incident.as_ref().is_some_and(|v| v.id == id) {
+                effects.push(Effect::Db(DbCommand::LoadDetail { id }));
+            } else if what == "created" {
+                state.board.select_id(id);
+                if std::mem::take(&mut state.majors.declare_new) {
+                    effects.extend(super::majors::declare(state, target, now));
+                }
+            }
+            effects
+        }
+        Err(error) => {
+            let mut message = error.message().to_string();
+            let mut effects = Vec::new();
+            if let WriteError::Conflict { fresh: Some(fresh), .. } = &error {
+                state.board.apply(fresh.id, Some((**fresh).clone()), now);
+                if matches!(state.overlay, Some(Overlay::Form(_) | Overlay::Confirm(_))) {
+                    // Adopt the new version: pressing Enter again applies the action on top of what changed.
+                    retarget(state, fresh.id, fresh.version);
+                    message.push_str(" — Enter applies yours on top of it, Esc cancels (your text is kept)");
+                }
+                // The deadlines shown were computed before the other change: compute them again.
+                if let Some(Overlay::Confirm(confirm)) = &mut state.overlay {
+                    confirm.what_if = None;
+                    effects.push(Effect::Db(DbCommand::WhatIf {
+                        target: confirm.target.clone(),
+                        action: confirm.action.clone(),
+                    }));
+                }
+            }
+            match &mut state.overlay {
+                Some(Overlay::Form(form)) => {
+                    form.saving = false;
+                    form.error = Some(message);
+                }
+                Some(Overlay::Confirm(confirm)) => {
+                    confirm.saving = false;
+                    confirm.error = Some(message);
+                }
+                _ => state.warn(message, now),
+            }
+            effects
+        }
+    }
+}
+
+fn retarget(state: &mut State, id: i64, version: i32) {
+    match &mut state.overlay {
+        Some(Overlay::Form(form)) => {
+            if let Some(target) = form.purpose.target_mut().filter(|t| t.id == id) {
+                target.version = version;
+            }
+        }
+        Some(Overlay::Confirm(confirm)) if confirm.target.id == id => {
+            confirm.target.version = version;
+            if let Some(target) = confirm.form.as_mut().and_then(|f| f.purpose.target_mut()) {
+                target.version = version;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keeps what was typed in the open form as a draft.
+pub fn remember_draft(state: &mut State) {
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        return;
+    };
+    let typed: Vec<String> = form.fields.iter().filter_map(|f| f.typed()).collect();
+    let key = form.purpose.draft_key();
+    if typed.iter().all(|t| t.trim().is_empty() || t == "INC-") {
+        if state.drafts.remove(&key).is_some() {
+            state.drafts_dirty = true;
+        }
+    } else if state.drafts.get(&key) != Some(&typed) {
+        state.drafts.insert(key, typed);
+        state.drafts_dirty = true;
+    }
+}

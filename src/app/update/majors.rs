@@ -1,0 +1,592 @@
+//! The major-incident cockpit: declaring from an incident, status updates, escalation, calls, roles, state,
+//! the notify step, the report and the shift hand-over; and the reminder when an update is overdue.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use crate::app::command::MajorAct;
+use crate::app::effect::{DbCommand, Effect, MajorCommand};
+use crate::app::form::{ChoiceOption, Field};
+use crate::app::model::{ActionTarget, MajorView, WriteError};
+use crate::app::state::{Connection, Form, FormPurpose, MajorTarget, Overlay, State};
+use crate::domain::agreement::Agreement;
+use crate::domain::major::report::ReportFindings;
+use crate::domain::major::{
+    self, CadenceState, CadenceStatus, CallOutcome, DeliveryState, EscalationReason, Eta, FollowUp, MajorRole,
+    MajorState, Proposal, StatusUpdate,
+};
+
+fn agreement<'a>(state: &'a State, view: &MajorView) -> Option<&'a Agreement> {
+    state.agreements.get(&view.agreement_version_id).map(|a| a.as_ref())
+}
+
+/// The update cadence of a major incident as of now.
+pub fn cadence(state: &State, view: &MajorView, now: DateTime<Utc>) -> Option<CadenceStatus> {
+    let policy = &agreement(state, view)?.spec().major;
+    major::major_cadence(&view.major, &policy.cadence, view.last_update_at, now)
+}
+
+/// The escalation the ladder suggests now.
+pub fn proposal(state: &State, view: &MajorView, now: DateTime<Utc>) -> Option<Proposal> {
+    let agreement = agreement(state, view)?;
+    let policy = &agreement.spec().major;
+    let cadence = major::major_cadence(&view.major, &policy.cadence, view.last_update_at, now);
+    let clocks = view.live_clocks(agreement, now);
+    major::propose(policy.escalation.as_ref()?, &view.major, &clocks, cadence.as_ref(), &[])
+}
+
+/// On every tick: remind the MIM once per missed update deadline and once per escalation the ladder proposes,
+/// whichever screen is showing.
+pub fn remind(state: &mut State, now: DateTime<Utc>) {
+    let proposals: Vec<(i64, String, Proposal)> = state
+        .majors
+        .list
+        .iter()
+        .filter_map(|view| proposal(state, view, now).map(|p| (view.id, view.reference.clone(), p)))
+        .filter(|(id, _, p)| !state.majors.proposed.contains(&(*id, p.level)))
+        .collect();
+    for (id, reference, proposal) in proposals {
+        state.majors.proposed.insert((id, proposal.level));
+        state.warn(
+            format!("{reference}: escalate to {} ({}) — press 2 then e", proposal.level_name, proposal.reason),
+            now,
+        );
+    }
+    let mut reminders = Vec::new();
+    for view in &state.majors.list {
+        if let Some(status) = cadence(state, view, now)
+            && matches!(status.state, CadenceState::Overdue | CadenceState::Missed)
+            && !state.majors.reminded.contains(&(view.id, status.due))
+        {
+            reminders.push((view.id, status.due, view.reference.clone(), status.state));
+        }
+    }
+    for (id, due, reference, cadence_state) in reminders {
+        state.majors.reminded.insert((id, due));
+        let local = due.with_timezone(&state.zone).format("%H:%M");
+        let deputy = if cadence_state == CadenceState::Missed { "; vakt serve notifies the deputy" } else { "" };
+        state.warn(format!("{reference}: the stakeholder update due {local} is overdue — press 2 then u{deputy}"), now);
+    }
+}
+
+pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect> {
+    let mim = state.user.as_ref().is_some_and(|u| u.rights.mim);
+    if !mim {
+        state.warn("only the MIM role (vakt_mim) runs major incidents", now);
+        return Vec::new();
+    }
+    if act == MajorAct::Handover {
+        return open(state, FormPurpose::Handover, now);
+    }
+    if act == MajorAct::AcknowledgeHandover {
+        return match &state.majors.handover {
+            Some((id, _, _)) => write(state, MajorCommand::AcknowledgeHandover { id: *id }, now),
+            None => {
+                state.inform("no hand-over is waiting for you", now);
+                Vec::new()
+            }
+        };
+    }
+    let Some(view) = state.majors.selected() else {
+        state.warn("no major incident selected (declare one with m on an incident)", now);
+        return Vec::new();
+    };
+    let target = MajorTarget { id: view.id, reference: view.reference.clone() };
+    match act {
+        MajorAct::Notified => write(state, MajorCommand::Notified { major_id: target.id }, now),
+        MajorAct::RetryDead => {
+            if view.ledger.iter().all(|entry| entry.state != DeliveryState::Dead) {
+                state.inform(format!("{}: no dead messages to send again", target.reference), now);
+                return Vec::new();
+            }
+            write(state, MajorCommand::RetryDead { major_id: target.id }, now)
+        }
+        MajorAct::Update => open(state, FormPurpose::MajorUpdate(target), now),
+        MajorAct::Call => {
+            if view.calls.is_empty() {
+                state.warn(
+                    "no call tasks: this agreement's phone duty does not apply, or the contacts lack numbers",
+                    now,
+                );
+                return Vec::new();
+            }
+            open(state, FormPurpose::MajorCall(target), now)
+        }
+        MajorAct::Role => open(state, FormPurpose::MajorRole(target), now),
+        MajorAct::State | MajorAct::Close | MajorAct::Escalate => {
+            let effects = open(state, FormPurpose::MajorState(target), now);
+            preselect(state, act);
+            effects
+        }
+        MajorAct::Report => {
+            state.majors.report = None;
+            let major_id = target.id;
+            let mut effects = open(state, FormPurpose::Report(target), now);
+            effects.push(Effect::Db(DbCommand::LoadReport { major_id }));
+            effects
+        }
+        MajorAct::ExportReport => {
+            state.majors.export_pending = Some(target.id);
+            vec![Effect::Db(DbCommand::LoadReport { major_id: target.id })]
+        }
+        MajorAct::Handover | MajorAct::AcknowledgeHandover => Vec::new(),
+    }
+}
+
+/// Escalate and close reuse the state form with their own choice selected.
+fn preselect(state: &mut State, act: MajorAct) {
+    if let Some(Overlay::Form(form)) = &mut state.overlay
+        && let Some(field) = form.fields.first_mut()
+    {
+        match act {
+            MajorAct::Escalate => field.select_value("escalate"),
+            MajorAct::Close => field.select_value("closed"),
+            _ => field.select_value("mitigated"),
+        }
+    }
+}
+
+/// Declaring from the board or the incident view.
+pub fn declare(state: &mut State, target: ActionTarget, now: DateTime<Utc>) -> Vec<Effect> {
+    if !state.user.as_ref().is_some_and(|u| u.rights.mim) {
+        state.warn("only the MIM role (vakt_mim) declares major incidents", now);
+        return Vec::new();
+    }
+    open(state, FormPurpose::Declare(target), now)
+}
+
+fn open(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec<Effect> {
+    let fields = fields_for(state, &purpose, now);
+    let title = title_of(&purpose);
+    let mut fields = fields;
+    if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
+        let mut typed = draft.iter();
+        for field in fields.iter_mut().filter(|f| f.typed().is_some()) {
+            if let Some(value) = typed.next() {
+                field.set_typed(value);
+            }
+        }
+    }
+    state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
+    Vec::new()
+}
+
+fn title_of(purpose: &FormPurpose) -> String {
+    match purpose {
+        FormPurpose::Declare(t) => format!("Declare {} a major incident", t.reference),
+        FormPurpose::MajorUpdate(m) => format!("Stakeholder update for {}", m.reference),
+        FormPurpose::MajorCall(m) => format!("Log a call for {}", m.reference),
+        FormPurpose::MajorRole(m) => format!("Role in {}", m.reference),
+        FormPurpose::MajorState(m) => format!("Escalate or change the state of {}", m.reference),
+        FormPurpose::Report(m) => format!("Post-incident report for {}", m.reference),
+        FormPurpose::Handover => "Shift hand-over to the next MIM".into(),
+        _ => String::new(),
+    }
+}
+
+pub(super) fn yes_no() -> Vec<ChoiceOption> {
+    vec![ChoiceOption::new("no", "no", ""), ChoiceOption::new("yes", "yes", "")]
+}
+
+/// The fields of the cockpit's forms (used by the generic form code too).
+pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> Vec<Field> {
+    let view = |id: i64| state.majors.list.iter().find(|m| m.id == id);
+    match purpose {
+        FormPurpose::Declare(t) => {
+            let service = state.board.find(t.id).map(|r| r.service.code.clone()).unwrap_or_default();
+            vec![
+                Field::line("affected services (codes, comma-separated)", &service, true),
+                Field::line("affected organisations (codes; empty: the services' owners)", "", false),
+                Field::area("impact", "", true),
+                Field::choice("exercise", yes_no(), 0),
+            ]
+        }
+        FormPurpose::MajorUpdate(m) => {
+            // Stockholm and ROR name SMS as the channel to fall back on when the network is affected.
+            let sms_is_fallback = view(m.id)
+                .and_then(|v| agreement(state, v))
+                .is_some_and(|a| a.spec().major.alternative_channels.contains(&crate::domain::major::ChannelKind::Sms));
+            let sms_label = if sms_is_fallback {
+                "also by SMS (the agreement's fallback when e-mail may not arrive)"
+            } else {
+                "also by SMS"
+            };
+            vec![
+                Field::area("what happened", "", true),
+                Field::area("cause", "", true),
+                Field::line("expected resolution (YYYY-MM-DD HH:MM, or words)", "", true),
+                Field::line("workaround", "", true),
+                Field::choice(sms_label, yes_no(), 0),
+            ]
+        }
+        FormPurpose::MajorCall(m) => {
+            let tasks = view(m.id)
+                .map(|v| {
+                    v.calls
+                        .iter()
+                        .map(|c| {
+                            let done = c.task.last_outcome().map_or("to do".into(), |o| o.to_string());
+                            ChoiceOption::new(
+                                c.id.to_string(),
+                                format!("{} ({}, {}) {}", c.task.name, c.task.role, c.task.organisation, c.task.number),
+                                done,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let outcomes = CallOutcome::ALL.iter().map(|o| ChoiceOption::new(o.as_str(), o.as_str(), "")).collect();
+            vec![Field::choice("call", tasks, 0), Field::choice("outcome", outcomes, 0), Field::area("note", "", true)]
+        }
+        FormPurpose::MajorRole(_) => {
+            let roles = MajorRole::ALL
+                .iter()
+                .map(|r| ChoiceOption::new(r.as_str(), r.as_str().replace('_', " "), ""))
+                .collect();
+            vec![
+                Field::choice("role", roles, 0),
+                Field::line("who (login, name or group)", "", true),
+                Field::line("for organisation", "", false),
+            ]
+        }
+        FormPurpose::MajorState(m) => {
+            let proposed = view(m.id).and_then(|v| proposal(state, v, now));
+            let hint = proposed
+                .as_ref()
+                .map_or("manual escalation".to_string(), |p| format!("proposed: {} — {}", p.level_name, p.reason));
+            let options = vec![
+                ChoiceOption::new("escalate", "escalate one level", hint.clone()),
+                ChoiceOption::new("mitigated", "mitigated (impact contained)", ""),
+                ChoiceOption::new("resolved", "resolved (drafts the post-incident report)", ""),
+                ChoiceOption::new("closed", "closed", ""),
+                ChoiceOption::new("declared", "back to declared (impact returned)", ""),
+            ];
+            let note = proposed.map_or(String::new(), |p| p.reason.to_string());
+            vec![Field::choice("action", options, 0), Field::line("note / reason", &note, false)]
+        }
+        FormPurpose::Report(m) => {
+            let findings = state
+                .majors
+                .report
+                .as_ref()
+                .filter(|(id, _, _)| *id == m.id)
+                .map(|(_, r, _)| r.findings.clone())
+                .unwrap_or_default();
+            let actions: Vec<String> = findings
+                .actions
+                .iter()
+                .map(|a| format!("{} | {} | {}", a.text, a.owner, a.due.map_or(String::new(), |d| d.to_string())))
+                .collect();
+            vec![
+                Field::area("summary", &findings.summary, true),
+                Field::area("impact", &findings.impact, true),
+                Field::area("root cause", &findings.root_cause, true),
+                Field::area("actions (text | owner | YYYY-MM-DD, one per line)", &actions.join("\n"), false),
+                Field::area("lessons", &findings.lessons, true),
+                Field::choice("mark complete", yes_no(), 0),
+            ]
+        }
+        FormPurpose::Handover => vec![Field::area("hand-over note", "", true)],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a form belongs to the cockpit.
+pub fn owns(purpose: &FormPurpose) -> bool {
+    matches!(
+        purpose,
+        FormPurpose::Declare(_)
+            | FormPurpose::MajorUpdate(_)
+            | FormPurpose::MajorCall(_)
+            | FormPurpose::MajorRole(_)
+            | FormPurpose::MajorState(_)
+            | FormPurpose::Report(_)
+            | FormPurpose::Handover
+    )
+}
+
+pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let values: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
+    let report = state.majors.report.as_ref().map(|(id, _, version)| (*id, *version));
+    match build(&form.purpose, &values, state.zone, report) {
+        Ok(command @ MajorCommand::Update { .. }) => preview(state, command, now),
+        Ok(command) => write(state, command, now),
+        Err(message) => {
+            form.error = Some(message);
+            Vec::new()
+        }
+    }
+}
+
+fn build(
+    purpose: &FormPurpose,
+    values: &[String],
+    zone: chrono_tz::Tz,
+    report: Option<(i64, i32)>,
+) -> Result<MajorCommand, String> {
+    let value = |i: usize| values.get(i).cloned().unwrap_or_default();
+    let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
+    let list = |i: usize| -> Vec<String> {
+        value(i).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    };
+    Ok(match purpose {
+        FormPurpose::Declare(t) => MajorCommand::Declare {
+            incident_id: t.id,
+            services: list(0),
+            organisations: list(1),
+            impact: value(2),
+            exercise: value(3) == "yes",
+        },
+        FormPurpose::MajorUpdate(m) => {
+            let eta = value(2);
+            let expected_resolution = match NaiveDateTime::parse_from_str(eta.trim(), "%Y-%m-%d %H:%M") {
+                Ok(local) => zone
+                    .from_local_datetime(&local)
+                    .earliest()
+                    .map(|t| Eta::At(t.with_timezone(&Utc)))
+                    .ok_or_else(|| format!("{eta} does not exist in {zone} (a daylight-saving gap)"))?,
+                Err(_) if Eta::looks_like_a_date(&eta) => {
+                    return Err(format!("expected resolution '{}' is not a date YYYY-MM-DD HH:MM", eta.trim()));
+                }
+                Err(_) => Eta::Unknown(eta),
+            };
+            let update =
+                StatusUpdate { what_happened: value(0), cause: value(1), expected_resolution, workaround: value(3) };
+            MajorCommand::Update { major_id: m.id, update, sms: value(4) == "yes" }
+        }
+        FormPurpose::MajorCall(_) => MajorCommand::Call {
+            task_id: value(0).parse().map_err(|_| "choose a call".to_string())?,
+            outcome: value(1).parse()?,
+            note: value(2),
+        },
+        FormPurpose::MajorRole(m) => {
+            MajorCommand::Role { major_id: m.id, role: value(0).parse()?, person: value(1), organisation: optional(2) }
+        }
+        FormPurpose::MajorState(m) => match value(0).as_str() {
+            "escalate" => MajorCommand::Escalate {
+                major_id: m.id,
+                reason: EscalationReason::Manual { note: optional(1).unwrap_or_else(|| "escalated by the MIM".into()) },
+            },
+            other => MajorCommand::State { major_id: m.id, to: other.parse::<MajorState>()?, note: value(1) },
+        },
+        FormPurpose::Report(m) => {
+            let (id, version) = report.filter(|(id, _)| *id == m.id).ok_or(
+                "the report is still loading (or not drafted yet: it is drafted when the major incident is resolved)",
+            )?;
+            let actions = value(3)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(FollowUp::parse_line)
+                .collect::<Result<Vec<_>, String>>()?;
+            let findings = ReportFindings {
+                summary: value(0),
+                impact: value(1),
+                root_cause: value(2),
+                actions,
+                lessons: value(4),
+            };
+            MajorCommand::Report { major_id: id, findings, complete: value(5) == "yes", version }
+        }
+        FormPurpose::Handover => MajorCommand::Handover { note: value(0), zone },
+        _ => return Err("not a major-incident form".into()),
+    })
+}
+
+/// Shows the update as e-mail, SMS and chat will show it; Enter sends, Esc goes back to the text.
+fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
+    let MajorCommand::Update { major_id, update, sms } = &command else {
+        return Vec::new();
+    };
+    let Some(view) = state.majors.list.iter().find(|m| m.id == *major_id) else {
+        return write(state, command, now);
+    };
+    let Some(agreement) = agreement(state, view) else {
+        return write(state, command, now);
+    };
+    if let Err(e) = update.validate(now, agreement.zone()) {
+        if let Some(Overlay::Form(form)) = &mut state.overlay {
+            form.error = Some(e.to_string());
+        }
+        return Vec::new();
+    }
+    let policy = &agreement.spec().major;
+    let next = policy.cadence.interval_for(&view.major.declaration.priority).map(|i| now + i);
+    let sequence = u32::try_from(view.updates + 1).unwrap_or(u32::MAX);
+    let header = major::MessageHeader::for_major(
+        &view.major,
+        sequence,
+        now,
+        next,
+        policy.lang(agreement.spec().region),
+        agreement.zone(),
+    );
+    let email = major::render_email(&header, update);
+    let text = major::render_sms(&header, update);
+    let mut lines = vec![
+        format!("E-mail to the contacts of {}", view.major.declaration.organisations.join(", ")),
+        format!("Subject: {}", email.subject),
+        String::new(),
+    ];
+    lines.extend(email.body.lines().map(String::from));
+    lines.push(String::new());
+    if *sms {
+        let encoding = match text.encoding {
+            major::SmsEncoding::Gsm7 => "GSM-7",
+            major::SmsEncoding::Ucs2 => "UCS-2",
+        };
+        let shortened = if text.truncated { ", shortened" } else { "" };
+        lines.push(format!("SMS to their mobiles ({} {encoding} units{shortened}):", text.units));
+        lines.push(text.text.clone());
+    } else {
+        lines.push(format!("SMS not selected ({} units if it were)", text.units));
+    }
+    let generic = major::render_webhook(major::WebhookPreset::Generic, &header, update);
+    lines.push(String::new());
+    lines.push(format!(
+        "Webhook channels (as generic JSON; Slack and Teams channels get the same fields in their layout): {}",
+        serde_json::to_string(&generic).unwrap_or_default()
+    ));
+    let form = match state.overlay.take() {
+        Some(Overlay::Form(form)) => Box::new(form),
+        other => {
+            state.overlay = other;
+            return write(state, command, now);
+        }
+    };
+    state.overlay =
+        Some(Overlay::Preview(crate::app::state::Preview { command, lines, form, error: None, saving: false }));
+    Vec::new()
+}
+
+/// Enter in the preview: send.
+pub fn send_preview(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Preview(preview)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if preview.saving {
+        return Vec::new();
+    }
+    if let Connection::Offline { .. } = state.connection {
+        preview.error = Some("offline: not sent; your text is kept as a draft".into());
+        return Vec::new();
+    }
+    preview.saving = true;
+    preview.error = None;
+    vec![Effect::Db(DbCommand::Major(preview.command.clone()))]
+}
+
+/// Esc in the preview: back to the text.
+pub fn cancel_preview(state: &mut State) {
+    if let Some(Overlay::Preview(preview)) = state.overlay.take() {
+        let mut form = *preview.form;
+        form.saving = false;
+        state.overlay = Some(Overlay::Form(form));
+    }
+}
+
+fn write(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
+    if let Connection::Offline { .. } = state.connection {
+        let message = "offline: not sent; your text is kept as a draft".to_string();
+        match &mut state.overlay {
+            Some(Overlay::Form(form)) => form.error = Some(message),
+            _ => state.warn(message, now),
+        }
+        return Vec::new();
+    }
+    if let Some(Overlay::Form(form)) = &mut state.overlay {
+        form.saving = true;
+        form.error = None;
+    }
+    vec![Effect::Db(DbCommand::Major(command))]
+}
+
+pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
+    match result {
+        Ok(()) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
+            let key = match &state.overlay {
+                Some(Overlay::Form(form)) => Some(form.purpose.draft_key()),
+                Some(Overlay::Preview(preview)) => Some(preview.form.purpose.draft_key()),
+                _ => None,
+            };
+            if let Some(key) = key {
+                if state.drafts.remove(&key).is_some() {
+                    effects.push(Effect::SaveDrafts(state.drafts.clone()));
+                }
+                state.overlay = None;
+            }
+            if what.starts_with("declared") {
+                state.screen = crate::app::Screen::Major;
+                state.incident = None;
+            }
+            state.inform(what, now);
+            effects
+        }
+        Err(error) => {
+            let message = error.message().to_string();
+            match &mut state.overlay {
+                Some(Overlay::Form(form)) => {
+                    form.saving = false;
+                    form.error = Some(message);
+                }
+                Some(Overlay::Preview(preview)) => {
+                    preview.saving = false;
+                    preview.error = Some(message);
+                }
+                _ => state.warn(message, now),
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A report arrived: export it if that was asked for, and fill the open report form with it (unless the user
+/// has typed already).
+pub fn report_loaded(
+    state: &mut State,
+    major_id: i64,
+    report: Option<(Box<major::PostIncidentReport>, i32)>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.majors.export_pending == Some(major_id) {
+        state.majors.export_pending = None;
+        let view = state.majors.list.iter().find(|m| m.id == major_id);
+        match (&report, view.and_then(|v| agreement(state, v))) {
+            (Some((report, _)), Some(agreement)) => {
+                let lang = agreement.spec().major.lang(agreement.spec().region);
+                let stem = format!("{}-post-incident-report", report.header.reference);
+                effects.push(Effect::ExportReport {
+                    stem,
+                    markdown: report.to_markdown(lang, agreement.zone()),
+                    html: report.to_html(lang, agreement.zone()),
+                });
+            }
+            _ => state.warn("no report yet: it is drafted when the major incident is resolved", now),
+        }
+    }
+    let Some((report, version)) = report else {
+        if let Some(Overlay::Form(form)) = &mut state.overlay
+            && matches!(form.purpose, FormPurpose::Report(_))
+        {
+            form.error = Some("no report yet: it is drafted when the major incident is resolved (s → resolved)".into());
+        }
+        return effects;
+    };
+    state.majors.report = Some((major_id, *report, version));
+    let draft_exists =
+        matches!(&state.overlay, Some(Overlay::Form(f)) if state.drafts.contains_key(&f.purpose.draft_key()));
+    if let Some(Overlay::Form(form)) = &state.overlay
+        && matches!(form.purpose, FormPurpose::Report(_))
+        && !draft_exists
+    {
+        let purpose = form.purpose.clone();
+        let fields = fields_for(state, &purpose, now);
+        if let Some(Overlay::Form(form)) = &mut state.overlay {
+            form.fields = fields;
+        }
+    }
+    effects
+}

@@ -1,0 +1,92 @@
+//! The pure core of the console: `update(&mut State, Action, now) -> Vec<Effect>`. No I/O, no clock of its own.
+
+mod actions;
+mod input;
+pub(crate) mod majors;
+mod nav;
+mod sync;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::action::Action;
+use super::effect::{DbCommand, Effect};
+use super::state::{Severity, State};
+
+pub use input::palette_matches;
+pub use majors::{cadence as major_cadence, proposal as major_proposal};
+
+/// How long an informational message stays in the status line; errors stay until the next key.
+const INFO_MESSAGE_SECONDS: i64 = 6;
+/// How often a console whose commands cannot reach the database tries again.
+const WORKER_PROBE_SECONDS: i64 = 5;
+
+pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut effects = dispatch(state, action, now);
+    effects.extend(presence(state, now));
+    effects
+}
+
+/// How often a console refreshes its presence while it stays on an incident.
+const PRESENCE_REFRESH_SECONDS: i64 = 30;
+
+/// Tells others where this console is when that changes (and refreshes it while it stays).
+fn presence(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if state.console_id.is_empty() {
+        return Vec::new();
+    }
+    let here = state.whereabouts();
+    let due = match &state.presence_sent {
+        None => here.0.is_some(),
+        Some((sent, at)) => {
+            *sent != here || (here.0.is_some() && now - *at >= Duration::seconds(PRESENCE_REFRESH_SECONDS))
+        }
+    };
+    if !due {
+        return Vec::new();
+    }
+    state.presence_sent = Some((here, now));
+    vec![Effect::Db(DbCommand::SetPresence { console: state.console_id.clone(), incident: here.0, editing: here.1 })]
+}
+
+fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Key(key) => input::on_key(state, key, now),
+        Action::Paste(pasted) => input::on_paste(state, &pasted, now),
+        Action::Resize { width, height } => {
+            state.viewport = (width, height);
+            Vec::new()
+        }
+        Action::Tick => {
+            let expired = state
+                .message
+                .as_ref()
+                .is_some_and(|m| m.severity == Severity::Info && now - m.at >= Duration::seconds(INFO_MESSAGE_SECONDS));
+            if expired {
+                state.message = None;
+            }
+            majors::remind(state, now);
+            let mut effects = Vec::new();
+            // Time-based filters (breached, today) change with the clock, not only with the data.
+            if state.board.filter().depends_on_time() {
+                state.board.refresh(now);
+            }
+            // While the worker cannot reach the database, probe it every few seconds.
+            if state.worker_down && state.probed_at.is_none_or(|at| now - at >= Duration::seconds(WORKER_PROBE_SECONDS))
+            {
+                state.probed_at = Some(now);
+                effects.push(Effect::Db(DbCommand::LoadBoard));
+            }
+            // Drafts are written at most once a second, however fast the typing.
+            if state.drafts_dirty {
+                state.drafts_dirty = false;
+                effects.push(Effect::SaveDrafts(state.drafts.clone()));
+            }
+            effects
+        }
+        Action::Run(command) => nav::run(state, command, now),
+        other => sync::on_data(state, other, now),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,226 @@
+//! Results and notices from the database side: loads, fresh rows, change notices, connection state.
+
+use chrono::{DateTime, Utc};
+
+use crate::app::action::{Action, ChangeNotice};
+use crate::app::board::{SortKey, VIEWS};
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::filter::Filter;
+use crate::app::state::{Connection, State};
+
+pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Connected { user } => {
+            state.board.set_me(&user.login);
+            state.board.set_zone(state.zone);
+            state.user = Some(user);
+            Vec::new()
+        }
+        Action::BoardLoaded(rows) => {
+            state.board.replace(rows, now);
+            // A command got through: the worker's side is back.
+            if state.worker_down {
+                state.worker_down = false;
+                return back_online(state, now);
+            }
+            Vec::new()
+        }
+        Action::AgreementsLoaded(agreements) => {
+            state.agreements = agreements;
+            Vec::new()
+        }
+        Action::SettingsLoaded(settings) => {
+            if let Some(view) = VIEWS.iter().position(|v| v.name == settings.view) {
+                state.view = view;
+            }
+            if let Ok(filter) = Filter::parse(&settings.filter) {
+                state.board.set_filter(filter, now);
+            }
+            let (key, descending) = match settings.sort.strip_prefix('-') {
+                Some(name) => (SortKey::parse(name), true),
+                None => (SortKey::parse(&settings.sort), false),
+            };
+            if let Some(key) = key {
+                state.board.set_sort(key, descending, now);
+            }
+            Vec::new()
+        }
+        Action::SummaryFetched { id, summary } => {
+            state.board.apply(id, summary.map(|s| *s), now);
+            Vec::new()
+        }
+        Action::DetailLoaded { id, detail } => {
+            if let Some(view) = state.incident.as_mut().filter(|v| v.id == id) {
+                match detail {
+                    Some(detail) => view.detail = Some(*detail),
+                    None => {
+                        let reference = view.reference.clone();
+                        state.incident = None;
+                        state.warn(format!("{reference} no longer exists"), now);
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Action::Changed(notice) => on_change(state, &notice),
+        Action::Offline { reason } => {
+            state.listener_down = true;
+            go_offline(state, reason, now);
+            Vec::new()
+        }
+        Action::WorkerOffline { reason } => {
+            state.worker_down = true;
+            state.probed_at = Some(now);
+            go_offline(state, reason, now);
+            Vec::new()
+        }
+        Action::Online => {
+            state.listener_down = false;
+            let mut effects = back_online(state, now);
+            effects.extend(resync(state));
+            effects
+        }
+        Action::DbFailed { what, error } => {
+            state.warn(format!("{what}: {error}"), now);
+            Vec::new()
+        }
+        Action::ChoicesLoaded { services, staff } => {
+            state.services = services;
+            state.staff = staff;
+            refresh_form_choices(state);
+            Vec::new()
+        }
+        Action::DraftsLoaded(drafts) => {
+            if !drafts.is_empty() {
+                state.inform(
+                    format!("{} draft(s) kept from earlier; they come back when you open the same form", drafts.len()),
+                    now,
+                );
+            }
+            state.drafts = drafts;
+            Vec::new()
+        }
+        Action::Written { what, result } => super::actions::written(state, what, result, now),
+        Action::WhatIfReady { target, result } => {
+            if let Some(crate::app::state::Overlay::Confirm(confirm)) = &mut state.overlay
+                && confirm.target.id == target
+            {
+                confirm.what_if = Some(result);
+            }
+            Vec::new()
+        }
+        Action::PresenceLoaded(presence) => {
+            state.presence = presence;
+            Vec::new()
+        }
+        Action::MajorsLoaded(list) => {
+            let keep = state.majors.selected().map(|m| m.id);
+            state.majors.list = list;
+            state.majors.loaded = true;
+            state.majors.selected = keep
+                .and_then(|id| state.majors.list.iter().position(|m| m.id == id))
+                .unwrap_or(0)
+                .min(state.majors.list.len().saturating_sub(1));
+            super::majors::remind(state, now);
+            Vec::new()
+        }
+        Action::RotaLoaded { shifts, duty, handover } => {
+            state.majors.rota = shifts;
+            state.majors.duty = duty;
+            if let Some((_, outgoing, _)) = &handover
+                && state.majors.handover.as_ref().map(|h| h.0) != handover.as_ref().map(|h| h.0)
+            {
+                state.inform(format!("a hand-over from {outgoing} is waiting: tab 2, then H to acknowledge"), now);
+            }
+            state.majors.handover = handover;
+            Vec::new()
+        }
+        Action::MajorWritten { what, result } => super::majors::written(state, what, result, now),
+        Action::ReportLoaded { major_id, report } => super::majors::report_loaded(state, major_id, report, now),
+        Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
+    }
+}
+
+fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
+    let open_view = state.incident.as_ref().map(|v| v.id);
+    match (notice.table.as_str(), notice.id) {
+        ("incidents", Some(id)) => {
+            let mut effects = Vec::new();
+            let stale = match (state.board.version_of(id), notice.version) {
+                (Some(shown), Some(version)) => version > shown,
+                _ => true,
+            };
+            if notice.op == "delete" || stale {
+                effects.push(Effect::Db(DbCommand::FetchSummary { id }));
+            }
+            if open_view == Some(id) {
+                effects.push(Effect::Db(DbCommand::LoadDetail { id }));
+            }
+            effects
+        }
+        ("agreements", _) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadAgreements)];
+            effects.extend(resync(state));
+            effects
+        }
+        ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
+        ("presence", _) if !state.console_id.is_empty() => {
+            vec![Effect::Db(DbCommand::LoadPresence { console: state.console_id.clone() })]
+        }
+        ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
+        // Names of services, organisations or staff show on many rows; bulk loads touch everything.
+        ("services" | "organisations" | "staff" | "bulk", _) => resync(state),
+        _ => Vec::new(),
+    }
+}
+
+fn go_offline(state: &mut State, reason: String, now: DateTime<Utc>) {
+    if !matches!(state.connection, Connection::Offline { .. }) {
+        state.connection = Connection::Offline { since: now, reason };
+    }
+}
+
+/// Live again once neither side is down.
+fn back_online(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if state.listener_down || state.worker_down {
+        return Vec::new();
+    }
+    let was_offline = matches!(state.connection, Connection::Offline { .. });
+    state.connection = Connection::Live;
+    if was_offline {
+        state.inform("reconnected; the board was reloaded", now);
+    }
+    Vec::new()
+}
+
+/// Reloads the board and the open incident (after a reconnect, a bulk change, or on request).
+pub fn resync(state: &State) -> Vec<Effect> {
+    let mut effects =
+        vec![Effect::Db(DbCommand::LoadBoard), Effect::Db(DbCommand::LoadMajors), Effect::Db(DbCommand::LoadRota)];
+    if let Some(view) = &state.incident {
+        effects.push(Effect::Db(DbCommand::LoadDetail { id: view.id }));
+    }
+    effects
+}
+
+/// A form opened before its choices were loaded is rebuilt with them, keeping what was typed.
+fn refresh_form_choices(state: &mut State) {
+    use crate::app::state::{FormPurpose, Overlay};
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        return;
+    };
+    if !matches!(form.purpose, FormPurpose::Create | FormPurpose::Assign(_)) {
+        return;
+    }
+    let typed: Vec<Option<String>> = form.fields.iter().map(|f| f.typed()).collect();
+    let mut fresh = super::actions::fresh_fields(state, &form.purpose);
+    for (field, old) in fresh.iter_mut().zip(typed) {
+        if let (Some(value), Some(_)) = (old, field.typed()) {
+            field.set_typed(&value);
+        }
+    }
+    if let Some(Overlay::Form(form)) = &mut state.overlay {
+        form.fields = fresh;
+    }
+    super::actions::choice_changed(state);
+}

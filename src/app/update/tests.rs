@@ -1,0 +1,378 @@
+//! The console's core, driven by actions, without a terminal or a database.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::update;
+use crate::app::action::{Action, ChangeNotice};
+use crate::app::command::{Act, Command};
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::model::*;
+use crate::app::state::{Connection, Overlay, State};
+use crate::demo::seed_agreements;
+use crate::domain::incident::Status;
+use crate::domain::lifecycle::IncidentAction;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()
+}
+
+fn row(id: i64, priority: &str, agreement_version_id: i64, status: Status) -> IncidentSummary {
+    IncidentSummary {
+        id,
+        reference: format!("INC-{id}"),
+        title: format!("incident {id}"),
+        priority: Some(priority.into()),
+        priority_rank: Some(1),
+        service: ServiceRef {
+            code: "SVC".into(),
+            name: "Service".into(),
+            organisation: "Molde kommune".into(),
+            agreement: "ROR-IKT".into(),
+        },
+        agreement_version_id,
+        status,
+        support_line: None,
+        assignee: None,
+        received_at: now() - Duration::minutes(100 - id),
+        next_due: None,
+        flags: Flags::default(),
+        version: 3,
+    }
+}
+
+fn state(operator: bool) -> State {
+    let mut state = State::new("test");
+    state.connection = Connection::Live;
+    let agreements: AgreementSet =
+        seed_agreements().unwrap().into_iter().enumerate().map(|(i, (a, _))| (i as i64 + 1, Arc::new(a))).collect();
+    update(&mut state, Action::AgreementsLoaded(agreements), now());
+    let rights = Rights { viewer: true, operator, ..Rights::default() };
+    update(&mut state, Action::Connected { user: UserInfo { login: "kari".into(), full_name: None, rights } }, now());
+    // Version 2 is ROR-IKT.
+    update(
+        &mut state,
+        Action::BoardLoaded(vec![row(1, "Høy", 2, Status::Acknowledged), row(2, "Lav", 2, Status::New)]),
+        now(),
+    );
+    state
+}
+
+fn key(c: char) -> Action {
+    Action::Key(KeyEvent::from(KeyCode::Char(c)))
+}
+
+fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(state, Action::Key(KeyEvent::from(code)), now())
+}
+
+fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, key(c), now());
+    }
+}
+
+#[test]
+fn viewers_are_told_they_are_read_only_and_nothing_is_sent() {
+    let mut s = state(false);
+    let effects = update(&mut s, key('a'), now());
+    assert!(effects.is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("read-only"), "{:?}", s.message);
+}
+
+#[test]
+fn acknowledging_sends_the_version_the_user_saw() {
+    let mut s = state(true);
+    let effects = update(&mut s, key('a'), now());
+    let target = ActionTarget { id: 1, reference: "INC-1".into(), version: 3, agreement_version_id: 2 };
+    assert_eq!(effects, vec![Effect::Db(DbCommand::Perform { target, action: IncidentAction::Acknowledge })]);
+}
+
+#[test]
+fn a_priority_change_shows_the_deadlines_before_it_is_sent() {
+    let mut s = state(true);
+    update(&mut s, Action::Run(Command::Act(Act::Priority)), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("a form") };
+    assert_eq!(form.fields[0].value(), "Høy", "starts at the current priority");
+    press(&mut s, KeyCode::Down);
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::Db(DbCommand::WhatIf { action: IncidentAction::ChangePriority { to, .. }, .. })] if to == "Middels")
+    );
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
+    let deltas = vec![DueDelta {
+        target: "resolution".into(),
+        before: Some(now()),
+        after: Some(now() + Duration::days(3)),
+        state_after: "running".into(),
+    }];
+    update(&mut s, Action::WhatIfReady { target: 1, result: Ok(deltas.clone()) }, now());
+    let Some(Overlay::Confirm(confirm)) = &s.overlay else { panic!("a confirmation") };
+    assert_eq!(confirm.what_if, Some(Ok(deltas)));
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::Db(DbCommand::Perform { .. })]));
+    // Esc would have gone back to the form; success closes everything and updates the board.
+    let mut changed = row(1, "Middels", 2, Status::Acknowledged);
+    changed.version = 4;
+    update(&mut s, Action::Written { what: "change priority done".into(), result: Ok(Box::new(changed)) }, now());
+    assert!(s.overlay.is_none());
+    assert_eq!(s.board.find(1).unwrap().priority.as_deref(), Some("Middels"));
+}
+
+#[test]
+fn typed_text_survives_cancel_failures_and_conflicts() {
+    let mut s = state(true);
+    update(&mut s, Action::Run(Command::Act(Act::Note)), now());
+    type_text(&mut s, "Leverandøren bekrefter rotårsak");
+    assert_eq!(
+        update(&mut s, Action::Tick, now()),
+        vec![Effect::SaveDrafts(s.drafts.clone())],
+        "drafts go to disk on the tick"
+    );
+    assert_eq!(s.drafts.get("note:INC-1").map(|d| d[0].as_str()), Some("Leverandøren bekrefter rotårsak"));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+    update(&mut s, Action::Run(Command::Act(Act::Note)), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("a form") };
+    assert_eq!(form.fields[0].value(), "Leverandøren bekrefter rotårsak", "the draft comes back");
+
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let effects = update(&mut s, Action::Key(ctrl_s), now());
+    assert!(matches!(&effects[..], [Effect::Db(DbCommand::Perform { action: IncidentAction::Note { .. }, .. })]));
+    let mut fresh = row(1, "Høy", 2, Status::Resolved);
+    fresh.version = 5;
+    let conflict = WriteError::Conflict { message: "INC-1 was changed by ola".into(), fresh: Some(Box::new(fresh)) };
+    update(&mut s, Action::Written { what: "note added".into(), result: Err(conflict) }, now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form stays") };
+    assert!(
+        form.error.as_ref().unwrap().contains("changed by ola")
+            && form.error.as_ref().unwrap().contains("Enter applies")
+    );
+    assert_eq!(form.fields[0].value(), "Leverandøren bekrefter rotårsak");
+    let effects = update(&mut s, Action::Key(ctrl_s), now());
+    let Some(Effect::Db(DbCommand::Perform { target, .. })) = effects.first() else { panic!("resubmitted") };
+    assert_eq!(target.version, 5, "a second submit applies on top of the new version");
+    update(
+        &mut s,
+        Action::Written { what: "note added".into(), result: Ok(Box::new(row(1, "Høy", 2, Status::Acknowledged))) },
+        now(),
+    );
+    assert!(!s.drafts.contains_key("note:INC-1"), "the draft is dropped once saved");
+}
+
+#[test]
+fn offline_consoles_send_nothing_and_keep_the_text() {
+    let mut s = state(true);
+    update(&mut s, Action::Offline { reason: "connection lost".into() }, now());
+    assert!(update(&mut s, key('a'), now()).is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("offline since"));
+    update(&mut s, Action::Run(Command::Act(Act::Note)), now());
+    type_text(&mut s, "notat");
+    let effects = update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now());
+    assert!(effects.is_empty());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form stays") };
+    assert!(form.error.as_ref().unwrap().contains("offline"));
+    assert_eq!(form.fields[0].value(), "notat");
+    let effects = update(&mut s, Action::Online, now());
+    assert!(effects.contains(&Effect::Db(DbCommand::LoadBoard)), "back online: resync");
+}
+
+#[test]
+fn a_write_that_never_reached_the_database_task_leaves_the_form_usable() {
+    let mut s = state(true);
+    update(&mut s, Action::Run(Command::Act(Act::Note)), now());
+    type_text(&mut s, "notat");
+    let effects = update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now());
+    assert_eq!(effects.len(), 1);
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("a form") };
+    assert!(form.saving, "the form waits for the database");
+    s.write_not_sent("the database task stopped", now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form stays") };
+    assert!(!form.saving && form.error.as_deref() == Some("the database task stopped"));
+    assert_eq!(form.fields[0].value(), "notat");
+}
+
+#[test]
+fn the_palette_offers_only_what_the_role_may_do() {
+    let names = |s: &State, input: &str| -> Vec<&'static str> {
+        crate::app::palette_matches(s, input).into_iter().map(|c| c.name()).collect()
+    };
+    let viewer = state(false);
+    assert!(names(&viewer, "").contains(&"board"));
+    assert!(!names(&viewer, "").iter().any(|n| *n == "ack" || *n == "resolve"), "{:?}", names(&viewer, ""));
+    let mut operator = state(true);
+    assert!(names(&operator, "").contains(&"ack"));
+    assert!(names(&operator, "declare").is_empty(), "declaring is for the MIM");
+    operator.user.as_mut().unwrap().rights.mim = true;
+    assert!(!names(&operator, "declare").is_empty());
+}
+
+#[test]
+fn a_proposed_escalation_is_announced_once_on_any_screen() {
+    let mut s = state(true);
+    let view = altinn_major_view();
+    let declared = view.major.declaration.at;
+    update(&mut s, Action::MajorsLoaded(vec![view]), declared);
+    let later = declared + Duration::hours(2);
+    update(&mut s, Action::Tick, later);
+    let seen: Vec<String> = s.message.iter().map(|m| m.text.clone()).collect();
+    s.message = None;
+    update(&mut s, Action::Tick, later + Duration::seconds(1));
+    let proposal = crate::app::major_proposal(&s, &s.majors.list[0], later).expect("the ladder proposes a step");
+    assert!(s.majors.proposed.contains(&(7, proposal.level)), "announced: {seen:?}, proposal {proposal:?}");
+    assert!(s.message.as_ref().is_none_or(|m| !m.text.contains("escalate to")), "announced once, not every second");
+}
+
+#[test]
+fn every_sort_key_is_reachable_and_flags_put_majors_first() {
+    use crate::app::board::SortKey;
+    let mut s = state(true);
+    let mut rows = vec![row(1, "Høy", 2, Status::New), row(2, "Lav", 2, Status::New), row(3, "Lav", 2, Status::New)];
+    rows[1].flags.workaround = true;
+    rows[2].flags.major = true;
+    rows[0].title = "b".into();
+    rows[1].title = "C".into();
+    rows[2].title = "a".into();
+    update(&mut s, Action::BoardLoaded(rows), now());
+    let order = |s: &State| s.board.visible().map(|r| r.id).collect::<Vec<_>>();
+    let mut seen = Vec::new();
+    for _ in 0..SortKey::ALL.len() {
+        update(&mut s, Action::Run(Command::SortNext), now());
+        seen.push(s.board.sort().0);
+        match s.board.sort().0 {
+            SortKey::Flags => assert_eq!(order(&s), [3, 2, 1], "major, then workaround, then none"),
+            SortKey::Title => assert_eq!(order(&s), [3, 1, 2], "case-insensitive"),
+            _ => {}
+        }
+    }
+    assert!(SortKey::ALL.iter().all(|k| seen.contains(k)), "{seen:?}");
+}
+
+#[test]
+fn a_mim_creates_and_declares_in_one_go() {
+    use crate::app::state::FormPurpose;
+    let mut operator = state(true);
+    update(&mut operator, Action::Run(Command::Act(Act::New)), now());
+    let Some(Overlay::Form(form)) = &operator.overlay else { panic!("the new-incident form") };
+    assert!(!form.fields.iter().any(|f| f.label.contains("major")), "only a MIM is offered to declare");
+
+    let mut s = state(true);
+    s.user.as_mut().unwrap().rights.mim = true;
+    update(&mut s, Action::Run(Command::Act(Act::New)), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the new-incident form") };
+    assert_eq!(form.fields.last().map(|f| f.label), Some("declare a major incident"));
+    // As if "yes" was chosen and the incident was saved.
+    s.majors.declare_new = true;
+    let created = row(9, "Høy", 2, Status::New);
+    update(&mut s, Action::Written { what: "created".into(), result: Ok(Box::new(created)) }, now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the declare form follows") };
+    assert!(matches!(&form.purpose, FormPurpose::Declare(t) if t.id == 9), "{:?}", form.purpose);
+    assert!(!s.majors.declare_new, "once");
+}
+
+/// The shared Altinn A major (declared 2026-03-02 14:00 Oslo) as the cockpit sees it, agreement version 1.
+fn altinn_major_view() -> MajorView {
+    MajorView {
+        id: 7,
+        incident_id: 1,
+        reference: "INC-2026-0042".into(),
+        agreement_version_id: 1,
+        major: crate::domain::major::test_support::altinn_major(false),
+        last_update_at: None,
+        updates: 0,
+        clocks: Vec::new(),
+        ledger: Vec::new(),
+        calls: Vec::new(),
+        timeline: Vec::new(),
+        version: 1,
+    }
+}
+
+#[test]
+fn an_update_is_previewed_per_channel_before_it_is_sent() {
+    use crate::app::command::MajorAct;
+    let mut s = state(true);
+    s.user.as_mut().unwrap().rights.mim = true;
+    let view = altinn_major_view();
+    let at = view.major.declaration.at + Duration::minutes(20);
+    update(&mut s, Action::MajorsLoaded(vec![view]), at);
+    update(&mut s, Action::Run(Command::Major(MajorAct::Update)), at);
+    let Some(Overlay::Form(form)) = &mut s.overlay else { panic!("the update form") };
+    for (i, text) in ["Innlogging feiler", "Feil i lastbalanserer", "2026-03-02 16:00", "Ingen"].into_iter().enumerate()
+    {
+        form.fields[i].set_typed(text);
+    }
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(update(&mut s, Action::Key(ctrl_s), at).is_empty(), "nothing is sent before the preview is accepted");
+    let Some(Overlay::Preview(preview)) = &s.overlay else { panic!("the preview, not a send: {:?}", s.overlay) };
+    let all = preview.lines.join("\n");
+    assert!(all.contains("Subject:") && all.contains("INC-2026-0042"), "{all}");
+    assert!(all.contains("Webhook channels") && all.contains("Feil i lastbalanserer"), "{all}");
+    let effects = update(&mut s, key('y'), at);
+    assert!(matches!(&effects[..], [Effect::Db(DbCommand::Major(_))]), "{effects:?}");
+}
+
+#[test]
+fn ror_refuses_a_pause_before_any_form_opens() {
+    let mut s = state(true);
+    update(&mut s, key('P'), now());
+    assert!(s.overlay.is_none());
+    assert!(s.message.as_ref().unwrap().text.contains("allows no pausing"));
+}
+
+#[test]
+fn notices_fetch_only_what_is_newer() {
+    let mut s = state(true);
+    let notice = |v: i32| {
+        Action::Changed(ChangeNotice { table: "incidents".into(), id: Some(1), version: Some(v), op: "update".into() })
+    };
+    assert!(update(&mut s, notice(3), now()).is_empty(), "our own echo or an old notice");
+    assert_eq!(update(&mut s, notice(4), now()), vec![Effect::Db(DbCommand::FetchSummary { id: 1 })]);
+    let unknown = Action::Changed(ChangeNotice {
+        table: "incidents".into(),
+        id: Some(99),
+        version: Some(1),
+        op: "insert".into(),
+    });
+    assert_eq!(update(&mut s, unknown, now()), vec![Effect::Db(DbCommand::FetchSummary { id: 99 })]);
+}
+
+#[test]
+fn the_filter_applies_as_you_type_and_is_saved_on_enter() {
+    let mut s = state(true);
+    update(&mut s, key('/'), now());
+    update(&mut s, Action::Paste("prio:".into()), now());
+    assert!(s.filter_input.as_ref().unwrap().error.is_some(), "a field needs a value");
+    assert_eq!(s.board.visible_len(), 2, "the last good filter (none) stays applied");
+    type_text(&mut s, "lav");
+    assert_eq!(s.board.visible_len(), 1);
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::Db(DbCommand::SaveSettings(settings))] if settings.filter == "prio:lav"));
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.board.visible_len(), 2, "Esc on the board clears the filter");
+}
+
+#[test]
+fn a_waiting_hand_over_is_announced_and_acknowledged_from_the_cockpit() {
+    let mut s = state(true);
+    s.user.as_mut().unwrap().rights.mim = true;
+    let handover = Some((7, "ola".to_string(), "# Vaktoverlevering".to_string()));
+    update(&mut s, Action::RotaLoaded { shifts: Vec::new(), duty: DutyLine::default(), handover }, now());
+    assert!(s.message.as_ref().unwrap().text.contains("hand-over from ola"));
+    update(&mut s, key('2'), now());
+    let effects = update(&mut s, key('H'), now());
+    assert_eq!(
+        effects,
+        vec![Effect::Db(DbCommand::Major(crate::app::effect::MajorCommand::AcknowledgeHandover { id: 7 }))]
+    );
+}
+
+#[test]
+fn only_a_mim_runs_the_cockpit() {
+    let mut s = state(true);
+    update(&mut s, key('2'), now());
+    assert!(update(&mut s, key('u'), now()).is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("MIM role"));
+}

@@ -1,0 +1,650 @@
+//! `vakt major …`, `vakt rota …`, `vakt contact …`, `vakt handover …`: running major incidents from scripts.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::output::{self, Format};
+use super::{CliError, CliResult};
+use crate::config::Settings;
+use crate::db::majors::{self, DeclareRequest, MajorView};
+use crate::db::{incidents, pir, rota};
+use crate::domain::major::{
+    self, CallOutcome, EscalationReason, Eta, FollowUp, MajorRole, MajorState, Shift, StatusUpdate,
+};
+use crate::domain::text::one_line;
+
+#[derive(Debug, Subcommand)]
+pub enum MajorCommand {
+    /// Declare a major incident on an incident.
+    Declare {
+        reference: String,
+        /// Affected service codes, comma-separated (default: the incident's service).
+        #[arg(long, value_delimiter = ',')]
+        services: Vec<String>,
+        /// Affected organisation codes, comma-separated (default: the services' owners).
+        #[arg(long, value_delimiter = ',')]
+        organisations: Vec<String>,
+        /// The impact, in words: who cannot do what (default: the incident's title).
+        #[arg(long, default_value = "")]
+        impact: String,
+        /// An exercise: runs the same way, marked in every message, excluded from SLA figures.
+        #[arg(long)]
+        exercise: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Send a stakeholder update (the four fields Stockholm's service description requires).
+    Update {
+        reference: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long)]
+        cause: String,
+        /// Expected resolution: an RFC 3339 instant, "YYYY-MM-DD HH:MM" in the agreement's zone, or words.
+        #[arg(long)]
+        eta: String,
+        #[arg(long)]
+        workaround: String,
+        /// Also by SMS to the contacts' mobiles (the alternative channel when the network is affected).
+        #[arg(long)]
+        sms: bool,
+    },
+    /// Escalate one level up the agreement's ladder.
+    Escalate {
+        reference: String,
+        /// Why (recorded).
+        #[arg(long, default_value = "manual escalation")]
+        reason: String,
+        /// To whom, if not the level's usual person.
+        #[arg(long)]
+        whom: Option<String>,
+    },
+    /// Move to mitigated or resolved (resolved drafts the post-incident report).
+    State {
+        reference: String,
+        /// mitigated, resolved or declared.
+        state: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close the major incident.
+    Close {
+        reference: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Give someone a role: incident_manager, communications_lead, scribe, technical_lead, supplier_liaison …
+    Role {
+        reference: String,
+        role: String,
+        person: String,
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// Log a phone-duty call: reached, not_reached or voicemail, with a note.
+    Call {
+        reference: String,
+        /// The call task's number (from `vakt major show`).
+        #[arg(long)]
+        task: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Close the "notify" step (refused while an organisation lacks an e-mail, or a required call).
+    Notified { reference: String },
+    /// Show a major incident: roles, cadence, escalation, ledger, calls.
+    Show {
+        reference: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The post-incident report as Markdown or HTML (drafted when resolved).
+    Report {
+        reference: String,
+        /// markdown or html.
+        #[arg(long, default_value = "markdown")]
+        format: String,
+        /// Mark the report complete (refused while required sections are empty).
+        #[arg(long)]
+        complete: bool,
+        /// Set the summary (before printing or completing).
+        #[arg(long)]
+        summary: Option<String>,
+        /// Set the impact.
+        #[arg(long)]
+        impact: Option<String>,
+        /// Set the root cause.
+        #[arg(long)]
+        root_cause: Option<String>,
+        /// Set the lessons learned.
+        #[arg(long)]
+        lessons: Option<String>,
+        /// Replace the actions; repeat for each: "text | owner | YYYY-MM-DD".
+        #[arg(long = "action")]
+        actions: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RotaCommand {
+    /// Who is MIM on duty at an instant (default now).
+    Show {
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Add a shift (admins). The rota must stay continuous: overlaps and gaps are refused.
+    Add(ShiftArgs),
+    /// Remove the first or last shift (admins); removing one in the middle would leave a gap and is refused.
+    Remove { id: i64 },
+    /// Give a shift to another MIM and/or deputy (admins); its times stay.
+    Reassign {
+        id: i64,
+        #[arg(long)]
+        mim: Option<String>,
+        #[arg(long)]
+        deputy: Option<String>,
+    },
+    /// List the shifts of a period (default: the next 7 days).
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Set the fixed duty phone number and mailbox (admins).
+    Duty {
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        mailbox: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ShiftArgs {
+    #[arg(long)]
+    pub mim: String,
+    #[arg(long)]
+    pub deputy: String,
+    /// Start: RFC 3339, or "YYYY-MM-DD HH:MM" in Europe/Oslo.
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// Add a person or a channel to an organisation's contact directory (admins).
+    Add {
+        organisation: String,
+        #[arg(long)]
+        name: String,
+        /// e.g. Serviceleder, Informasjonsansvarlig, Hendelsesansvarlig.
+        #[arg(long, default_value = "")]
+        role: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        mobile: Option<String>,
+        #[arg(long)]
+        webhook: Option<String>,
+        /// generic, slack or teams.
+        #[arg(long)]
+        preset: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandoverCommand {
+    /// Write the hand-over to the next MIM (open majors, clocks and pending updates are added automatically).
+    Write {
+        #[arg(long)]
+        note: String,
+    },
+    /// Acknowledge a hand-over as the incoming MIM.
+    Ack { id: i64 },
+    /// The hand-over log, newest first.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// One hand-over as written (Markdown).
+    Show { id: i64 },
+}
+
+fn zone() -> chrono_tz::Tz {
+    crate::config::viewer_zone()
+}
+
+/// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" in the viewer's zone (`VAKT_TZ`, then `TZ`, then the system's).
+fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+        .map_err(|_| CliError::bad_input(format!("{flag} '{text}' is not RFC 3339 or 'YYYY-MM-DD HH:MM'")))?;
+    zone()
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| CliError::bad_input(format!("{flag} '{text}' does not exist (a daylight-saving gap)")))
+}
+
+async fn major_id(pool: &sqlx::PgPool, reference: &str) -> Result<i64, CliError> {
+    Ok(majors::id_by_incident_ref(pool, reference).await?)
+}
+
+pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    match command {
+        MajorCommand::Declare { reference, services, organisations, impact, exercise, format } => {
+            let id = incidents::id_by_ref(&pool, reference).await?;
+            let impact = match impact.trim() {
+                "" => incidents::summary_by_id(&pool, id).await?.map(|s| s.title).unwrap_or_default(),
+                given => given.to_string(),
+            };
+            let request = DeclareRequest {
+                services: services.clone(),
+                organisations: organisations.clone(),
+                impact,
+                exercise: *exercise,
+            };
+            let view = majors::declare(&pool, id, &request).await?;
+            print_major(&pool, &view, *format).await?;
+        }
+        MajorCommand::Update { reference, what, cause, eta, workaround, sms } => {
+            let id = major_id(&pool, reference).await?;
+            let expected_resolution = match instant("--eta", eta) {
+                Ok(at) => Eta::At(at),
+                Err(e) if Eta::looks_like_a_date(eta) => return Err(e),
+                Err(_) => Eta::Unknown(eta.clone()),
+            };
+            let update = StatusUpdate {
+                what_happened: what.clone(),
+                cause: cause.clone(),
+                expected_resolution,
+                workaround: workaround.clone(),
+            };
+            let outcome = majors::send_update(&pool, id, &update, *sms).await?;
+            println!(
+                "update {} queued: {} e-mail, {} SMS, {} webhook (vakt serve delivers them)",
+                outcome.sequence, outcome.emails, outcome.sms, outcome.webhooks
+            );
+            if outcome.total() == 0 {
+                eprintln!(
+                    "vakt: warning: the affected organisations have no contacts; add them with `vakt contact add`"
+                );
+            }
+        }
+        MajorCommand::Escalate { reference, reason, whom } => {
+            let id = major_id(&pool, reference).await?;
+            let view =
+                majors::escalate(&pool, id, None, whom.clone(), EscalationReason::Manual { note: reason.clone() })
+                    .await?;
+            let step = view.major.escalations.last();
+            println!("{} escalated to {}", view.reference, step.map_or("?", |s| s.level_name.as_str()));
+        }
+        MajorCommand::State { reference, state, note } => {
+            let to: MajorState = state.parse().map_err(CliError::bad_input)?;
+            let id = major_id(&pool, reference).await?;
+            let view = majors::set_state(&pool, id, to, note).await?;
+            println!("{} is {}", view.reference, view.major.state);
+        }
+        MajorCommand::Close { reference, note } => {
+            let id = major_id(&pool, reference).await?;
+            let view = majors::set_state(&pool, id, MajorState::Closed, note).await?;
+            println!("{} is {}", view.reference, view.major.state);
+        }
+        MajorCommand::Role { reference, role, person, organisation } => {
+            let role: MajorRole = role.parse().map_err(CliError::bad_input)?;
+            let id = major_id(&pool, reference).await?;
+            majors::assign_role(&pool, id, role, person, organisation.as_deref()).await?;
+            println!("{person} is {role}");
+        }
+        MajorCommand::Call { reference, task, outcome, note } => {
+            let outcome: CallOutcome = outcome.parse().map_err(CliError::bad_input)?;
+            let id = major_id(&pool, reference).await?;
+            let view = majors::load(&pool, id).await?;
+            if !view.calls.iter().any(|c| c.id == *task) {
+                return Err(CliError::bad_input(format!("{reference} has no call task {task}")));
+            }
+            majors::log_call(&pool, *task, outcome, note).await?;
+            println!("call logged");
+        }
+        MajorCommand::Notified { reference } => {
+            let id = major_id(&pool, reference).await?;
+            majors::complete_notify(&pool, id).await?;
+            println!("{reference}: notify step complete");
+        }
+        MajorCommand::Show { reference, format } => {
+            let id = major_id(&pool, reference).await?;
+            print_major(&pool, &majors::load(&pool, id).await?, *format).await?;
+        }
+        MajorCommand::Report { reference, format, complete, summary, impact, root_cause, lessons, actions } => {
+            let id = major_id(&pool, reference).await?;
+            let edits = [summary, impact, root_cause, lessons];
+            if edits.iter().any(|e| e.is_some()) || !actions.is_empty() {
+                let (mut report, version) = pir::get(&pool, id).await?.ok_or_else(|| {
+                    CliError::bad_input("no report yet: it is drafted when the major incident is resolved")
+                })?;
+                let findings = &mut report.findings;
+                for (field, value) in [
+                    (&mut findings.summary, summary),
+                    (&mut findings.impact, impact),
+                    (&mut findings.root_cause, root_cause),
+                    (&mut findings.lessons, lessons),
+                ] {
+                    if let Some(value) = value {
+                        *field = value.clone();
+                    }
+                }
+                if !actions.is_empty() {
+                    findings.actions = actions
+                        .iter()
+                        .map(|a| FollowUp::parse_line(a))
+                        .collect::<Result<_, _>>()
+                        .map_err(CliError::bad_input)?;
+                }
+                pir::save(&pool, id, &report, version).await?;
+            }
+            let report = if *complete {
+                pir::complete(&pool, id).await?
+            } else {
+                pir::get(&pool, id).await?.map(|(r, _)| r).ok_or_else(|| {
+                    CliError::bad_input("no report yet: it is drafted when the major incident is resolved")
+                })?
+            };
+            let view = majors::load(&pool, id).await?;
+            let agreement = majors::agreement_of(&pool, view.agreement_version_id).await?;
+            let lang = agreement.spec().major.lang(agreement.spec().region);
+            match format.as_str() {
+                "markdown" | "md" => print!("{}", report.to_markdown(lang, agreement.zone())),
+                "html" => print!("{}", report.to_html(lang, agreement.zone())),
+                other => {
+                    return Err(CliError::bad_input(format!("unknown report format '{other}' (markdown or html)")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Cockpit<'a> {
+    #[serde(flatten)]
+    view: &'a MajorView,
+    /// When the next stakeholder update is due, and its state (on_time, due_soon, overdue, missed).
+    next_update_due: Option<DateTime<Utc>>,
+    cadence: Option<String>,
+    /// The escalation the ladder suggests now, if any.
+    proposal: Option<major::Proposal>,
+}
+
+async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> CliResult {
+    let agreement = majors::agreement_of(pool, view.agreement_version_id).await?;
+    let now = Utc::now();
+    let policy = &agreement.spec().major;
+    let cadence = major::major_cadence(&view.major, &policy.cadence, view.last_update_at, now);
+    let proposal = policy
+        .escalation
+        .as_ref()
+        .and_then(|ladder| major::propose(ladder, &view.major, &view.clocks, cadence.as_ref(), &[]));
+    let cockpit = Cockpit {
+        view,
+        next_update_due: cadence.as_ref().map(|c| c.due),
+        cadence: cadence.as_ref().map(|c| cadence_word(c.state).to_string()),
+        proposal,
+    };
+    match format {
+        Format::Json => print!("{}", output::json(&cockpit)),
+        _ => {
+            print_view(view);
+            if let Some(due) = cockpit.next_update_due {
+                println!("next update due {} ({})", due.to_rfc3339(), cockpit.cadence.as_deref().unwrap_or(""));
+            }
+            if let Some(p) = &cockpit.proposal {
+                println!("proposed escalation: {} — {}", p.level_name, p.reason);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_view(view: &MajorView) {
+    {
+        {
+            let d = &view.major.declaration;
+            let exercise = if d.exercise { " [EXERCISE]" } else { "" };
+            println!(
+                "{} {} · {} {} · {}{exercise}",
+                view.reference, d.title, d.agreement, d.priority, view.major.state
+            );
+            println!(
+                "declared {} by {} · level {} · updates sent {}",
+                d.at.to_rfc3339(),
+                d.by,
+                view.major.level(),
+                view.updates
+            );
+            println!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", "));
+            for role in view.major.roles.iter().filter(|r| r.renounced_at.is_none()) {
+                println!("  {}: {}", role.role, role.person);
+            }
+            let rows: Vec<Vec<String>> = view
+                .ledger
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.at.to_rfc3339(),
+                        e.channel.to_string(),
+                        e.audience.clone(),
+                        e.state.to_string(),
+                        e.text.clone(),
+                    ]
+                })
+                .collect();
+            if !rows.is_empty() {
+                println!();
+                print!("{}", output::table(&["at", "channel", "audience", "state", "what"], &rows));
+            }
+            let calls: Vec<Vec<String>> = view
+                .calls
+                .iter()
+                .map(|c| {
+                    let done = c.task.last_outcome().map_or("to do".to_string(), |o| o.to_string());
+                    vec![
+                        c.id.to_string(),
+                        c.task.organisation.clone(),
+                        c.task.name.clone(),
+                        c.task.role.clone(),
+                        c.task.number.clone(),
+                        done,
+                    ]
+                })
+                .collect();
+            if !calls.is_empty() {
+                println!();
+                print!("{}", output::table(&["task", "organisation", "name", "role", "number", "call"], &calls));
+            }
+        }
+    }
+}
+
+pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    match command {
+        RotaCommand::Show { at, format } => {
+            let at = at.as_deref().map(|a| instant("--at", a)).transpose()?.unwrap_or_else(Utc::now);
+            let shift = rota::on_duty(&pool, at).await?;
+            let line = rota::duty_line(&pool).await?;
+            #[derive(Serialize)]
+            struct OnDuty {
+                at: DateTime<Utc>,
+                shift: Option<rota::ShiftRow>,
+                duty_phone: Option<String>,
+                duty_mailbox: Option<String>,
+            }
+            let report = OnDuty { at, shift, duty_phone: line.phone, duty_mailbox: line.mailbox };
+            match format {
+                Format::Json => print!("{}", output::json(&report)),
+                _ => match &report.shift {
+                    Some(s) => println!(
+                        "{}",
+                        one_line(&format!(
+                            "MIM on duty: {} ({}) until {} · deputy {} · {} · {}",
+                            s.mim_name,
+                            s.mim,
+                            s.ends_at.to_rfc3339(),
+                            s.deputy_name,
+                            report.duty_phone.as_deref().unwrap_or("no duty phone set"),
+                            report.duty_mailbox.as_deref().unwrap_or("no duty mailbox set")
+                        ))
+                    ),
+                    None => {
+                        return Err(CliError {
+                            message: format!("nobody is on duty at {}: the rota has a gap", at.to_rfc3339()),
+                            code: 1,
+                        });
+                    }
+                },
+            }
+        }
+        RotaCommand::Add(args) => {
+            let shift = Shift {
+                mim: args.mim.clone(),
+                deputy: args.deputy.clone(),
+                start: instant("--from", &args.from)?,
+                end: instant("--to", &args.to)?,
+            };
+            let row = rota::add_shift(&pool, &shift, zone()).await?;
+            println!(
+                "shift {}: {} (deputy {}) {} – {}",
+                row.id,
+                row.mim_name,
+                row.deputy_name,
+                row.starts_at.to_rfc3339(),
+                row.ends_at.to_rfc3339()
+            );
+        }
+        RotaCommand::Remove { id } => {
+            rota::remove_shift(&pool, *id).await?;
+            println!("shift {id} removed");
+        }
+        RotaCommand::Reassign { id, mim, deputy } => {
+            if mim.is_none() && deputy.is_none() {
+                return Err(CliError::bad_input("give --mim and/or --deputy"));
+            }
+            rota::reassign_shift(&pool, *id, mim.as_deref(), deputy.as_deref()).await?;
+            println!("shift {id} reassigned");
+        }
+        RotaCommand::List { from, days, format } => {
+            let from = from.as_deref().map(|f| instant("--from", f)).transpose()?.unwrap_or_else(Utc::now);
+            let to = from + chrono::Duration::days(days.unwrap_or(7).clamp(1, 366));
+            let shifts = rota::shifts(&pool, from, to).await?;
+            let rows: Vec<Vec<String>> = shifts
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string(),
+                        s.starts_at.to_rfc3339(),
+                        s.ends_at.to_rfc3339(),
+                        s.mim.clone(),
+                        s.deputy.clone(),
+                    ]
+                })
+                .collect();
+            let headers = ["id", "starts_at", "ends_at", "mim", "deputy"];
+            print!("{}", output::render(*format, &headers, &rows, &shifts));
+        }
+        RotaCommand::Duty { phone, mailbox } => {
+            if phone.is_none() && mailbox.is_none() {
+                return Err(CliError::bad_input("give --phone and/or --mailbox"));
+            }
+            rota::set_duty_line(&pool, phone.as_deref(), mailbox.as_deref()).await?;
+            println!("duty line updated");
+        }
+    }
+    Ok(())
+}
+
+pub async fn contact(command: &ContactCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let ContactCommand::Add { organisation, name, role, email, phone, mobile, webhook, preset } = command;
+    if let Some(p) = preset.as_deref()
+        && !["generic", "slack", "teams"].contains(&p)
+    {
+        return Err(CliError::bad_input(format!("unknown preset '{p}' (generic, slack or teams)")));
+    }
+    let contact = rota::NewContact {
+        organisation: organisation.clone(),
+        name: name.clone(),
+        role: role.clone(),
+        email: email.clone(),
+        phone: phone.clone(),
+        mobile: mobile.clone(),
+        webhook_url: webhook.clone(),
+        webhook_preset: preset.clone(),
+    };
+    let id = rota::add_contact(&pool, &contact).await?;
+    println!("contact {id} added to {organisation}");
+    Ok(())
+}
+
+pub async fn handover(command: &HandoverCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    match command {
+        HandoverCommand::Write { note } => {
+            let (id, _, markdown) = rota::hand_over(&pool, note, zone()).await?;
+            print!("{markdown}");
+            println!("\nhand-over {id} written; the incoming MIM acknowledges with `vakt handover ack {id}`");
+        }
+        HandoverCommand::Ack { id } => {
+            rota::acknowledge_handover(&pool, *id).await?;
+            println!("hand-over {id} acknowledged");
+        }
+        HandoverCommand::List { limit, format } => {
+            let log = rota::handovers(&pool, *limit).await?;
+            let headers = ["id", "written_at", "outgoing", "incoming", "acknowledged_at", "note"];
+            let rows: Vec<Vec<String>> = log
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.id.to_string(),
+                        h.written_at.to_rfc3339(),
+                        h.outgoing.clone(),
+                        h.incoming.clone(),
+                        h.acknowledged_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "not yet".into()),
+                        h.note.clone(),
+                    ]
+                })
+                .collect();
+            print!("{}", output::render(*format, &headers, &rows, &log));
+        }
+        HandoverCommand::Show { id } => {
+            let entry = rota::handover(&pool, *id).await?;
+            print!("{}", crate::domain::text::block(&entry.markdown));
+        }
+    }
+    Ok(())
+}
+
+fn cadence_word(state: major::CadenceState) -> &'static str {
+    match state {
+        major::CadenceState::OnTime => "on_time",
+        major::CadenceState::DueSoon => "due_soon",
+        major::CadenceState::Overdue => "overdue",
+        major::CadenceState::Missed => "missed",
+    }
+}

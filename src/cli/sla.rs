@@ -1,0 +1,300 @@
+//! `vakt agreement …`, `vakt calendar holidays` and `vakt sla …`: agreements, holidays and business-time
+//! arithmetic for scripts.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::output::{self, Format};
+use super::{CliError, CliResult};
+use crate::config::Settings;
+use crate::db::agreements::{self, AgreementSet};
+use crate::domain::agreement::Agreement;
+use crate::domain::agreement_spec::{TWENTY_FOUR_SEVEN, TargetKind};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::clock_record::ClockRecord;
+use crate::domain::holidays::{self, HolidayKind, Region};
+use crate::domain::sla::{self, EventKind, IncidentEvent};
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// Import (or update) an agreement version from a TOML file (admins only).
+    Import { file: PathBuf },
+    /// Print an agreement's newest version as TOML.
+    Export { code: String },
+    /// List the agreements.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Public and customary holidays of a country in a year (computed by rule, 1900–2200).
+    Holidays {
+        /// NO or SE.
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlaCommand {
+    /// When a target is due for a case received at an instant, in the agreement's business time.
+    Deadline {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long)]
+        priority: String,
+        /// response, resolution or feedback.
+        #[arg(long)]
+        target: String,
+        /// When the case was received (RFC 3339, e.g. 2026-11-24T09:00:00+01:00).
+        #[arg(long)]
+        from: String,
+        /// Measure elapsed/remaining as of this instant (default: now).
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Business seconds between two instants on a calendar (CODE or AGREEMENT/CODE; `24x7` is real time).
+    Elapsed {
+        #[arg(long)]
+        calendar: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    match command {
+        AgreementCommand::Import { file } => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
+            let outcome = agreements::import(&pool, &text).await?;
+            println!("{} version {}: {}", outcome.code, outcome.version, outcome.result);
+        }
+        AgreementCommand::Export { code } => print!("{}", agreements::export(&pool, code).await?),
+        AgreementCommand::List { format } => {
+            let list = agreements::list(&pool).await?;
+            let headers = ["code", "version", "valid_from", "services", "open_incidents", "name"];
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.code.clone(),
+                        a.version.clone(),
+                        a.valid_from.to_string(),
+                        a.services.to_string(),
+                        a.open_incidents.to_string(),
+                        a.name.clone(),
+                    ]
+                })
+                .collect();
+            print!("{}", output::render(*format, &headers, &rows, &list));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct HolidayRow {
+    date: chrono::NaiveDate,
+    weekday: String,
+    name: &'static str,
+    /// `public` or `de_facto`.
+    kind: &'static str,
+}
+
+pub fn calendar(command: &CalendarCommand) -> CliResult {
+    let CalendarCommand::Holidays { region, year, format } = command;
+    let region: Region = region.parse().map_err(|e| CliError::bad_input(format!("{e}")))?;
+    if !(holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(year) {
+        return Err(CliError::bad_input(format!(
+            "year {year} is outside {}–{}",
+            holidays::FIRST_YEAR,
+            holidays::LAST_YEAR
+        )));
+    }
+    let list: Vec<HolidayRow> = holidays::holidays(region, *year)
+        .into_iter()
+        .map(|h| HolidayRow {
+            date: h.date,
+            weekday: h.date.format("%a").to_string(),
+            name: h.name,
+            kind: match h.kind {
+                HolidayKind::Public => "public",
+                HolidayKind::DeFacto(_) => "de_facto",
+            },
+        })
+        .collect();
+    let rows: Vec<Vec<String>> =
+        list.iter().map(|h| vec![h.date.to_string(), h.weekday.clone(), h.name.to_string(), h.kind.into()]).collect();
+    print!("{}", output::render(*format, &["date", "weekday", "name", "kind"], &rows, &list));
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct DeadlineReport<'a> {
+    agreement: &'a str,
+    priority: &'a str,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    remaining_seconds: Option<i64>,
+    #[serde(flatten)]
+    clock: ClockRecord,
+}
+
+#[derive(Serialize)]
+struct ElapsedReport<'a> {
+    calendar: &'a str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    business_seconds: i64,
+}
+
+pub async fn sla(command: &SlaCommand, settings: &Settings) -> CliResult {
+    match command {
+        SlaCommand::Deadline { agreement, priority, target, from, now, format } => {
+            let target: TargetKind = target.parse().map_err(CliError::bad_input)?;
+            let from = instant("--from", from)?;
+            let now = now.as_deref().map(|n| instant("--now", n)).transpose()?.unwrap_or_else(Utc::now);
+            let pool = super::connect(settings).await?;
+            let set = agreements::load_all(&pool).await?;
+            let agreement = in_force(&set, agreement, from)?;
+            let label = agreement.priority(priority).map_err(|e| CliError::bad_input(e.to_string()))?.label.clone();
+            let events = [IncidentEvent::new(from, EventKind::Received { priority: Some(label.clone()) })];
+            let clocks =
+                sla::compute_clocks(agreement, &events, now).map_err(|e| CliError::bad_input(e.to_string()))?;
+            let report = clocks.clock(target).ok_or_else(|| {
+                CliError::bad_input(format!("{} priority '{label}' defines no {target} target", agreement.code()))
+            })?;
+            let zone = agreement.zone();
+            match format {
+                Format::Json => {
+                    let report = DeadlineReport {
+                        agreement: agreement.code(),
+                        priority: &label,
+                        from,
+                        now,
+                        remaining_seconds: report.remaining.map(|r| r.num_seconds()),
+                        clock: ClockRecord::from(report),
+                    };
+                    print!("{}", output::json(&report));
+                }
+                Format::Table | Format::Csv => match report.due {
+                    Some(due) => println!("{}", due.with_timezone(&zone).to_rfc3339()),
+                    None => return Err(CliError::bad_input("the clock has no due instant".to_string())),
+                },
+            }
+        }
+        SlaCommand::Elapsed { calendar, from, to, format } => {
+            let from = instant("--from", from)?;
+            let to = instant("--to", to)?;
+            if to < from {
+                return Err(CliError::bad_input(format!("--to ({to}) is before --from ({from})")));
+            }
+            let pool = super::connect(settings).await?;
+            let set = agreements::load_all(&pool).await?;
+            let seconds = if calendar.eq_ignore_ascii_case(TWENTY_FOUR_SEVEN) {
+                (to - from).num_seconds().max(0)
+            } else {
+                find_calendar(&set, calendar)?.business_duration(from, to).num_seconds()
+            };
+            match format {
+                Format::Json => {
+                    print!("{}", output::json(&ElapsedReport { calendar, from, to, business_seconds: seconds }))
+                }
+                Format::Table | Format::Csv => println!("{seconds}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
+    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+        CliError::bad_input(format!("{flag} '{text}' is not an RFC 3339 instant ({e}); e.g. 2026-11-24T09:00:00+01:00"))
+    })
+}
+
+/// The newest stored version of an agreement, by code (case-insensitive).
+fn newest<'a>(set: &'a AgreementSet, code: &str) -> Result<&'a Agreement, CliError> {
+    set.values()
+        .map(|a| a.as_ref())
+        .filter(|a| a.code().eq_ignore_ascii_case(code))
+        .max_by_key(|a| a.spec().valid_from)
+        .ok_or_else(|| {
+            let mut known: Vec<&str> = set.values().map(|a| a.code()).collect();
+            known.sort();
+            known.dedup();
+            CliError::bad_input(format!("unknown agreement '{code}' (known: {})", known.join(", ")))
+        })
+}
+
+/// The version of an agreement in force at an instant (its `valid_from` day, in the agreement's zone, has begun),
+/// so a deadline for a case received last year uses last year's targets.
+fn in_force<'a>(set: &'a AgreementSet, code: &str, at: DateTime<Utc>) -> Result<&'a Agreement, CliError> {
+    let newest = newest(set, code)?;
+    let day = at.with_timezone(&newest.zone()).date_naive();
+    set.values()
+        .map(|a| a.as_ref())
+        .filter(|a| a.code() == newest.code() && a.spec().valid_from <= day)
+        .max_by_key(|a| a.spec().valid_from)
+        .ok_or_else(|| {
+            let first = set.values().filter(|a| a.code() == newest.code()).map(|a| a.spec().valid_from).min();
+            CliError::bad_input(format!(
+                "{} has no version in force on {day} (the first is valid from {})",
+                newest.code(),
+                first.map_or_else(|| "?".to_string(), |d| d.to_string())
+            ))
+        })
+}
+
+/// A calendar by `CODE` (unique across agreements) or `AGREEMENT/CODE`.
+fn find_calendar<'a>(set: &'a AgreementSet, name: &str) -> Result<&'a BusinessCalendar, CliError> {
+    if let Some((agreement, code)) = name.split_once('/') {
+        return newest(set, agreement)?
+            .calendar(code)
+            .ok_or_else(|| CliError::bad_input(format!("agreement {agreement} has no calendar '{code}'")));
+    }
+    // The newest version of each agreement, so the answer does not depend on the order versions are stored.
+    let mut codes: Vec<&str> = set.values().map(|a| a.code()).collect();
+    codes.sort();
+    codes.dedup();
+    let mut found: Vec<(&str, &BusinessCalendar)> = Vec::new();
+    for code in codes {
+        if let Some(calendar) = newest(set, code)?.calendar(name) {
+            found.push((code, calendar));
+        }
+    }
+    match found.as_slice() {
+        [(_, calendar)] => Ok(calendar),
+        [] => {
+            let mut known: Vec<String> = set
+                .values()
+                .flat_map(|a| a.calendars().iter().map(move |c| format!("{}/{}", a.code(), c.code())))
+                .collect();
+            known.sort();
+            known.dedup();
+            Err(CliError::bad_input(format!("unknown calendar '{name}' (known: {})", known.join(", "))))
+        }
+        several => Err(CliError::bad_input(format!(
+            "calendar '{name}' exists in several agreements ({}); write AGREEMENT/{name}",
+            several.iter().map(|(a, _)| *a).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}

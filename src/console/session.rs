@@ -1,0 +1,185 @@
+//! A console session without a terminal: the state, the database worker and the change listener. The terminal
+//! front end drives it with keys; headless tests drive it with actions and read its state.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::{Action, DbCommand, Effect, State, update};
+use crate::db::{self, DbError};
+
+/// Commands queued for the worker beyond this are refused with a "busy" message rather than blocking the UI.
+const COMMAND_QUEUE: usize = 256;
+const ACTION_QUEUE: usize = 1024;
+
+pub struct Session {
+    state: State,
+    /// Where the typed text of forms is kept between starts; none in tests.
+    drafts_file: Option<PathBuf>,
+    commands: mpsc::Sender<DbCommand>,
+    actions_tx: mpsc::Sender<Action>,
+    actions: mpsc::Receiver<Action>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Session {
+    /// Checks the schema, learns who we are, starts the worker and the listener, and asks for the board.
+    pub async fn start(
+        pool: PgPool,
+        database_label: &str,
+        zone: Tz,
+        now: DateTime<Utc>,
+        drafts_file: Option<PathBuf>,
+    ) -> Result<Session, DbError> {
+        db::schema::require_current(&pool).await?;
+        let user = db::staff::whoami(&pool).await?;
+        let agreements = db::agreements::load_all(&pool).await?;
+        let settings = db::settings::load(&pool).await?;
+        let (commands, command_rx) = mpsc::channel(COMMAND_QUEUE);
+        let (actions_tx, actions) = mpsc::channel(ACTION_QUEUE);
+        let tasks = vec![
+            tokio::spawn(db::worker::run(pool.clone(), command_rx, actions_tx.clone())),
+            tokio::spawn(db::listener::run(pool, actions_tx.clone())),
+        ];
+        let mut state = State::new(database_label);
+        state.zone = zone;
+        // Names this console among the user's others (several terminals, one login).
+        state.console_id = format!("{}-{}", std::process::id(), now.timestamp_millis() % 1_000_000);
+        let drafts = drafts_file.as_deref().map(load_drafts).unwrap_or_default();
+        let mut session = Session { state, drafts_file, commands, actions_tx, actions, tasks };
+        session.dispatch(Action::DraftsLoaded(drafts), now);
+        session.dispatch(Action::Connected { user }, now);
+        session.dispatch(Action::AgreementsLoaded(agreements), now);
+        session.dispatch(Action::SettingsLoaded(settings), now);
+        // The board itself is loaded once the change listener is online (`Action::Online` resyncs), so no change
+        // falls between the load and the LISTEN, and ten thousand rows are not fetched twice at start.
+        session.run_effects(
+            vec![
+                Effect::Db(DbCommand::LoadMajors),
+                Effect::Db(DbCommand::LoadRota),
+                Effect::Db(DbCommand::LoadPresence { console: session.state.console_id.clone() }),
+            ],
+            now,
+        );
+        Ok(session)
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// A sender for actions from outside (the terminal's event task).
+    pub fn action_sender(&self) -> mpsc::Sender<Action> {
+        self.actions_tx.clone()
+    }
+
+    /// Applies one action and hands its effects to the tasks without waiting for them.
+    pub fn dispatch(&mut self, action: Action, now: DateTime<Utc>) {
+        let effects = update(&mut self.state, action, now);
+        self.run_effects(effects, now);
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>, now: DateTime<Utc>) {
+        for effect in effects {
+            match effect {
+                Effect::Db(command) => match self.commands.try_send(command) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        self.state.write_not_sent("the database is busy; nothing was sent, try again", now)
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => self.state.write_not_sent(
+                        "the database task stopped; nothing was saved — restart vakt (your text is kept as a draft)",
+                        now,
+                    ),
+                },
+                Effect::SaveDrafts(drafts) => {
+                    if let Some(path) = self.drafts_file.clone() {
+                        tokio::task::spawn_blocking(move || save_drafts(&path, &drafts));
+                    }
+                }
+                Effect::ExportReport { stem, markdown, html } => {
+                    let Some(dir) = self.drafts_file.as_ref().and_then(|f| f.parent()).map(|d| d.join("reports"))
+                    else {
+                        self.state.warn("reports cannot be exported here (no state directory)", now);
+                        continue;
+                    };
+                    let written = std::fs::create_dir_all(&dir)
+                        .and_then(|()| std::fs::write(dir.join(format!("{stem}.md")), &markdown))
+                        .and_then(|()| std::fs::write(dir.join(format!("{stem}.html")), &html));
+                    match written {
+                        Ok(()) => {
+                            self.state.inform(format!("report written to {}/{stem}.md and .html", dir.display()), now)
+                        }
+                        Err(e) => self.state.warn(format!("could not write the report to {}: {e}", dir.display()), now),
+                    }
+                }
+                Effect::Quit => {}
+            }
+        }
+    }
+
+    /// The next action from the worker, the listener or the terminal.
+    pub async fn next_action(&mut self) -> Option<Action> {
+        self.actions.recv().await
+    }
+
+    /// Actions already waiting, without blocking.
+    pub fn try_next_action(&mut self) -> Option<Action> {
+        self.actions.try_recv().ok()
+    }
+
+    /// Processes incoming actions until `done` holds for the state (or the channel closes). For tests and
+    /// benchmarks; the terminal front end has its own loop.
+    pub async fn run_until(&mut self, done: impl Fn(&State) -> bool) -> bool {
+        while !done(&self.state) {
+            let Some(action) = self.next_action().await else {
+                return false;
+            };
+            self.dispatch(action, Utc::now());
+        }
+        true
+    }
+}
+
+impl Session {
+    /// Writes the drafts now (on quit and hang-up), so nothing typed is lost.
+    pub fn flush_drafts(&self) {
+        if let Some(path) = &self.drafts_file {
+            save_drafts(path, &self.state.drafts);
+        }
+    }
+}
+
+type Drafts = BTreeMap<String, Vec<String>>;
+
+fn load_drafts(path: &Path) -> Drafts {
+    std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+}
+
+/// Writes atomically (a temporary file renamed into place), so a crash never leaves half a file.
+fn save_drafts(path: &Path, drafts: &Drafts) {
+    let result = (|| -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, serde_json::to_vec_pretty(drafts).unwrap_or_default())?;
+        std::fs::rename(&temporary, path)
+    })();
+    if let Err(e) = result {
+        tracing::error!(error = %e, path = %path.display(), "could not save drafts");
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}

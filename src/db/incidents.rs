@@ -1,0 +1,253 @@
+//! Reading incidents for the board, the incident view and the scripting interface.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+
+use super::DbError;
+use crate::app::model::{EventEntry, Flags, IncidentDetail, IncidentSummary, NextDue, ServiceRef, StaffRef};
+use crate::domain::clock_record::ClockRecord;
+use crate::domain::event_log::{self, EventData};
+use crate::domain::incident::{Channel, Status, SupportLine};
+
+/// The board's columns, joined once so every reader sees the same shape. A macro so queries stay `&'static str`.
+macro_rules! summary_select {
+    // The board's lines leave out the description (up to 256 kB) and the clocks, which only the incident view
+    // and the scripting interface need.
+    () => {
+        select_with!("'' AS description, '[]'::jsonb AS clocks")
+    };
+    (full) => {
+        select_with!("i.description, i.clocks")
+    };
+}
+
+macro_rules! select_with {
+    ($heavy:literal) => {
+        concat!(
+            "SELECT i.id, i.ref, i.title, i.priority, p.rank AS priority_rank,
+                    s.code AS service_code, s.name AS service_name, o.name AS organisation, a.code AS agreement,
+                    i.status, i.support_line, st.login AS assignee_login, st.full_name AS assignee, i.received_at,
+                    i.major, i.security, i.workaround, i.reopened, i.deprioritised,
+                    i.agreement_version_id, i.next_due_at, i.next_due_target, i.next_due_state, i.next_due_clock,
+                    i.next_due_budget, i.version, i.reporter, i.channel, i.created_by, i.resolved_at, i.closed_at, ",
+            $heavy,
+            " FROM incidents i
+              JOIN services s ON s.id = i.service_id
+              JOIN organisations o ON o.id = s.owner_id
+              JOIN agreement_versions av ON av.id = i.agreement_version_id
+              JOIN agreements a ON a.id = av.agreement_id
+              LEFT JOIN priorities p ON p.agreement_version_id = i.agreement_version_id AND p.label = i.priority
+              LEFT JOIN staff st ON st.id = i.assignee_id"
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct IncidentRow {
+    id: i64,
+    #[sqlx(rename = "ref")]
+    reference: String,
+    title: String,
+    priority: Option<String>,
+    priority_rank: Option<i32>,
+    service_code: String,
+    service_name: String,
+    organisation: String,
+    agreement: String,
+    status: String,
+    support_line: Option<String>,
+    assignee_login: Option<String>,
+    assignee: Option<String>,
+    major: bool,
+    security: bool,
+    workaround: bool,
+    reopened: bool,
+    deprioritised: bool,
+    received_at: DateTime<Utc>,
+    agreement_version_id: i64,
+    next_due_at: Option<DateTime<Utc>>,
+    next_due_target: Option<String>,
+    next_due_state: Option<String>,
+    next_due_clock: Option<String>,
+    next_due_budget: Option<i64>,
+    clocks: serde_json::Value,
+    version: i32,
+    description: String,
+    reporter: String,
+    channel: String,
+    created_by: String,
+    resolved_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl IncidentRow {
+    fn with_clocks(&self) -> Result<(IncidentSummary, Vec<ClockRecord>), DbError> {
+        let clocks = serde_json::from_value(self.clocks.clone()).unwrap_or_default();
+        Ok((self.summary()?, clocks))
+    }
+
+    fn summary(&self) -> Result<IncidentSummary, DbError> {
+        let status: Status = parse_stored(&self.status)?;
+        let support_line = self.support_line.as_deref().map(parse_stored::<SupportLine>).transpose()?;
+        let next_due = match (&self.next_due_at, &self.next_due_target, &self.next_due_state) {
+            (Some(at), Some(target), Some(state)) => Some(NextDue {
+                at: *at,
+                target: target.clone(),
+                state: state.clone(),
+                clock: self.next_due_clock.clone(),
+                budget_seconds: self.next_due_budget,
+            }),
+            _ => None,
+        };
+        Ok(IncidentSummary {
+            id: self.id,
+            reference: self.reference.clone(),
+            title: self.title.clone(),
+            priority: self.priority.clone(),
+            priority_rank: self.priority_rank,
+            service: ServiceRef {
+                code: self.service_code.clone(),
+                name: self.service_name.clone(),
+                organisation: self.organisation.clone(),
+                agreement: self.agreement.clone(),
+            },
+            agreement_version_id: self.agreement_version_id,
+            status,
+            support_line,
+            assignee: match (&self.assignee_login, &self.assignee) {
+                (Some(login), Some(name)) => Some(StaffRef { login: login.clone(), name: name.clone() }),
+                _ => None,
+            },
+            received_at: self.received_at,
+            next_due,
+            flags: Flags {
+                major: self.major,
+                security: self.security,
+                workaround: self.workaround,
+                reopened: self.reopened,
+                deprioritised: self.deprioritised,
+            },
+            version: self.version,
+        })
+    }
+}
+
+/// A value the database's CHECK constraint admitted but this build cannot read means a newer schema.
+fn parse_stored<T: std::str::FromStr<Err = crate::domain::incident::UnknownName>>(text: &str) -> Result<T, DbError> {
+    text.parse().map_err(|e| DbError::Schema(format!("unexpected value in the database: {e}")))
+}
+
+/// The open queue, soonest deadline first, then oldest.
+pub async fn list_open(pool: &PgPool) -> Result<Vec<IncidentSummary>, DbError> {
+    let sql = concat!(
+        summary_select!(),
+        " WHERE i.status NOT IN ('resolved', 'closed') ORDER BY i.next_due_at NULLS LAST, i.received_at, i.id"
+    );
+    let rows: Vec<IncidentRow> = sqlx::query_as(sql).fetch_all(pool).await?;
+    rows.iter().map(IncidentRow::summary).collect()
+}
+
+/// The open queue with every incident's clocks as recorded with its last event (for the scripting interface).
+pub async fn list_open_with_clocks(pool: &PgPool) -> Result<Vec<(IncidentSummary, Vec<ClockRecord>)>, DbError> {
+    let sql = concat!(summary_select!(full), " WHERE i.status NOT IN ('resolved', 'closed') ORDER BY i.id");
+    let rows: Vec<IncidentRow> = sqlx::query_as(sql).fetch_all(pool).await?;
+    rows.iter().map(IncidentRow::with_clocks).collect()
+}
+
+/// The newest incidents with their clocks.
+pub async fn list_recent_with_clocks(
+    pool: &PgPool,
+    limit: i64,
+) -> Result<Vec<(IncidentSummary, Vec<ClockRecord>)>, DbError> {
+    let sql = concat!(summary_select!(full), " ORDER BY i.received_at DESC, i.id DESC LIMIT $1");
+    let rows: Vec<IncidentRow> = sqlx::query_as(sql).bind(limit).fetch_all(pool).await?;
+    rows.iter().map(IncidentRow::with_clocks).collect()
+}
+
+/// Every incident, newest first, up to `limit` (for `vakt incident list` without `--open`).
+pub async fn list_recent(pool: &PgPool, limit: i64) -> Result<Vec<IncidentSummary>, DbError> {
+    let sql = concat!(summary_select!(), " ORDER BY i.received_at DESC, i.id DESC LIMIT $1");
+    let rows: Vec<IncidentRow> = sqlx::query_as(sql).bind(limit).fetch_all(pool).await?;
+    rows.iter().map(IncidentRow::summary).collect()
+}
+
+/// One incident for the board, or `None` when it no longer exists.
+pub async fn summary_by_id(pool: &PgPool, id: i64) -> Result<Option<IncidentSummary>, DbError> {
+    let sql = concat!(summary_select!(), " WHERE i.id = $1");
+    let row: Option<IncidentRow> = sqlx::query_as(sql).bind(id).fetch_optional(pool).await?;
+    row.as_ref().map(IncidentRow::summary).transpose()
+}
+
+/// The incident view: all fields and the event history, oldest first.
+pub async fn detail_by_id(pool: &PgPool, id: i64) -> Result<Option<IncidentDetail>, DbError> {
+    let sql = concat!(summary_select!(full), " WHERE i.id = $1");
+    let Some(row) = sqlx::query_as::<_, IncidentRow>(sql).bind(id).fetch_optional(pool).await? else {
+        return Ok(None);
+    };
+    let events = events_of(pool, row.id).await?;
+    let clock_events = events
+        .iter()
+        .filter_map(|e| {
+            let data: EventData = serde_json::from_value(e.data.clone()).unwrap_or_default();
+            event_log::load(&e.kind, &data, e.at).ok().flatten()
+        })
+        .collect();
+    let clocks: Vec<ClockRecord> = serde_json::from_value(row.clocks.clone()).unwrap_or_default();
+    let linked: Vec<String> = sqlx::query_scalar(
+        "SELECT i.ref FROM incident_links l JOIN incidents i ON i.id = CASE WHEN l.incident_id = $1 THEN l.linked_id ELSE l.incident_id END
+         WHERE l.incident_id = $1 OR l.linked_id = $1 ORDER BY i.id",
+    )
+    .bind(row.id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(IncidentDetail {
+        summary: row.summary()?,
+        description: row.description.clone(),
+        reporter: row.reporter.clone(),
+        channel: parse_stored::<Channel>(&row.channel)?,
+        created_by: row.created_by.clone(),
+        resolved_at: row.resolved_at,
+        closed_at: row.closed_at,
+        events,
+        clocks,
+        clock_events,
+        linked,
+    }))
+}
+
+/// Looks an incident up by its reference (`INC-10423`), case-insensitively.
+pub async fn id_by_ref(pool: &PgPool, reference: &str) -> Result<i64, DbError> {
+    sqlx::query_scalar("SELECT id FROM incidents WHERE ref = upper($1)")
+        .bind(reference.trim())
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("no incident with reference '{}'", reference.trim())))
+}
+
+pub async fn events_of<'e>(executor: impl PgExecutor<'e>, incident_id: i64) -> Result<Vec<EventEntry>, DbError> {
+    let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> =
+        sqlx::query_as("SELECT at, kind, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
+            .bind(incident_id)
+            .fetch_all(executor)
+            .await?;
+    Ok(rows.into_iter().map(|(at, kind, actor, data)| EventEntry { at, kind, actor, data }).collect())
+}
+
+/// Every service, for choosing one when creating an incident.
+pub async fn services(pool: &PgPool) -> Result<Vec<crate::app::model::ServiceChoice>, DbError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT s.code, s.name, o.name, a.code FROM services s JOIN organisations o ON o.id = s.owner_id
+         JOIN agreements a ON a.id = s.agreement_id ORDER BY a.code, s.code",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, organisation, agreement)| crate::app::model::ServiceChoice {
+            code,
+            name,
+            organisation,
+            agreement,
+        })
+        .collect())
+}

@@ -1,0 +1,97 @@
+//! Everything that talks to PostgreSQL: the pool, migrations, the schema check, start-up checks, one module per
+//! aggregate, the change listener, the worker that runs console commands, and the embedded default cluster.
+
+pub mod agreements;
+pub mod bootstrap;
+pub mod demo;
+pub mod embedded;
+mod error;
+pub mod incidents;
+pub mod lifecycle;
+pub mod listener;
+pub mod majors;
+pub mod outbox;
+pub mod pir;
+pub mod presence;
+pub mod rota;
+pub mod schema;
+pub mod settings;
+pub mod staff;
+pub mod worker;
+
+pub use error::DbError;
+
+use std::time::Duration;
+
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+/// The migrations, embedded at compile time, applied by `vakt migrate` (and automatically for the embedded
+/// cluster).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Parses a connection URL, with a message that never repeats a password.
+pub fn connect_options(url: &str) -> Result<PgConnectOptions, DbError> {
+    let options: PgConnectOptions =
+        url.parse().map_err(|e: sqlx::Error| DbError::BadUrl { url: redact(url), reason: e.to_string() })?;
+    Ok(options
+        .application_name("vakt")
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500)))
+}
+
+/// Opens a pool. `max` stays small: a console needs one connection for its worker and one for its listener.
+pub async fn connect(url: &str, max: u32) -> Result<PgPool, DbError> {
+    let options = connect_options(url)?;
+    // One direct attempt first: a pool retries until its timeout, which would make a wrong URL slow to report.
+    let probe =
+        <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.map_err(|e| DbError::connect(url, e))?;
+    let _ = sqlx::Connection::close(probe).await;
+    PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| DbError::connect(url, e))
+}
+
+/// Applies every pending migration.
+pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
+    MIGRATOR.run(pool).await.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Replaces the password in a URL with `***` for messages and logs.
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!("{}{}:***{}", &url[..scheme_end + 3], &authority[..colon], &rest[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(redact("postgres://kari:s3cret@db.example:5432/vakt"), "postgres://kari:***@db.example:5432/vakt");
+        assert_eq!(redact("postgres://kari@db/vakt"), "postgres://kari@db/vakt");
+        assert_eq!(redact("not a url"), "not a url");
+    }
+
+    #[test]
+    fn a_malformed_url_is_reported_without_its_password() {
+        let err = connect_options("postgres://kari:s3cret@db:notaport/vakt").unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("***"), "{text}");
+    }
+}

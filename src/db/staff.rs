@@ -1,0 +1,95 @@
+//! Staff are database logins. Adding one creates the login role and grants its vakt role, through a function
+//! only `vakt_admin` may execute, so the rule holds for psql as much as for the console.
+
+use sqlx::PgPool;
+
+use super::DbError;
+use crate::app::model::{Rights, UserInfo};
+
+/// The vakt roles, as `vakt staff add --role` takes them.
+pub const ROLES: &[&str] = &["viewer", "operator", "mim", "chair", "admin", "worker"];
+
+pub use crate::app::model::StaffMember;
+
+type StaffRow = (String, String, String, Option<String>, Option<String>, bool);
+
+fn member((login, full_name, role, email, phone, active): StaffRow) -> StaffMember {
+    StaffMember { login, full_name, role, email, phone, active }
+}
+
+/// New or changed member of staff.
+#[derive(Debug, Clone, Default)]
+pub struct NewStaff<'a> {
+    pub login: &'a str,
+    pub full_name: &'a str,
+    pub role: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
+/// Creates the login role (if needed), grants exactly the given vakt role and records the staff row.
+pub async fn add(pool: &PgPool, staff: &NewStaff<'_>) -> Result<i64, DbError> {
+    let id: i64 = sqlx::query_scalar("SELECT vakt_staff_add($1, $2, $3, $4, $5)")
+        .bind(staff.login)
+        .bind(staff.full_name)
+        .bind(staff.role)
+        .bind(staff.email)
+        .bind(staff.phone)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| match DbError::from(e) {
+            DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may add staff".into()),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+pub async fn list(pool: &PgPool) -> Result<Vec<StaffMember>, DbError> {
+    let rows: Vec<StaffRow> =
+        sqlx::query_as("SELECT login, full_name, role, email, phone, active FROM staff ORDER BY login")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(member).collect())
+}
+
+/// Who this connection is, and which vakt roles PostgreSQL says it holds.
+pub async fn whoami(pool: &PgPool) -> Result<UserInfo, DbError> {
+    let (login, full_name, viewer, operator, mim, chair, admin, servicedesk): (
+        String,
+        Option<String>,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+    ) = sqlx::query_as(
+        "SELECT current_user::text,
+                (SELECT full_name FROM staff WHERE login = current_user),
+                pg_has_role(current_user, 'vakt_viewer', 'USAGE'),
+                pg_has_role(current_user, 'vakt_operator', 'USAGE'),
+                pg_has_role(current_user, 'vakt_mim', 'USAGE'),
+                pg_has_role(current_user, 'vakt_chair', 'USAGE'),
+                pg_has_role(current_user, 'vakt_admin', 'USAGE'),
+                pg_has_role(current_user, 'vakt_servicedesk', 'USAGE')",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(UserInfo { login, full_name, rights: Rights { viewer, operator, mim, chair, admin, servicedesk } })
+}
+
+/// Active staff, for choosing an assignee.
+pub async fn active(pool: &PgPool) -> Result<Vec<StaffMember>, DbError> {
+    let rows: Vec<StaffRow> = sqlx::query_as(
+        "SELECT login, full_name, role, email, phone, active FROM staff WHERE active ORDER BY full_name",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(member).collect())
+}
+
+/// Puts a member of staff in or out of the service desk (admins only).
+pub async fn set_servicedesk(pool: &PgPool, login: &str, member: bool) -> Result<(), DbError> {
+    sqlx::query("SELECT vakt_staff_servicedesk($1, $2)").bind(login).bind(member).execute(pool).await?;
+    Ok(())
+}

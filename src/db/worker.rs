@@ -1,0 +1,255 @@
+//! Runs the console's database commands off the UI loop and sends the results back as actions.
+
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+
+use super::{DbError, agreements, incidents, lifecycle, majors, outbox, pir, presence, rota, settings, staff};
+use crate::app::model::{DueDelta, IncidentSummary, WriteError};
+use crate::app::{Action, DbCommand, MajorCommand};
+use crate::domain::agreement_spec::TargetKind;
+use crate::domain::clock_record::state_name;
+use crate::domain::lifecycle::IncidentAction;
+use crate::domain::sla::IncidentClocks;
+
+/// Executes commands one at a time, in order, until either channel closes.
+pub async fn run(pool: PgPool, mut commands: mpsc::Receiver<DbCommand>, actions: mpsc::Sender<Action>) {
+    while let Some(command) = commands.recv().await {
+        let Some(action) = execute(&pool, command).await else {
+            continue;
+        };
+        if actions.send(action).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// Runs one command; `None` when there is nothing to tell the console.
+pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
+    Some(match command {
+        DbCommand::LoadBoard => match incidents::list_open(pool).await {
+            Ok(rows) => Action::BoardLoaded(rows),
+            Err(e) => failed("loading the board", e),
+        },
+        DbCommand::FetchSummary { id } => match incidents::summary_by_id(pool, id).await {
+            Ok(summary) => Action::SummaryFetched { id, summary: summary.map(Box::new) },
+            Err(e) => failed("refreshing an incident", e),
+        },
+        DbCommand::LoadDetail { id } => match incidents::detail_by_id(pool, id).await {
+            Ok(detail) => Action::DetailLoaded { id, detail: detail.map(Box::new) },
+            Err(e) => failed("loading the incident", e),
+        },
+        DbCommand::LoadAgreements => match agreements::load_all(pool).await {
+            Ok(set) => Action::AgreementsLoaded(set),
+            Err(e) => failed("loading the agreements", e),
+        },
+        DbCommand::SaveSettings(board) => match settings::save(pool, &board).await {
+            Ok(()) => return None,
+            Err(e) => failed("saving the board settings", e),
+        },
+        DbCommand::LoadChoices => {
+            let services = incidents::services(pool).await;
+            let staff = staff::active(pool).await;
+            match (services, staff) {
+                (Ok(services), Ok(staff)) => Action::ChoicesLoaded { services, staff },
+                (Err(e), _) | (_, Err(e)) => failed("loading services and staff", e),
+            }
+        }
+        DbCommand::Perform { target, action } => {
+            let result = lifecycle::perform(pool, target.id, Some(target.version), &action).await;
+            Action::Written { what: past_tense(&action), result: written(pool, target.id, result).await }
+        }
+        DbCommand::Create(new) => {
+            let result = lifecycle::create(pool, &new).await;
+            Action::Written { what: "created".into(), result: written(pool, 0, result).await }
+        }
+        DbCommand::Link { target, other } => {
+            let result = lifecycle::link(pool, target.id, &other).await;
+            Action::Written {
+                what: format!("linked to {}", other.trim()),
+                result: written(pool, target.id, result).await,
+            }
+        }
+        DbCommand::SetPresence { console, incident, editing } => {
+            match presence::set(pool, &console, incident, editing).await {
+                Ok(()) => return None,
+                Err(e) => failed("telling others where you are", e),
+            }
+        }
+        DbCommand::LoadPresence { console } => match presence::others(pool, &console).await {
+            Ok(list) => Action::PresenceLoaded(list),
+            Err(e) => failed("loading who else is here", e),
+        },
+        DbCommand::LoadMajors => {
+            let mut list = Vec::new();
+            let ids = match majors::active_ids(pool).await {
+                Ok(ids) => ids,
+                Err(e) => return Some(failed("loading major incidents", e)),
+            };
+            for id in ids {
+                match majors::load(pool, id).await {
+                    Ok(view) => list.push(view),
+                    Err(e) => return Some(failed("loading a major incident", e)),
+                }
+            }
+            Action::MajorsLoaded(list)
+        }
+        DbCommand::LoadRota => {
+            let now = chrono::Utc::now();
+            let shifts = rota::shifts(pool, now - chrono::Duration::hours(24), now + chrono::Duration::days(7)).await;
+            match (shifts, rota::duty_line(pool).await, rota::pending_handover(pool).await) {
+                (Ok(shifts), Ok(duty), Ok(handover)) => Action::RotaLoaded { shifts, duty, handover },
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => failed("loading the rota", e),
+            }
+        }
+        DbCommand::LoadReport { major_id } => match pir::get(pool, major_id).await {
+            Ok(report) => Action::ReportLoaded { major_id, report: report.map(|(r, v)| (Box::new(r), v)) },
+            Err(e) => failed("loading the report", e),
+        },
+        DbCommand::Major(command) => {
+            let (what, result) = major_write(pool, command).await;
+            Action::MajorWritten { what, result: result.map_err(write_error) }
+        }
+        DbCommand::WhatIf { target, action } => {
+            let result =
+                lifecycle::what_if(pool, target.id, &action).await.map(|(before, after)| deltas(&before, &after));
+            Action::WhatIfReady { target: target.id, result: result.map_err(|e| e.to_string()) }
+        }
+    })
+}
+
+/// Performs a major-incident write; returns what to say on success.
+async fn major_write(pool: &PgPool, command: MajorCommand) -> (String, Result<(), DbError>) {
+    match command {
+        MajorCommand::Declare { incident_id, services, organisations, impact, exercise } => {
+            let request = majors::DeclareRequest { services, organisations, impact, exercise };
+            let result = majors::declare(pool, incident_id, &request).await;
+            let what = result.as_ref().map_or(String::new(), |v| format!("declared {} a major incident", v.reference));
+            (what, result.map(|_| ()))
+        }
+        MajorCommand::Update { major_id, update, sms } => {
+            let result = majors::send_update(pool, major_id, &update, sms).await;
+            let what = result.as_ref().map_or(String::new(), |o| {
+                format!("update {} queued: {} e-mail, {} SMS, {} webhook", o.sequence, o.emails, o.sms, o.webhooks)
+            });
+            (what, result.map(|_| ()))
+        }
+        MajorCommand::Escalate { major_id, reason } => {
+            let result = majors::escalate(pool, major_id, None, None, reason).await;
+            let what = result.as_ref().map_or(String::new(), |v| {
+                format!("escalated to {}", v.major.escalations.last().map_or("?", |s| s.level_name.as_str()))
+            });
+            (what, result.map(|_| ()))
+        }
+        MajorCommand::State { major_id, to, note } => {
+            ("state changed".into(), majors::set_state(pool, major_id, to, &note).await.map(|_| ()))
+        }
+        MajorCommand::Role { major_id, role, person, organisation } => (
+            format!("{person} is {role}"),
+            majors::assign_role(pool, major_id, role, &person, organisation.as_deref()).await.map(|_| ()),
+        ),
+        MajorCommand::Call { task_id, outcome, note } => {
+            ("call logged".into(), majors::log_call(pool, task_id, outcome, &note).await.map(|_| ()))
+        }
+        MajorCommand::Notified { major_id } => {
+            ("notify step complete".into(), majors::complete_notify(pool, major_id).await)
+        }
+        MajorCommand::Handover { note, zone } => {
+            let result = rota::hand_over(pool, &note, zone).await;
+            let what = result.as_ref().map_or(String::new(), |(id, note, _)| {
+                format!("hand-over {id} written to {}; they acknowledge with `vakt handover ack {id}`", note.incoming)
+            });
+            (what, result.map(|_| ()))
+        }
+        MajorCommand::RetryDead { major_id } => match outbox::retry_dead_of_major(pool, major_id).await {
+            Ok(n) => (format!("{n} dead message(s) queued again; vakt serve delivers them"), Ok(())),
+            Err(e) => (String::new(), Err(e)),
+        },
+        MajorCommand::AcknowledgeHandover { id } => {
+            (format!("hand-over {id} acknowledged"), rota::acknowledge_handover(pool, id).await)
+        }
+        MajorCommand::Report { major_id, findings, complete, version } => {
+            let saved = match pir::get(pool, major_id).await {
+                Ok(Some((mut report, _))) => {
+                    report.findings = findings;
+                    pir::save(pool, major_id, &report, version).await.map(|_| ())
+                }
+                Ok(None) => Err(DbError::NotFound("no report yet".into())),
+                Err(e) => Err(e),
+            };
+            match (saved, complete) {
+                (Err(e), _) => (String::new(), Err(e)),
+                (Ok(()), false) => ("report saved".into(), Ok(())),
+                (Ok(()), true) => ("report completed".into(), pir::complete(pool, major_id).await.map(|_| ())),
+            }
+        }
+    }
+}
+
+fn write_error(error: DbError) -> WriteError {
+    match error {
+        DbError::Conflict(message) => WriteError::Conflict { message, fresh: None },
+        DbError::Refused(message) => WriteError::Refused(message),
+        DbError::BadInput(message) | DbError::NotFound(message) => WriteError::BadInput(message),
+        e if e.is_connection_lost() => {
+            WriteError::Offline(format!("the database is unreachable ({e}); your text is kept"))
+        }
+        e => WriteError::Other(e.to_string()),
+    }
+}
+
+/// Sorts a write's error for the console; a conflict brings the incident as it is now.
+async fn written(
+    pool: &PgPool,
+    id: i64,
+    result: Result<IncidentSummary, DbError>,
+) -> Result<Box<IncidentSummary>, WriteError> {
+    match result {
+        Ok(summary) => Ok(Box::new(summary)),
+        Err(DbError::Conflict(message)) => {
+            let fresh = incidents::summary_by_id(pool, id).await.ok().flatten().map(Box::new);
+            Err(WriteError::Conflict { message, fresh })
+        }
+        Err(DbError::Refused(message)) => Err(WriteError::Refused(message)),
+        Err(DbError::BadInput(message) | DbError::NotFound(message)) => Err(WriteError::BadInput(message)),
+        Err(e) if e.is_connection_lost() => {
+            Err(WriteError::Offline(format!("the database is unreachable ({e}); nothing was saved, your text is kept")))
+        }
+        Err(e) => Err(WriteError::Other(e.to_string())),
+    }
+}
+
+fn past_tense(action: &IncidentAction) -> String {
+    match action {
+        IncidentAction::Acknowledge => "acknowledged".into(),
+        IncidentAction::Note { .. } => "note added".into(),
+        other => format!("{} done", other.verb()),
+    }
+}
+
+/// Each clock's due before and after, for the confirmation.
+fn deltas(before: &IncidentClocks, after: &IncidentClocks) -> Vec<DueDelta> {
+    let mut targets: Vec<TargetKind> = before.clocks.iter().chain(&after.clocks).map(|c| c.kind).collect();
+    targets.sort();
+    targets.dedup();
+    targets
+        .into_iter()
+        .map(|kind| {
+            let was = before.clock(kind);
+            let will = after.clock(kind);
+            DueDelta {
+                target: kind.to_string(),
+                before: was.and_then(|c| c.effective_due()),
+                after: will.and_then(|c| c.effective_due()),
+                state_after: will.map_or("no target", |c| state_name(&c.state)).to_string(),
+            }
+        })
+        .collect()
+}
+
+fn failed(what: &str, error: DbError) -> Action {
+    if error.is_connection_lost() {
+        Action::WorkerOffline { reason: "database unreachable".into() }
+    } else {
+        Action::DbFailed { what: what.into(), error: error.to_string() }
+    }
+}

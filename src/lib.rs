@@ -1,0 +1,15 @@
+//! vakt: a keyboard-driven terminal operations console for IT service management under Nordic public-sector
+//! service agreements. Three rings: the pure `domain` and `app`; I/O in `db`, `console`, `cli` and `setup`.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod logging;
+pub mod notify;
+pub mod serve;
+pub mod setup;
+pub mod ui;

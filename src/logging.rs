@@ -1,0 +1,24 @@
+//! Logging to a file in the state directory, never to the terminal (the console owns it).
+
+use std::path::PathBuf;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+/// `~/.local/state/vakt` on Linux (the data directory where the platform has no state directory).
+pub fn log_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "vakt")
+        .map(|dirs| dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Starts file logging. Keep the guard alive until exit so the last lines are written.
+pub fn init(level: &str) -> Option<WorkerGuard> {
+    let dir = log_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "vakt.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    Some(guard)
+}

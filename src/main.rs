@@ -1,0 +1,55 @@
+//! The vakt binary: parse the command line, set up logging and error reporting, run a command or the console.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use vakt::cli::{self, Cli, CliError};
+use vakt::ui::theme::{ColorDepth, Theme};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli::settings(&cli) {
+        Ok(settings) => settings,
+        Err(e) => return cli::finish(Err(e)),
+    };
+    let _log = vakt::logging::init(&settings.log_level);
+    // Panics are reported without a backtrace on the user's terminal; the log has the details.
+    let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
+    if let Some(result) = cli::run(&cli, &settings).await {
+        return cli::finish(result);
+    }
+    cli::finish(console(&settings).await)
+}
+
+async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError {
+            message: "the console needs a terminal (run it in one, or over `ssh -t`); for scripts use the \
+                      subcommands, e.g. `vakt incident list --format json` (see `vakt --help`)"
+                .into(),
+            code: 2,
+        });
+    }
+    let depth = ColorDepth::detect(std::env::var("COLORTERM").ok().as_deref(), std::env::var("TERM").ok().as_deref());
+    let themes_dir = vakt::config::default_path().ok().and_then(|p| p.parent().map(|d| d.join("themes")));
+    let theme = Theme::load(settings.theme.as_deref(), settings.no_color, settings.ascii, themes_dir.as_deref(), depth)
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let target = vakt::setup::resolve(settings).await?;
+    if target.created {
+        eprintln!(
+            "vakt: created the embedded database at {}",
+            target.embedded.as_ref().map(|c| c.root().display().to_string()).unwrap_or_default()
+        );
+    }
+    let pool = vakt::db::connect(&target.url, 4).await?;
+    let zone = vakt::config::viewer_zone();
+    let login = vakt::db::staff::whoami(&pool).await.map(|u| u.login).unwrap_or_default();
+    let slug: String =
+        format!("{}-{login}", target.label).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let drafts = vakt::logging::log_dir().join(format!("drafts-{slug}.json"));
+    vakt::console::run(pool, &target.label, theme, zone, Some(drafts))
+        .await
+        .map_err(|e| CliError { message: e.to_string(), code: 1 })
+}

@@ -1,0 +1,234 @@
+//! The incident board: the open queue, soonest breach first. Narrow terminals drop the lower-value columns;
+//! wide ones get more.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+
+use super::{View, deadline, format};
+use crate::app::State;
+use crate::app::board::VIEWS;
+use crate::app::model::IncidentSummary;
+use crate::domain::incident::Status;
+use crate::domain::text;
+
+/// A board column: its header, its width, and the narrowest terminal that shows it.
+struct Column {
+    header: &'static str,
+    width: Constraint,
+    min_terminal_width: u16,
+    cell: fn(&IncidentSummary, &State, View) -> Cell<'static>,
+}
+
+const COLUMNS: &[Column] = &[
+    Column { header: "REF", width: Constraint::Length(10), min_terminal_width: 0, cell: reference },
+    Column { header: "PRI", width: Constraint::Length(8), min_terminal_width: 0, cell: priority },
+    Column { header: "SERVICE", width: Constraint::Length(16), min_terminal_width: 0, cell: service },
+    Column { header: "ORG", width: Constraint::Length(14), min_terminal_width: 96, cell: organisation },
+    Column { header: "AGREEMENT", width: Constraint::Length(9), min_terminal_width: 200, cell: agreement },
+    Column { header: "STATUS", width: Constraint::Length(12), min_terminal_width: 0, cell: status },
+    Column { header: "LINE", width: Constraint::Length(8), min_terminal_width: 120, cell: line },
+    Column { header: "ASSIGNEE", width: Constraint::Length(15), min_terminal_width: 110, cell: assignee },
+    Column { header: "FLAGS", width: Constraint::Length(5), min_terminal_width: 104, cell: flags },
+    Column { header: "NEXT TARGET", width: Constraint::Length(25), min_terminal_width: 0, cell: next_target },
+    Column { header: "DUE", width: Constraint::Length(10), min_terminal_width: 180, cell: due },
+    Column { header: "AGE", width: Constraint::Length(9), min_terminal_width: 140, cell: age },
+    Column { header: "TITLE", width: Constraint::Fill(1), min_terminal_width: 160, cell: title },
+];
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    let theme = view.theme;
+    let [filter_area, table_area, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(2)]).areas(area);
+    filter_line(frame, filter_area, state, view);
+    let board = &state.board;
+    if !board.loaded || board.visible_len() == 0 {
+        let text = match (board.loaded, board.all().is_empty()) {
+            (false, _) => "  Loading the board …",
+            (true, true) => "  No open incidents.",
+            (true, false) => "  No open incident matches the filter (Esc clears it).",
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim)), table_area);
+        return;
+    }
+    let columns: Vec<&Column> = COLUMNS.iter().filter(|c| area.width >= c.min_terminal_width).collect();
+    let header = Row::new(columns.iter().map(|c| Cell::from(c.header))).style(theme.header);
+    // Only the rows that fit are built: the board may hold ten thousand incidents.
+    let height = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let selected = board.selected_index();
+    let offset = selected.saturating_sub(height - 1);
+    let rows = board
+        .visible()
+        .skip(offset)
+        .take(height)
+        .map(|incident| Row::new(columns.iter().map(|c| (c.cell)(incident, state, view))));
+    let table = Table::new(rows, columns.iter().map(|c| c.width))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selection)
+        .highlight_symbol(format!("{} ", theme.symbols.selected))
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut table_state = TableState::default().with_selected(Some(selected - offset));
+    frame.render_stateful_widget(table, table_area, &mut table_state);
+
+    if let Some(selected) = board.selected() {
+        let mut spans = vec![
+            Span::styled(format!(" {}", selected.reference), theme.accent),
+            Span::styled(
+                format!(
+                    " · {} · {} ({}) · received {}",
+                    selected.priority.as_deref().unwrap_or("no priority"),
+                    text::one_line(&selected.service.name),
+                    text::one_line(&selected.service.organisation),
+                    format::local_time(selected.received_at, view.now, view.zone),
+                ),
+                theme.text,
+            ),
+        ];
+        if let Some(next) = &selected.next_due {
+            let countdown = deadline::countdown_of(next, selected.agreement_version_id, state, view.now);
+            spans.push(Span::styled(
+                format!(" · {} due {}", next.target, format::local_time(next.at, view.now, view.zone)),
+                theme.text,
+            ));
+            spans.push(Span::raw(" "));
+            spans.extend(deadline::spans(&countdown, view, true));
+        }
+        let others: Vec<String> = state
+            .present_at(selected.id)
+            .map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() })
+            .collect();
+        if !others.is_empty() {
+            spans.push(Span::styled(format!(" · also here: {}", others.join(", ")), theme.warning));
+        }
+        spans.push(Span::styled(format!(" · {}", text::one_line(&selected.title)), theme.dim));
+        let block = Block::new().borders(Borders::TOP).border_style(theme.border);
+        frame.render_widget(Paragraph::new(Line::from(spans)).block(block), footer);
+    }
+}
+
+fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    let theme = view.theme;
+    let board = &state.board;
+    let (key, descending) = board.sort();
+    let order = if descending { " ↓" } else { "" };
+    let arrangement = if area.width >= 120 {
+        format!(
+            "{} shown of {} · view: {} · sort: {}{order} ",
+            board.visible_len(),
+            board.all().len(),
+            VIEWS[state.view].name,
+            key.name()
+        )
+    } else {
+        format!("{}/{} · {} · {}{order} ", board.visible_len(), board.all().len(), VIEWS[state.view].name, key.name())
+    };
+    let left = match &state.filter_input {
+        Some(input) => {
+            let mut spans = vec![
+                Span::styled(" / ", theme.accent),
+                Span::styled(text::one_line(&input.text).into_owned(), theme.text),
+                Span::styled("█", theme.accent),
+            ];
+            if let Some(error) = &input.error {
+                spans.push(Span::styled(format!("  {error}"), theme.breached));
+            }
+            Line::from(spans)
+        }
+        None if !board.filter().is_empty() => Line::from(vec![
+            Span::styled(" / ", theme.accent),
+            Span::styled(text::one_line(board.filter().source()).into_owned(), theme.text),
+        ]),
+        None => Line::styled(" / to filter", theme.dim),
+    };
+    frame.render_widget(Paragraph::new(left), area);
+    let width = (arrangement.chars().count() as u16).min(area.width / 2);
+    if state.filter_input.as_ref().is_none_or(|i| i.error.is_none()) {
+        let right = Rect { x: area.x + area.width - width, width, ..area };
+        frame.render_widget(Paragraph::new(Line::styled(arrangement, theme.dim)), right);
+    }
+}
+
+fn plain(value: &str, max: usize) -> Cell<'static> {
+    Cell::from(text::truncate(&text::one_line(value), max).into_owned())
+}
+
+fn dash(view: View) -> Cell<'static> {
+    Cell::from("—").style(view.theme.dim)
+}
+
+fn reference(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+    plain(&incident.reference, 10)
+}
+
+fn priority(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    incident.priority.as_deref().map_or_else(|| dash(view), |label| plain(label, 8))
+}
+
+fn service(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+    plain(&incident.service.name, 16)
+}
+
+fn organisation(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+    plain(&incident.service.organisation, 14)
+}
+
+fn status(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    let cell = Cell::from(incident.status.label());
+    if incident.status == Status::Paused { cell.style(view.theme.paused) } else { cell }
+}
+
+fn line(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    incident.support_line.map_or_else(|| dash(view), |line| Cell::from(line.as_str()))
+}
+
+fn assignee(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    incident.assignee.as_ref().map_or_else(|| dash(view), |staff| plain(&staff.name, 15))
+}
+
+/// Major, security, workaround, reopened, deprioritised — in that order, one character each.
+fn flags(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    let f = incident.flags;
+    let symbols = view.theme.symbols.major;
+    let marks: String =
+        [(f.major, symbols), (f.security, "S"), (f.workaround, "W"), (f.reopened, "R"), (f.deprioritised, "D")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, mark)| *mark)
+            .collect();
+    let cell = Cell::from(marks);
+    if f.major || f.security { cell.style(view.theme.major) } else { cell }
+}
+
+fn next_target(incident: &IncidentSummary, state: &State, view: View) -> Cell<'static> {
+    match &incident.next_due {
+        Some(next) => {
+            let countdown = deadline::countdown_of(next, incident.agreement_version_id, state, view.now);
+            let mut spans = vec![Span::styled(format!("{:<8}", deadline::short_target(&next.target)), view.theme.text)];
+            spans.extend(deadline::spans(&countdown, view, false));
+            Cell::from(Line::from(spans))
+        }
+        None => dash(view),
+    }
+}
+
+fn agreement(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+    plain(&incident.service.agreement, 9)
+}
+
+/// The next deadline as a time of day in the viewer's zone, beside the countdown.
+fn due(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    match &incident.next_due {
+        Some(next) => Cell::from(format::local_time(next.at, view.now, view.zone)),
+        None => Cell::from(""),
+    }
+}
+
+fn age(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    Cell::from(format::age(incident.received_at, view.now))
+}
+
+fn title(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+    plain(&incident.title, 120)
+}

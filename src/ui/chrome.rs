@@ -1,0 +1,172 @@
+//! The frame around every screen: tabs and who/where on top, the state of the world below them, and the keys
+//! (or the latest message) at the bottom.
+
+use chrono::Duration;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{View, deadline, format};
+use crate::app::Screen;
+use crate::app::countdown::Urgency;
+use crate::app::keymap::Scope;
+use crate::app::state::{Connection, Severity, State};
+use crate::domain::incident::Status;
+
+pub fn tabs(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    let theme = view.theme;
+    // Narrow terminals name only the active screen; the others keep their numbers.
+    let wide = area.width >= 120;
+    let mut spans = vec![Span::styled(" vakt ", theme.header), Span::raw(" ")];
+    for screen in Screen::ALL {
+        let active = screen == state.screen;
+        let label = if wide || active {
+            format!(" {} {} ", screen.number(), screen.title())
+        } else {
+            format!(" {} ", screen.number())
+        };
+        spans.push(Span::styled(label, if active { theme.tab_active } else { theme.dim }));
+    }
+    let tabs_width = Line::from(spans.clone()).width() as u16;
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+
+    let who = match &state.user {
+        Some(user) => format!("{} ({})", user.login, user.rights.label()),
+        None => "…".to_string(),
+    };
+    let (symbol, connection, style) = match &state.connection {
+        Connection::Live => (theme.symbols.live, "live".to_string(), theme.live),
+        Connection::Connecting => (theme.symbols.offline, "connecting".to_string(), theme.dim),
+        Connection::Offline { .. } => (theme.symbols.offline, "offline".to_string(), theme.offline),
+    };
+    let right = Line::from(vec![
+        Span::styled(format!("{who}@{} · ", state.database), theme.dim),
+        Span::styled(format!("{symbol} {connection} "), style),
+    ])
+    .alignment(Alignment::Right);
+    let width = (right.width() as u16).min(area.width.saturating_sub(tabs_width));
+    let right_area = Rect { x: area.x + area.width - width, width, ..area };
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// The MIM on duty for the right of the summary line, longest first: with the duty number and mailbox, with
+/// the number, and the name alone for narrow terminals.
+fn duty_texts(state: &State, view: View) -> Vec<String> {
+    match state.majors.on_duty(view.now) {
+        Some(shift) => {
+            let duty = &state.majors.duty;
+            let phone = duty.phone.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+            let mailbox = duty.mailbox.as_deref().map(|m| format!(" · {m}")).unwrap_or_default();
+            vec![
+                format!("MIM on duty: {}{phone}{mailbox} ", shift.mim_name),
+                format!("MIM on duty: {}{phone} ", shift.mim_name),
+                format!("MIM {}{phone} ", shift.mim_name),
+                format!("MIM {} ", shift.mim_name),
+            ]
+        }
+        None if state.majors.rota.is_empty() => Vec::new(),
+        None => vec!["no MIM on duty: the rota has a gap ".to_string(), "no MIM on duty ".to_string()],
+    }
+}
+
+pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    let theme = view.theme;
+    if let Connection::Offline { since, reason } = &state.connection {
+        let text = format!(
+            " {} OFFLINE since {} · showing the last known state · {reason}",
+            theme.symbols.offline,
+            format::local_time(*since, view.now, view.zone)
+        );
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.offline)), area);
+        return;
+    }
+    if !state.board.loaded {
+        frame.render_widget(Paragraph::new(Line::styled(" loading the board …", theme.dim)), area);
+        return;
+    }
+    let rows = state.board.all();
+    let soon = view.now + Duration::hours(1);
+    let (mut breached, mut due_soon) = (0, 0);
+    for row in rows {
+        if let Some(next) = &row.next_due {
+            match deadline::countdown_of(next, row.agreement_version_id, state, view.now).urgency {
+                Urgency::Breached => breached += 1,
+                Urgency::Paused => {}
+                _ if next.at <= soon => due_soon += 1,
+                _ => {}
+            }
+        }
+    }
+    // Exercises run like majors but must not read as a real outage at a glance.
+    let exercises: Vec<i64> =
+        state.majors.list.iter().filter(|m| m.major.declaration.exercise).map(|m| m.incident_id).collect();
+    let majors = rows.iter().filter(|r| r.flags.major && !exercises.contains(&r.id)).count();
+    let count = |n: usize, style| if n > 0 { style } else { theme.dim };
+    let mut spans = vec![
+        Span::styled(format!(" Open {}", rows.len()), theme.text),
+        Span::styled(format!("   {} breached {breached}", theme.symbols.breached), count(breached, theme.breached)),
+        Span::styled(format!("   {} due within 1 h {due_soon}", theme.symbols.warning), count(due_soon, theme.warning)),
+        Span::styled(format!("   {} majors {majors}", theme.symbols.major), count(majors, theme.major)),
+    ];
+    if !exercises.is_empty() {
+        spans.push(Span::styled(format!(" (+{} exercise)", exercises.len()), theme.dim));
+    }
+    let overdue = state.majors.list.iter().filter(|m| {
+        crate::app::major_cadence(state, m, view.now).is_some_and(|c| c.remaining() < chrono::Duration::zero())
+    });
+    if let Some(first) = overdue.clone().next() {
+        spans.push(Span::styled(format!("   update overdue {}", first.reference), theme.breached));
+    }
+    if let Some(first) = state.majors.list.iter().find(|m| crate::app::major_proposal(state, m, view.now).is_some()) {
+        spans.push(Span::styled(format!("   escalate {}", first.reference), theme.warning));
+    }
+    // Wide terminals also get the queue by status, when it fits beside the MIM on duty.
+    let by_status: String = [Status::New, Status::Acknowledged, Status::InProgress, Status::Paused]
+        .into_iter()
+        .map(|status| (status, rows.iter().filter(|r| r.status == status).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(status, n)| format!("   {} {n}", status.label()))
+        .collect();
+    let duties = duty_texts(state, view);
+    // The counts by status give way to the MIM's name and number, not to the mailbox.
+    let duty_with_phone = duties.get(1).map_or(0, |d| d.chars().count());
+    let used = Line::from(spans.clone()).width();
+    if used + by_status.chars().count() + duty_with_phone + 2 <= usize::from(area.width) {
+        spans.push(Span::styled(by_status, theme.dim));
+    }
+    let used = Line::from(spans.clone()).width();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(duty) = duties.into_iter().find(|d| used + d.chars().count() + 2 <= usize::from(area.width)) {
+        let width = duty.chars().count() as u16;
+        let right = Rect { x: area.x + area.width - width, width, ..area };
+        frame.render_widget(Paragraph::new(Line::styled(duty, theme.dim)), right);
+    }
+}
+
+pub fn key_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    let theme = view.theme;
+    if let Some(message) = &state.message {
+        let style = match message.severity {
+            Severity::Error => theme.breached,
+            Severity::Info => theme.accent,
+        };
+        let text = crate::domain::text::one_line(&message.text).into_owned();
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {text}"), style)), area);
+        return;
+    }
+    let scope = state.scope();
+    let mut spans = Vec::new();
+    let hinted = state
+        .keymap
+        .iter()
+        .filter(|b| b.hint && (b.scope == scope || b.scope == Scope::Global) && state.permits(b.command));
+    // Screen keys first, then the global ones, as in the sketches.
+    let (local, global): (Vec<&crate::app::keymap::Binding>, Vec<_>) =
+        hinted.partition(|b| b.scope == scope && scope != Scope::Global);
+    for binding in local.into_iter().chain(global) {
+        spans.push(Span::styled(format!(" {}", binding.chord.label()), theme.accent));
+        spans.push(Span::styled(format!(" {}  ", binding.command.name()), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

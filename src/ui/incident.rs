@@ -1,0 +1,227 @@
+//! The incident view: all fields, the description, and the event history.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{View, deadline, format};
+use crate::app::State;
+use crate::app::model::{EventEntry, IncidentDetail, Presence};
+use crate::app::state::IncidentView;
+use crate::domain::sla::{self, ClockState, IncidentClocks};
+use crate::domain::{duration_fmt, text};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentView, view: View) {
+    let theme = view.theme;
+    let Some(detail) = &incident.detail else {
+        let line = Line::styled(format!("  Loading {} …", incident.reference), theme.dim);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    };
+    let clocks = live_clocks(state, detail, view);
+    let clock_rows = clocks.as_ref().map_or(1, |c| c.clocks.len().max(1)) as u16;
+    let [fields_area, clocks_area, description_area, history_area] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Length(clock_rows + 2),
+        Constraint::Length(5),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let others: Vec<&Presence> = state.present_at(detail.summary.id).collect();
+    fields(frame, fields_area, detail, &others, view);
+    clock_table(frame, clocks_area, clocks.as_ref(), view);
+
+    let description = if detail.description.trim().is_empty() {
+        Paragraph::new(Line::styled("no description", theme.dim))
+    } else {
+        Paragraph::new(text::block(&detail.description).into_owned()).style(theme.text).wrap(Wrap { trim: false })
+    };
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(" Description ", theme.header));
+    frame.render_widget(description.block(block), description_area);
+
+    let rows = detail.events.iter().skip(incident.scroll).map(|event| history_row(event, view));
+    let table =
+        Table::new(rows, [Constraint::Length(19), Constraint::Length(18), Constraint::Length(14), Constraint::Fill(1)])
+            .header(Row::new(["WHEN", "EVENT", "BY", "DETAIL"]).style(theme.header))
+            .column_spacing(1)
+            .block(
+                Block::new()
+                    .borders(Borders::TOP)
+                    .border_style(theme.border)
+                    .title(Span::styled(format!(" History ({}) ", detail.events.len()), theme.header)),
+            );
+    frame.render_widget(table, history_area);
+}
+
+fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Presence], view: View) {
+    let theme = view.theme;
+    let s = &detail.summary;
+    let label = |text: &'static str| Span::styled(format!("{text:<10}"), theme.dim);
+    let value = |text: String| Span::styled(text::one_line(&text).into_owned(), theme.text);
+    let optional = |value: Option<String>| value.unwrap_or_else(|| "—".to_string());
+    let mut title = vec![
+        Span::styled(format!(" {} ", s.reference), theme.accent),
+        Span::styled(text::one_line(&s.title).into_owned(), theme.header),
+    ];
+    if !others.is_empty() {
+        let names: Vec<String> =
+            others.iter().map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() }).collect();
+        title.push(Span::styled(format!("   also here: {}", names.join(", ")), theme.warning));
+    }
+    let title = Line::from(title);
+    let lines = vec![
+        title,
+        Line::from(vec![
+            Span::raw(" "),
+            label("priority"),
+            value(optional(s.priority.clone())),
+            Span::raw("   "),
+            label("service"),
+            value(format!("{} ({}) · {}", s.service.name, s.service.organisation, s.service.agreement)),
+        ]),
+        Line::from(vec![
+            Span::raw(" "),
+            label("status"),
+            value(s.status.label().to_string()),
+            Span::raw("   "),
+            label("line"),
+            value(optional(s.support_line.map(|l| l.to_string()))),
+            Span::raw("   "),
+            label("assignee"),
+            value(optional(s.assignee.as_ref().map(|a| a.name.clone()))),
+        ]),
+        Line::from(vec![
+            Span::raw(" "),
+            label("received"),
+            value(format::timestamp(s.received_at, view.zone)),
+            Span::raw("   "),
+            label("channel"),
+            value(detail.channel.to_string()),
+            Span::raw("   "),
+            label("reporter"),
+            value(if detail.reporter.is_empty() { "—".into() } else { detail.reporter.clone() }),
+        ]),
+        Line::from(vec![
+            Span::raw(" "),
+            label("created by"),
+            value(detail.created_by.clone()),
+            Span::raw("   "),
+            label("resolved"),
+            value(optional(detail.resolved_at.map(|t| format::timestamp(t, view.zone)))),
+            Span::raw("   "),
+            label("linked"),
+            value(if detail.linked.is_empty() { "—".into() } else { detail.linked.join(", ") }),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn history_row(event: &EventEntry, view: View) -> Row<'static> {
+    let detail = match &event.data {
+        serde_json::Value::Object(map) if map.is_empty() => String::new(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        other => other.to_string(),
+    };
+    Row::new([
+        Cell::from(format::timestamp(event.at, view.zone)),
+        Cell::from(text::one_line(&event.kind).into_owned()),
+        Cell::from(text::truncate(&text::one_line(&event.actor), 14).into_owned()),
+        Cell::from(text::one_line(&detail).into_owned()),
+    ])
+}
+
+/// The clocks as of now, computed from the history with the agreement the incident is measured against.
+fn live_clocks(state: &State, detail: &IncidentDetail, view: View) -> Option<IncidentClocks> {
+    let agreement = state.agreements.get(&detail.summary.agreement_version_id)?;
+    sla::compute_clocks(agreement, &detail.clock_events, view.now).ok()
+}
+
+/// Every SLA clock side by side: target, calendar, state, due, used, left, and due changes on re-prioritising.
+fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, view: View) {
+    let theme = view.theme;
+    let block =
+        Block::new().borders(Borders::TOP).border_style(theme.border).title(Span::styled(" SLA clocks ", theme.header));
+    let Some(clocks) = clocks.filter(|c| !c.clocks.is_empty()) else {
+        let text = Line::styled(" no SLA targets for this priority (or no priority yet)", theme.dim);
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    };
+    let rows = clocks.clocks.iter().map(|clock| {
+        let (symbol, word, style) = match clock.state {
+            ClockState::Breached { .. } => (theme.symbols.breached, "breached", theme.breached),
+            ClockState::Warning { .. } => (theme.symbols.warning, "warning", theme.warning),
+            ClockState::Met { .. } => (theme.symbols.met, "met", theme.met),
+            ClockState::Paused => (theme.symbols.paused, "paused", theme.paused),
+            ClockState::Deprioritised { .. } => (theme.symbols.paused, "deprioritised", theme.paused),
+            ClockState::NotStarted => (" ", "not started", theme.dim),
+            ClockState::Running => (" ", "running", theme.text),
+        };
+        let left = match clock.remaining {
+            Some(r) if r < chrono::Duration::zero() => format!("{} over", duration_fmt::human(-r)),
+            Some(r) => duration_fmt::human(r),
+            None => "—".into(),
+        };
+        let mut changes: Vec<String> = clock
+            .history
+            .iter()
+            .map(|c| {
+                let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map_or("—".into(), |t| format::local_time(t, view.now, view.zone))
+                };
+                format!(
+                    "{}→{}: {}→{}",
+                    c.from_priority.as_deref().unwrap_or("—"),
+                    c.to_priority,
+                    at(c.due_before),
+                    at(c.due_after)
+                )
+            })
+            .collect();
+        if let Some(replan) = &clock.replan {
+            changes.push(format!(
+                "re-planned to {} with {}",
+                format::local_time(replan.new_due, view.now, view.zone),
+                replan.counterpart
+            ));
+        }
+        if let Some(until) = clock.closed_until.filter(|_| clock.counting) {
+            changes.insert(0, format!("closed until {}", format::local_time(until, view.now, view.zone)));
+        }
+        Row::new([
+            Cell::from(deadline::short_target(&clock.kind.to_string()).to_string()),
+            Cell::from(clock.clock.clone()),
+            Cell::from(format!("{symbol} {word}")).style(style),
+            Cell::from(clock.due.map_or("—".into(), |d| format::local_time(d, view.now, view.zone))),
+            Cell::from(duration_fmt::human(clock.elapsed)),
+            Cell::from(left),
+            Cell::from(changes.join(" · ")),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(13),
+            Constraint::Length(15),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(12),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(["TARGET", "CALENDAR", "STATE", "DUE", "USED", "LEFT", "NOTES"]).style(theme.header))
+    .column_spacing(1)
+    .block(block);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,82 @@
+//! Rendering: a function of the state, the theme, the clock and the viewer's zone. Never does I/O.
+
+mod board;
+mod chrome;
+mod deadline;
+mod form;
+pub mod format;
+mod incident;
+mod major;
+mod overlay;
+pub mod safe_backend;
+pub mod theme;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::state::{Overlay, State};
+use crate::app::{Screen, command::Command, keymap};
+pub use theme::Theme;
+
+/// The smallest terminal the console promises to work in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// What every screen needs besides the state.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+    /// The viewer's time zone; times are shown in it.
+    pub zone: Tz,
+}
+
+pub fn render(frame: &mut Frame, state: &State, view: View) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "vakt needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.\n\
+             Make the window larger (or the font smaller). Press q to quit.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).style(view.theme.text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [tabs, summary, body, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)])
+            .areas(area);
+    chrome::tabs(frame, tabs, state, view);
+    chrome::summary(frame, summary, state, view);
+    match (state.screen, &state.incident) {
+        (Screen::Board, None) => board::render(frame, body, state, view),
+        (Screen::Board, Some(incident)) => incident::render(frame, body, state, incident, view),
+        (Screen::Major, _) => major::render(frame, body, state, view),
+        (screen, _) => not_built(frame, body, screen, view),
+    }
+    chrome::key_line(frame, keys, state, view);
+    match &state.overlay {
+        Some(Overlay::Help { scroll }) => overlay::help(frame, area, state, *scroll, view),
+        Some(Overlay::Palette(palette)) => overlay::palette(frame, area, state, palette, view),
+        Some(Overlay::Form(f)) => form::form(frame, area, f, view),
+        Some(Overlay::Confirm(c)) => form::confirm(frame, area, c, view),
+        Some(Overlay::Preview(p)) => form::preview(frame, area, p, view),
+        None => {}
+    }
+}
+
+/// Screens whose issues have not landed yet say so plainly rather than pretend.
+fn not_built(frame: &mut Frame, area: Rect, screen: Screen, view: View) {
+    let board_key = keymap::key_for(&keymap::default_keymap(), keymap::Scope::Global, Command::Show(Screen::Board))
+        .map(|c| c.label())
+        .unwrap_or_default();
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(format!("  {} is not part of this build yet.", screen.title()), view.theme.header),
+        Line::styled(format!("  Press {board_key} for the incident board."), view.theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,101 @@
+//! Agreements in the database and the demo data built from them.
+
+use vakt::db::{DbError, agreements, demo, incidents};
+use vakt::demo::{Plan, SEED_AGREEMENTS};
+
+use crate::harness::TestDb;
+
+#[tokio::test]
+async fn the_seed_agreements_import_export_and_reimport() {
+    let db = TestDb::new().await;
+    for (path, text) in SEED_AGREEMENTS {
+        let outcome = agreements::import(&db.pool, text).await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(outcome.result, "created", "{path}");
+        let again = agreements::import(&db.pool, text).await.unwrap();
+        assert_eq!(again.result, "unchanged", "{path}");
+        let exported = agreements::export(&db.pool, &outcome.code).await.unwrap();
+        assert_eq!(exported, text, "export gives back the file as imported, comments included");
+    }
+    let listed = agreements::list(&db.pool).await.unwrap();
+    let codes: Vec<&str> = listed.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(codes, ["ALTINN", "ROR-IKT", "STHLM-SD", "TU-IT"]);
+    let altinn = &listed[0];
+    assert_eq!((altinn.version.as_str(), altinn.services), ("2.0", 7));
+    let priorities: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT p.label, p.rank FROM priorities p JOIN agreement_versions v ON v.id = p.agreement_version_id
+         JOIN agreements a ON a.id = v.agreement_id WHERE a.code = 'ROR-IKT' ORDER BY p.rank",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let labels: Vec<&str> = priorities.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Kritisk", "Høy", "Middels", "Lav"]);
+    assert_eq!(agreements::load_all(&db.pool).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn bad_agreements_are_refused_with_their_line() {
+    let db = TestDb::new().await;
+    let broken = SEED_AGREEMENTS[1].1.replacen("[clock]", "[clock]\nsupport_calendar_typo = 1", 1);
+    let err = agreements::import(&db.pool, &broken).await.unwrap_err();
+    assert!(matches!(err, DbError::BadInput(_)), "{err:?}");
+    assert!(err.to_string().contains("line"), "{err}");
+    assert!(matches!(agreements::export(&db.pool, "NOPE").await, Err(DbError::NotFound(_))));
+}
+
+#[tokio::test]
+async fn a_version_in_use_cannot_change_but_a_new_version_can_be_added() {
+    let db = TestDb::new().await;
+    let text = SEED_AGREEMENTS[1].1;
+    agreements::import(&db.pool, text).await.unwrap();
+    let changed = text.replacen("amount = 15", "amount = 20", 1);
+    assert_ne!(changed, text);
+    // Unused: replaced in place.
+    assert_eq!(agreements::import(&db.pool, &changed).await.unwrap().result, "replaced");
+    let version: i64 = sqlx::query_scalar("SELECT id FROM agreement_versions").fetch_one(&db.pool).await.unwrap();
+    let service: i64 = sqlx::query_scalar("SELECT id FROM services LIMIT 1").fetch_one(&db.pool).await.unwrap();
+    sqlx::query("INSERT INTO incidents (service_id, agreement_version_id, title) VALUES ($1, $2, 'x')")
+        .bind(service)
+        .bind(version)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let err = agreements::import(&db.pool, text).await.unwrap_err();
+    assert!(matches!(err, DbError::Conflict(_)) && err.to_string().contains("new version"), "{err}");
+    let next_year = text.replacen("valid_from = 2020-01-01", "valid_from = 2027-01-01", 1);
+    assert_ne!(next_year, text, "the ROR file sets valid_from");
+    assert_eq!(agreements::import(&db.pool, &next_year).await.unwrap().result, "created");
+    let in_force =
+        agreements::version_in_force(&db.pool, "ROR-IKT", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
+            .await
+            .unwrap();
+    assert_eq!(in_force.version_id, version);
+}
+
+#[tokio::test]
+async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
+    let db = TestDb::new().await;
+    let now = chrono::Utc::now();
+    let summary = demo::load(&db.pool, Plan::demo(now), &mut |_, _| {}).await.unwrap();
+    assert_eq!((summary.agreements, summary.open), (4, 12));
+    assert_eq!(summary.incidents, 1_512);
+    assert!(summary.events > summary.incidents * 3, "{summary:?}");
+    let open = incidents::list_open(&db.pool).await.unwrap();
+    assert_eq!(open.len(), 12);
+    let with_deadline = open.iter().filter(|i| i.next_due.is_some()).count();
+    assert!(with_deadline >= 4, "open incidents with SLA targets have a next deadline: {with_deadline}");
+    let agreements_on_board: std::collections::BTreeSet<&str> =
+        open.iter().map(|i| i.service.agreement.as_str()).collect();
+    assert!(agreements_on_board.len() >= 3, "{agreements_on_board:?}");
+    let frozen: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM incidents WHERE status = 'closed' AND sla_outcome IS NOT NULL")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(frozen, 1_500, "every finished incident has its SLA outcome frozen");
+    let err = demo::load(&db.pool, Plan::demo(now), &mut |_, _| {}).await.unwrap_err();
+    assert!(err.to_string().contains("already has"), "{err}");
+    let (_, operator) = db.login("operator").await;
+    let err = demo::load(&operator, Plan::demo(now), &mut |_, _| {}).await.unwrap_err();
+    assert!(matches!(err, DbError::Refused(_)), "{err:?}");
+}

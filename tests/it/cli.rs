@@ -1,0 +1,379 @@
+//! The binary as a process: the scripting interface and its errors.
+
+use std::process::Command;
+
+use crate::harness::{TestDb, insert_incident, seed_reference};
+
+fn vakt(args: &[&str], config: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vakt"))
+        .args(args)
+        .env("VAKT_CONFIG", config)
+        .env_remove("DATABASE_URL")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join("vakt-cli-test-state"))
+        .output()
+        .expect("run vakt")
+}
+
+/// An empty scratch directory: a leftover of an earlier run whose process had the same id is removed first.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vakt-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn temp_config(name: &str, text: &str) -> std::path::PathBuf {
+    let path = fresh_dir(name).join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn incident_list_and_show_speak_json_csv_and_tables() {
+    let db = TestDb::new().await;
+    let (service, version) = seed_reference(&db.pool).await;
+    insert_incident(&db.pool, service, version, "Autentisering, \"nede\"", Some("A")).await;
+    let config = temp_config("list", "");
+    let url = db.url();
+
+    let out = vakt(&["--database-url", &url, "incident", "list", "--open", "--format", "json"], &config);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &list[0];
+    assert_eq!(first["priority"], "A");
+    assert_eq!(first["service"]["code"], "SBL");
+    assert_eq!(first["status"], "acknowledged");
+    let reference = first["reference"].as_str().unwrap().to_string();
+
+    let out = vakt(&["--database-url", &url, "incident", "list", "--format", "csv"], &config);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("reference,priority,service,organisation,agreement,status"), "{csv}");
+    assert!(csv.contains("\"Autentisering, \"\"nede\"\"\""), "{csv}");
+
+    let out = vakt(&["--database-url", &url, "incident", "show", &reference, "--format", "json"], &config);
+    assert!(out.status.success());
+    let detail: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(detail["reference"], reference.as_str());
+    assert!(detail["events"].is_array());
+
+    let out = vakt(&["--database-url", &url, "incident", "show", "INC-1"], &config);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no incident with reference 'INC-1'"));
+}
+
+#[test]
+fn a_corrupt_config_file_is_named_with_its_line() {
+    let config = temp_config("corrupt", "[database]\nurl = \"postgres://x/y\"\n[ui]\ncolour = \"red\"\n");
+    let out = vakt(&["incident", "list"], &config);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 4") && stderr.contains("colour"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_wrong_database_url_gets_one_line_and_a_hint() {
+    let config = temp_config("badurl", "");
+    let out = vakt(&["--database-url", "postgres://nobody:secret@127.0.0.1:1/none", "incident", "list"], &config);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot reach the database") && stderr.contains("hint:"), "{stderr}");
+    assert!(!stderr.contains("secret"), "the password must not be printed: {stderr}");
+
+    let out = vakt(&["--database-url", "postgres://x:secret@host:notaport/db", "incident", "list"], &config);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("secret"));
+}
+
+#[test]
+fn config_path_and_init_work_without_a_database() {
+    let config = fresh_dir("init").join("config.toml");
+    let out = vakt(&["config", "path"], &config);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), config.display().to_string());
+    let out = vakt(&["config", "init"], &config);
+    assert!(out.status.success());
+    let out = vakt(&["config", "init"], &config);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+}
+
+async fn seeded() -> (TestDb, std::path::PathBuf) {
+    let db = TestDb::new().await;
+    for (_, text) in vakt::demo::SEED_AGREEMENTS {
+        vakt::db::agreements::import(&db.pool, text).await.unwrap();
+    }
+    (db, temp_config("seeded", ""))
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[tokio::test]
+async fn sla_deadlines_reproduce_the_seed_numbers() {
+    let (db, config) = seeded().await;
+    let url = db.url();
+    let deadline = |agreement: &str, priority: &str, target: &str, from: &str| {
+        stdout(&vakt(
+            &[
+                "--database-url",
+                &url,
+                "sla",
+                "deadline",
+                "--agreement",
+                agreement,
+                "--priority",
+                priority,
+                "--target",
+                target,
+                "--from",
+                from,
+            ],
+            &config,
+        ))
+    };
+    // ROR §5.6: Kritisk received Tuesday 09:00 → response 09:15, resolution 11:00.
+    assert_eq!(deadline("ROR-IKT", "Kritisk", "response", "2026-11-24T09:00:00+01:00"), "2026-11-24T09:15:00+01:00");
+    assert_eq!(deadline("ROR-IKT", "Kritisk", "resolution", "2026-11-24T09:00:00+01:00"), "2026-11-24T11:00:00+01:00");
+    // ROR Høy received Tuesday 14:00 on the business clock → Wednesday 10:30.
+    assert_eq!(deadline("ROR-IKT", "Høy", "resolution", "2026-11-24T14:00:00+01:00"), "2026-11-25T10:30:00+01:00");
+    // Altinn B 8 h from 08:00 on a normal working day → 08:15 the next working day; in summer → 09:00.
+    assert_eq!(deadline("ALTINN", "B", "resolution", "2026-11-24T08:00:00+01:00"), "2026-11-25T08:15:00+01:00");
+    assert_eq!(deadline("ALTINN", "B", "resolution", "2026-06-02T08:00:00+02:00"), "2026-06-03T09:00:00+02:00");
+    // Tranemo/Ulricehamn intefunktion received on a Swedish holiday (Kristi himmelsfärdsdag 2026-05-14) at
+    // 10:00 starts at 07:30 the next working day and is due at that day's closing (Friday 16:00).
+    assert_eq!(
+        deadline("TU-IT", "intefunktion", "resolution", "2026-05-14T10:00:00+02:00"),
+        "2026-05-15T16:00:00+02:00"
+    );
+
+    let out = vakt(
+        &[
+            "--database-url",
+            &url,
+            "sla",
+            "elapsed",
+            "--calendar",
+            "kundeservice",
+            "--from",
+            "2026-11-24T14:00:00+01:00",
+            "--to",
+            "2026-11-25T10:30:00+01:00",
+        ],
+        &config,
+    );
+    assert_eq!(stdout(&out), "14400");
+    let out = vakt(
+        &[
+            "--database-url",
+            &url,
+            "sla",
+            "elapsed",
+            "--calendar",
+            "24x7",
+            "--from",
+            "2026-11-24T14:00:00+01:00",
+            "--to",
+            "2026-11-25T10:30:00+01:00",
+        ],
+        &config,
+    );
+    assert_eq!(stdout(&out), "73800", "24x7 is real time");
+    for bad in [
+        // Before the first version of the agreement was in force.
+        vec![
+            "sla",
+            "deadline",
+            "--agreement",
+            "ALTINN",
+            "--priority",
+            "A",
+            "--target",
+            "response",
+            "--from",
+            "2019-12-31T09:00:00+01:00",
+        ],
+        vec![
+            "sla",
+            "deadline",
+            "--agreement",
+            "NOPE",
+            "--priority",
+            "A",
+            "--target",
+            "response",
+            "--from",
+            "2026-11-24T09:00:00+01:00",
+        ],
+        vec![
+            "sla",
+            "deadline",
+            "--agreement",
+            "ALTINN",
+            "--priority",
+            "Kritisk",
+            "--target",
+            "response",
+            "--from",
+            "2026-11-24T09:00:00+01:00",
+        ],
+        vec![
+            "sla",
+            "deadline",
+            "--agreement",
+            "ALTINN",
+            "--priority",
+            "A",
+            "--target",
+            "response",
+            "--from",
+            "tuesday",
+        ],
+        vec!["sla", "elapsed", "--calendar", "nope", "--from", "2026-11-24T09:00:00Z", "--to", "2026-11-24T10:00:00Z"],
+    ] {
+        let mut args = vec!["--database-url", url.as_str()];
+        args.extend(bad.iter().copied());
+        let out = vakt(&args, &config);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    }
+}
+
+#[test]
+fn holidays_are_listed_by_rule() {
+    let config = temp_config("holidays", "");
+    let out = vakt(&["calendar", "holidays", "--region", "SE", "--year", "2026", "--format", "json"], &config);
+    let list: serde_json::Value = serde_json::from_slice(stdout(&out).as_bytes()).unwrap();
+    let midsummer = list.as_array().unwrap().iter().find(|h| h["name"] == "Midsommardagen").unwrap();
+    assert_eq!(midsummer["date"], "2026-06-20");
+    let out = vakt(&["calendar", "holidays", "--region", "DK", "--year", "2026"], &config);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn incidents_are_worked_from_the_cli_with_exit_codes() {
+    let (db, config) = seeded().await;
+    let (viewer, _) = db.login("viewer").await;
+    let url = db.url();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let description = fresh_dir("description").join("description.txt");
+    std::fs::write(&description, "Hjemmetjenesten får ikke åpnet journalen.\n").unwrap();
+    let reference = stdout(&run(&[
+        "incident",
+        "new",
+        "--service",
+        "MOLDE-EPJ",
+        "--priority",
+        "Kritisk",
+        "--title",
+        "Helsejournal nede",
+        "--description-file",
+        description.to_str().unwrap(),
+        "--reporter",
+        "Silje Aasen",
+        "--channel",
+        "phone",
+    ]));
+    assert!(reference.starts_with("INC-"), "{reference}");
+    stdout(&run(&["incident", "ack", &reference]));
+    let changed = stdout(&run(&["incident", "priority", &reference, "Høy", "--reason", "én enhet"]));
+    assert!(changed.contains("resolution: due"), "the deadline before and after is shown: {changed}");
+    stdout(&run(&["incident", "note", &reference, "Leverandør kontaktet"]));
+
+    let out = run(&["incident", "list", "--open", "--sort", "deadline", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(stdout(&out).as_bytes()).unwrap();
+    let listed = list.as_array().unwrap().iter().find(|i| i["reference"] == reference.as_str()).unwrap();
+    assert_eq!(listed["priority"], "Høy");
+    let resolution = listed["clocks"].as_array().unwrap().iter().find(|c| c["target"] == "resolution").unwrap();
+    assert!(resolution["due"].is_string() && resolution["state"].is_string(), "{resolution}");
+
+    let out = run(&["incident", "pause", &reference, "--reason", "venter"]);
+    assert_eq!(out.status.code(), Some(2), "ROR allows no pause");
+    let out = run(&["incident", "resolve", &reference, "--if-version", "1"]);
+    assert_eq!(out.status.code(), Some(4), "stale version");
+    let out = run(&["incident", "priority", &reference, "Kritisk"]);
+    stdout(&out);
+    let viewer_url = db.url_as(&viewer);
+    let out = vakt(&["--database-url", &viewer_url, "incident", "resolve", &reference], &config);
+    assert_eq!(out.status.code(), Some(3), "refused by rights: {}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["incident", "new", "--service", "SBL", "--priority", "A", "--title", " "]);
+    assert_eq!(out.status.code(), Some(2));
+    stdout(&run(&["incident", "resolve", &reference]));
+    let shown = stdout(&run(&["incident", "show", &reference]));
+    assert!(shown.contains("Leverandør kontaktet") && shown.contains("resolved"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_major_is_declared_and_shown_from_the_cli() {
+    let (db, config) = seeded().await;
+    let (mim, _) = db.login("mim").await;
+    let (operator, _) = db.login("operator").await;
+    let as_login = |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let reference =
+        stdout(&as_login(&mim, &["incident", "new", "--service", "SBL", "--priority", "A", "--title", "SBL nede"]));
+    let out = as_login(&operator, &["major", "declare", &reference]);
+    assert_eq!(out.status.code(), Some(3), "only a MIM declares: {}", String::from_utf8_lossy(&out.stderr));
+    stdout(&as_login(&mim, &["major", "declare", &reference, "--exercise", "--organisations", "ASF"]));
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&as_login(&mim, &["major", "show", &reference, "--format", "json"]))).unwrap();
+    let text = shown.to_string();
+    assert!(text.contains("SBL nede"), "the impact defaults to the title: {text}");
+    assert!(text.contains("\"exercise\":true"), "{text}");
+    assert!(text.contains("\"organisations\":[\"asf\"]"), "stored as the organisation's code: {text}");
+
+    stdout(&as_login(&mim, &["major", "state", &reference, "resolved"]));
+    let out = as_login(&mim, &["major", "report", &reference, "--action", "Bytt lastbalanserer | drift | 1. des"]);
+    assert_eq!(out.status.code(), Some(2), "a bad due date: {}", String::from_utf8_lossy(&out.stderr));
+    let report = stdout(&as_login(
+        &mim,
+        &[
+            "major",
+            "report",
+            &reference,
+            "--summary",
+            "SBL var nede i 40 minutter",
+            "--impact",
+            "Ingen kunne sende inn skjema",
+            "--root-cause",
+            "Feil i lastbalanserer",
+            "--lessons",
+            "Overvåk lastbalansereren",
+            "--action",
+            "Bytt lastbalanserer | drift | 2026-12-01",
+            "--complete",
+        ],
+    ));
+    assert!(report.contains("Feil i lastbalanserer") && report.contains("Bytt lastbalanserer"), "{report}");
+}
+
+#[test]
+fn a_config_file_named_on_purpose_must_exist_and_scripts_get_no_console_without_a_terminal() {
+    let config = temp_config("named", "");
+    let out = vakt(
+        &["--config", "/nonexistent/vakt.toml", "calendar", "holidays", "--region", "NO", "--year", "2026"],
+        &config,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not exist"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vakt(&[], &config);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs a terminal"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,100 @@
+//! Headless consoles on one database: what one changes, every other one sees.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use vakt::app::{Action, Command};
+use vakt::console::Session;
+
+use crate::harness::{TestDb, insert_incident, seed_reference};
+
+async fn within<T>(what: &str, fut: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(15), fut).await.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
+#[tokio::test]
+async fn a_change_made_elsewhere_appears_on_every_console() {
+    let db = TestDb::new().await;
+    let (service, version) = seed_reference(&db.pool).await;
+    let first = insert_incident(&db.pool, service, version, "SBL down", Some("A")).await;
+    let (_, kari_pool) = db.login("operator").await;
+    let (_, ola_pool) = db.login("viewer").await;
+    let mut kari = Session::start(kari_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    let mut ola = Session::start(ola_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    within("both boards", kari.run_until(|s| s.board.loaded && s.connection == vakt::app::state::Connection::Live))
+        .await;
+    within("both boards", ola.run_until(|s| s.board.loaded && s.connection == vakt::app::state::Connection::Live))
+        .await;
+    assert_eq!(kari.state().board.all().len(), 1);
+    assert_eq!(ola.state().user.as_ref().unwrap().rights.label(), "viewer");
+
+    // Ola opens the incident; then someone changes it with plain SQL and a new one arrives.
+    ola.dispatch(Action::Run(Command::Open), Utc::now());
+    within("the detail", ola.run_until(|s| s.incident.as_ref().is_some_and(|v| v.detail.is_some()))).await;
+    sqlx::query("UPDATE incidents SET title = 'SBL down for everyone' WHERE id = $1")
+        .bind(first)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let second = insert_incident(&db.pool, service, version, "TT02 slow", Some("B")).await;
+
+    for console in [&mut kari, &mut ola] {
+        within(
+            "the change",
+            console.run_until(|s| {
+                s.board.all().len() == 2
+                    && s.board.all().iter().any(|r| r.id == first && r.title == "SBL down for everyone")
+            }),
+        )
+        .await;
+    }
+    within(
+        "the open incident view to refresh",
+        ola.run_until(|s| {
+            s.incident
+                .as_ref()
+                .and_then(|v| v.detail.as_ref())
+                .is_some_and(|d| d.summary.title == "SBL down for everyone")
+        }),
+    )
+    .await;
+
+    // Resolving takes an incident off every board.
+    sqlx::query("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = $1")
+        .bind(second)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    within("the resolved incident to leave", kari.run_until(|s| s.board.all().iter().all(|r| r.id != second))).await;
+}
+
+#[tokio::test]
+async fn consoles_see_who_else_is_at_an_incident_and_edits_go_live() {
+    let db = TestDb::new().await;
+    let (service, version) = seed_reference(&db.pool).await;
+    let id = insert_incident(&db.pool, service, version, "SBL down", Some("A")).await;
+    let (kari_login, kari_pool) = db.login("operator").await;
+    let (_, ola_pool) = db.login("operator").await;
+    let mut kari = Session::start(kari_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    let mut ola = Session::start(ola_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    within("boards", kari.run_until(|s| s.board.loaded)).await;
+    within("boards", ola.run_until(|s| s.board.loaded)).await;
+
+    // Kari opens the incident and starts a note: Ola sees her there, editing.
+    kari.dispatch(Action::Run(Command::Open), Utc::now());
+    within("the detail", kari.run_until(|s| s.incident.as_ref().is_some_and(|v| v.detail.is_some()))).await;
+    kari.dispatch(Action::Run(Command::Act(vakt::app::command::Act::Note)), Utc::now());
+    within(
+        "kari to show up as editing",
+        ola.run_until(|s| s.present_at(id).any(|p| p.login == kari_login && p.editing)),
+    )
+    .await;
+
+    // Ola acknowledges from his console; Kari's board and open view follow.
+    ola.dispatch(Action::Run(Command::Act(vakt::app::command::Act::Acknowledge)), Utc::now());
+    within(
+        "kari's console to see the acknowledgement",
+        kari.run_until(|s| s.board.find(id).is_some_and(|r| r.status == vakt::domain::incident::Status::Acknowledged)),
+    )
+    .await;
+}

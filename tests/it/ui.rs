@@ -1,0 +1,218 @@
+//! Screen snapshots at 80×24 and 160×48 with a fixed clock, zone and theme.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+
+use vakt::app::model::{
+    AgreementSet, DutyLine, Flags, IncidentSummary, NextDue, Rights, ServiceRef, ShiftRow, StaffRef, UserInfo,
+};
+use vakt::app::state::{Connection, State};
+use vakt::app::{Action, Command, update};
+use vakt::demo::seed_agreements;
+use vakt::domain::incident::{Status, SupportLine};
+use vakt::ui::{self, Theme, View};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()
+}
+
+/// (id, priority, service, organisation, agreement, status, age in minutes, title)
+type Sample<'a> = (i64, &'a str, &'a str, &'a str, &'a str, Status, i64, &'a str);
+
+fn incident((id, priority, service, org, agreement, status, age_minutes, title): Sample) -> IncidentSummary {
+    IncidentSummary {
+        id,
+        reference: format!("INC-{}", 10400 + id),
+        title: title.into(),
+        priority: Some(priority.into()),
+        priority_rank: Some(1),
+        service: ServiceRef {
+            code: service.into(),
+            name: service.into(),
+            organisation: org.into(),
+            agreement: agreement.into(),
+        },
+        agreement_version_id: 1,
+        status,
+        support_line: Some(SupportLine::Second),
+        assignee: (id % 2 == 0).then(|| StaffRef { login: "tone".into(), name: "Tone Hansen".into() }),
+        received_at: now() - Duration::minutes(age_minutes),
+        next_due: None,
+        flags: Flags::default(),
+        version: 1,
+    }
+}
+
+/// A deadline: (target, minutes from now, budget in minutes, calendar, stored state).
+fn due(target: &str, minutes: i64, budget: i64, clock: &str, state: &str) -> Option<NextDue> {
+    Some(NextDue {
+        at: now() + Duration::minutes(minutes),
+        target: target.into(),
+        state: state.into(),
+        clock: Some(clock.into()),
+        budget_seconds: Some(budget * 60),
+    })
+}
+
+fn board_state() -> State {
+    let mut state = State::new("embedded");
+    state.zone = chrono_tz::Europe::Oslo;
+    state.connection = Connection::Live;
+    let agreements: AgreementSet = seed_agreements()
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (agreement, _))| (i as i64 + 1, Arc::new(agreement)))
+        .collect();
+    update(&mut state, Action::AgreementsLoaded(agreements), now());
+    let user = UserInfo {
+        login: "kari".into(),
+        full_name: Some("Kari Nordmann".into()),
+        rights: Rights { viewer: true, operator: true, ..Rights::default() },
+    };
+    update(&mut state, Action::Connected { user }, now());
+    // Agreement versions: 1 Altinn, 2 ROR-IKT, 3 Stockholm, 4 Tranemo/Ulricehamn.
+    let mut rows = vec![
+        (
+            incident((23, "Kritisk", "Helsejournal", "Molde", "ROR-IKT", Status::InProgress, 148, "Helsejournal nede")),
+            2,
+        ),
+        (incident((19, "A", "SBL", "Digdir", "ALTINN", Status::Acknowledged, 259, "REST API unavailable")), 1),
+        (incident((11, "Høy", "E-tjenester", "Rauma", "ROR-IKT", Status::New, 53, "Innbyggerportalen\u{1b}[2J")), 2),
+        (incident((98, "B", "TT02", "Digdir", "ALTINN", Status::InProgress, 150, "a-melding slow")), 1),
+        (
+            incident((
+                77,
+                "intefunktion",
+                "Trådlöst nätverk",
+                "Ulricehamns kommun",
+                "TU",
+                Status::Paused,
+                3000,
+                "Wifi down",
+            )),
+            4,
+        ),
+    ];
+    let deadlines = [
+        due("resolution", -12, 120, "kundeservice", "breached"),
+        due("resolution", 41, 300, "24x7", "warning"),
+        due("response", 7, 60, "kundeservice", "warning"),
+        due("resolution", 315, 480, "servicedesk", "running"),
+        due("resolution", 600, 540, "it-support", "paused"),
+    ];
+    for ((row, version), next) in rows.iter_mut().zip(deadlines) {
+        row.agreement_version_id = *version;
+        row.next_due = next;
+    }
+    rows[0].0.flags.major = true;
+    rows[1].0.flags.security = true;
+    update(&mut state, Action::BoardLoaded(rows.into_iter().map(|(r, _)| r).collect()), now());
+    let shift = ShiftRow {
+        id: 1,
+        mim: "ola".into(),
+        mim_name: "Ola Nordmann".into(),
+        deputy: "ingrid".into(),
+        deputy_name: "Ingrid Berg".into(),
+        starts_at: now() - Duration::hours(3),
+        ends_at: now() + Duration::hours(9),
+    };
+    let duty = DutyLine { phone: Some("+47 954 90 002".into()), mailbox: Some("mim@example.org".into()) };
+    update(&mut state, Action::RotaLoaded { shifts: vec![shift], duty, handover: None }, now());
+    state
+}
+
+fn render(state: &State, width: u16, height: u16) -> String {
+    let theme = Theme::builtin("dark").unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, state, View { theme: &theme, now: now(), zone: chrono_tz::Europe::Oslo }))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn board_80x24() {
+    insta::assert_snapshot!(render(&board_state(), 80, 24));
+}
+
+#[test]
+fn board_160x48() {
+    insta::assert_snapshot!(render(&board_state(), 160, 48));
+}
+
+#[test]
+fn a_200_column_terminal_also_shows_the_agreement_and_the_due_time() {
+    let screen = render(&board_state(), 200, 30);
+    let header = screen.lines().find(|l| l.contains("REF")).expect("a header line");
+    assert!(header.contains("AGREEMENT") && header.contains("DUE"), "{header}");
+    assert!(screen.contains("ROR-IKT"), "{screen}");
+    let narrow = render(&board_state(), 160, 30);
+    assert!(!narrow.lines().any(|l| l.contains("AGREEMENT")), "{narrow}");
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut state = board_state();
+    update(&mut state, Action::Run(Command::Help), now());
+    let screen = render(&state, 100, 40);
+    assert!(screen.contains("open the selected incident"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn the_palette_filters_commands_by_name() {
+    let mut state = board_state();
+    update(&mut state, Action::Run(Command::Palette), now());
+    for c in "ref".chars() {
+        update(&mut state, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))), now());
+    }
+    let screen = render(&state, 80, 24);
+    assert!(screen.contains("refresh"), "{screen}");
+    assert!(!screen.contains("quit vakt"), "{screen}");
+}
+
+#[test]
+fn offline_is_visible_and_the_board_stays_readable() {
+    let mut state = board_state();
+    update(&mut state, Action::Offline { reason: "connection lost".into() }, now() - Duration::minutes(3));
+    let screen = render(&state, 80, 24);
+    assert!(screen.contains("OFFLINE since 10:27"), "{screen}");
+    assert!(screen.contains("INC-10423"), "{screen}");
+}
+
+#[test]
+fn a_small_terminal_gets_an_explanation_not_a_mess() {
+    let screen = render(&board_state(), 60, 20);
+    assert!(screen.contains("at least 80×24; this one is 60×20"), "{screen}");
+}
+
+#[test]
+fn the_new_incident_form_offers_the_agreements_priorities_with_their_criteria() {
+    use vakt::app::model::ServiceChoice;
+    let mut state = board_state();
+    let services = vec![
+        ServiceChoice {
+            code: "MOLDE-EPJ".into(),
+            name: "Helsejournal".into(),
+            organisation: "Molde kommune".into(),
+            agreement: "ROR-IKT".into(),
+        },
+        ServiceChoice {
+            code: "SBL".into(),
+            name: "Sluttbrukerløsningen".into(),
+            organisation: "Digdir".into(),
+            agreement: "ALTINN".into(),
+        },
+    ];
+    update(&mut state, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
+    update(&mut state, Action::Run(Command::Act(vakt::app::command::Act::New)), now());
+    let key = |code| Action::Key(crossterm::event::KeyEvent::from(code));
+    update(&mut state, key(crossterm::event::KeyCode::Tab), now());
+    update(&mut state, key(crossterm::event::KeyCode::Down), now());
+    let screen = render(&state, 100, 40);
+    assert!(screen.contains("Kritisk") && screen.contains("Liv og Helse"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
