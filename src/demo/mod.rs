@@ -42,11 +42,13 @@ pub struct Plan {
 impl Plan {
     /// The demo a newcomer sees: a year of history and a dozen open incidents.
     pub fn demo(now: DateTime<Utc>) -> Plan {
+        let now = to_microseconds(now);
         Plan { now, history: 1_500, history_days: 365, open: 12, extra_services: 0, seed: 2026 }
     }
 
     /// Benchmark data: `incidents` in all, 1 % of them open (at least 10), over five years.
     pub fn bench(now: DateTime<Utc>, incidents: usize, services: usize) -> Plan {
+        let now = to_microseconds(now);
         let open = (incidents / 100).max(10).min(incidents);
         Plan { now, history: incidents - open, history_days: 5 * 365, open, extra_services: services, seed: 7 }
     }
@@ -102,6 +104,13 @@ pub struct ExtraService {
 }
 
 /// Services added to the seed ones, spread over the agreements.
+/// PostgreSQL keeps microseconds: generated instants must too, or the clocks stored as JSON (nanoseconds)
+/// would differ from the same clocks recomputed from the stored history.
+fn to_microseconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(6)
+}
+
 pub fn extra_services(agreements: &[Agreement], count: usize) -> Vec<ExtraService> {
     (0..count)
         .map(|n| {
@@ -190,7 +199,8 @@ impl<'a> Generator<'a> {
             (false, _) => pick_rank(&mut self.rng, priorities.len()),
         };
         let priority = priorities[rank - 1].label.clone();
-        let title = self.rng.pick(catalog::titles(agreement.code(), rank)).to_string();
+        let severity = catalog::Severity::of_rank(rank, priorities.len());
+        let title = self.rng.pick(catalog::titles(&service, severity)).to_string();
         let reporter = self.rng.pick(if swedish { catalog::REPORTERS_SE } else { catalog::REPORTERS_NO }).to_string();
         let received_at =
             if open { self.open_received(agreement, &priority) } else { self.history_received(agreement) };
@@ -201,7 +211,7 @@ impl<'a> Generator<'a> {
             agreement: agreement_index,
             service,
             priority: Some(priority.clone()),
-            description: catalog::description(&title, &reporter, swedish),
+            description: catalog::description(&title, &reporter, swedish, severity),
             title,
             reporter,
             channel,
