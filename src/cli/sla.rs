@@ -11,6 +11,7 @@ use super::output::{self, Format};
 use super::{CliError, CliResult};
 use crate::config::Settings;
 use crate::db::agreements::{self, AgreementSet};
+use crate::db::clock_audit;
 use crate::domain::agreement::Agreement;
 use crate::domain::agreement_spec::{TWENTY_FOUR_SEVEN, TargetKind};
 use crate::domain::calendar::BusinessCalendar;
@@ -73,6 +74,18 @@ pub enum SlaCommand {
         from: String,
         #[arg(long)]
         to: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Recompute the stored clocks of open incidents (or all, or one) from their history and list every
+    /// difference. Exit code 5 when something differs.
+    Verify {
+        /// Check resolved and closed incidents too, with their frozen SLA outcome.
+        #[arg(long)]
+        all: bool,
+        /// Check only this incident.
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -221,8 +234,54 @@ pub async fn sla(command: &SlaCommand, settings: &Settings) -> CliResult {
                 Format::Table | Format::Csv => println!("{seconds}"),
             }
         }
+        SlaCommand::Verify { all, reference, format } => {
+            let pool = super::connect(settings).await?;
+            let scope = if *all { clock_audit::Scope::All } else { clock_audit::Scope::Open };
+            let report = clock_audit::verify(&pool, scope, reference.as_deref(), Utc::now()).await?;
+            print_verification(&report, *format);
+            if !report.differing.is_empty() || !report.unreadable.is_empty() {
+                return Err(CliError {
+                    code: VERIFY_DIFFERS,
+                    message: format!(
+                        "{} of {} incidents differ from their history{}",
+                        report.differing.len(),
+                        report.checked,
+                        match report.unreadable.len() {
+                            0 => String::new(),
+                            n => format!(", {n} cannot be recomputed"),
+                        }
+                    ),
+                });
+            }
+        }
     }
     Ok(())
+}
+
+/// `vakt sla verify` found stored clocks that differ from the history.
+pub const VERIFY_DIFFERS: i32 = 5;
+
+fn print_verification(report: &clock_audit::Report, format: Format) {
+    if format == Format::Json {
+        print!("{}", output::json(report));
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .differing
+        .iter()
+        .chain(&report.unreadable)
+        .flat_map(|incident| {
+            incident
+                .findings
+                .iter()
+                .map(|f| vec![incident.reference.clone(), f.field.clone(), f.stored.clone(), f.expected.clone()])
+        })
+        .collect();
+    if format == Format::Table && rows.is_empty() {
+        println!("{} incidents checked: every stored clock agrees with the history", report.checked);
+        return;
+    }
+    print!("{}", output::render(format, &["ref", "field", "stored", "expected"], &rows, &rows));
 }
 
 fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {

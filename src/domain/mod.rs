@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod agreement_spec;
 pub mod calendar;
 pub mod calendar_spec;
+pub mod clock_audit;
 pub mod clock_record;
 pub mod duration_fmt;
 pub mod event_log;

@@ -93,6 +93,10 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
             .await
             .unwrap();
     assert_eq!(frozen, 1_500, "every finished incident has its SLA outcome frozen");
+    // The stored clocks of every demo incident are what its history gives.
+    let verified = vakt::db::clock_audit::verify(&db.pool, vakt::db::clock_audit::Scope::All, None, now).await.unwrap();
+    assert_eq!(verified.checked, 1_512);
+    assert!(verified.differing.is_empty() && verified.unreadable.is_empty(), "{verified:?}");
     let err = demo::load(&db.pool, Plan::demo(now), &mut |_, _| {}).await.unwrap_err();
     assert!(err.to_string().contains("already has"), "{err}");
     let (_, operator) = db.login("operator").await;

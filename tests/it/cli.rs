@@ -377,3 +377,65 @@ fn a_config_file_named_on_purpose_must_exist_and_scripts_get_no_console_without_
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
+    let (db, config) = seeded().await;
+    let (_, operator) = db.login("operator").await;
+    let (viewer, _) = db.login("viewer").await;
+    let new = vakt::db::lifecycle::NewIncident {
+        service: "SBL".into(),
+        priority: Some("B".into()),
+        title: "Autentisering tidvis nede".into(),
+        reporter: "Silje Aasen".into(),
+        ..Default::default()
+    };
+    let created = vakt::db::lifecycle::create(&operator, &new).await.unwrap();
+    let action = vakt::domain::lifecycle::IncidentAction::Acknowledge;
+    vakt::db::lifecycle::perform(&operator, created.id, None, &action).await.unwrap();
+    let verify = |args: &[&str]| {
+        let url = db.url_as(&viewer);
+        let mut all = vec!["--database-url", url.as_str(), "sla", "verify"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let clean = verify(&[]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("1 incidents checked"));
+
+    // An operator with psql moves the deadline two days out, together with a note so the database lets it pass.
+    let mut tx = operator.begin().await.unwrap();
+    sqlx::query("INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'note', '{\"text\": \"ok\"}')")
+        .bind(created.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE incidents SET next_due_at = next_due_at + interval '2 days',
+                clocks = (SELECT jsonb_agg(CASE WHEN c->>'target' = 'resolution'
+                    THEN jsonb_set(c, '{due}', to_jsonb((c->>'due')::timestamptz + interval '2 days')) ELSE c END
+                    ORDER BY n) FROM jsonb_array_elements(clocks) WITH ORDINALITY AS e(c, n))
+         WHERE id = $1",
+    )
+    .bind(created.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let forged = verify(&["--format", "json"]);
+    assert_eq!(forged.status.code(), Some(5), "{}", String::from_utf8_lossy(&forged.stderr));
+    assert!(String::from_utf8_lossy(&forged.stderr).contains("1 of 1 incidents differ from their history"));
+    let report: serde_json::Value = serde_json::from_slice(&forged.stdout).unwrap();
+    let findings = &report["differing"][0];
+    assert_eq!(findings["reference"], created.reference.as_str());
+    let fields: Vec<&str> =
+        findings["findings"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["clocks.resolution.due", "next_due_at"]);
+
+    let table = verify(&["--ref", &created.reference]);
+    assert_eq!(table.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&table.stdout).contains("clocks.resolution.due"));
+    let unknown = verify(&["--ref", "INC-999999"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", String::from_utf8_lossy(&unknown.stderr));
+}
