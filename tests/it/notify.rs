@@ -197,6 +197,32 @@ async fn starttls_delivers_to_a_relay_signed_by_the_configured_ca_and_refuses_an
 }
 
 #[tokio::test]
+async fn implicit_tls_delivers_to_a_relay_signed_by_the_configured_ca_and_refuses_an_unknown_one() {
+    let server = SmtpServer::start_with_implicit_tls().await;
+    let ca_file = server.ca_file().map(std::path::Path::to_path_buf);
+    let trusting = SmtpConfig { security: SmtpSecurity::Tls, ca_file, ..plain_smtp(server.port()) };
+    let notifier = Notifier::new(&NotifyConfig { smtp: Some(trusting), ..NotifyConfig::default() }).unwrap();
+
+    notifier.deliver(&email("outbox-smtps-1", &["kari@example.org"], "Over SMTPS", "b")).await.unwrap();
+
+    let mails = server.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].header("Subject"), Some("Over SMTPS"));
+
+    let untrusting = SmtpConfig { security: SmtpSecurity::Tls, ..plain_smtp(server.port()) };
+    let notifier = Notifier::new(&NotifyConfig { smtp: Some(untrusting), ..NotifyConfig::default() }).unwrap();
+    let error = notifier.deliver(&email("outbox-smtps-2", &["kari@example.org"], "s", "b")).await.unwrap_err();
+    assert!(!error.retryable, "an untrusted certificate is not retried: {error:?}");
+    assert_eq!(server.received().len(), 1, "nothing sent over a connection that could not be verified");
+
+    // A client expecting plain SMTP waits in vain for a greeting from a TLS port: it gives up, nothing is sent.
+    let impatient = SmtpConfig { timeout_secs: 1, ..plain_smtp(server.port()) };
+    let plain = Notifier::new(&NotifyConfig { smtp: Some(impatient), ..NotifyConfig::default() });
+    let error = plain.unwrap().deliver(&email("outbox-smtps-3", &["kari@example.org"], "s", "b")).await.unwrap_err();
+    assert_eq!(server.received().len(), 1, "{error:?}");
+}
+
+#[tokio::test]
 async fn an_unreachable_smtp_server_is_retryable() {
     let notifier = notifier_with_smtp(closed_port());
 

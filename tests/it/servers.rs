@@ -76,19 +76,25 @@ class Recorder:
         return "250 2.0.0 stored as %06d" % self.count
 
 
-async def main(directory, cert=None, key=None):
+async def main(directory, mode="plain", cert=None, key=None):
     loop = asyncio.get_running_loop()
     recorder = Recorder(directory)
     options = {}
-    if cert:
+    wrap = None
+    if mode != "plain":
         import ssl
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
-        options = {"tls_context": context, "require_starttls": True}
+        if mode == "starttls":
+            options = {"tls_context": context, "require_starttls": True}
+        else:
+            # Implicit TLS (SMTPS): the connection is TLS from the first byte.
+            wrap = context
     server = await loop.create_server(
         lambda: SMTP(recorder, decode_data=False, enable_SMTPUTF8=True, hostname="vakt-test-smtp", **options),
         "127.0.0.1",
         0,
+        ssl=wrap,
     )
     print("LISTENING %d" % server.sockets[0].getsockname()[1], flush=True)
     # Stdin closes when the test drops the server or the test process dies, so no server outlives its test.
@@ -149,29 +155,54 @@ impl ReceivedMail {
     }
 }
 
+/// How a test SMTP server talks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SmtpMode {
+    Plain,
+    /// Offers and requires STARTTLS.
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    ImplicitTls,
+}
+
+impl SmtpMode {
+    fn arg(self) -> &'static str {
+        match self {
+            SmtpMode::Plain => "plain",
+            SmtpMode::Starttls => "starttls",
+            SmtpMode::ImplicitTls => "tls",
+        }
+    }
+}
+
 impl SmtpServer {
     pub async fn start() -> Self {
-        Self::start_with(false).await
+        Self::start_with(SmtpMode::Plain).await
     }
 
     /// A server that offers and requires STARTTLS, with a certificate for 127.0.0.1 signed by a throw-away CA
     /// (see [`SmtpServer::ca_file`]); made with the `openssl` command.
     pub async fn start_with_starttls() -> Self {
-        Self::start_with(true).await
+        Self::start_with(SmtpMode::Starttls).await
+    }
+
+    /// A server speaking TLS from the first byte (SMTPS, as on port 465), with a certificate as above.
+    pub async fn start_with_implicit_tls() -> Self {
+        Self::start_with(SmtpMode::ImplicitTls).await
     }
 
     pub fn ca_file(&self) -> Option<&Path> {
         self.ca_file.as_deref()
     }
 
-    async fn start_with(starttls: bool) -> Self {
+    async fn start_with(mode: SmtpMode) -> Self {
         let id = NEXT_SERVER_ID.fetch_add(1, Ordering::Relaxed);
         let root = ScratchDir(std::env::temp_dir().join(format!("vakt-test-smtp-{}-{id}", std::process::id())));
         // An earlier run whose process had the same id may have left mail here.
         let _ = std::fs::remove_dir_all(&root.0);
         let mail_dir = root.0.join("mail");
         std::fs::create_dir_all(&mail_dir).expect("create the SMTP server's directory");
-        let tls = if starttls { Some(make_certificates(&root.0).await) } else { None };
+        let tls = if mode == SmtpMode::Plain { None } else { Some(make_certificates(&root.0).await) };
         let script = root.0.join("smtp_recorder.py");
         std::fs::write(&script, SMTP_RECORDER_PY).expect("write the SMTP server script");
 
@@ -182,7 +213,7 @@ impl SmtpServer {
         if let Some(dir) = python_path {
             command.env("PYTHONPATH", dir);
         }
-        command.arg(&script).arg(&mail_dir);
+        command.arg(&script).arg(&mail_dir).arg(mode.arg());
         if let Some((_, cert, key)) = &tls {
             command.arg(cert).arg(key);
         }
