@@ -264,7 +264,9 @@ async fn the_outgoing_mim_hands_over_and_only_the_incoming_one_acknowledges() {
 }
 
 #[tokio::test]
-async fn a_missed_update_notifies_the_deputy_once() {
+async fn a_missed_update_notifies_the_deputy_once_by_mail_and_sms_through_vakt_serve() {
+    use crate::servers::{HttpReceiver, SmtpServer, mail_and_sms_notifier};
+
     let db = TestDb::new().await;
     let (ola, mim) = db.login("mim").await;
     let (ingrid, _) = db.login("mim").await;
@@ -303,6 +305,23 @@ async fn a_missed_update_notifies_the_deputy_once() {
     // next update, and its messages are not queued twice.
     let (_, worker) = db.login("worker").await;
     assert_eq!(majors::notify_deputies(&worker, later + Duration::hours(1)).await.unwrap(), 0);
+
+    // `vakt serve` delivers both to real servers.
+    let smtp = SmtpServer::start().await;
+    let http = HttpReceiver::start().await;
+    let options = vakt::serve::ServeOptions::new("serve-deputy");
+    let report =
+        vakt::serve::deliver_due(&worker, &mail_and_sms_notifier(&smtp, &http), &options, later).await.unwrap();
+    assert_eq!((report.sent, report.dead), (2, 0), "{report:?}");
+    let mails = smtp.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_tos, ["ingrid@vakt.example"]);
+    let subject = mails[0].header("Subject").unwrap_or_default();
+    assert!(subject.contains(&view.reference), "{subject}");
+    let texts: Vec<serde_json::Value> = http.requests().iter().filter(|r| r.path == "/sms").map(|r| r.json()).collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0]["to"].as_str().unwrap_or_default().replace(' ', "").ends_with("4790011222"), "{texts:?}");
+    assert!(texts[0]["text"].as_str().unwrap_or_default().contains(&view.reference), "{texts:?}");
 }
 
 #[tokio::test]
