@@ -215,16 +215,57 @@ pub async fn enqueue(
     summary: &str,
     exercise: bool,
 ) -> Result<i64, DbError> {
+    insert(tx, major_id, audience, message, summary, exercise, None).await
+}
+
+/// An SMS to queue in an e-mail's place if the e-mail keeps failing (migration 11 queues it).
+#[derive(Debug, Clone, Copy)]
+pub struct Fallback<'a> {
+    pub message: &'a OutboundMessage,
+    /// Its line in the ledger.
+    pub summary: &'a str,
+}
+
+/// As [`enqueue`], with an SMS that is queued automatically when the message fails three times or goes dead.
+pub async fn enqueue_with_fallback(
+    tx: &mut Transaction<'_, Postgres>,
+    major_id: Option<i64>,
+    audience: &str,
+    message: &OutboundMessage,
+    summary: &str,
+    exercise: bool,
+    fallback: Fallback<'_>,
+) -> Result<i64, DbError> {
+    if !matches!(fallback.message.recipient, Recipient::Sms { .. }) || fallback.summary.trim().is_empty() {
+        return Err(DbError::BadInput("a fallback is an SMS with a summary for the ledger".into()));
+    }
+    insert(tx, major_id, audience, message, summary, exercise, Some(fallback)).await
+}
+
+async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    major_id: Option<i64>,
+    audience: &str,
+    message: &OutboundMessage,
+    summary: &str,
+    exercise: bool,
+    fallback: Option<Fallback<'_>>,
+) -> Result<i64, DbError> {
     if message.idempotency_key.trim().is_empty() {
         return Err(DbError::BadInput("an outbox message needs an idempotency key".into()));
     }
     if audience.trim().is_empty() || summary.trim().is_empty() {
         return Err(DbError::BadInput("an outbox message needs an audience and a summary for the ledger".into()));
     }
-    let stored = serde_json::to_value(message).map_err(|e| DbError::Other(format!("cannot store the message: {e}")))?;
+    let to_json = |message: &OutboundMessage| {
+        serde_json::to_value(message).map_err(|e| DbError::Other(format!("cannot store the message: {e}")))
+    };
+    let stored = to_json(message)?;
+    let stored_fallback = fallback.map(|f| to_json(f.message)).transpose()?;
     let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO outbox (idempotency_key, major_id, channel, audience, message, summary, exercise)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO outbox (idempotency_key, major_id, channel, audience, message, summary, exercise, fallback,
+                             fallback_summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id",
     )
@@ -235,6 +276,8 @@ pub async fn enqueue(
     .bind(&stored)
     .bind(summary)
     .bind(exercise)
+    .bind(stored_fallback)
+    .bind(fallback.map(|f| f.summary))
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(id) = inserted {

@@ -410,3 +410,83 @@ async fn a_stakeholder_update_reaches_real_mail_sms_and_webhook_servers_through_
         "{ledger:?}"
     );
 }
+
+#[tokio::test]
+async fn an_email_that_does_not_go_through_is_followed_by_sms_where_the_agreement_names_it() {
+    use crate::servers::{HttpReceiver, SmtpServer, mail_and_sms_notifier};
+
+    let db = TestDb::new().await;
+    for (_, text) in SEED_AGREEMENTS {
+        agreements::import(&db.pool, text).await.unwrap();
+    }
+    // ROR names SMS as its alternative channel. One address works, one is refused for good, one only for now.
+    for (name, email, mobile) in [
+        ("Geir Drift", "geir@molde.example", "+47 900 00 011"),
+        ("Mona Leder", "reject-permanently@molde.example", "+47 900 00 010"),
+        ("Kari Vakt", "reject-temporarily@molde.example", "+47 900 00 012"),
+    ] {
+        let contact = NewContact {
+            organisation: "molde".into(),
+            name: name.into(),
+            role: "Hendelsesansvarlig".into(),
+            email: Some(email.into()),
+            mobile: Some(mobile.into()),
+            ..NewContact::default()
+        };
+        rota::add_contact(&db.pool, &contact).await.unwrap();
+    }
+    let (_, mim) = db.login("mim").await;
+    let new = NewIncident {
+        service: "MOLDE-EPJ".into(),
+        priority: Some("Kritisk".into()),
+        title: "Helsejournal nede".into(),
+        ..NewIncident::default()
+    };
+    let incident = lifecycle::create(&mim, &new).await.unwrap().id;
+    let view =
+        majors::declare(&mim, incident, &DeclareRequest { impact: "EPJ nede".into(), ..DeclareRequest::default() })
+            .await
+            .unwrap();
+    let outcome = majors::send_update(&mim, view.id, &update("EPJ nede", "nettverk"), false).await.unwrap();
+    assert_eq!((outcome.emails, outcome.sms), (3, 0), "no SMS asked for");
+
+    let smtp = SmtpServer::start().await;
+    let http = HttpReceiver::start().await;
+    let notifier = mail_and_sms_notifier(&smtp, &http);
+    let (_, worker) = db.login("worker").await;
+    let options = vakt::serve::ServeOptions::new("serve-fallback");
+    let start = vakt::db::outbox::database_now(&worker).await.unwrap();
+    for minutes in [0, 10, 20, 30, 40] {
+        vakt::serve::deliver_due(&worker, &notifier, &options, start + Duration::minutes(minutes)).await.unwrap();
+    }
+    let mut texted: Vec<String> = http
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/sms")
+        .map(|r| r.json()["to"].as_str().unwrap_or_default().to_string())
+        .collect();
+    texted.sort();
+    assert_eq!(texted, ["+4790000010", "+4790000012"], "once each, and not to whom the e-mail reached");
+    assert_eq!(smtp.received().len(), 1);
+
+    let ledger = majors::load(&mim, view.id).await.unwrap().ledger;
+    let fallbacks: Vec<&str> =
+        ledger.iter().filter(|e| e.channel.as_str() == "sms").map(|e| e.text.as_str()).collect();
+    assert_eq!(fallbacks.len(), 2, "{ledger:?}");
+    assert!(fallbacks.iter().all(|s| s.ends_with("SMS (e-mail did not go through)")), "{fallbacks:?}");
+
+    // Where the agreement names no alternative channel (Altinn), a failing e-mail stays an e-mail.
+    let altinn = altinn_a(&db, &mim).await;
+    let altinn_major =
+        majors::declare(&mim, altinn, &DeclareRequest { impact: "SBL".into(), ..DeclareRequest::default() })
+            .await
+            .unwrap();
+    majors::send_update(&mim, altinn_major.id, &update("SBL nede", "ukjent"), false).await.unwrap();
+    let fallback_rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE major_id = $1 AND fallback IS NOT NULL")
+            .bind(altinn_major.id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(fallback_rows, 0);
+}

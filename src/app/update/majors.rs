@@ -206,7 +206,7 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
                 .and_then(|v| agreement(state, v))
                 .is_some_and(|a| a.spec().major.alternative_channels.contains(&crate::domain::major::ChannelKind::Sms));
             let sms_label = if sms_is_fallback {
-                "also by SMS (the agreement's fallback when e-mail may not arrive)"
+                "also by SMS now (otherwise SMS follows where an e-mail fails three times)"
             } else {
                 "also by SMS"
             };

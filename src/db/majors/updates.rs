@@ -67,11 +67,22 @@ pub async fn send_update(
     .fetch_one(&mut *tx)
     .await?;
     let email = major::render_email(&header, update);
+    let sms_text = major::render_sms(&header, update).text;
+    // Where the agreement names SMS as the alternative channel, an e-mail that keeps failing is followed by SMS.
+    let sms_is_fallback = policy.alternative_channels.contains(&major::ChannelKind::Sms);
     let contacts = contacts_of(&mut tx, &major.declaration.organisations).await?;
     let mut outcome = UpdateOutcome { sequence, ..UpdateOutcome::default() };
     let exercise = major.declaration.exercise;
     for contact in &contacts {
         let audience = &contact.organisation;
+        let mobile = contact.mobile.as_deref().filter(|m| !m.trim().is_empty());
+        let sms_message = |mobile: &str| OutboundMessage {
+            idempotency_key: format!("upd{update_id}-sms-{}", contact.id),
+            recipient: Recipient::Sms { to: mobile.to_string() },
+            subject: String::new(),
+            body: sms_text.clone(),
+            payload: None,
+        };
         if let Some(address) = contact.email.as_deref().filter(|a| !a.trim().is_empty()) {
             let message = OutboundMessage {
                 idempotency_key: format!("upd{update_id}-email-{}", contact.id),
@@ -81,7 +92,25 @@ pub async fn send_update(
                 payload: None,
             };
             let summary = format!("{} ({}) · {}", contact.name, contact.role, email.subject);
-            outbox::enqueue(&mut tx, Some(major_id), audience, &message, &summary, exercise).await?;
+            match mobile.filter(|_| sms_is_fallback && !sms) {
+                Some(mobile) => {
+                    let fallback_summary = format!("{} · SMS (e-mail did not go through)", contact.name);
+                    let fallback = outbox::Fallback { message: &sms_message(mobile), summary: &fallback_summary };
+                    outbox::enqueue_with_fallback(
+                        &mut tx,
+                        Some(major_id),
+                        audience,
+                        &message,
+                        &summary,
+                        exercise,
+                        fallback,
+                    )
+                    .await?;
+                }
+                None => {
+                    outbox::enqueue(&mut tx, Some(major_id), audience, &message, &summary, exercise).await?;
+                }
+            }
             outcome.emails += 1;
         }
         if let Some(url) = contact.webhook_url.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -109,15 +138,8 @@ pub async fn send_update(
             .await?;
             outcome.webhooks += 1;
         }
-        if sms && let Some(mobile) = contact.mobile.as_deref().filter(|m| !m.trim().is_empty()) {
-            let text = major::render_sms(&header, update);
-            let message = OutboundMessage {
-                idempotency_key: format!("upd{update_id}-sms-{}", contact.id),
-                recipient: Recipient::Sms { to: mobile.to_string() },
-                subject: String::new(),
-                body: text.text.clone(),
-                payload: None,
-            };
+        if sms && let Some(mobile) = mobile {
+            let message = sms_message(mobile);
             outbox::enqueue(&mut tx, Some(major_id), audience, &message, &format!("{} · SMS", contact.name), exercise)
                 .await?;
             outcome.sms += 1;
