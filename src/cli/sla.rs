@@ -278,7 +278,8 @@ fn print_verification(report: &clock_audit::Report, format: Format) {
         })
         .collect();
     if format == Format::Table && rows.is_empty() {
-        println!("{} incidents checked: every stored clock agrees with the history", report.checked);
+        let incidents = if report.checked == 1 { "incident" } else { "incidents" };
+        println!("{} {incidents} checked: every stored clock agrees with the history", report.checked);
         return;
     }
     print!("{}", output::render(format, &["ref", "field", "stored", "expected"], &rows, &rows));

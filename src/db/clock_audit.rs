@@ -66,7 +66,7 @@ pub async fn verify(
             "SELECT id, ref, agreement_version_id, priority, status NOT IN ('resolved', 'closed') AS open,
                     next_due_at, clocks, sla_outcome
              FROM incidents
-             WHERE id > $1 AND ($2 OR status NOT IN ('resolved', 'closed')) AND ($3::text IS NULL OR ref = $3)
+             WHERE id > $1 AND ($2 OR status NOT IN ('resolved', 'closed')) AND ($3::text IS NULL OR upper(ref) = upper(btrim($3)))
              ORDER BY id LIMIT $4",
         )
         .bind(after)

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::agreement::Agreement;
 use super::clock_record::{self, ClockRecord};
-use super::sla::{self, ClockError, IncidentEvent};
+use super::sla::{self, ClockError, EventKind, IncidentEvent};
 
 /// What an incident row stores about its clocks.
 #[derive(Debug, Clone, Default)]
@@ -64,10 +64,11 @@ pub fn audit(
         });
     }
 
-    // The outcome was frozen at the last clock event (resolution, or closing without one); nothing counts after.
     if let Some(outcome) = &stored.outcome {
-        let at_resolution = clock_record::records(&sla::compute_clocks(agreement, events, last_clock_event)?);
-        compare_clocks("sla_outcome", outcome, &at_resolution, last_clock_event, &mut findings);
+        let frozen = freezing_point(events);
+        let (history, at) = (&events[..=frozen], events[frozen].at);
+        let at_resolution = clock_record::records(&sla::compute_clocks(agreement, history, at)?);
+        compare_clocks("sla_outcome", outcome, &at_resolution, at, &mut findings);
         for (stored, expected) in outcome.iter().zip(&at_resolution) {
             if stored.target == expected.target && stored.elapsed_seconds != expected.elapsed_seconds {
                 findings.push(Finding {
@@ -79,6 +80,15 @@ pub fn audit(
         }
     }
     Ok(findings)
+}
+
+/// The event the stored outcome was frozen at: the last resolution (a reopened incident is frozen again when it
+/// is resolved again), or, for an incident closed without ever being resolved, its first closing. Events after
+/// it (a reopen, a later close) do not touch the outcome.
+fn freezing_point(events: &[IncidentEvent]) -> usize {
+    let last_resolved = events.iter().rposition(|e| e.kind == EventKind::Resolved);
+    let first_closed = events.iter().position(|e| e.kind == EventKind::Closed);
+    last_resolved.or(first_closed).unwrap_or(events.len() - 1)
 }
 
 /// The part of a state the history decides: `running`, `warning` and `breached` all mean "counting".
@@ -146,7 +156,6 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     use super::*;
-    use crate::domain::sla::EventKind;
 
     fn ror() -> Agreement {
         Agreement::from_toml(include_str!("../../agreements/ror-ikt.toml")).unwrap()
@@ -230,6 +239,27 @@ mod tests {
             fields(&findings),
             ["sla_outcome.resolution.state", "sla_outcome.resolution.met_at", "sla_outcome.resolution.breached_at"]
         );
+    }
+
+    #[test]
+    fn a_reopen_leaves_the_outcome_frozen_at_the_resolution() {
+        let mut events = events();
+        events.push(IncidentEvent::new(tue(11), EventKind::Resolved));
+        let frozen = cache(&events, tue(11)).outcome;
+        events.push(IncidentEvent::new(tue(12), EventKind::Reopened));
+        events.push(IncidentEvent::new(tue(13), EventKind::Closed));
+        let mut stored = cache(&events, tue(13));
+        stored.outcome = frozen;
+        assert_eq!(audit(&ror(), &events, &stored, tue(14)).unwrap(), vec![]);
+
+        // Resolved again after the reopen: frozen anew at that resolution.
+        events.push(IncidentEvent::new(tue(14), EventKind::Reopened));
+        events.push(IncidentEvent::new(tue(15), EventKind::Resolved));
+        let refrozen = cache(&events, tue(15));
+        assert_eq!(audit(&ror(), &events, &refrozen, tue(16)).unwrap(), vec![]);
+        let mut stale = refrozen;
+        stale.outcome = cache(&events[..3], tue(11)).outcome;
+        assert!(!audit(&ror(), &events, &stale, tue(16)).unwrap().is_empty(), "the first freeze no longer holds");
     }
 
     #[test]

@@ -393,6 +393,12 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
     let created = vakt::db::lifecycle::create(&operator, &new).await.unwrap();
     let action = vakt::domain::lifecycle::IncidentAction::Acknowledge;
     vakt::db::lifecycle::perform(&operator, created.id, None, &action).await.unwrap();
+    // A second one is resolved and reopened: its outcome stays frozen at the resolution.
+    let reopened = vakt::db::lifecycle::create(&operator, &new).await.unwrap();
+    use vakt::domain::lifecycle::IncidentAction::{Acknowledge, Reopen, Resolve};
+    for action in [Acknowledge, Resolve, Reopen] {
+        vakt::db::lifecycle::perform(&operator, reopened.id, None, &action).await.unwrap();
+    }
     let verify = |args: &[&str]| {
         let url = db.url_as(&viewer);
         let mut all = vec!["--database-url", url.as_str(), "sla", "verify"];
@@ -401,7 +407,7 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
     };
     let clean = verify(&[]);
     assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
-    assert!(String::from_utf8_lossy(&clean.stdout).contains("1 incidents checked"));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("2 incidents checked"), "{clean:?}");
 
     // An operator with psql moves the deadline two days out, together with a note so the database lets it pass.
     let mut tx = operator.begin().await.unwrap();
@@ -425,7 +431,7 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
 
     let forged = verify(&["--format", "json"]);
     assert_eq!(forged.status.code(), Some(5), "{}", String::from_utf8_lossy(&forged.stderr));
-    assert!(String::from_utf8_lossy(&forged.stderr).contains("1 of 1 incidents differ from their history"));
+    assert!(String::from_utf8_lossy(&forged.stderr).contains("1 of 2 incidents differ from their history"));
     let report: serde_json::Value = serde_json::from_slice(&forged.stdout).unwrap();
     let findings = &report["differing"][0];
     assert_eq!(findings["reference"], created.reference.as_str());
