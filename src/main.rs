@@ -16,10 +16,29 @@ async fn main() -> ExitCode {
     let _log = vakt::logging::init(&settings.log_level);
     // Panics are reported without a backtrace on the user's terminal; the log has the details.
     let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
+    quiet_on_closed_pipe();
     if let Some(result) = cli::run(&cli, &settings).await {
         return cli::finish(result);
     }
     cli::finish(console(&settings).await)
+}
+
+/// `vakt incident list | head` closes the pipe early; `print!` then panics. The reader has what it wanted, so
+/// stop quietly instead of printing a backtrace (which, with stderr on the same pipe, would abort).
+fn quiet_on_closed_pipe() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        report(info)
+    }));
 }
 
 async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {

@@ -445,3 +445,20 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
     let unknown = verify(&["--ref", "INC-999999"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", String::from_utf8_lossy(&unknown.stderr));
 }
+
+#[test]
+fn output_into_a_pipe_closed_early_ends_quietly() {
+    let config = temp_config("pipe", "");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vakt"))
+        .args(["calendar", "holidays", "--region", "NO", "--year", "2026", "--format", "json"])
+        .env("VAKT_CONFIG", &config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run vakt");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

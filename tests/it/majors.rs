@@ -470,8 +470,7 @@ async fn an_email_that_does_not_go_through_is_followed_by_sms_where_the_agreemen
     assert_eq!(smtp.received().len(), 1);
 
     let ledger = majors::load(&mim, view.id).await.unwrap().ledger;
-    let fallbacks: Vec<&str> =
-        ledger.iter().filter(|e| e.channel.as_str() == "sms").map(|e| e.text.as_str()).collect();
+    let fallbacks: Vec<&str> = ledger.iter().filter(|e| e.channel.as_str() == "sms").map(|e| e.text.as_str()).collect();
     assert_eq!(fallbacks.len(), 2, "{ledger:?}");
     assert!(fallbacks.iter().all(|s| s.ends_with("SMS (e-mail did not go through)")), "{fallbacks:?}");
 
