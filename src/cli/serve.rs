@@ -72,6 +72,19 @@ pub async fn serve(args: &ServeArgs, settings: &Settings) -> CliResult {
     };
     // The notifier first: a broken [notify] section is reported before anything is claimed.
     let notifier = Notifier::new(&settings.notify).map_err(|e| CliError::bad_input(e.to_string()))?;
+    for (configured, section, what) in [
+        (settings.notify.smtp.is_some(), "[notify.smtp]", "e-mails"),
+        (settings.notify.sms.is_some(), "[notify.sms]", "SMS"),
+    ] {
+        if !configured {
+            // Such messages cannot go and are dead-lettered at once; say so before the first one is.
+            tracing::warn!(section, "delivery channel not configured");
+            eprintln!(
+                "vakt: warning: no {section} in the config file: {what} go to the dead letters (configure it, restart \
+                 vakt serve, then `vakt outbox retry ID`)"
+            );
+        }
+    }
     let options = ServeOptions::new(worker_id);
     let pool = connect(settings, &options).await?;
     if !crate::db::bootstrap::may_deliver_outbox(&pool).await? {

@@ -540,6 +540,8 @@ async fn the_cli_delivers_once_lists_dead_letters_and_retries_them() {
 
     let out = vakt(&["--database-url", &url, "serve", "--once", "--worker-id", "cli-once"], &dir).await;
     assert!(success(&out).contains("sent 1, retrying 0, dead 1"));
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(warnings.contains("no [notify.smtp]") && warnings.contains("no [notify.sms]"), "{warnings}");
     assert_eq!(http.requests().len(), 1);
 
     let out = vakt(&["--database-url", &url, "outbox", "list", "--state", "dead", "--format", "json"], &dir).await;
