@@ -76,7 +76,7 @@ pub async fn store(
     let (version_id, result) = match existing {
         Some((id, stored, _)) if stored == document => (id, "unchanged"),
         Some((_, _, true)) => {
-            return Err(DbError::Conflict(format!(
+            return Err(DbError::BadInput(format!(
                 "{} version {} (valid from {}) is already used by incidents and cannot change; \
                  import the change as a new version with a later valid_from",
                 spec.code, spec.version, spec.valid_from

@@ -402,13 +402,14 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
 
 /// A small pool acting as another role (the demo writes as the MIM on duty, not as the superuser).
 async fn as_role(pool: &PgPool, login: &str) -> Result<PgPool, DbError> {
-    let statement = format!("SET ROLE \"{}\"", login.replace('"', ""));
+    let login = login.to_owned();
     sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
         .after_connect(move |connection, _| {
-            let statement = statement.clone();
+            let login = login.clone();
             Box::pin(async move {
-                sqlx::Executor::execute(connection, sqlx::AssertSqlSafe(statement)).await?;
+                // SET ROLE takes no parameter; set_config does the same with the login bound as a value.
+                sqlx::query("SELECT set_config('role', $1, false)").bind(login).execute(&mut *connection).await?;
                 Ok(())
             })
         })

@@ -46,12 +46,13 @@ async fn bad_agreements_are_refused_with_their_line() {
 #[tokio::test]
 async fn a_version_in_use_cannot_change_but_a_new_version_can_be_added() {
     let db = TestDb::new().await;
+    let (_, admin) = db.login("admin").await;
     let text = SEED_AGREEMENTS[1].1;
-    agreements::import(&db.pool, text).await.unwrap();
+    agreements::import(&admin, text).await.unwrap();
     let changed = text.replacen("amount = 15", "amount = 20", 1);
     assert_ne!(changed, text);
-    // Unused: replaced in place.
-    assert_eq!(agreements::import(&db.pool, &changed).await.unwrap().result, "replaced");
+    // Unused: replaced in place, by an admin as by the owner.
+    assert_eq!(agreements::import(&admin, &changed).await.unwrap().result, "replaced");
     let version: i64 = sqlx::query_scalar("SELECT id FROM agreement_versions").fetch_one(&db.pool).await.unwrap();
     let service: i64 = sqlx::query_scalar("SELECT id FROM services LIMIT 1").fetch_one(&db.pool).await.unwrap();
     sqlx::query("INSERT INTO incidents (service_id, agreement_version_id, title) VALUES ($1, $2, 'x')")
@@ -60,8 +61,8 @@ async fn a_version_in_use_cannot_change_but_a_new_version_can_be_added() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let err = agreements::import(&db.pool, text).await.unwrap_err();
-    assert!(matches!(err, DbError::Conflict(_)) && err.to_string().contains("new version"), "{err}");
+    let err = agreements::import(&admin, text).await.unwrap_err();
+    assert!(matches!(err, DbError::BadInput(_)) && err.to_string().contains("new version"), "{err}");
     let next_year = text.replacen("valid_from = 2020-01-01", "valid_from = 2027-01-01", 1);
     assert_ne!(next_year, text, "the ROR file sets valid_from");
     assert_eq!(agreements::import(&db.pool, &next_year).await.unwrap().result, "created");

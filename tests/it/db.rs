@@ -236,6 +236,28 @@ async fn operators_change_only_lifecycle_columns_and_chairs_write_no_incident_hi
     let (_, chair) = db.login("chair").await;
     let id = insert_incident(&operator, service, version, "SBL down", Some("A")).await;
 
+    // An incident is registered as the server sees it, whatever the client writes.
+    let received: (bool, String) = sqlx::query_as(
+        "INSERT INTO incidents (service_id, agreement_version_id, title, received_at, created_by)
+         VALUES ($1, $2, 'back-dated', '2001-01-01', 'someone_else')
+         RETURNING received_at > now() - interval '1 minute', created_by",
+    )
+    .bind(service)
+    .bind(version)
+    .fetch_one(&operator)
+    .await
+    .unwrap();
+    assert!(received.0 && received.1 != "someone_else", "{received:?}");
+    for sql in [
+        "INSERT INTO incidents (service_id, agreement_version_id, title, ref) VALUES ($1, $2, 't', '../x')",
+        "INSERT INTO incidents (service_id, agreement_version_id, title, priority, status)
+         VALUES ($1, $2, 't', 'A', 'resolved')",
+        "INSERT INTO incidents (service_id, agreement_version_id, title, major) VALUES ($1, $2, 't', true)",
+    ] {
+        let err: DbError = sqlx::query(sql).bind(service).bind(version).execute(&operator).await.unwrap_err().into();
+        assert!(matches!(err, DbError::Refused(_)), "{sql}: {err:?}");
+    }
+
     for sql in [
         "UPDATE incidents SET ref = 'X-1' WHERE id = $1",
         "UPDATE incidents SET received_at = now() - interval '1 day' WHERE id = $1",

@@ -192,11 +192,13 @@ pub async fn seed_reference(pool: &PgPool) -> (i64, i64) {
     (service, outcome.version_id)
 }
 
-/// Inserts an open incident directly (as psql would) and returns its id.
+/// Inserts an open incident directly (as psql would) and returns its id: acknowledged when it has a priority
+/// and the pool is the superuser's, new otherwise (the database registers everyone else's as new).
 pub async fn insert_incident(pool: &PgPool, service: i64, version: i64, title: &str, priority: Option<&str>) -> i64 {
     sqlx::query_scalar(
         "INSERT INTO incidents (service_id, agreement_version_id, title, priority, status)
-         VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN 'new' ELSE 'acknowledged' END) RETURNING id",
+         VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NOT NULL AND vakt_is_superuser() THEN 'acknowledged'
+                                      ELSE 'new' END) RETURNING id",
     )
     .bind(service)
     .bind(version)

@@ -489,3 +489,77 @@ async fn an_email_that_does_not_go_through_is_followed_by_sms_where_the_agreemen
             .unwrap();
     assert_eq!(fallback_rows, 0);
 }
+
+#[tokio::test]
+async fn declarations_reports_hand_overs_agreements_and_the_rota_hold_against_psql() {
+    let db = TestDb::new().await;
+    let (ola, mim) = db.login("mim").await;
+    let (ingrid, other_mim) = db.login("mim").await;
+    let (_, admin) = db.login("admin").await;
+    let incident = altinn_a(&db, &mim).await;
+    let view = majors::declare(&mim, incident, &DeclareRequest { impact: "SBL".into(), ..DeclareRequest::default() })
+        .await
+        .unwrap();
+    let run = |pool: &sqlx::PgPool, sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query(sql).execute(&pool).await.map_err(DbError::from) }
+    };
+
+    // A real major incident cannot be turned into an exercise (which would drop it from the figures).
+    let err = run(&mim, "UPDATE majors SET exercise = true").await.unwrap_err();
+    assert!(matches!(err, DbError::Refused(_)), "{err:?}");
+    // The last update time is the server's, so the deputy's reminder cannot be put off.
+    run(&mim, "UPDATE majors SET last_update_at = now() + interval '1 day'").await.unwrap();
+    let ahead: bool = sqlx::query_scalar("SELECT last_update_at > now() + interval '1 hour' FROM majors WHERE id = $1")
+        .bind(view.id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(!ahead);
+
+    // A completed report stays as completed.
+    sqlx::query(
+        "INSERT INTO post_incident_reports (major_id, document, completed_at, completed_by) VALUES ($1, '{}', now(), $2)",
+    )
+    .bind(view.id)
+    .bind(&ola)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let err = run(&mim, "UPDATE post_incident_reports SET document = '{\"rewritten\": true}'").await.unwrap_err();
+    assert!(err.to_string().contains("no longer changes"), "{err}");
+
+    // A hand-over is written by the outgoing MIM and acknowledged by the incoming one, once.
+    let forged = sqlx::query(
+        "INSERT INTO handovers (outgoing, incoming, note, document, markdown) VALUES ($1, $2, 'n', '{}', 'n')",
+    )
+    .bind(&ingrid)
+    .bind(&ola)
+    .execute(&mim)
+    .await;
+    assert!(forged.unwrap_err().to_string().contains("written by the outgoing MIM"));
+    sqlx::query("INSERT INTO handovers (outgoing, incoming, note, document, markdown) VALUES ($1, $2, 'n', '{}', 'n')")
+        .bind(&ola)
+        .bind(&ingrid)
+        .execute(&mim)
+        .await
+        .unwrap();
+    let err = run(&mim, "UPDATE handovers SET acknowledged_by = 'me', acknowledged_at = now()").await.unwrap_err();
+    assert!(err.to_string().contains("only the incoming MIM"), "{err}");
+    run(&other_mim, "UPDATE handovers SET acknowledged_at = now()").await.unwrap();
+    let err = run(&other_mim, "UPDATE handovers SET acknowledged_at = now()").await.unwrap_err();
+    assert!(err.to_string().contains("acknowledged by"), "{err}");
+
+    // The agreement version the incident is measured against does not change under it.
+    let err = run(&admin, "UPDATE agreement_versions SET document = document || '{\"x\": 1}'").await.unwrap_err();
+    assert!(err.to_string().contains("used by incidents"), "{err}");
+
+    // Someone on the rota keeps the MIM role until their shifts are reassigned.
+    let now = Utc::now();
+    let shift = Shift { mim: ola.clone(), deputy: ingrid.clone(), start: now, end: now + Duration::hours(8) };
+    rota::add_shift(&admin, &shift, chrono_tz::Europe::Oslo).await.unwrap();
+    let demote =
+        vakt::db::staff::NewStaff { login: &ingrid, full_name: "Ingrid", role: "operator", ..Default::default() };
+    let err = vakt::db::staff::add(&admin, &demote).await.unwrap_err();
+    assert!(err.to_string().contains("keeps the MIM role"), "{err}");
+}

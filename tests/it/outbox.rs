@@ -76,6 +76,19 @@ fn options(worker: &str) -> ServeOptions {
     ServeOptions::new(worker)
 }
 
+/// Registers a webhook channel in the contact directory: a MIM's webhooks go only to known channels.
+async fn known_channel(db: &TestDb, url: &str) {
+    sqlx::query(
+        "WITH o AS (INSERT INTO organisations (code, name, kind) VALUES ('drift', 'Drift', 'supplier')
+                    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id)
+         INSERT INTO contacts (organisation_id, name, webhook_url) SELECT id, '#drift', $1 FROM o",
+    )
+    .bind(url)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+}
+
 async fn enqueue_committed(pool: &PgPool, message: &OutboundMessage) -> i64 {
     let mut tx = pool.begin().await.unwrap();
     let id = outbox::enqueue(&mut tx, None, "Digdir: Serviceleder", message, "Update 1", false).await.unwrap();
@@ -129,6 +142,7 @@ async fn an_email_an_sms_and_a_webhook_written_together_arrive_after_one_pass() 
     let http = HttpReceiver::start().await;
     let notifier = mail_and_sms_notifier(&smtp, &http);
     let (mim_login, mim) = db.login("mim").await;
+    known_channel(&db, &http.url("/hook/T000/SECRET")).await;
 
     let mut tx = mim.begin().await.unwrap();
     let email_id = outbox::enqueue(
@@ -203,6 +217,7 @@ async fn a_message_of_a_rolled_back_transaction_is_never_delivered() {
     let db = TestDb::new().await;
     let http = HttpReceiver::start().await;
     let (_, mim) = db.login("mim").await;
+    known_channel(&db, &http.url("/hook")).await;
 
     let mut tx = mim.begin().await.unwrap();
     outbox::enqueue(&mut tx, None, "#drift", &webhook("rolled-back", http.url("/hook")), "Update", false)
@@ -427,6 +442,22 @@ async fn viewers_and_operators_cannot_write_or_deliver_the_outbox() {
         // They can read it: the ledger is for everyone.
         assert_eq!(row(&pool, id).await.state, OutboxState::Pending);
     }
+
+    // A MIM sends to channels in the contact directory, sends dead messages again, and records no deliveries.
+    let (_, mim) = db.login("mim").await;
+    let mut tx = mim.begin().await.unwrap();
+    let message = webhook("to-an-internal-address", "http://169.254.169.254/latest".into());
+    let err = outbox::enqueue(&mut tx, None, "#drift", &message, "Update", false).await.unwrap_err();
+    assert!(err.to_string().contains("contact directory"), "{err}");
+    tx.rollback().await.unwrap();
+    for sql in [
+        "UPDATE outbox SET state = 'sent' WHERE id = $1",
+        "UPDATE outbox SET message = '{}' WHERE id = $1",
+        "UPDATE outbox SET receipt = 'forged' WHERE id = $1",
+    ] {
+        refused(sqlx::query(sql).bind(id).execute(&mim).await.map_err(DbError::from));
+    }
+    refused(outbox::mark_sent(&mim, id, "sneaky", "250").await);
 }
 
 #[tokio::test]
