@@ -324,11 +324,15 @@ fn in_force<'a>(set: &'a AgreementSet, code: &str, at: DateTime<Utc>) -> Result<
         })
 }
 
+/// A calendar of an agreement by its code, ignoring case like agreement codes and priorities do.
+fn calendar_named<'a>(agreement: &'a Agreement, code: &str) -> Option<&'a BusinessCalendar> {
+    agreement.calendar(code).or_else(|| agreement.calendars().iter().find(|c| c.code().eq_ignore_ascii_case(code)))
+}
+
 /// A calendar by `CODE` (unique across agreements) or `AGREEMENT/CODE`.
 fn find_calendar<'a>(set: &'a AgreementSet, name: &str) -> Result<&'a BusinessCalendar, CliError> {
     if let Some((agreement, code)) = name.split_once('/') {
-        return newest(set, agreement)?
-            .calendar(code)
+        return calendar_named(newest(set, agreement)?, code)
             .ok_or_else(|| CliError::bad_input(format!("agreement {agreement} has no calendar '{code}'")));
     }
     // The newest version of each agreement, so the answer does not depend on the order versions are stored.
@@ -337,7 +341,7 @@ fn find_calendar<'a>(set: &'a AgreementSet, name: &str) -> Result<&'a BusinessCa
     codes.dedup();
     let mut found: Vec<(&str, &BusinessCalendar)> = Vec::new();
     for code in codes {
-        if let Some(calendar) = newest(set, code)?.calendar(name) {
+        if let Some(calendar) = calendar_named(newest(set, code)?, name) {
             found.push((code, calendar));
         }
     }

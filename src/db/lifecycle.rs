@@ -63,7 +63,7 @@ pub async fn perform(
     if let Some(expected) = expected_version
         && expected != row.version
     {
-        return Err(conflict(&mut tx, &row).await);
+        return Err(conflict(&mut tx, &row, expected).await);
     }
     let agreement = decode(&row.document)?;
     let current = Current {
@@ -85,6 +85,7 @@ pub async fn perform(
         }
     }
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut *tx).await?;
+    lifecycle::check_at(action, now).map_err(|e| DbError::BadInput(e.0))?;
     let mut history = clock_events(&mut tx, row.id).await?;
     history.extend(outcome.events.iter().filter_map(|e| e.clock.clone().map(|k| IncidentEvent::new(now, k))));
     let clocks = sla::compute_clocks(&agreement, &history, now).map_err(|e| DbError::BadInput(e.to_string()))?;
@@ -353,7 +354,13 @@ pub struct ChangedBy {
     pub at: DateTime<Utc>,
 }
 
-async fn conflict(tx: &mut Transaction<'_, Postgres>, row: &Locked) -> DbError {
+async fn conflict(tx: &mut Transaction<'_, Postgres>, row: &Locked, expected: i32) -> DbError {
+    if expected > row.version {
+        return DbError::Conflict(format!(
+            "{} is at version {}; version {expected} does not exist yet; nothing was saved",
+            row.reference, row.version
+        ));
+    }
     let last: Option<(String, String, DateTime<Utc>)> =
         sqlx::query_as("SELECT actor, kind, at FROM incident_events WHERE incident_id = $1 ORDER BY id DESC LIMIT 1")
             .bind(row.id)
@@ -362,11 +369,11 @@ async fn conflict(tx: &mut Transaction<'_, Postgres>, row: &Locked) -> DbError {
             .ok()
             .flatten();
     let what = match last {
-        Some((actor, kind, at)) => format!(" (last: {kind} by {actor} at {})", at.format("%H:%M:%S UTC")),
+        Some((actor, kind, at)) => format!("; last: {kind} by {actor} at {}", at.format("%H:%M:%S UTC")),
         None => String::new(),
     };
     DbError::Conflict(format!(
-        "{} was changed by someone else since you opened it{what}; nothing was saved — review the change and try again",
-        row.reference
+        "{} was changed since version {expected} (now {}{what}); nothing was saved — review the change and try again",
+        row.reference, row.version
     ))
 }

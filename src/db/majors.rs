@@ -298,6 +298,18 @@ pub async fn assign_role(
     let mut tx = pool.begin().await?;
     let (row, mut major, _) = locked(&mut tx, major_id).await?;
     let (now, actor) = now_and_actor(&mut tx).await?;
+    // Those who run the cockpit are vakt logins; a technical lead or a participant may be a group or an outsider.
+    if matches!(role, MajorRole::IncidentManager | MajorRole::CommunicationsLead | MajorRole::Scribe) {
+        let staff: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE login = $1 AND active)")
+            .bind(person.trim())
+            .fetch_one(&mut *tx)
+            .await?;
+        if !staff {
+            return Err(DbError::BadInput(format!(
+                "'{person}' is not an active member of staff: the {role} is a vakt login (`vakt staff list`)"
+            )));
+        }
+    }
     major.assign(role, person, organisation, now, &actor).map_err(|e| DbError::BadInput(e.to_string()))?;
     store(&mut tx, major_id, &major).await?;
     history(&mut tx, row.incident_id, "major_role", &format!("{person} is {role}")).await?;

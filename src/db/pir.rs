@@ -84,7 +84,7 @@ pub async fn save(
     expected_version: i32,
 ) -> Result<i32, DbError> {
     let document = serde_json::to_value(report).map_err(|e| DbError::Other(e.to_string()))?;
-    sqlx::query_scalar(
+    let saved: Option<i32> = sqlx::query_scalar(
         "UPDATE post_incident_reports SET document = $2, updated_at = now()
          WHERE major_id = $1 AND version = $3 AND completed_at IS NULL RETURNING version",
     )
@@ -92,9 +92,27 @@ pub async fn save(
     .bind(document)
     .bind(expected_version)
     .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| {
-        DbError::Conflict("the report was changed by someone else (or completed) since you opened it".into())
+    .await?;
+    if let Some(version) = saved {
+        return Ok(version);
+    }
+    // Say which of the two it was: a completed report is final, a newer version is someone else's edit.
+    let state: Option<(i32, Option<DateTime<Utc>>, Option<String>)> =
+        sqlx::query_as("SELECT version, completed_at, completed_by FROM post_incident_reports WHERE major_id = $1")
+            .bind(major_id)
+            .fetch_optional(pool)
+            .await?;
+    Err(match state {
+        None => DbError::NotFound("no report yet: it is drafted when the major incident is resolved".into()),
+        Some((_, Some(at), by)) => DbError::BadInput(format!(
+            "the report was completed at {} by {} and no longer changes",
+            at.format("%Y-%m-%d %H:%M UTC"),
+            by.unwrap_or_else(|| "?".into())
+        )),
+        Some((version, None, _)) => DbError::Conflict(format!(
+            "the report was changed by someone else since you opened it (it is at version {version}, you had \
+             {expected_version}); nothing was saved — reopen it and try again"
+        )),
     })
 }
 

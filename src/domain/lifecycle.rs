@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::agreement::Agreement;
 use super::agreement_spec::TargetKind;
 use super::event_log::{self, EventData};
-use super::incident::{Status, SupportLine};
+use super::incident::{Channel, Status, SupportLine, UnknownName};
 use super::sla::EventKind;
 
 /// An action on an existing incident.
@@ -140,6 +140,17 @@ fn refuse<T>(message: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal(message.into()))
 }
 
+/// What `action` cannot be at `now` whatever the incident: an agreed re-plan sets a due time still to come.
+pub fn check_at(action: &IncidentAction, now: DateTime<Utc>) -> Result<(), Refusal> {
+    match action {
+        IncidentAction::Replan { new_due, .. } if *new_due <= now => refuse(format!(
+            "the re-planned due time {} has already passed; agree one still to come",
+            new_due.format("%Y-%m-%d %H:%M UTC")
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The events and changes of `action` on `current`, or why the agreement or the incident's state refuses it.
 pub fn plan(agreement: &Agreement, current: &Current, action: &IncidentAction) -> Result<Outcome, Refusal> {
     let open = current.status.is_open();
@@ -233,8 +244,9 @@ pub fn plan(agreement: &Agreement, current: &Current, action: &IncidentAction) -
         IncidentAction::MarkSolutionDescribed => vec![NewEvent::clock(EventKind::SolutionDescribed)],
         IncidentAction::MarkSupplierClosed => vec![NewEvent::clock(EventKind::SupplierClosed)],
         IncidentAction::LogFeedback { channel, text } => {
+            let channel: Channel = channel.parse().map_err(|e: UnknownName| Refusal(e.to_string()))?;
             let mut event = NewEvent::clock(EventKind::FeedbackGiven);
-            event.data.channel = Some(channel.clone());
+            event.data.channel = Some(channel.as_str().to_string());
             event.data.text = Some(non_empty(text, "the feedback")?);
             vec![event]
         }

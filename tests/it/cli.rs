@@ -155,7 +155,7 @@ async fn sla_deadlines_reproduce_the_seed_numbers() {
             "sla",
             "elapsed",
             "--calendar",
-            "kundeservice",
+            "Kundeservice",
             "--from",
             "2026-11-24T14:00:00+01:00",
             "--to",

@@ -93,6 +93,9 @@ async fn a_stale_version_is_a_conflict_that_says_what_changed() {
     assert!(matches!(err, DbError::Conflict(_)), "{err:?}");
     assert_eq!(err.exit_code(), 4);
     assert!(err.to_string().contains(&ola) && err.to_string().contains("responded"), "{err}");
+    assert!(err.to_string().contains("changed since version 1 (now 2"), "{err}");
+    let err = lifecycle::perform(&operator, created.id, Some(99), &IncidentAction::Resolve).await.unwrap_err();
+    assert!(err.to_string().contains("version 99 does not exist yet"), "{err}");
     let now = incidents::summary_by_id(&db.pool, created.id).await.unwrap().unwrap();
     assert_eq!(now.status, Status::Acknowledged, "nothing was overwritten");
 }

@@ -505,6 +505,11 @@ async fn declarations_reports_hand_overs_agreements_and_the_rota_hold_against_ps
         async move { sqlx::query(sql).execute(&pool).await.map_err(DbError::from) }
     };
 
+    // The scribe is a vakt login; a typo is not taken for a person.
+    let err = majors::assign_role(&mim, view.id, vakt::domain::major::MajorRole::Scribe, "nobdy", None).await;
+    assert!(err.unwrap_err().to_string().contains("not an active member of staff"));
+    majors::assign_role(&mim, view.id, vakt::domain::major::MajorRole::Scribe, &ingrid, None).await.unwrap();
+
     // A real major incident cannot be turned into an exercise (which would drop it from the figures).
     let err = run(&mim, "UPDATE majors SET exercise = true").await.unwrap_err();
     assert!(matches!(err, DbError::Refused(_)), "{err:?}");

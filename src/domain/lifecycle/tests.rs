@@ -98,6 +98,10 @@ fn ror_replans_need_an_allowed_counterpart_and_keep_the_target() {
     assert!(refused(&ror, &high, replan("ordfører")).contains("innmelder, systemeier, systemansvarlig"));
     let altinn = seed("ALTINN");
     assert!(refused(&altinn, &current(Status::InProgress, Some("B")), replan("systemeier")).contains("does not allow"));
+    // The agreed due time is still to come when it is recorded.
+    assert!(check_at(&replan("systemeier"), due - chrono::Duration::minutes(1)).is_ok());
+    let late = check_at(&replan("systemeier"), due).unwrap_err().0;
+    assert!(late.contains("already passed"), "{late}");
 }
 
 #[test]
@@ -134,4 +138,13 @@ fn assigning_a_person_starts_the_work() {
     assert_eq!(outcome.events[0].data.line.as_deref(), Some("2nd"));
     let nobody = IncidentAction::Assign { assignee: None, line: None, group: None };
     assert!(refused(&tu, &acked, nobody).contains("whom"));
+}
+
+#[test]
+fn feedback_is_logged_for_a_known_channel() {
+    let ror = seed("ROR-IKT");
+    let high = current(Status::InProgress, Some("Høy"));
+    let feedback = |channel: &str| IncidentAction::LogFeedback { channel: channel.into(), text: "ringt".into() };
+    assert_eq!(plan(&ror, &high, &feedback("Phone")).unwrap().events[0].data.channel.as_deref(), Some("phone"));
+    assert!(refused(&ror, &high, feedback("pigeon")).contains("email, phone, sms"));
 }
