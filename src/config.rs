@@ -148,6 +148,15 @@ pub fn init(path: &Path, force: bool) -> Result<(), ConfigError> {
 
 /// The viewer's time zone: `VAKT_TZ`, then `TZ`, then the system's (`/etc/timezone`, `/etc/localtime`), else UTC.
 pub fn viewer_zone() -> chrono_tz::Tz {
+    if let Ok(asked) = std::env::var("VAKT_TZ")
+        && asked.trim_start_matches(':').parse::<chrono_tz::Tz>().is_err()
+    {
+        // Said once: times would otherwise be read and shown in another zone without a word.
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            eprintln!("vakt: warning: VAKT_TZ '{asked}' is not a time zone name (e.g. Europe/Oslo); it is ignored");
+        });
+    }
     let from_env =
         ["VAKT_TZ", "TZ"].iter().filter_map(|k| std::env::var(k).ok()).map(|v| v.trim_start_matches(':').to_string());
     let from_file = std::fs::read_to_string("/etc/timezone").ok().map(|s| s.trim().to_string());

@@ -228,13 +228,22 @@ fn zone() -> chrono_tz::Tz {
     crate::config::viewer_zone()
 }
 
-/// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" in the viewer's zone (`VAKT_TZ`, then `TZ`, then the system's).
+/// An instant for people: in the viewer's zone, to the second, with its offset (RFC 3339). What `instant` reads.
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (midnight) in the viewer's zone (`VAKT_TZ`, then
+/// `TZ`, then the system's).
 fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
         return Ok(t.with_timezone(&Utc));
     }
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-        .map_err(|_| CliError::bad_input(format!("{flag} '{text}' is not RFC 3339 or 'YYYY-MM-DD HH:MM'")))?;
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(|d| d.and_time(Default::default())))
+        .map_err(|_| {
+            CliError::bad_input(format!("{flag} '{text}' is not RFC 3339, 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD'"))
+        })?;
     zone()
         .from_local_datetime(&local)
         .earliest()
@@ -412,7 +421,7 @@ async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> C
         _ => {
             print_view(view);
             if let Some(due) = cockpit.next_update_due {
-                println!("next update due {} ({})", due.to_rfc3339(), cockpit.cadence.as_deref().unwrap_or(""));
+                println!("next update due {} ({})", local(due), cockpit.cadence.as_deref().unwrap_or(""));
             }
             if let Some(p) = &cockpit.proposal {
                 println!("proposed escalation: {} — {}", p.level_name, p.reason);
@@ -433,7 +442,7 @@ fn print_view(view: &MajorView) {
             );
             println!(
                 "declared {} by {} · level {} · updates sent {}",
-                d.at.to_rfc3339(),
+                local(d.at),
                 d.by,
                 view.major.level(),
                 view.updates
@@ -446,13 +455,7 @@ fn print_view(view: &MajorView) {
                 .ledger
                 .iter()
                 .map(|e| {
-                    vec![
-                        e.at.to_rfc3339(),
-                        e.channel.to_string(),
-                        e.audience.clone(),
-                        e.state.to_string(),
-                        e.text.clone(),
-                    ]
+                    vec![local(e.at), e.channel.to_string(), e.audience.clone(), e.state.to_string(), e.text.clone()]
                 })
                 .collect();
             if !rows.is_empty() {
@@ -506,7 +509,7 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
                             "MIM on duty: {} ({}) until {} · deputy {} · {} · {}",
                             s.mim_name,
                             s.mim,
-                            s.ends_at.to_rfc3339(),
+                            local(s.ends_at),
                             s.deputy_name,
                             report.duty_phone.as_deref().unwrap_or("no duty phone set"),
                             report.duty_mailbox.as_deref().unwrap_or("no duty mailbox set")
@@ -514,7 +517,7 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
                     ),
                     None => {
                         return Err(CliError {
-                            message: format!("nobody is on duty at {}: the rota has a gap", at.to_rfc3339()),
+                            message: format!("nobody is on duty at {}: the rota has a gap", local(at)),
                             code: 1,
                         });
                     }
@@ -534,8 +537,8 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
                 row.id,
                 row.mim_name,
                 row.deputy_name,
-                row.starts_at.to_rfc3339(),
-                row.ends_at.to_rfc3339()
+                local(row.starts_at),
+                local(row.ends_at)
             );
         }
         RotaCommand::Remove { id } => {
@@ -555,15 +558,7 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
             let shifts = rota::shifts(&pool, from, to).await?;
             let rows: Vec<Vec<String>> = shifts
                 .iter()
-                .map(|s| {
-                    vec![
-                        s.id.to_string(),
-                        s.starts_at.to_rfc3339(),
-                        s.ends_at.to_rfc3339(),
-                        s.mim.clone(),
-                        s.deputy.clone(),
-                    ]
-                })
+                .map(|s| vec![s.id.to_string(), local(s.starts_at), local(s.ends_at), s.mim.clone(), s.deputy.clone()])
                 .collect();
             let headers = ["id", "starts_at", "ends_at", "mim", "deputy"];
             print!("{}", output::render(*format, &headers, &rows, &shifts));
@@ -622,10 +617,10 @@ pub async fn handover(command: &HandoverCommand, settings: &Settings) -> CliResu
                 .map(|h| {
                     vec![
                         h.id.to_string(),
-                        h.written_at.to_rfc3339(),
+                        local(h.written_at),
                         h.outgoing.clone(),
                         h.incoming.clone(),
-                        h.acknowledged_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "not yet".into()),
+                        h.acknowledged_at.map(local).unwrap_or_else(|| "not yet".into()),
                         h.note.clone(),
                     ]
                 })

@@ -462,3 +462,42 @@ fn output_into_a_pipe_closed_early_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[tokio::test]
+async fn rota_times_are_read_and_shown_in_the_viewers_zone() {
+    let (db, config) = seeded().await;
+    let (ola, _) = db.login("mim").await;
+    let (ingrid, _) = db.login("mim").await;
+    let url = db.url();
+    let rota = |args: &[&str], zone: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vakt"))
+            .args(["--database-url", url.as_str(), "rota"])
+            .args(args)
+            .env("VAKT_CONFIG", &config)
+            .env("VAKT_TZ", zone)
+            .env("XDG_STATE_HOME", std::env::temp_dir().join("vakt-cli-test-state"))
+            .output()
+            .expect("run vakt")
+    };
+    let oslo = "Europe/Oslo";
+    stdout(&rota(
+        &["add", "--mim", &ola, "--deputy", &ingrid, "--from", "2026-12-07", "--to", "2026-12-07 08:00"],
+        oslo,
+    ));
+    let listed = stdout(&rota(&["list", "--from", "2026-12-06"], oslo));
+    assert!(listed.contains("2026-12-07T00:00:00+01:00") && listed.contains("2026-12-07T08:00:00+01:00"), "{listed}");
+    // Starting where the list says the last shift ends is accepted, whatever the zone it is written in.
+    stdout(&rota(
+        &["add", "--mim", &ingrid, "--deputy", &ola, "--from", "2026-12-07T08:00:00+01:00", "--to", "2026-12-07 16:00"],
+        oslo,
+    ));
+    let overlap = rota(
+        &["add", "--mim", &ola, "--deputy", &ingrid, "--from", "2026-12-07 15:00", "--to", "2026-12-07 20:00"],
+        oslo,
+    );
+    assert_eq!(overlap.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&overlap.stderr);
+    assert!(message.contains("15:00–16:00 (Europe/Oslo)"), "{message}");
+    let wrong_zone = rota(&["list", "--from", "2026-12-06"], "Mars/Base");
+    assert!(String::from_utf8_lossy(&wrong_zone.stderr).contains("VAKT_TZ 'Mars/Base' is not a time zone"));
+}

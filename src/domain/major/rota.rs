@@ -74,7 +74,7 @@ pub enum RotaError {
         period: String,
     },
     /// Two shifts cover the same time.
-    #[error("the rota has two MIMs on duty {period} ({first} and {second}): shorten one of the shifts")]
+    #[error("the shifts of {first} and {second} both cover {period} ({zone}): shorten one of them")]
     Overlap {
         /// First instant covered twice.
         from: DateTime<Utc>,
@@ -86,6 +86,8 @@ pub enum RotaError {
         first: String,
         /// The MIM of the later shift.
         second: String,
+        /// The zone the period is written in.
+        zone: String,
     },
     /// A shift that ends at or before its start.
     #[error("the shift of {mim} starting {start} ends before it starts: set an end after the start")]
@@ -170,6 +172,7 @@ pub fn rota_problems(shifts: &[Shift], from: DateTime<Utc>, to: DateTime<Utc>, z
                 period: local_period(a, b, zone),
                 first: h.mim.clone(),
                 second: s.mim.clone(),
+                zone: zone.name().to_string(),
             });
         }
         if s.end > covered_until {

@@ -52,7 +52,7 @@ fn gaps_and_overlaps_are_refused_naming_the_period() {
     early_end[2].end = oslo(2026, 12, 25, 7, 30);
     let cases = [
         (gap, "the rota leaves 2026-12-24 16:00–18:00 without a MIM on duty"),
-        (overlap, "the rota has two MIMs on duty 2026-12-24 14:00–16:00 (anna and bjorn): shorten one of the shifts"),
+        (overlap, "the shifts of anna and bjorn both cover 2026-12-24 14:00–16:00 (Europe/Oslo): shorten one of them"),
         (late_start, "the rota leaves 2026-12-24 08:00–09:00 without a MIM on duty"),
         (early_end, "the rota leaves 2026-12-25 07:30–08:00 without a MIM on duty"),
     ];
@@ -76,7 +76,7 @@ fn every_problem_is_listed_in_time_order() {
         problems,
         [
             "the rota leaves 2026-12-24 12:00–13:00 without a MIM on duty",
-            "the rota has two MIMs on duty 2026-12-24 19:00–20:00 (bjorn and cecilie): shorten one of the shifts",
+            "the shifts of bjorn and cecilie both cover 2026-12-24 19:00–20:00 (Europe/Oslo): shorten one of them",
             "the rota leaves 2026-12-24 22:00 – 2026-12-25 00:00 without a MIM on duty",
         ]
     );
