@@ -147,8 +147,17 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
                 email: args.email.as_deref(),
                 phone: args.phone.as_deref(),
             };
+            // `staff add` on an existing login changes their role: say so, since it changes what they may do.
+            let before: Option<String> =
+                db::staff::list(&pool).await?.into_iter().find(|s| s.login == args.login.trim()).map(|s| s.role);
             db::staff::add(&pool, &staff).await?;
-            println!("{} is now {} ({})", args.login, args.role, args.name);
+            match before {
+                Some(old) if old != args.role => {
+                    println!("{} changed role from {old} to {} ({})", args.login, args.role, args.name)
+                }
+                Some(_) => println!("{} was already {}; name and contact details updated", args.login, args.role),
+                None => println!("{} is now {} ({})", args.login, args.role, args.name),
+            }
         }
         StaffCommand::Servicedesk { login, off } => {
             db::staff::set_servicedesk(&pool, login, !off).await?;

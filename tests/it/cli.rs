@@ -501,3 +501,17 @@ async fn rota_times_are_read_and_shown_in_the_viewers_zone() {
     let wrong_zone = rota(&["list", "--from", "2026-12-06"], "Mars/Base");
     assert!(String::from_utf8_lossy(&wrong_zone.stderr).contains("VAKT_TZ 'Mars/Base' is not a time zone"));
 }
+
+#[tokio::test]
+async fn staff_add_on_an_existing_login_says_the_role_changed() {
+    let db = TestDb::new().await;
+    let config = temp_config("staff", "");
+    let url = db.url();
+    let login = format!("vt_{}_per", std::process::id());
+    let add = |role: &str| {
+        stdout(&vakt(&["--database-url", &url, "staff", "add", &login, "--name", "Per", "--role", role], &config))
+    };
+    assert!(add("operator").ends_with("is now operator (Per)"));
+    assert!(add("operator").contains("was already operator"));
+    assert!(add("mim").contains("changed role from operator to mim"));
+}
