@@ -6,7 +6,8 @@
 -- * The outbox: a MIM may only send a dead message again; only the worker records delivery outcomes; a webhook
 --   goes only to a channel in the contact directory (no URL of the client's choosing, no request to internal
 --   addresses on a MIM's say-so).
--- * Hand-overs are written by the outgoing MIM (or an admin) and acknowledged once, by the incoming one.
+-- * Hand-overs are written by the outgoing MIM, their deputy or an admin, and acknowledged once, by the incoming
+--   MIM.
 -- * The document of an agreement version in use no longer changes (clocks and rules are read from it).
 -- * Someone on a current or future shift keeps the MIM role until their shifts are reassigned.
 -- Superusers (the schema owner: migrations, demo data, imports) are not held to these.
@@ -137,9 +138,11 @@ BEGIN
         RETURN NEW;
     END IF;
     IF TG_OP = 'INSERT' THEN
-        IF NEW.outgoing <> current_user AND NOT pg_has_role(current_user, 'vakt_admin', 'MEMBER') THEN
-            RAISE EXCEPTION 'a hand-over is written by the outgoing MIM (%), not by %', NEW.outgoing, current_user
-                USING ERRCODE = '42501';
+        IF NEW.outgoing <> current_user AND NOT pg_has_role(current_user, 'vakt_admin', 'MEMBER')
+           AND NOT EXISTS (SELECT 1 FROM rota_shifts WHERE mim = NEW.outgoing AND deputy = current_user
+                           AND now() >= starts_at AND now() < ends_at) THEN
+            RAISE EXCEPTION 'a hand-over is written by the outgoing MIM (%) or their deputy, not by %', NEW.outgoing,
+                current_user USING ERRCODE = '42501';
         END IF;
         NEW.written_at := now();
         NEW.acknowledged_at := NULL;
