@@ -202,6 +202,14 @@ pub enum ContactCommand {
         #[arg(long)]
         preset: Option<String>,
     },
+    /// List the contact directory, or one organisation's part of it (webhooks show only their host).
+    List {
+        organisation: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Remove a contact by its id (admins); what was already sent stays in the ledger.
+    Remove { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -576,24 +584,54 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
 
 pub async fn contact(command: &ContactCommand, settings: &Settings) -> CliResult {
     let pool = super::connect(settings).await?;
-    let ContactCommand::Add { organisation, name, role, email, phone, mobile, webhook, preset } = command;
-    if let Some(p) = preset.as_deref()
-        && !["generic", "slack", "teams"].contains(&p)
-    {
-        return Err(CliError::bad_input(format!("unknown preset '{p}' (generic, slack or teams)")));
+    match command {
+        ContactCommand::Add { organisation, name, role, email, phone, mobile, webhook, preset } => {
+            if let Some(p) = preset.as_deref()
+                && !["generic", "slack", "teams"].contains(&p)
+            {
+                return Err(CliError::bad_input(format!("unknown preset '{p}' (use generic, slack or teams)")));
+            }
+            let contact = rota::NewContact {
+                organisation: organisation.clone(),
+                name: name.clone(),
+                role: role.clone(),
+                email: email.clone(),
+                phone: phone.clone(),
+                mobile: mobile.clone(),
+                webhook_url: webhook.clone(),
+                webhook_preset: preset.clone(),
+            };
+            let id = rota::add_contact(&pool, &contact).await?;
+            println!("contact {id} added to {organisation}");
+        }
+        ContactCommand::List { organisation, format } => {
+            let contacts = rota::contacts(&pool, organisation.as_deref()).await?;
+            let rows: Vec<Vec<String>> = contacts
+                .iter()
+                .map(|c| {
+                    let webhook = c
+                        .webhook_host
+                        .as_ref()
+                        .map(|h| format!("{h} ({})", c.webhook_preset.as_deref().unwrap_or("generic")));
+                    vec![
+                        c.id.to_string(),
+                        c.organisation.clone(),
+                        c.name.clone(),
+                        c.role.clone(),
+                        c.email.clone().unwrap_or_default(),
+                        c.mobile.clone().or_else(|| c.phone.clone()).unwrap_or_default(),
+                        webhook.unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let headers = ["id", "organisation", "name", "role", "email", "mobile", "webhook"];
+            print!("{}", output::render(*format, &headers, &rows, &contacts));
+        }
+        ContactCommand::Remove { id } => {
+            let name = rota::remove_contact(&pool, *id).await?;
+            println!("contact {id} ({name}) removed");
+        }
     }
-    let contact = rota::NewContact {
-        organisation: organisation.clone(),
-        name: name.clone(),
-        role: role.clone(),
-        email: email.clone(),
-        phone: phone.clone(),
-        mobile: mobile.clone(),
-        webhook_url: webhook.clone(),
-        webhook_preset: preset.clone(),
-    };
-    let id = rota::add_contact(&pool, &contact).await?;
-    println!("contact {id} added to {organisation}");
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use sqlx::PgPool;
 
 use super::DbError;
 use crate::domain::clock_record::ClockRecord;
+use crate::domain::major::contact_rules;
 use crate::domain::major::{self, HandoverNote, OpenMajor, Shift};
 
 pub use crate::app::model::{DutyLine, ShiftRow};
@@ -136,8 +137,28 @@ pub async fn add_contact(pool: &PgPool, contact: &NewContact) -> Result<i64, DbE
             known.join(", ")
         )));
     };
-    if contact.email.is_none() && contact.phone.is_none() && contact.mobile.is_none() && contact.webhook_url.is_none() {
-        return Err(DbError::BadInput("a contact needs an e-mail, a phone, a mobile or a webhook".into()));
+    let (email, phone, mobile, webhook) =
+        (given(&contact.email), given(&contact.phone), given(&contact.mobile), given(&contact.webhook_url));
+    contact_rules::check(email, phone, mobile, webhook).map_err(DbError::BadInput)?;
+    if contact.name.trim().is_empty() {
+        return Err(DbError::BadInput("a contact needs a name (a person, or a channel such as #drift)".into()));
+    }
+    let duplicate: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE organisation_id = $1 AND lower(name) = lower($2)
+           AND email IS NOT DISTINCT FROM $3 AND mobile IS NOT DISTINCT FROM $4 AND webhook_url IS NOT DISTINCT FROM $5",
+    )
+    .bind(organisation)
+    .bind(contact.name.trim())
+    .bind(email)
+    .bind(mobile)
+    .bind(webhook)
+    .fetch_optional(pool)
+    .await?;
+    if let Some(id) = duplicate {
+        return Err(DbError::BadInput(format!(
+            "{} is already in the directory as contact {id} (`vakt contact list`)",
+            contact.name.trim()
+        )));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO contacts (organisation_id, name, role, email, phone, mobile, webhook_url, webhook_preset)
@@ -146,13 +167,55 @@ pub async fn add_contact(pool: &PgPool, contact: &NewContact) -> Result<i64, DbE
     .bind(organisation)
     .bind(contact.name.trim())
     .bind(contact.role.trim())
-    .bind(&contact.email)
-    .bind(&contact.phone)
-    .bind(&contact.mobile)
-    .bind(&contact.webhook_url)
+    .bind(email)
+    .bind(phone)
+    .bind(mobile)
+    .bind(webhook)
     .bind(&contact.webhook_preset)
     .fetch_one(pool)
     .await?)
+}
+
+/// A field as given: trimmed, and absent when empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A contact as listed: a webhook shows only its host, since its path is the secret.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: i64,
+    pub organisation: String,
+    pub name: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub webhook_host: Option<String>,
+    pub webhook_preset: Option<String>,
+}
+
+/// The contact directory, optionally of one organisation (by code, ignoring case).
+pub async fn contacts(pool: &PgPool, organisation: Option<&str>) -> Result<Vec<ContactRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, o.code AS organisation, c.name, c.role, c.email, c.phone, c.mobile,
+                substring(c.webhook_url FROM '^[a-z]+://([^/?#]+)') AS webhook_host, c.webhook_preset
+         FROM contacts c JOIN organisations o ON o.id = c.organisation_id
+         WHERE $1::text IS NULL OR lower(o.code) = lower(btrim($1))
+         ORDER BY o.code, c.name, c.id",
+    )
+    .bind(organisation)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Removes a contact (admins): later updates no longer go to them; what was sent stays in the ledger.
+pub async fn remove_contact(pool: &PgPool, id: i64) -> Result<String, DbError> {
+    sqlx::query_scalar("DELETE FROM contacts WHERE id = $1 RETURNING name")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("no contact {id} (`vakt contact list`)")))
 }
 
 /// Writes a hand-over from the outgoing MIM: their note plus every open major incident's clocks, cadence,

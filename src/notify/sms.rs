@@ -227,16 +227,8 @@ fn fill(template: &str, values: &Placeholders<'_>, escape: impl Fn(&str) -> Stri
 
 /// Gateways want one canonical form; people write `+47 912 34 567` or `0046-70-123 45 67`.
 fn normalise_phone_number(number: &str) -> Result<String, DeliveryError> {
-    let compact: String = number.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.')).collect();
-    let international = match compact.strip_prefix("00") {
-        Some(rest) => format!("+{rest}"),
-        None => compact,
-    };
-    let digits = international.strip_prefix('+').unwrap_or(&international);
-    if !(4..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(DeliveryError::permanent(format!("{number:?} is not a phone number")));
-    }
-    Ok(international)
+    crate::domain::major::contact_rules::phone_number(number)
+        .ok_or_else(|| DeliveryError::permanent(format!("{number:?} is not a phone number")))
 }
 
 /// The inside of a JSON string literal: what serde_json writes between the quotes.

@@ -515,3 +515,37 @@ async fn staff_add_on_an_existing_login_says_the_role_changed() {
     assert!(add("operator").contains("was already operator"));
     assert!(add("mim").contains("changed role from operator to mim"));
 }
+
+#[tokio::test]
+async fn the_contact_directory_is_kept_from_the_cli_and_refuses_what_would_reach_nobody() {
+    let (db, config) = seeded().await;
+    let url = db.url();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str(), "contact"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let siri = ["add", "molde", "--name", "Siri Dahl", "--role", "Systemeier", "--email", "siri@molde.example"];
+    assert!(stdout(&run(&siri)).contains("added to molde"));
+    let hook =
+        ["add", "molde", "--name", "#drift", "--webhook", "https://hooks.example/T0/B0/SECRET", "--preset", "slack"];
+    stdout(&run(&hook));
+    for bad in [
+        &siri[..],
+        &["add", "molde", "--name", "X", "--email", "notanemail"],
+        &["add", "molde", "--name", "X", "--mobile", "ring meg"],
+        &["add", "molde", "--name", "X", "--webhook", "not a url"],
+        &["add", "nowhere", "--name", "X", "--email", "x@y.example"],
+        &["remove", "999999"],
+    ] {
+        let out = run(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let listed = stdout(&run(&["list", "MOLDE"]));
+    assert!(listed.contains("Siri Dahl") && listed.contains("hooks.example (slack)"), "{listed}");
+    assert!(!listed.contains("SECRET"), "a webhook's path is its secret: {listed}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["list", "--format", "json"]))).unwrap();
+    let id = json.as_array().unwrap().iter().find(|c| c["name"] == "Siri Dahl").unwrap()["id"].to_string();
+    assert!(stdout(&run(&["remove", &id])).contains("(Siri Dahl) removed"));
+    assert!(!stdout(&run(&["list", "molde"])).contains("Siri Dahl"));
+}

@@ -11,6 +11,7 @@
 
 pub mod cadence;
 pub mod channels;
+pub mod contact_rules;
 pub mod escalation;
 pub mod handover;
 pub mod locale;
