@@ -58,6 +58,10 @@ pub enum Action {
         what: String,
         error: String,
     },
+    /// A file the console wrote (an exported report): where it went, or why it could not be written.
+    FileWritten {
+        result: Result<String, String>,
+    },
     ChoicesLoaded {
         services: Vec<ServiceChoice>,
         staff: Vec<StaffMember>,

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -99,7 +101,8 @@ impl Session {
                 },
                 Effect::SaveDrafts(drafts) => {
                     if let Some(path) = self.drafts_file.clone() {
-                        tokio::task::spawn_blocking(move || save_drafts(&path, &drafts));
+                        let generation = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+                        tokio::task::spawn_blocking(move || save_drafts_in_order(&path, &drafts, generation));
                     }
                 }
                 Effect::ExportReport { stem, markdown, html } => {
@@ -108,15 +111,18 @@ impl Session {
                         self.state.warn("reports cannot be exported here (no state directory)", now);
                         continue;
                     };
-                    let written = std::fs::create_dir_all(&dir)
-                        .and_then(|()| std::fs::write(dir.join(format!("{stem}.md")), &markdown))
-                        .and_then(|()| std::fs::write(dir.join(format!("{stem}.html")), &html));
-                    match written {
-                        Ok(()) => {
-                            self.state.inform(format!("report written to {}/{stem}.md and .html", dir.display()), now)
-                        }
-                        Err(e) => self.state.warn(format!("could not write the report to {}: {e}", dir.display()), now),
-                    }
+                    // Off the event loop: a slow disk must not freeze the screen. The outcome comes back as an action.
+                    let report_back = self.actions_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let written = std::fs::create_dir_all(&dir)
+                            .and_then(|()| std::fs::write(dir.join(format!("{stem}.md")), &markdown))
+                            .and_then(|()| std::fs::write(dir.join(format!("{stem}.html")), &html));
+                        let result = match written {
+                            Ok(()) => Ok(format!("report written to {}/{stem}.md and .html", dir.display())),
+                            Err(e) => Err(format!("could not write the report to {}: {e}", dir.display())),
+                        };
+                        let _ = report_back.blocking_send(Action::FileWritten { result });
+                    });
                 }
                 Effect::Quit => {}
             }
@@ -150,7 +156,8 @@ impl Session {
     /// Writes the drafts now (on quit and hang-up), so nothing typed is lost.
     pub fn flush_drafts(&self) {
         if let Some(path) = &self.drafts_file {
-            save_drafts(path, &self.state.drafts);
+            let generation = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+            save_drafts_in_order(path, &self.state.drafts, generation);
         }
     }
 }
@@ -159,6 +166,21 @@ type Drafts = BTreeMap<String, Vec<String>>;
 
 fn load_drafts(path: &Path) -> Drafts {
     std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+}
+
+/// Numbers the snapshots of the drafts in the order they were taken.
+static DRAFT_GENERATION: AtomicU64 = AtomicU64::new(0);
+/// The newest snapshot written; one writer at a time, so the temporary file is never shared.
+static DRAFTS_WRITTEN: Mutex<u64> = Mutex::new(0);
+
+/// Saves are spawned per keystroke burst and may finish out of order: a snapshot older than the one on disk
+/// is dropped, so the file always ends with the newest text.
+fn save_drafts_in_order(path: &Path, drafts: &Drafts, generation: u64) {
+    let mut written = DRAFTS_WRITTEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if generation > *written {
+        save_drafts(path, drafts);
+        *written = generation;
+    }
 }
 
 /// Writes atomically (a temporary file renamed into place), so a crash never leaves half a file.
@@ -181,5 +203,24 @@ impl Drop for Session {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_snapshot_of_the_drafts_never_overwrites_a_newer_one() {
+        let dir = std::env::temp_dir().join(format!("vakt-drafts-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("drafts.json");
+        let snapshot = |text: &str| Drafts::from([("form".to_string(), vec![text.to_string()])]);
+        let older = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+        let newer = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+        save_drafts_in_order(&path, &snapshot("newer"), newer);
+        save_drafts_in_order(&path, &snapshot("older"), older);
+        assert_eq!(load_drafts(&path), snapshot("newer"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

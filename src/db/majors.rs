@@ -129,12 +129,25 @@ pub async fn declare(pool: &PgPool, incident_id: i64, request: &DeclareRequest) 
     let priority = facts.priority.clone().ok_or_else(|| {
         DbError::BadInput(format!("{} has no priority yet; set one before declaring", facts.reference))
     })?;
-    let existing: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM majors WHERE incident_id = $1)")
+    let existing: Option<String> = sqlx::query_scalar("SELECT state FROM majors WHERE incident_id = $1")
         .bind(incident_id)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-    if existing {
-        return Err(DbError::BadInput(format!("{} is already a major incident", facts.reference)));
+    match existing.as_deref() {
+        None => {}
+        Some("closed") => {
+            return Err(DbError::BadInput(format!(
+                "{} was a major incident, now closed; if it is back, register a new incident, link it \
+                 (vakt incident link) and declare that one",
+                facts.reference
+            )));
+        }
+        Some(state) => {
+            return Err(DbError::BadInput(format!(
+                "{} is already a major incident ({state}): vakt major show {}",
+                facts.reference, facts.reference
+            )));
+        }
     }
     let agreement = decode(&facts.document)?;
     let organisations = known_organisations(&mut tx, &request.organisations).await?;

@@ -150,7 +150,9 @@ impl Theme {
     ) -> Result<Theme, ThemeError> {
         let name = if no_color { "monochrome" } else { name.unwrap_or("dark") };
         let symbols = if ascii { Symbols::ASCII } else { Symbols::UNICODE };
-        if let Some(dir) = user_dir {
+        // A theme is a file name in the themes folder, never a path elsewhere.
+        let plain_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if let Some(dir) = user_dir.filter(|_| plain_name) {
             let path = dir.join(format!("{name}.toml"));
             if let Ok(text) = std::fs::read_to_string(&path) {
                 return Self::parse(&text, &path.display().to_string(), depth, symbols);
@@ -349,6 +351,11 @@ mod tests {
         let theme = Theme::load(Some("dark"), false, true, Some(&dir), ColorDepth::TrueColor).unwrap();
         assert_eq!(theme.name, "mine");
         assert_eq!(theme.symbols, Symbols::ASCII);
+        // A name is looked up in the folder, never followed as a path out of it.
+        let nested = dir.join("inner");
+        std::fs::create_dir_all(&nested).unwrap();
+        let outside = Theme::load(Some("../dark"), false, true, Some(&nested), ColorDepth::TrueColor);
+        assert!(matches!(outside, Err(ThemeError::Unknown { .. })), "{outside:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -557,7 +557,7 @@ pub fn report_loaded(
         match (&report, view.and_then(|v| agreement(state, v))) {
             (Some((report, _)), Some(agreement)) => {
                 let lang = agreement.spec().major.lang(agreement.spec().region);
-                let stem = format!("{}-post-incident-report", report.header.reference);
+                let stem = report_file_stem(&report.header.reference);
                 effects.push(Effect::ExportReport {
                     stem,
                     markdown: report.to_markdown(lang, agreement.zone()),
@@ -589,4 +589,11 @@ pub fn report_loaded(
         }
     }
     effects
+}
+
+/// The file name (without extension) of an exported report. The reference comes from the database; only safe
+/// characters go into a file name, so no reference can point the export outside the reports directory.
+pub fn report_file_stem(reference: &str) -> String {
+    let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("{safe}-post-incident-report")
 }

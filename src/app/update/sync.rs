@@ -84,6 +84,13 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.warn(format!("{what}: {error}"), now);
             Vec::new()
         }
+        Action::FileWritten { result } => {
+            match result {
+                Ok(message) => state.inform(message, now),
+                Err(message) => state.warn(message, now),
+            }
+            Vec::new()
+        }
         Action::ChoicesLoaded { services, staff } => {
             state.services = services;
             state.staff = staff;

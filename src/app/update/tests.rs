@@ -376,3 +376,10 @@ fn only_a_mim_runs_the_cockpit() {
     assert!(update(&mut s, key('u'), now()).is_empty());
     assert!(s.message.as_ref().unwrap().text.contains("MIM role"));
 }
+
+#[test]
+fn an_exported_report_stays_in_the_reports_directory_whatever_its_reference() {
+    use crate::app::update::majors::report_file_stem;
+    assert_eq!(report_file_stem("INC-10423"), "INC-10423-post-incident-report");
+    assert_eq!(report_file_stem("../../etc/x"), "______etc_x-post-incident-report");
+}
