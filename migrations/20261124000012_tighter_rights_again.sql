@@ -209,3 +209,16 @@ END
 $$;
 CREATE TRIGGER staff_rota_keeps_its_mims AFTER UPDATE OF role, active ON staff
     FOR EACH ROW EXECUTE FUNCTION vakt_rota_keeps_its_mims();
+
+-- Secrets and recipients ------------------------------------------------------------------------------------
+
+-- A webhook URL carries its secret in its path, and a queued message names its recipients: those who send
+-- (MIMs, admins, the worker) read them; everyone else sees the ledger, the states and a webhook's host.
+ALTER TABLE contacts
+    ADD COLUMN webhook_host text GENERATED ALWAYS AS (substring(webhook_url FROM '^[A-Za-z]+://([^/?#]+)')) STORED;
+REVOKE SELECT ON contacts, outbox FROM vakt_viewer;
+GRANT SELECT (id, organisation_id, name, role, email, phone, mobile, webhook_host, webhook_preset, version,
+              created_at) ON contacts TO vakt_viewer;
+GRANT SELECT (id, idempotency_key, major_id, channel, audience, summary, exercise, state, attempts, next_attempt_at,
+              locked_until, locked_by, last_error, sent_at, created_at, created_by, version) ON outbox TO vakt_viewer;
+GRANT SELECT ON contacts, outbox TO vakt_mim, vakt_worker;

@@ -199,7 +199,7 @@ pub struct ContactRow {
 pub async fn contacts(pool: &PgPool, organisation: Option<&str>) -> Result<Vec<ContactRow>, DbError> {
     Ok(sqlx::query_as(
         "SELECT c.id, o.code AS organisation, c.name, c.role, c.email, c.phone, c.mobile,
-                substring(c.webhook_url FROM '^[a-z]+://([^/?#]+)') AS webhook_host, c.webhook_preset
+                c.webhook_host, c.webhook_preset
          FROM contacts c JOIN organisations o ON o.id = c.organisation_id
          WHERE $1::text IS NULL OR lower(o.code) = lower(btrim($1))
          ORDER BY o.code, c.name, c.id",

@@ -541,9 +541,16 @@ async fn the_contact_directory_is_kept_from_the_cli_and_refuses_what_would_reach
         let out = run(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
-    let listed = stdout(&run(&["list", "MOLDE"]));
+    // A viewer reads the directory, with a webhook's host but never its secret path, not even with SQL.
+    let (viewer, viewer_pool) = db.login("viewer").await;
+    let viewer_url = db.url_as(&viewer);
+    let listed = stdout(&vakt(&["--database-url", &viewer_url, "contact", "list", "MOLDE"], &config));
     assert!(listed.contains("Siri Dahl") && listed.contains("hooks.example (slack)"), "{listed}");
     assert!(!listed.contains("SECRET"), "a webhook's path is its secret: {listed}");
+    for sql in ["SELECT webhook_url FROM contacts", "SELECT message FROM outbox", "SELECT receipt FROM outbox"] {
+        let err = sqlx::query(sql).fetch_all(&viewer_pool).await.unwrap_err();
+        assert!(err.to_string().contains("permission denied"), "{sql}: {err}");
+    }
     let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["list", "--format", "json"]))).unwrap();
     let id = json.as_array().unwrap().iter().find(|c| c["name"] == "Siri Dahl").unwrap()["id"].to_string();
     assert!(stdout(&run(&["remove", &id])).contains("(Siri Dahl) removed"));
