@@ -222,3 +222,48 @@ GRANT SELECT (id, organisation_id, name, role, email, phone, mobile, webhook_hos
 GRANT SELECT (id, idempotency_key, major_id, channel, audience, summary, exercise, state, attempts, next_attempt_at,
               locked_until, locked_by, last_error, sent_at, created_at, created_by, version) ON outbox TO vakt_viewer;
 GRANT SELECT ON contacts, outbox TO vakt_mim, vakt_worker;
+
+-- History that the clocks cannot replay -------------------------------------------------------------------
+
+-- Clocks are recomputed from the whole history at every action: one event the agreement does not allow (a
+-- pause for a reason it does not name, a priority outside its scheme, a second pause) would make every later
+-- action on the incident fail. The console never writes such events; psql may not either.
+CREATE FUNCTION vakt_event_replayable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    incident record;
+    wanted text;
+BEGIN
+    IF vakt_is_superuser() OR NEW.kind NOT IN ('received', 'priority_changed', 'paused', 'resumed') THEN
+        RETURN NEW;
+    END IF;
+    SELECT i.status, i.agreement_version_id, v.document INTO incident
+    FROM incidents i JOIN agreement_versions v ON v.id = i.agreement_version_id WHERE i.id = NEW.incident_id;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key says it
+    END IF;
+    wanted := CASE NEW.kind WHEN 'received' THEN NEW.data ->> 'priority' WHEN 'priority_changed' THEN NEW.data ->> 'to' END;
+    IF (NEW.kind = 'priority_changed' OR wanted IS NOT NULL) AND NOT EXISTS (
+        SELECT 1 FROM priorities p WHERE p.agreement_version_id = incident.agreement_version_id
+                                     AND lower(p.label) = lower(wanted)) THEN
+        RAISE EXCEPTION 'priority % is not in the agreement''s scheme', coalesce(quote_literal(wanted), 'NULL')
+            USING ERRCODE = '23514';
+    END IF;
+    IF NEW.kind = 'paused' THEN
+        IF incident.status = 'paused' THEN
+            RAISE EXCEPTION 'the incident is already paused' USING ERRCODE = '23514';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(incident.document -> 'clock' -> 'pause_reasons') r
+                       WHERE r = NEW.data ->> 'reason') THEN
+            RAISE EXCEPTION 'the agreement allows no pause for %', coalesce(quote_literal(NEW.data ->> 'reason'), 'no reason')
+                USING ERRCODE = '23514';
+        END IF;
+    END IF;
+    IF NEW.kind = 'resumed' AND incident.status <> 'paused' THEN
+        RAISE EXCEPTION 'the incident is not paused' USING ERRCODE = '23514';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER incident_events_replayable BEFORE INSERT ON incident_events
+    FOR EACH ROW EXECUTE FUNCTION vakt_event_replayable();

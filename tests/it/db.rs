@@ -258,6 +258,16 @@ async fn operators_change_only_lifecycle_columns_and_chairs_write_no_incident_hi
         assert!(matches!(err, DbError::Refused(_)), "{sql}: {err:?}");
     }
 
+    // History the clocks could not replay would block every later action on the incident.
+    for sql in [
+        "INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'paused', '{\"reason\": \"lunsj\"}')",
+        "INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'priority_changed', '{\"to\": \"Z\"}')",
+        "INSERT INTO incident_events (incident_id, kind) VALUES ($1, 'resumed')",
+    ] {
+        let err: DbError = sqlx::query(sql).bind(id).execute(&operator).await.unwrap_err().into();
+        assert!(err.to_string().contains("pause") || err.to_string().contains("scheme"), "{sql}: {err}");
+    }
+
     for sql in [
         "UPDATE incidents SET ref = 'X-1' WHERE id = $1",
         "UPDATE incidents SET received_at = now() - interval '1 day' WHERE id = $1",
