@@ -267,3 +267,23 @@ END
 $$;
 CREATE TRIGGER incident_events_replayable BEFORE INSERT ON incident_events
     FOR EACH ROW EXECUTE FUNCTION vakt_event_replayable();
+
+-- The audit log ----------------------------------------------------------------------------------------------
+
+-- Rows come from the change trigger (vakt_row_changed), which runs as the user who made the change and so
+-- needs INSERT; a row inserted by hand would be a fabricated record. Only rows written from inside a trigger
+-- are taken.
+CREATE FUNCTION vakt_audit_from_triggers_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() < 2 AND NOT vakt_is_superuser() THEN
+        RAISE EXCEPTION 'the audit log is written by the database itself' USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER audit_log_from_triggers_only BEFORE INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION vakt_audit_from_triggers_only();
+
+-- Chairs write no incidents or history (migration 7); nor do they draw their numbers.
+REVOKE USAGE ON SEQUENCE incidents_id_seq, incident_ref_seq, incident_events_id_seq FROM vakt_chair;

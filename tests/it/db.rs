@@ -136,6 +136,7 @@ async fn an_operator_writes_incidents_and_history_stays_append_only() {
         "DELETE FROM incident_events",
         "DELETE FROM audit_log",
         "UPDATE audit_log SET actor = 'x'",
+        "INSERT INTO audit_log (table_name, action, new_row) VALUES ('incidents', 'DELETE', '{}')",
     ] {
         let err: DbError = sqlx::query(sql).execute(&operator).await.unwrap_err().into();
         assert!(matches!(err, DbError::Refused(_)), "{sql}: {err:?}");
