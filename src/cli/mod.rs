@@ -5,8 +5,10 @@ mod admin;
 mod incident;
 mod major;
 pub mod output;
+mod rota;
 mod serve;
 mod sla;
+mod when;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,13 +68,13 @@ pub enum Commands {
     Major(major::MajorCommand),
     /// The MIM on-duty rota.
     #[command(subcommand)]
-    Rota(major::RotaCommand),
+    Rota(rota::RotaCommand),
     /// The contact directory of organisations.
     #[command(subcommand)]
-    Contact(major::ContactCommand),
+    Contact(rota::ContactCommand),
     /// Shift hand-over between MIMs.
     #[command(subcommand)]
-    Handover(major::HandoverCommand),
+    Handover(rota::HandoverCommand),
     /// The always-on worker: delivers the outbox, raises cadence reminders.
     Serve(serve::ServeArgs),
     /// Stakeholder messages waiting, sent or dead-lettered.
@@ -157,9 +159,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Calendar(c) => sla::calendar(c),
         Commands::Sla(c) => sla::sla(c, settings).await,
         Commands::Major(c) => major::run(c, settings).await,
-        Commands::Rota(c) => major::rota(c, settings).await,
-        Commands::Contact(c) => major::contact(c, settings).await,
-        Commands::Handover(c) => major::handover(c, settings).await,
+        Commands::Rota(c) => rota::rota(c, settings).await,
+        Commands::Contact(c) => rota::contact(c, settings).await,
+        Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
     })

@@ -1,0 +1,32 @@
+//! Instants on the command line: read and shown in the viewer's zone (`VAKT_TZ`, then `TZ`, then the system's).
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use super::CliError;
+
+pub(super) fn zone() -> chrono_tz::Tz {
+    crate::config::viewer_zone()
+}
+
+/// An instant for people: in the viewer's zone, to the second, with its offset (RFC 3339). What `instant` reads.
+pub(super) fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (midnight) in the viewer's zone (`VAKT_TZ`, then
+/// `TZ`, then the system's).
+pub(super) fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(|d| d.and_time(Default::default())))
+        .map_err(|_| {
+            CliError::bad_input(format!("{flag} '{text}' is not RFC 3339, 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD'"))
+        })?;
+    zone()
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| CliError::bad_input(format!("{flag} '{text}' does not exist (a daylight-saving gap)")))
+}
