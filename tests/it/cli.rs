@@ -14,9 +14,12 @@ fn vakt(args: &[&str], config: &std::path::Path) -> std::process::Output {
         .expect("run vakt")
 }
 
-/// An empty scratch directory: a leftover of an earlier run whose process had the same id is removed first.
+/// An empty scratch directory of its own (tests run in parallel and may ask for the same name): a leftover of
+/// an earlier run whose process had the same id is removed first.
 fn fresh_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("vakt-cli-{}-{name}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("vakt-cli-{}-{n}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
