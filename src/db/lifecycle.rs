@@ -74,7 +74,8 @@ pub async fn perform(
         deprioritised: row.deprioritised,
         assignee: row.assignee.clone(),
     };
-    let outcome = lifecycle::plan(&agreement, &current, action).map_err(|e| DbError::BadInput(e.0))?;
+    let outcome = lifecycle::plan(&agreement, &current, action)
+        .map_err(|e| DbError::BadInput(format!("{}: {}", row.reference, e.0)))?;
     if let IncidentAction::Assign { assignee: Some(login), .. } = action {
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE login = $1 AND active)")
             .bind(login)
@@ -85,7 +86,7 @@ pub async fn perform(
         }
     }
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut *tx).await?;
-    lifecycle::check_at(action, now).map_err(|e| DbError::BadInput(e.0))?;
+    lifecycle::check_at(action, now).map_err(|e| DbError::BadInput(format!("{}: {}", row.reference, e.0)))?;
     let mut history = clock_events(&mut tx, row.id).await?;
     history.extend(outcome.events.iter().filter_map(|e| e.clock.clone().map(|k| IncidentEvent::new(now, k))));
     let clocks = sla::compute_clocks(&agreement, &history, now).map_err(|e| DbError::BadInput(e.to_string()))?;
