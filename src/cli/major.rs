@@ -61,7 +61,7 @@ pub enum MajorCommand {
     /// Move to mitigated or resolved (resolved drafts the post-incident report).
     State {
         reference: String,
-        /// mitigated, resolved or declared.
+        /// declared, mitigated, resolved or closed.
         state: String,
         #[arg(long, default_value = "")]
         note: String,
@@ -307,56 +307,51 @@ async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> C
 }
 
 fn print_view(view: &MajorView) {
-    {
-        {
-            let d = &view.major.declaration;
-            let exercise = if d.exercise { " [EXERCISE]" } else { "" };
-            println!(
-                "{} {} · {} {} · {}{exercise}",
-                view.reference, d.title, d.agreement, d.priority, view.major.state
-            );
-            println!(
-                "declared {} by {} · level {} · updates sent {}",
-                local(d.at),
-                d.by,
-                view.major.level(),
-                view.updates
-            );
-            println!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", "));
-            for role in view.major.roles.iter().filter(|r| r.renounced_at.is_none()) {
-                println!("  {}: {}", role.role, role.person);
-            }
-            let rows: Vec<Vec<String>> = view
-                .ledger
-                .iter()
-                .map(|e| {
-                    vec![local(e.at), e.channel.to_string(), e.audience.clone(), e.state.to_string(), e.text.clone()]
-                })
-                .collect();
-            if !rows.is_empty() {
-                println!();
-                print!("{}", output::table(&["at", "channel", "audience", "state", "what"], &rows));
-            }
-            let calls: Vec<Vec<String>> = view
-                .calls
-                .iter()
-                .map(|c| {
-                    let done = c.task.last_outcome().map_or("to do".to_string(), |o| o.to_string());
-                    vec![
-                        c.id.to_string(),
-                        c.task.organisation.clone(),
-                        c.task.name.clone(),
-                        c.task.role.clone(),
-                        c.task.number.clone(),
-                        done,
-                    ]
-                })
-                .collect();
-            if !calls.is_empty() {
-                println!();
-                print!("{}", output::table(&["task", "organisation", "name", "role", "number", "call"], &calls));
-            }
-        }
+    let d = &view.major.declaration;
+    let exercise = if d.exercise { " [EXERCISE]" } else { "" };
+    println!("{} {} · {} {} · {}{exercise}", view.reference, d.title, d.agreement, d.priority, view.major.state);
+    println!("declared {} by {} · level {} · updates sent {}", local(d.at), d.by, view.major.level(), view.updates);
+    println!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", "));
+    for role in view.major.roles.iter().filter(|r| r.renounced_at.is_none()) {
+        println!("  {}: {}", role.role, role.person);
+    }
+    let escalations: Vec<Vec<String>> = view
+        .major
+        .escalations
+        .iter()
+        .map(|e| vec![local(e.at), e.level_name.clone(), e.whom.clone(), e.by.clone(), e.reason.to_string()])
+        .collect();
+    if !escalations.is_empty() {
+        println!();
+        print!("{}", output::table(&["escalated", "level", "to", "by", "why"], &escalations));
+    }
+    let rows: Vec<Vec<String>> = view
+        .ledger
+        .iter()
+        .map(|e| vec![local(e.at), e.channel.to_string(), e.audience.clone(), e.state.to_string(), e.text.clone()])
+        .collect();
+    if !rows.is_empty() {
+        println!();
+        print!("{}", output::table(&["at", "channel", "audience", "state", "what"], &rows));
+    }
+    let calls: Vec<Vec<String>> = view
+        .calls
+        .iter()
+        .map(|c| {
+            let done = c.task.last_outcome().map_or("to do".to_string(), |o| o.to_string());
+            vec![
+                c.id.to_string(),
+                c.task.organisation.clone(),
+                c.task.name.clone(),
+                c.task.role.clone(),
+                c.task.number.clone(),
+                done,
+            ]
+        })
+        .collect();
+    if !calls.is_empty() {
+        println!();
+        print!("{}", output::table(&["task", "organisation", "name", "role", "number", "call"], &calls));
     }
 }
 

@@ -333,6 +333,9 @@ async fn a_major_is_declared_and_shown_from_the_cli() {
     assert!(text.contains("SBL nede"), "the impact defaults to the title: {text}");
     assert!(text.contains("\"exercise\":true"), "{text}");
     assert!(text.contains("\"organisations\":[\"asf\"]"), "stored as the organisation's code: {text}");
+    stdout(&as_login(&mim, &["major", "escalate", &reference, "--reason", "ingen bedring"]));
+    let table = stdout(&as_login(&mim, &["major", "show", &reference]));
+    assert!(table.contains("escalated") && table.contains("ingen bedring"), "escalations are listed: {table}");
 
     stdout(&as_login(&mim, &["major", "state", &reference, "resolved"]));
     let out = as_login(&mim, &["major", "report", &reference, "--action", "Bytt lastbalanserer | drift | 1. des"]);
