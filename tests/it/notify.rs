@@ -176,44 +176,36 @@ async fn starttls_is_required_so_a_server_without_it_gets_nothing() {
     assert!(server.received().is_empty());
 }
 
-#[tokio::test]
-async fn starttls_delivers_to_a_relay_signed_by_the_configured_ca_and_refuses_an_unknown_one() {
-    let server = SmtpServer::start_with_starttls().await;
+/// Delivers over `security` to `server` trusting its CA, then checks that without the CA nothing is sent and
+/// the failure is not retried.
+async fn delivers_with_the_ca_and_refuses_without(server: &SmtpServer, security: SmtpSecurity, key: &str) {
     let ca_file = server.ca_file().map(std::path::Path::to_path_buf);
-    let trusting = SmtpConfig { security: SmtpSecurity::Starttls, ca_file, ..plain_smtp(server.port()) };
+    let trusting = SmtpConfig { security, ca_file, ..plain_smtp(server.port()) };
     let notifier = Notifier::new(&NotifyConfig { smtp: Some(trusting), ..NotifyConfig::default() }).unwrap();
 
-    notifier.deliver(&email("outbox-tls-1", &["kari@example.org"], "Over TLS", "b")).await.unwrap();
+    notifier.deliver(&email(&format!("{key}-1"), &["kari@example.org"], "Over TLS", "b")).await.unwrap();
 
     let mails = server.received();
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].header("Subject"), Some("Over TLS"));
 
-    let untrusting = SmtpConfig { security: SmtpSecurity::Starttls, ..plain_smtp(server.port()) };
+    let untrusting = SmtpConfig { security, ..plain_smtp(server.port()) };
     let notifier = Notifier::new(&NotifyConfig { smtp: Some(untrusting), ..NotifyConfig::default() }).unwrap();
-    let error = notifier.deliver(&email("outbox-tls-2", &["kari@example.org"], "s", "b")).await.unwrap_err();
+    let error = notifier.deliver(&email(&format!("{key}-2"), &["kari@example.org"], "s", "b")).await.unwrap_err();
     assert!(!error.retryable, "an untrusted certificate is not retried: {error:?}");
     assert_eq!(server.received().len(), 1, "nothing sent over a connection that could not be verified");
 }
 
 #[tokio::test]
+async fn starttls_delivers_to_a_relay_signed_by_the_configured_ca_and_refuses_an_unknown_one() {
+    let server = SmtpServer::start_with_starttls().await;
+    delivers_with_the_ca_and_refuses_without(&server, SmtpSecurity::Starttls, "outbox-tls").await;
+}
+
+#[tokio::test]
 async fn implicit_tls_delivers_to_a_relay_signed_by_the_configured_ca_and_refuses_an_unknown_one() {
     let server = SmtpServer::start_with_implicit_tls().await;
-    let ca_file = server.ca_file().map(std::path::Path::to_path_buf);
-    let trusting = SmtpConfig { security: SmtpSecurity::Tls, ca_file, ..plain_smtp(server.port()) };
-    let notifier = Notifier::new(&NotifyConfig { smtp: Some(trusting), ..NotifyConfig::default() }).unwrap();
-
-    notifier.deliver(&email("outbox-smtps-1", &["kari@example.org"], "Over SMTPS", "b")).await.unwrap();
-
-    let mails = server.received();
-    assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].header("Subject"), Some("Over SMTPS"));
-
-    let untrusting = SmtpConfig { security: SmtpSecurity::Tls, ..plain_smtp(server.port()) };
-    let notifier = Notifier::new(&NotifyConfig { smtp: Some(untrusting), ..NotifyConfig::default() }).unwrap();
-    let error = notifier.deliver(&email("outbox-smtps-2", &["kari@example.org"], "s", "b")).await.unwrap_err();
-    assert!(!error.retryable, "an untrusted certificate is not retried: {error:?}");
-    assert_eq!(server.received().len(), 1, "nothing sent over a connection that could not be verified");
+    delivers_with_the_ca_and_refuses_without(&server, SmtpSecurity::Tls, "outbox-smtps").await;
 
     // A client expecting plain SMTP waits in vain for a greeting from a TLS port: it gives up, nothing is sent.
     let impatient = SmtpConfig { timeout_secs: 1, ..plain_smtp(server.port()) };
