@@ -226,21 +226,28 @@ GRANT SELECT ON contacts, outbox TO vakt_mim, vakt_worker;
 -- History that the clocks cannot replay -------------------------------------------------------------------
 
 -- Clocks are recomputed from the whole history at every action: one event the agreement does not allow (a
--- pause for a reason it does not name, a priority outside its scheme, a second pause) would make every later
--- action on the incident fail. The console never writes such events; psql may not either.
+-- pause for a reason it does not name, a priority outside its scheme, a second pause or reception, a
+-- deprioritising or re-plan the priority does not allow) would make every later action on the incident fail.
+-- The console never writes such events; psql may not either.
 CREATE FUNCTION vakt_event_replayable() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     incident record;
     wanted text;
+    targets jsonb;
 BEGIN
-    IF vakt_is_superuser() OR NEW.kind NOT IN ('received', 'priority_changed', 'paused', 'resumed') THEN
+    IF vakt_is_superuser()
+       OR NEW.kind NOT IN ('received', 'priority_changed', 'paused', 'resumed', 'deprioritised', 'replanned') THEN
         RETURN NEW;
     END IF;
-    SELECT i.status, i.agreement_version_id, v.document INTO incident
+    SELECT i.status, i.priority, i.workaround, i.agreement_version_id, v.document INTO incident
     FROM incidents i JOIN agreement_versions v ON v.id = i.agreement_version_id WHERE i.id = NEW.incident_id;
     IF NOT FOUND THEN
         RETURN NEW; -- the foreign key says it
+    END IF;
+    IF NEW.kind = 'received'
+       AND EXISTS (SELECT 1 FROM incident_events WHERE incident_id = NEW.incident_id AND kind = 'received') THEN
+        RAISE EXCEPTION 'the incident was received already' USING ERRCODE = '23514';
     END IF;
     wanted := CASE NEW.kind WHEN 'received' THEN NEW.data ->> 'priority' WHEN 'priority_changed' THEN NEW.data ->> 'to' END;
     IF (NEW.kind = 'priority_changed' OR wanted IS NOT NULL) AND NOT EXISTS (
@@ -261,6 +268,22 @@ BEGIN
     END IF;
     IF NEW.kind = 'resumed' AND incident.status <> 'paused' THEN
         RAISE EXCEPTION 'the incident is not paused' USING ERRCODE = '23514';
+    END IF;
+    IF NEW.kind IN ('deprioritised', 'replanned') THEN
+        SELECT p -> 'targets' INTO targets FROM jsonb_array_elements(incident.document -> 'priorities') p
+        WHERE lower(p ->> 'label') = lower(incident.priority);
+        IF NEW.kind = 'deprioritised' AND NOT (incident.workaround AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements(coalesce(targets, '[]')) t
+            WHERE coalesce((t ->> 'deprioritise_on_workaround')::boolean, false))) THEN
+            RAISE EXCEPTION 'priority % may not be deprioritised (only with a workaround, where the agreement allows it)',
+                coalesce(incident.priority, 'none') USING ERRCODE = '23514';
+        END IF;
+        IF NEW.kind = 'replanned' AND NOT EXISTS (
+            SELECT 1 FROM jsonb_array_elements(coalesce(targets, '[]')) t
+            WHERE t ->> 'kind' = NEW.data ->> 'target' AND coalesce((t ->> 'allow_replan')::boolean, false)) THEN
+            RAISE EXCEPTION 'the % target of priority % may not be re-planned', coalesce(NEW.data ->> 'target', '?'),
+                coalesce(incident.priority, 'none') USING ERRCODE = '23514';
+        END IF;
     END IF;
     RETURN NEW;
 END

@@ -198,3 +198,26 @@ async fn links_are_recorded_on_both_incidents() {
     assert_eq!(detail.linked, vec![a.reference.clone()]);
     assert!(detail.events.iter().any(|e| e.kind == "linked"));
 }
+
+#[tokio::test]
+async fn agreed_replans_and_deprioritising_pass_the_database_checks() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let ror = lifecycle::create(&operator, &new("MOLDE-EPJ", Some("Høy"), "Journal treg")).await.unwrap();
+    lifecycle::perform(&operator, ror.id, None, &IncidentAction::Acknowledge).await.unwrap();
+    let replan = IncidentAction::Replan {
+        target: TargetKind::Resolution,
+        new_due: chrono::Utc::now() + chrono::Duration::days(3),
+        counterpart: "systemeier".into(),
+        reason: "venter på leverandør".into(),
+    };
+    lifecycle::perform(&operator, ror.id, None, &replan).await.unwrap();
+
+    let altinn = lifecycle::create(&operator, &new("SBL", Some("C"), "Feil lenke i hjelpetekst")).await.unwrap();
+    lifecycle::perform(&operator, altinn.id, None, &IncidentAction::Acknowledge).await.unwrap();
+    lifecycle::perform(&operator, altinn.id, None, &IncidentAction::MarkWorkaround).await.unwrap();
+    let deprioritise = IncidentAction::Deprioritise { reason: "kunden aksepterer".into() };
+    let done = lifecycle::perform(&operator, altinn.id, None, &deprioritise).await.unwrap();
+    assert!(done.flags.deprioritised, "{done:?}");
+}
