@@ -74,10 +74,14 @@ pub enum MajorAct {
     ExportReport,
     AcknowledgeHandover,
     RetryDead,
+    /// Admins: add a shift to the on-duty rota.
+    AddShift,
+    /// Admins: give a shift another MIM or deputy, or remove it.
+    EditShift,
 }
 
 impl MajorAct {
-    pub const ALL: [MajorAct; 12] = [
+    pub const ALL: [MajorAct; 14] = [
         MajorAct::Update,
         MajorAct::Escalate,
         MajorAct::Call,
@@ -90,6 +94,8 @@ impl MajorAct {
         MajorAct::ExportReport,
         MajorAct::AcknowledgeHandover,
         MajorAct::RetryDead,
+        MajorAct::AddShift,
+        MajorAct::EditShift,
     ];
 
     pub fn name(self) -> &'static str {
@@ -106,6 +112,8 @@ impl MajorAct {
             MajorAct::ExportReport => "report-export",
             MajorAct::AcknowledgeHandover => "handover-ack",
             MajorAct::RetryDead => "retry-dead",
+            MajorAct::AddShift => "rota-add",
+            MajorAct::EditShift => "rota-edit",
         }
     }
 
@@ -123,6 +131,8 @@ impl MajorAct {
             MajorAct::ExportReport => "export the post-incident report as Markdown and HTML files",
             MajorAct::AcknowledgeHandover => "acknowledge the hand-over waiting for you",
             MajorAct::RetryDead => "send this major's dead-lettered messages again",
+            MajorAct::AddShift => "add a shift to the on-duty rota (admins)",
+            MajorAct::EditShift => "give a shift another MIM or deputy, or remove it (admins)",
         }
     }
 }
@@ -227,6 +237,7 @@ impl Command {
             Command::Act(Act::Declare) => rights.mim,
             Command::Act(_) => rights.operator,
             Command::Major(MajorAct::ExportReport) => true,
+            Command::Major(MajorAct::AddShift | MajorAct::EditShift) => rights.admin,
             Command::Major(_) => rights.mim,
             _ => true,
         }

@@ -102,6 +102,19 @@ pub enum MajorCommand {
     AcknowledgeHandover {
         id: i64,
     },
+    /// `zone` is the admin's, for the times in a refusal.
+    AddShift {
+        shift: crate::domain::major::Shift,
+        zone: chrono_tz::Tz,
+    },
+    ReassignShift {
+        id: i64,
+        mim: Option<String>,
+        deputy: Option<String>,
+    },
+    RemoveShift {
+        id: i64,
+    },
     RetryDead {
         major_id: i64,
     },

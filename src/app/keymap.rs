@@ -172,6 +172,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Major, Chord::ch('H'), Command::Major(MajorAct::AcknowledgeHandover), false),
         bind(Major, Chord::ch('X'), Command::Major(MajorAct::ExportReport), false),
         bind(Major, Chord::ch('R'), Command::Major(MajorAct::RetryDead), false),
+        bind(Major, Chord::ch('a'), Command::Major(MajorAct::AddShift), false),
+        bind(Major, Chord::ch('E'), Command::Major(MajorAct::EditShift), false),
         bind(Incident, Chord::ch('j'), Command::Down, false),
         bind(Incident, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Incident, Chord::ch('k'), Command::Up, false),

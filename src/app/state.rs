@@ -70,6 +70,10 @@ pub enum FormPurpose {
     MajorState(MajorTarget),
     Report(MajorTarget),
     Handover,
+    /// Admins: a new shift of the on-duty rota.
+    AddShift,
+    /// Admins: another MIM or deputy for a shift, or its removal.
+    EditShift,
 }
 
 /// The major incident a cockpit action is for.
@@ -85,6 +89,8 @@ impl FormPurpose {
         let (what, target) = match self {
             FormPurpose::Create => return "new".into(),
             FormPurpose::Handover => return "handover".into(),
+            FormPurpose::AddShift => return "rota-add".into(),
+            FormPurpose::EditShift => return "rota-edit".into(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -107,6 +113,8 @@ impl FormPurpose {
         match self {
             FormPurpose::Create
             | FormPurpose::Handover
+            | FormPurpose::AddShift
+            | FormPurpose::EditShift
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -167,6 +167,17 @@ async fn major_write(pool: &PgPool, command: MajorCommand) -> (String, Result<()
         MajorCommand::AcknowledgeHandover { id } => {
             (format!("hand-over {id} acknowledged"), rota::acknowledge_handover(pool, id).await)
         }
+        MajorCommand::AddShift { shift, zone } => {
+            let result = rota::add_shift(pool, &shift, zone).await;
+            let what = result.as_ref().map_or(String::new(), |row| {
+                format!("shift {} added: {} on duty, {} deputy", row.id, row.mim_name, row.deputy_name)
+            });
+            (what, result.map(|_| ()))
+        }
+        MajorCommand::ReassignShift { id, mim, deputy } => {
+            (format!("shift {id} reassigned"), rota::reassign_shift(pool, id, mim.as_deref(), deputy.as_deref()).await)
+        }
+        MajorCommand::RemoveShift { id } => (format!("shift {id} removed"), rota::remove_shift(pool, id).await),
         MajorCommand::Report { major_id, findings, complete, version } => {
             let saved = match pir::get(pool, major_id).await {
                 Ok(Some((mut report, _))) => {

@@ -98,3 +98,38 @@ async fn consoles_see_who_else_is_at_an_incident_and_edits_go_live() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_keeps_the_rota_from_the_console_and_every_console_sees_it() {
+    use vakt::app::command::MajorAct;
+    let db = TestDb::new().await;
+    let (ola, _) = db.login("mim").await;
+    let (ingrid, _) = db.login("mim").await;
+    let (_, admin_pool) = db.login("admin").await;
+    let (_, viewer_pool) = db.login("viewer").await;
+    let mut admin = Session::start(admin_pool, "test", chrono_tz::UTC, Utc::now(), None).await.unwrap();
+    let mut viewer = Session::start(viewer_pool, "test", chrono_tz::UTC, Utc::now(), None).await.unwrap();
+    for console in [&mut admin, &mut viewer] {
+        within("the console", console.run_until(|s| s.connection == vakt::app::state::Connection::Live)).await;
+    }
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code: KeyCode| Action::Key(KeyEvent::from(code));
+    admin.dispatch(Action::Run(Command::Major(MajorAct::AddShift)), Utc::now());
+    let start = Utc::now().format("%Y-%m-%d %H:00").to_string();
+    let end = (Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:00").to_string();
+    for text in [ola.as_str(), ingrid.as_str(), start.as_str(), end.as_str()] {
+        admin.dispatch(Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)), Utc::now());
+        for c in text.chars() {
+            admin.dispatch(key(KeyCode::Char(c)), Utc::now());
+        }
+        admin.dispatch(key(KeyCode::Tab), Utc::now());
+    }
+    admin.dispatch(key(KeyCode::Enter), Utc::now());
+    for console in [&mut admin, &mut viewer] {
+        within("the new shift", console.run_until(|s| s.majors.rota.iter().any(|r| r.mim == ola))).await;
+    }
+    // A viewer is not offered the rota editor, and the database would refuse it anyway.
+    viewer.dispatch(Action::Run(Command::Major(MajorAct::EditShift)), Utc::now());
+    assert!(viewer.state().message.as_ref().unwrap().text.contains("only admins edit the rota"));
+}

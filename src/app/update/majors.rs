@@ -12,7 +12,7 @@ use crate::domain::agreement::Agreement;
 use crate::domain::major::report::ReportFindings;
 use crate::domain::major::{
     self, CadenceState, CadenceStatus, CallOutcome, DeliveryState, EscalationReason, Eta, FollowUp, MajorRole,
-    MajorState, Proposal, StatusUpdate,
+    MajorState, Proposal, Shift, StatusUpdate,
 };
 
 fn agreement<'a>(state: &'a State, view: &MajorView) -> Option<&'a Agreement> {
@@ -69,6 +69,18 @@ pub fn remind(state: &mut State, now: DateTime<Utc>) {
 }
 
 pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect> {
+    if matches!(act, MajorAct::AddShift | MajorAct::EditShift) {
+        if !state.user.as_ref().is_some_and(|u| u.rights.admin) {
+            state.warn("only admins edit the rota (vakt_admin)", now);
+            return Vec::new();
+        }
+        if act == MajorAct::EditShift && state.majors.rota.iter().all(|s| s.ends_at <= now) {
+            state.warn("no current or future shift to change; add one with a", now);
+            return Vec::new();
+        }
+        let purpose = if act == MajorAct::AddShift { FormPurpose::AddShift } else { FormPurpose::EditShift };
+        return open(state, purpose, now);
+    }
     let mim = state.user.as_ref().is_some_and(|u| u.rights.mim);
     if !mim {
         state.warn("only the MIM role (vakt_mim) runs major incidents", now);
@@ -128,7 +140,7 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
             state.majors.export_pending = Some(target.id);
             vec![Effect::Db(DbCommand::LoadReport { major_id: target.id })]
         }
-        MajorAct::Handover | MajorAct::AcknowledgeHandover => Vec::new(),
+        MajorAct::Handover | MajorAct::AcknowledgeHandover | MajorAct::AddShift | MajorAct::EditShift => Vec::new(),
     }
 }
 
@@ -179,6 +191,8 @@ fn title_of(purpose: &FormPurpose) -> String {
         FormPurpose::MajorState(m) => format!("Escalate or change the state of {}", m.reference),
         FormPurpose::Report(m) => format!("Post-incident report for {}", m.reference),
         FormPurpose::Handover => "Shift hand-over to the next MIM".into(),
+        FormPurpose::AddShift => "Add a shift to the on-duty rota".into(),
+        FormPurpose::EditShift => "Change or remove a shift of the rota".into(),
         _ => String::new(),
     }
 }
@@ -286,6 +300,41 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
             ]
         }
         FormPurpose::Handover => vec![Field::area("hand-over note", "", true)],
+        FormPurpose::AddShift => {
+            // The rota must stay continuous: the natural next shift starts where the last one ends.
+            let local = |t: DateTime<Utc>| t.with_timezone(&state.zone).format("%Y-%m-%d %H:%M").to_string();
+            let last = state.majors.rota.iter().max_by_key(|s| s.ends_at);
+            let start = last.map_or(now, |s| s.ends_at);
+            vec![
+                Field::line("MIM on duty (login)", last.map_or("", |s| s.deputy.as_str()), true),
+                Field::line("deputy (login)", last.map_or("", |s| s.mim.as_str()), true),
+                Field::line("from (YYYY-MM-DD HH:MM, your time)", &local(start), true),
+                Field::line("to (YYYY-MM-DD HH:MM, your time)", &local(start + chrono::Duration::hours(12)), true),
+            ]
+        }
+        FormPurpose::EditShift => {
+            let local = |t: DateTime<Utc>| t.with_timezone(&state.zone).format("%a %d %b %H:%M").to_string();
+            let shifts: Vec<ChoiceOption> = state
+                .majors
+                .rota
+                .iter()
+                .filter(|s| s.ends_at > now)
+                .map(|s| {
+                    let label = format!("{} – {}", local(s.starts_at), local(s.ends_at));
+                    ChoiceOption::new(s.id.to_string(), label, format!("MIM {}, deputy {}", s.mim, s.deputy))
+                })
+                .collect();
+            let actions = vec![
+                ChoiceOption::new("reassign", "give it another MIM or deputy", ""),
+                ChoiceOption::new("remove", "remove it (the rota must stay without gaps)", ""),
+            ];
+            vec![
+                Field::choice("shift", shifts, 0),
+                Field::choice("change", actions, 0),
+                Field::line("new MIM on duty (login; empty: keep)", "", false),
+                Field::line("new deputy (login; empty: keep)", "", false),
+            ]
+        }
         _ => Vec::new(),
     }
 }
@@ -301,6 +350,8 @@ pub fn owns(purpose: &FormPurpose) -> bool {
             | FormPurpose::MajorState(_)
             | FormPurpose::Report(_)
             | FormPurpose::Handover
+            | FormPurpose::AddShift
+            | FormPurpose::EditShift
     )
 }
 
@@ -390,6 +441,37 @@ fn build(
             MajorCommand::Report { major_id: id, findings, complete: value(5) == "yes", version }
         }
         FormPurpose::Handover => MajorCommand::Handover { note: value(0), zone },
+        FormPurpose::AddShift => {
+            let at = |i: usize, what: &str| -> Result<DateTime<Utc>, String> {
+                let text = value(i);
+                let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+                    .map_err(|_| format!("{what} '{}' is not YYYY-MM-DD HH:MM", text.trim()))?;
+                zone.from_local_datetime(&local)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+                    .ok_or_else(|| format!("{what} {} does not exist in {zone} (a daylight-saving gap)", text.trim()))
+            };
+            let shift = Shift {
+                mim: value(0).trim().to_string(),
+                deputy: value(1).trim().to_string(),
+                start: at(2, "from")?,
+                end: at(3, "to")?,
+            };
+            MajorCommand::AddShift { shift, zone }
+        }
+        FormPurpose::EditShift => {
+            let id = value(0).parse().map_err(|_| "choose a shift".to_string())?;
+            if value(1) == "remove" {
+                MajorCommand::RemoveShift { id }
+            } else {
+                let (mim, deputy) =
+                    (optional(2).map(|m| m.trim().to_string()), optional(3).map(|d| d.trim().to_string()));
+                if mim.is_none() && deputy.is_none() {
+                    return Err("give a new MIM or a new deputy (or choose remove)".into());
+                }
+                MajorCommand::ReassignShift { id, mim, deputy }
+            }
+        }
         _ => return Err("not a major-incident form".into()),
     })
 }

@@ -383,3 +383,63 @@ fn an_exported_report_stays_in_the_reports_directory_whatever_its_reference() {
     assert_eq!(report_file_stem("INC-10423"), "INC-10423-post-incident-report");
     assert_eq!(report_file_stem("../../etc/x"), "______etc_x-post-incident-report");
 }
+
+fn shift(id: i64, mim: &str, deputy: &str, from_hours: i64, to_hours: i64) -> ShiftRow {
+    ShiftRow {
+        id,
+        mim: mim.into(),
+        mim_name: mim.into(),
+        deputy: deputy.into(),
+        deputy_name: deputy.into(),
+        starts_at: now() + Duration::hours(from_hours),
+        ends_at: now() + Duration::hours(to_hours),
+    }
+}
+
+#[test]
+fn an_admin_adds_a_shift_where_the_rota_ends_and_others_are_told_it_is_for_admins() {
+    use crate::app::effect::MajorCommand;
+    let mut s = state(true);
+    s.user.as_mut().unwrap().rights.mim = true;
+    let rota = vec![shift(1, "ola", "ingrid", -2, 6)];
+    update(&mut s, Action::RotaLoaded { shifts: rota, duty: DutyLine::default(), handover: None }, now());
+    update(&mut s, key('2'), now());
+    assert!(update(&mut s, key('a'), now()).is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("only admins edit the rota"));
+
+    s.user.as_mut().unwrap().rights.admin = true;
+    update(&mut s, key('a'), now());
+    // Prefilled: the deputy takes over where the last shift ends (UTC here), for twelve hours.
+    let effects = press(&mut s, KeyCode::Enter);
+    let expected = MajorCommand::AddShift {
+        shift: crate::domain::major::Shift {
+            mim: "ingrid".into(),
+            deputy: "ola".into(),
+            start: now() + Duration::hours(6),
+            end: now() + Duration::hours(18),
+        },
+        zone: chrono_tz::UTC,
+    };
+    assert_eq!(effects, vec![Effect::Db(DbCommand::Major(expected))]);
+}
+
+#[test]
+fn an_admin_reassigns_or_removes_a_shift_and_an_empty_change_is_explained() {
+    use crate::app::effect::MajorCommand;
+    let mut s = state(true);
+    let user = s.user.as_mut().unwrap();
+    (user.rights.mim, user.rights.admin) = (true, true);
+    let rota = vec![shift(1, "ola", "ingrid", -2, 6), shift(2, "ingrid", "ola", 6, 18)];
+    update(&mut s, Action::RotaLoaded { shifts: rota, duty: DutyLine::default(), handover: None }, now());
+    update(&mut s, key('2'), now());
+    update(&mut s, key('E'), now());
+    assert!(press(&mut s, KeyCode::Enter).is_empty(), "neither a new MIM nor a new deputy");
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form stays open") };
+    assert!(form.error.as_deref().unwrap().contains("give a new MIM or a new deputy"));
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "anna");
+    let effects = press(&mut s, KeyCode::Enter);
+    let expected = MajorCommand::ReassignShift { id: 1, mim: Some("anna".into()), deputy: None };
+    assert_eq!(effects, vec![Effect::Db(DbCommand::Major(expected))]);
+}
