@@ -47,6 +47,22 @@ $$;
 CREATE TRIGGER incidents_registered BEFORE INSERT ON incidents
     FOR EACH ROW EXECUTE FUNCTION vakt_incident_registered();
 
+-- Its history starts with its reception, in the same transaction: the clocks are replayed from it, and an
+-- incident without one could never be acted on.
+CREATE FUNCTION vakt_incident_has_reception() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT vakt_is_superuser()
+       AND NOT EXISTS (SELECT 1 FROM incident_events WHERE incident_id = NEW.id AND kind = 'received') THEN
+        RAISE EXCEPTION '% has no ''received'' entry in its history; register incidents with vakt incident new',
+            NEW.ref USING ERRCODE = '23514';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER incidents_have_reception AFTER INSERT ON incidents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION vakt_incident_has_reception();
+
 -- Major incidents and their reports ------------------------------------------------------------------------
 
 REVOKE UPDATE ON majors FROM vakt_mim;

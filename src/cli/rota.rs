@@ -289,7 +289,7 @@ pub async fn handover(command: &HandoverCommand, settings: &Settings) -> CliResu
             print!("{}", output::render(*format, &headers, &rows, &log));
         }
         HandoverCommand::Show { id } => {
-            let entry = rota::handover(&pool, *id).await?;
+            let entry = rota::handover(&pool, *id, zone()).await?;
             print!("{}", crate::domain::text::block(&entry.markdown));
         }
     }

@@ -108,6 +108,9 @@ fn check(
     history: &[IncidentEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<Finding>, String> {
+    if history.is_empty() {
+        return Err("the history has no 'received' entry: no clock can be computed and no action taken".into());
+    }
     let agreement = agreements
         .get(&row.agreement_version_id)
         .ok_or_else(|| format!("agreement version {} cannot be read by this vakt", row.agreement_version_id))?;

@@ -232,9 +232,11 @@ pub async fn hand_over(pool: &PgPool, note: &str, zone: Tz) -> Result<(i64, Hand
             current.ends_at.with_timezone(&zone)
         ))
     })?;
-    if actor != current.mim && actor != current.deputy {
+    let admin: bool =
+        sqlx::query_scalar("SELECT pg_has_role(current_user, 'vakt_admin', 'MEMBER')").fetch_one(pool).await?;
+    if actor != current.mim && actor != current.deputy && !admin {
         return Err(DbError::Refused(format!(
-            "only the MIM on duty ({}) or the deputy writes the hand-over",
+            "only the MIM on duty ({}), the deputy or an admin writes the hand-over",
             current.mim
         )));
     }
@@ -348,15 +350,26 @@ pub async fn handovers(pool: &PgPool, limit: i64) -> Result<Vec<HandoverEntry>, 
 }
 
 /// One hand-over by id.
-pub async fn handover(pool: &PgPool, id: i64) -> Result<HandoverEntry, DbError> {
-    sqlx::query_as(
+/// One hand-over as written; once acknowledged, its text says by whom and when (times in `zone`).
+pub async fn handover(pool: &PgPool, id: i64, zone: Tz) -> Result<HandoverEntry, DbError> {
+    let mut entry: HandoverEntry = sqlx::query_as(
         "SELECT id, outgoing, incoming, written_at, acknowledged_at, acknowledged_by, note, markdown
          FROM handovers WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| DbError::NotFound(format!("no hand-over {id} (see vakt handover list)")))
+    .ok_or_else(|| DbError::NotFound(format!("no hand-over {id} (see vakt handover list)")))?;
+    if let (Some(at), Some(by)) = (entry.acknowledged_at, entry.acknowledged_by.clone()) {
+        // The text was rendered when written, before anyone acknowledged it.
+        let document: serde_json::Value =
+            sqlx::query_scalar("SELECT document FROM handovers WHERE id = $1").bind(id).fetch_one(pool).await?;
+        if let Ok(mut note) = serde_json::from_value::<HandoverNote>(document) {
+            note.acknowledged = Some(major::Acknowledgement { by, at });
+            entry.markdown = note.to_markdown(major::Lang::of_handover(&entry.markdown), zone);
+        }
+    }
+    Ok(entry)
 }
 
 /// Removes a shift (admins). Only the first or last shift can go: removing one between two others would leave

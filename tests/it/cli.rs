@@ -450,6 +450,19 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
     assert!(String::from_utf8_lossy(&table.stdout).contains("clocks.resolution.due"));
     let unknown = verify(&["--ref", "INC-999999"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", String::from_utf8_lossy(&unknown.stderr));
+
+    // An incident without any history (only a superuser can make one) is named as one that cannot be recomputed.
+    let bare: String = sqlx::query_scalar(
+        "INSERT INTO incidents (service_id, agreement_version_id, title)
+         SELECT service_id, agreement_version_id, 'bare' FROM incidents WHERE id = $1 RETURNING ref",
+    )
+    .bind(created.id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let out = verify(&["--ref", &bare]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no 'received' entry"), "{out:?}");
 }
 
 #[test]

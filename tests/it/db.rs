@@ -209,7 +209,7 @@ async fn the_board_query_and_the_incident_view_read_what_was_written() {
     let (service, version) = seed_reference(&db.pool).await;
     let id = insert_incident(&db.pool, service, version, "REST API unavailable\u{1b}[2J", Some("A")).await;
     sqlx::query(
-        "INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'received', '{\"channel\":\"phone\"}')",
+        "UPDATE incident_events SET data = data || '{\"channel\":\"phone\"}' WHERE incident_id = $1 AND kind = 'received'",
     )
     .bind(id)
     .execute(&db.pool)
@@ -238,17 +238,34 @@ async fn operators_change_only_lifecycle_columns_and_chairs_write_no_incident_hi
     let id = insert_incident(&operator, service, version, "SBL down", Some("A")).await;
 
     // An incident is registered as the server sees it, whatever the client writes.
-    let received: (bool, String) = sqlx::query_as(
+    let mut tx = operator.begin().await.unwrap();
+    let received: (i64, bool, String) = sqlx::query_as(
         "INSERT INTO incidents (service_id, agreement_version_id, title, received_at, created_by)
          VALUES ($1, $2, 'back-dated', '2001-01-01', 'someone_else')
-         RETURNING received_at > now() - interval '1 minute', created_by",
+         RETURNING id, received_at > now() - interval '1 minute', created_by",
     )
     .bind(service)
     .bind(version)
-    .fetch_one(&operator)
+    .fetch_one(&mut *tx)
     .await
     .unwrap();
-    assert!(received.0 && received.1 != "someone_else", "{received:?}");
+    assert!(received.1 && received.2 != "someone_else", "{received:?}");
+    sqlx::query("INSERT INTO incident_events (incident_id, kind) VALUES ($1, 'received')")
+        .bind(received.0)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Without its reception in the same transaction, no action could ever be taken on it.
+    let err: DbError =
+        sqlx::query("INSERT INTO incidents (service_id, agreement_version_id, title) VALUES ($1, $2, 't')")
+            .bind(service)
+            .bind(version)
+            .execute(&operator)
+            .await
+            .unwrap_err()
+            .into();
+    assert!(err.to_string().contains("has no 'received' entry"), "{err}");
     for sql in [
         "INSERT INTO incidents (service_id, agreement_version_id, title, ref) VALUES ($1, $2, 't', '../x')",
         "INSERT INTO incidents (service_id, agreement_version_id, title, priority, status)

@@ -196,9 +196,14 @@ pub async fn seed_reference(pool: &PgPool) -> (i64, i64) {
 /// and the pool is the superuser's, new otherwise (the database registers everyone else's as new).
 pub async fn insert_incident(pool: &PgPool, service: i64, version: i64, title: &str, priority: Option<&str>) -> i64 {
     sqlx::query_scalar(
-        "INSERT INTO incidents (service_id, agreement_version_id, title, priority, status)
-         VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NOT NULL AND vakt_is_superuser() THEN 'acknowledged'
-                                      ELSE 'new' END) RETURNING id",
+        "WITH incident AS (
+             INSERT INTO incidents (service_id, agreement_version_id, title, priority, status)
+             VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NOT NULL AND vakt_is_superuser() THEN 'acknowledged'
+                                          ELSE 'new' END) RETURNING id),
+         reception AS (
+             INSERT INTO incident_events (incident_id, kind, data)
+             SELECT id, 'received', jsonb_build_object('priority', $4::text) FROM incident)
+         SELECT id FROM incident",
     )
     .bind(service)
     .bind(version)

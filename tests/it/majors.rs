@@ -267,14 +267,18 @@ async fn the_outgoing_mim_hands_over_and_only_the_incoming_one_acknowledges() {
     let log = rota::handovers(&ingrid_pool, 10).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].id, log[0].acknowledged_by.as_deref()), (id, Some(ingrid.as_str())), "the log keeps who acked");
-    assert_eq!(rota::handover(&ingrid_pool, id).await.unwrap().markdown, markdown);
-    assert!(matches!(rota::handover(&ingrid_pool, id + 1).await, Err(DbError::NotFound(_))));
+    // Shown after the acknowledgement, the text says by whom.
+    let shown = rota::handover(&ingrid_pool, id, zone).await.unwrap().markdown;
+    assert!(shown.contains("Kvittert av:") && !shown.contains("Ikke kvittert"), "{shown}");
+    assert!(matches!(rota::handover(&ingrid_pool, id + 1, zone).await, Err(DbError::NotFound(_))));
 
     // The deputy may write it when the MIM on duty cannot; it is still the MIM's hand-over.
     let (by_deputy, _, _) = rota::hand_over(&ingrid_pool, "Ola er syk; skrevet av Ingrid", zone).await.unwrap();
     let log = rota::handovers(&ingrid_pool, 10).await.unwrap();
     let entry = log.iter().find(|h| h.id == by_deputy).unwrap();
     assert_eq!(entry.outgoing, ola);
+    // So may an admin.
+    rota::hand_over(&admin, "Skrevet av vaktsjefen", zone).await.unwrap();
 }
 
 #[tokio::test]

@@ -24,6 +24,11 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language a hand-over was written in, told by its title (English if none matches).
+    pub fn of_handover(markdown: &str) -> Lang {
+        [Lang::Nb, Lang::Sv].into_iter().find(|l| markdown.contains(l.words().handover_title)).unwrap_or(Lang::En)
+    }
+
     /// The language of a region's agreements.
     pub fn of_region(region: Region) -> Self {
         match region {
