@@ -149,6 +149,7 @@ pub fn init(path: &Path, force: bool) -> Result<(), ConfigError> {
 /// The viewer's time zone: `VAKT_TZ`, then `TZ`, then the system's (`/etc/timezone`, `/etc/localtime`), else UTC.
 pub fn viewer_zone() -> chrono_tz::Tz {
     if let Ok(asked) = std::env::var("VAKT_TZ")
+        && !asked.trim().is_empty()
         && asked.trim_start_matches(':').parse::<chrono_tz::Tz>().is_err()
     {
         // Said once: times would otherwise be read and shown in another zone without a word.

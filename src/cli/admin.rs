@@ -140,6 +140,16 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
                     db::staff::ROLES.join(", ")
                 )));
             }
+            // The deputy's reminder goes to this address and number: a typo would reach nobody.
+            use crate::domain::major::contact_rules;
+            if let Some(email) = args.email.as_deref().filter(|e| !contact_rules::is_email(e)) {
+                return Err(CliError::bad_input(format!("--email '{email}' is not an e-mail address")));
+            }
+            if let Some(phone) = args.phone.as_deref().filter(|p| contact_rules::phone_number(p).is_none()) {
+                return Err(CliError::bad_input(format!(
+                    "--phone '{phone}' is not a phone number (e.g. +47 900 00 001)"
+                )));
+            }
             let staff = db::staff::NewStaff {
                 login: &args.login,
                 full_name: &args.name,

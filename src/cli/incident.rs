@@ -334,9 +334,7 @@ fn action_of(command: &IncidentCommand) -> Result<(&Target, IncidentAction), Cli
         }
         IncidentCommand::Replan { target, clock, due, counterpart, reason } => {
             let kind: TargetKind = clock.parse().map_err(CliError::bad_input)?;
-            let new_due = DateTime::parse_from_rfc3339(due.trim())
-                .map_err(|e| CliError::bad_input(format!("--due '{due}' is not an RFC 3339 instant ({e})")))?
-                .with_timezone(&Utc);
+            let new_due = super::when::instant("--due", due)?;
             (
                 target,
                 IncidentAction::Replan {

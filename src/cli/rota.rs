@@ -33,7 +33,7 @@ pub enum RotaCommand {
         #[arg(long)]
         deputy: Option<String>,
     },
-    /// List the shifts of a period (default: the next 7 days).
+    /// List the shifts from --from (default now) for --days (default: every shift still to come, up to a year).
     List {
         #[arg(long)]
         from: Option<String>,
@@ -185,7 +185,8 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
         }
         RotaCommand::List { from, days, format } => {
             let from = from.as_deref().map(|f| instant("--from", f)).transpose()?.unwrap_or_else(Utc::now);
-            let to = from + chrono::Duration::days(days.unwrap_or(7).clamp(1, 366));
+            // Without --days, every shift still to come: "start where the list ends" must hold.
+            let to = from + chrono::Duration::days(days.unwrap_or(366).clamp(1, 366));
             let shifts = rota::shifts(&pool, from, to).await?;
             let rows: Vec<Vec<String>> = shifts
                 .iter()

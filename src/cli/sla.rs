@@ -282,13 +282,11 @@ fn print_verification(report: &clock_audit::Report, format: Format) {
         println!("{} {incidents} checked: every stored clock agrees with the history", report.checked);
         return;
     }
-    print!("{}", output::render(format, &["ref", "field", "stored", "expected"], &rows, &rows));
+    print!("{}", output::render(format, &["reference", "field", "stored", "expected"], &rows, &rows));
 }
 
 fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
-    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|e| {
-        CliError::bad_input(format!("{flag} '{text}' is not an RFC 3339 instant ({e}); e.g. 2026-11-24T09:00:00+01:00"))
-    })
+    super::when::instant(flag, text)
 }
 
 /// The newest stored version of an agreement, by code (case-insensitive).

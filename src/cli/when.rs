@@ -22,7 +22,7 @@ pub(super) fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError>
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
         .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(|d| d.and_time(Default::default())))
         .map_err(|_| {
-            CliError::bad_input(format!("{flag} '{text}' is not RFC 3339, 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD'"))
+            CliError::bad_input(format!("{flag} '{text}' is not a time: write 2026-11-24T09:00:00+01:00, '2026-11-24 09:00' (your zone) or 2026-11-24"))
         })?;
     zone()
         .from_local_datetime(&local)

@@ -274,7 +274,11 @@ pub async fn set_state(pool: &PgPool, major_id: i64, to: MajorState, note: &str)
         let clocks = clocks_now(&mut tx, row.incident_id, &agreement, now).await?;
         super::pir::start(&mut tx, major_id, &major, &agreement, &clocks).await?;
     }
-    history(&mut tx, row.incident_id, "major_state", &format!("major incident {to}: {note}")).await?;
+    let text = match note.trim() {
+        "" => format!("major incident {to}"),
+        note => format!("major incident {to}: {note}"),
+    };
+    history(&mut tx, row.incident_id, "major_state", &text).await?;
     tx.commit().await?;
     load(pool, major_id).await
 }

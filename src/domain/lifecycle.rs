@@ -245,6 +245,9 @@ pub fn plan(agreement: &Agreement, current: &Current, action: &IncidentAction) -
         IncidentAction::MarkSupplierClosed => vec![NewEvent::clock(EventKind::SupplierClosed)],
         IncidentAction::LogFeedback { channel, text } => {
             let channel: Channel = channel.parse().map_err(|e: UnknownName| Refusal(e.to_string()))?;
+            if channel == Channel::Monitoring {
+                return refuse("feedback goes to a person: by email, phone, sms or web");
+            }
             let mut event = NewEvent::clock(EventKind::FeedbackGiven);
             event.data.channel = Some(channel.as_str().to_string());
             event.data.text = Some(non_empty(text, "the feedback")?);

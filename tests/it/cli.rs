@@ -533,6 +533,11 @@ async fn staff_add_on_an_existing_login_says_the_role_changed() {
     assert!(add("operator").ends_with("is now operator (Per)"));
     assert!(add("operator").contains("was already operator"));
     assert!(add("mim").contains("changed role from operator to mim"));
+    let typo = vakt(
+        &["--database-url", &url, "staff", "add", &login, "--name", "Per", "--role", "mim", "--email", "nope"],
+        &config,
+    );
+    assert_eq!(typo.status.code(), Some(2), "{}", String::from_utf8_lossy(&typo.stderr));
 }
 
 #[tokio::test]

@@ -164,7 +164,10 @@ pub fn plan_calls(policy: &PhoneDuty, priority: &str, organisations: &[String], 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneDutyError {
     /// No e-mail to some affected organisations.
-    #[error("no e-mail to {organisations} is logged: send the notification to every affected organisation first")]
+    #[error(
+        "no e-mail to {organisations} is logged (or every one was dead-lettered): send the notification to every \
+         affected organisation first, and send dead messages again once the channel works (R in the cockpit)"
+    )]
     EmailMissing {
         /// Organisation codes, comma-separated.
         organisations: String,

@@ -64,7 +64,7 @@ fn to_utc(local: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, RotaError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RotaError {
     /// Nobody is on duty for a while.
-    #[error("the rota leaves {period} without a MIM on duty")]
+    #[error("the rota leaves {period} ({zone}) without a MIM on duty")]
     Gap {
         /// First instant uncovered.
         from: DateTime<Utc>,
@@ -72,9 +72,11 @@ pub enum RotaError {
         to: DateTime<Utc>,
         /// The period in local time.
         period: String,
+        /// The zone the period is written in.
+        zone: String,
     },
     /// Two shifts cover the same time.
-    #[error("the shifts of {first} and {second} both cover {period} ({zone}): shorten one of them")]
+    #[error("{} cover {period} ({zone}): shorten one of them", overlapping(first, second))]
     Overlap {
         /// First instant covered twice.
         from: DateTime<Utc>,
@@ -135,6 +137,11 @@ pub enum RotaError {
     },
 }
 
+/// Who the overlapping shifts belong to, naming a person once.
+fn overlapping(first: &str, second: &str) -> String {
+    if first == second { format!("two shifts of {first}") } else { format!("the shifts of {first} and {second} both") }
+}
+
 /// Every problem of the rota over `[from, to)`, in time order: bad shifts first, then gaps and overlaps.
 /// Shifts outside the period are ignored (but still checked for missing names and reversed times).
 pub fn rota_problems(shifts: &[Shift], from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> Vec<RotaError> {
@@ -187,7 +194,7 @@ pub fn rota_problems(shifts: &[Shift], from: DateTime<Utc>, to: DateTime<Utc>, z
 }
 
 fn gap(from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> RotaError {
-    RotaError::Gap { from, to, period: local_period(from, to, zone) }
+    RotaError::Gap { from, to, period: local_period(from, to, zone), zone: zone.name().to_string() }
 }
 
 /// Refuses a rota that does not have exactly one MIM on duty at every instant of `[from, to)`, naming the

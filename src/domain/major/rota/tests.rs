@@ -51,10 +51,10 @@ fn gaps_and_overlaps_are_refused_naming_the_period() {
     let mut early_end = christmas();
     early_end[2].end = oslo(2026, 12, 25, 7, 30);
     let cases = [
-        (gap, "the rota leaves 2026-12-24 16:00–18:00 without a MIM on duty"),
+        (gap, "the rota leaves 2026-12-24 16:00–18:00 (Europe/Oslo) without a MIM on duty"),
         (overlap, "the shifts of anna and bjorn both cover 2026-12-24 14:00–16:00 (Europe/Oslo): shorten one of them"),
-        (late_start, "the rota leaves 2026-12-24 08:00–09:00 without a MIM on duty"),
-        (early_end, "the rota leaves 2026-12-25 07:30–08:00 without a MIM on duty"),
+        (late_start, "the rota leaves 2026-12-24 08:00–09:00 (Europe/Oslo) without a MIM on duty"),
+        (early_end, "the rota leaves 2026-12-25 07:30–08:00 (Europe/Oslo) without a MIM on duty"),
     ];
     for (shifts, want) in cases {
         assert_eq!(validate_rota(&shifts, from, to, Oslo).unwrap_err().to_string(), want);
@@ -75,9 +75,9 @@ fn every_problem_is_listed_in_time_order() {
     assert_eq!(
         problems,
         [
-            "the rota leaves 2026-12-24 12:00–13:00 without a MIM on duty",
+            "the rota leaves 2026-12-24 12:00–13:00 (Europe/Oslo) without a MIM on duty",
             "the shifts of bjorn and cecilie both cover 2026-12-24 19:00–20:00 (Europe/Oslo): shorten one of them",
-            "the rota leaves 2026-12-24 22:00 – 2026-12-25 00:00 without a MIM on duty",
+            "the rota leaves 2026-12-24 22:00 – 2026-12-25 00:00 (Europe/Oslo) without a MIM on duty",
         ]
     );
 }
@@ -154,7 +154,7 @@ fn dst_nights_in_oslo_are_continuous_with_local_shift_times() {
     ];
     assert_eq!(
         validate_rota(&gap, gap[0].start, gap[1].end, Oslo).unwrap_err().to_string(),
-        "the rota leaves 2026-10-25 02:00 CEST–02:00 CET without a MIM on duty"
+        "the rota leaves 2026-10-25 02:00 CEST–02:00 CET (Europe/Oslo) without a MIM on duty"
     );
     let err = Shift::from_local("anna", "bjorn", naive(2026, 3, 29, 2, 30), naive(2026, 3, 29, 8, 0), Oslo);
     assert_eq!(
