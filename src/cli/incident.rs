@@ -394,7 +394,7 @@ fn report(summary: &IncidentSummary, format: Format, now: DateTime<Utc>) {
                 format!(
                     " · next: {} due {} ({})",
                     d.target,
-                    d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                    super::when::local(d.at),
                     live_state(&d.state, Some(d.at), true, now)
                 )
             });
@@ -416,7 +416,7 @@ fn live(records: &[ClockRecord], now: DateTime<Utc>) -> Vec<ClockRecord> {
 }
 
 fn instant(at: Option<DateTime<Utc>>) -> String {
-    at.map_or_else(|| "—".into(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    at.map_or_else(|| "—".into(), super::when::local)
 }
 
 fn sort_list(list: &mut [(IncidentSummary, Vec<ClockRecord>)], sort: &str) -> Result<(), CliError> {
@@ -471,14 +471,9 @@ fn row(incident: &IncidentSummary, for_terminal: bool, now: DateTime<Utc>) -> Ve
         incident.status.as_str().to_string(),
         incident.support_line.map(|l| l.to_string()).unwrap_or_default(),
         incident.assignee.as_ref().map(|a| clean(&a.name)).unwrap_or_default(),
-        incident.received_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        super::when::local(incident.received_at),
         incident.next_due.as_ref().map_or(String::new(), |d| {
-            format!(
-                "{} {} {}",
-                d.target,
-                d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-                live_state(&d.state, Some(d.at), true, now)
-            )
+            format!("{} {} {}", d.target, super::when::local(d.at), live_state(&d.state, Some(d.at), true, now))
         }),
         clean(&incident.title),
     ]
@@ -497,7 +492,7 @@ fn describe(detail: &crate::app::model::IncidentDetail, now: DateTime<Utc>) -> S
     ));
     out.push_str(&format!(
         "received {} · reporter {} · channel {}\n",
-        s.received_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        super::when::local(s.received_at),
         text::one_line(&detail.reporter),
         detail.channel
     ));
@@ -522,7 +517,7 @@ fn describe(detail: &crate::app::model::IncidentDetail, now: DateTime<Utc>) -> S
         .iter()
         .map(|e| {
             vec![
-                e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                super::when::local(e.at),
                 e.kind.clone(),
                 e.actor.clone(),
                 text::one_line(&e.data.to_string()).into_owned(),
