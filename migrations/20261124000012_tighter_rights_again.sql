@@ -252,8 +252,18 @@ DECLARE
     wanted text;
     targets jsonb;
 BEGIN
-    IF vakt_is_superuser()
-       OR NEW.kind NOT IN ('received', 'priority_changed', 'paused', 'resumed', 'deprioritised', 'replanned') THEN
+    IF vakt_is_superuser() THEN
+        RETURN NEW;
+    END IF;
+    -- The kinds vakt writes (domain::event_log, the lifecycle's history entries, the cockpit's).
+    IF NEW.kind NOT IN ('received', 'responded', 'paused', 'resumed', 'priority_changed', 'workaround_established',
+                        'solution_described', 'supplier_closed', 'feedback_given', 'resolved', 'reopened', 'closed',
+                        'replanned', 'deprioritised', 'assigned', 'note', 'linked', 'security_flagged',
+                        'security_cleared', 'major_declared', 'major_escalated', 'major_state', 'major_role',
+                        'major_call', 'major_notified', 'major_update') THEN
+        RAISE EXCEPTION 'unknown kind of history entry %', quote_literal(NEW.kind) USING ERRCODE = '23514';
+    END IF;
+    IF NEW.kind NOT IN ('received', 'priority_changed', 'paused', 'resumed', 'deprioritised', 'replanned') THEN
         RETURN NEW;
     END IF;
     SELECT i.status, i.priority, i.workaround, i.agreement_version_id, v.document INTO incident

@@ -282,6 +282,7 @@ async fn operators_change_only_lifecycle_columns_and_chairs_write_no_incident_hi
         "INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'priority_changed', '{\"to\": \"Z\"}')",
         "INSERT INTO incident_events (incident_id, kind) VALUES ($1, 'resumed')",
         "INSERT INTO incident_events (incident_id, kind) VALUES ($1, 'deprioritised')",
+        "INSERT INTO incident_events (incident_id, kind) VALUES ($1, 'bogus_kind')",
         "INSERT INTO incident_events (incident_id, kind, data) VALUES ($1, 'replanned', '{\"target\": \"resolution\"}')",
     ] {
         let err: DbError = sqlx::query(sql).bind(id).execute(&operator).await.unwrap_err().into();
