@@ -23,8 +23,13 @@ use crate::domain::sla::{self, EventKind, IncidentEvent};
 pub enum AgreementCommand {
     /// Import (or update) an agreement version from a TOML file (admins only).
     Import { file: PathBuf },
-    /// Print an agreement's newest version as TOML.
-    Export { code: String },
+    /// Print an agreement's newest version as TOML (as imported), or with --on the one in force that day.
+    Export {
+        code: String,
+        /// YYYY-MM-DD: the version in force on that day (a future version may already be imported).
+        #[arg(long)]
+        on: Option<String>,
+    },
     /// List the agreements.
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -100,7 +105,16 @@ pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliRe
             let outcome = agreements::import(&pool, &text).await?;
             println!("{} version {}: {}", outcome.code, outcome.version, outcome.result);
         }
-        AgreementCommand::Export { code } => print!("{}", agreements::export(&pool, code).await?),
+        AgreementCommand::Export { code, on } => {
+            let on = on
+                .as_deref()
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| CliError::bad_input(format!("--on '{d}' is not a date YYYY-MM-DD")))
+                })
+                .transpose()?;
+            print!("{}", agreements::export(&pool, code, on).await?)
+        }
         AgreementCommand::List { format } => {
             let list = agreements::list(&pool).await?;
             let headers = ["code", "version", "valid_from", "services", "open_incidents", "name"];

@@ -172,15 +172,28 @@ async fn store_reference_data(
 }
 
 /// The TOML of an agreement's newest version (or the one valid from `valid_from`), as imported.
-pub async fn export(pool: &PgPool, code: &str) -> Result<String, DbError> {
+/// The newest version of an agreement, or with `on` the one in force on that day, as imported.
+pub async fn export(pool: &PgPool, code: &str, on: Option<chrono::NaiveDate>) -> Result<String, DbError> {
     let row: Option<(String, serde_json::Value)> = sqlx::query_as(
         "SELECT v.source_toml, v.document FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id
-         WHERE a.code = $1 ORDER BY v.valid_from DESC LIMIT 1",
+         WHERE upper(a.code) = upper($1) AND ($2::date IS NULL OR v.valid_from <= $2)
+         ORDER BY v.valid_from DESC LIMIT 1",
     )
-    .bind(code)
+    .bind(code.trim())
+    .bind(on)
     .fetch_optional(pool)
     .await?;
     let Some((source, document)) = row else {
+        if let Some(day) = on {
+            let known: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agreements WHERE upper(code) = upper($1))")
+                    .bind(code.trim())
+                    .fetch_one(pool)
+                    .await?;
+            if known {
+                return Err(DbError::NotFound(format!("{code} has no version in force on {day}")));
+            }
+        }
         return Err(unknown_agreement(pool, code).await);
     };
     if !source.trim().is_empty() {

@@ -13,7 +13,7 @@ async fn the_seed_agreements_import_export_and_reimport() {
         assert_eq!(outcome.result, "created", "{path}");
         let again = agreements::import(&db.pool, text).await.unwrap();
         assert_eq!(again.result, "unchanged", "{path}");
-        let exported = agreements::export(&db.pool, &outcome.code).await.unwrap();
+        let exported = agreements::export(&db.pool, &outcome.code, None).await.unwrap();
         assert_eq!(exported, text, "export gives back the file as imported, comments included");
     }
     let listed = agreements::list(&db.pool).await.unwrap();
@@ -40,7 +40,7 @@ async fn bad_agreements_are_refused_with_their_line() {
     let err = agreements::import(&db.pool, &broken).await.unwrap_err();
     assert!(matches!(err, DbError::BadInput(_)), "{err:?}");
     assert!(err.to_string().contains("line"), "{err}");
-    assert!(matches!(agreements::export(&db.pool, "NOPE").await, Err(DbError::NotFound(_))));
+    assert!(matches!(agreements::export(&db.pool, "NOPE", None).await, Err(DbError::NotFound(_))));
 }
 
 #[tokio::test]
@@ -66,6 +66,14 @@ async fn a_version_in_use_cannot_change_but_a_new_version_can_be_added() {
     let next_year = text.replacen("valid_from = 2020-01-01", "valid_from = 2027-01-01", 1);
     assert_ne!(next_year, text, "the ROR file sets valid_from");
     assert_eq!(agreements::import(&db.pool, &next_year).await.unwrap().result, "created");
+    // The newest version is exported unless the day asked for has another in force.
+    let day = |d: &str| Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+    assert!(agreements::export(&db.pool, "ror-ikt", None).await.unwrap().contains("valid_from = 2027-01-01"));
+    assert!(
+        agreements::export(&db.pool, "ROR-IKT", day("2026-06-01")).await.unwrap().contains("valid_from = 2020-01-01")
+    );
+    let err = agreements::export(&db.pool, "ROR-IKT", day("2019-01-01")).await.unwrap_err();
+    assert!(err.to_string().contains("no version in force on 2019-01-01"), "{err}");
     let in_force =
         agreements::version_in_force(&db.pool, "ROR-IKT", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
             .await
