@@ -249,7 +249,21 @@ pub struct MajorView {
     pub calls: Vec<CallTaskView>,
     /// The incident's history, oldest first.
     pub timeline: Vec<EventEntry>,
+    /// Who an update goes to: the contacts of the affected organisations.
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
     pub version: i32,
+}
+
+/// A contact an update goes to; a webhook channel shows only its host (the path is its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Recipient {
+    pub organisation: String,
+    pub name: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub webhook_host: Option<String>,
 }
 
 /// A phone-duty call task with its id.

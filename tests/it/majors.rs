@@ -73,6 +73,12 @@ async fn a_mim_runs_a_major_incident_from_declaration_to_report() {
     assert_eq!(view.major.incident_manager(), Some(mim_login.as_str()), "the declarer manages it");
     assert_eq!(view.major.declaration.organisations, ["asf"]);
     assert_eq!(view.calls.len(), 2, "Altinn A: call tasks for the Serviceleder and the Hendelsesansvarlig");
+    // Whoever opens the cockpit sees who an update goes to; a webhook only by its host.
+    let (_, viewer) = db.login("viewer").await;
+    let recipients = majors::load(&viewer, view.id).await.unwrap().recipients;
+    let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["#drift", "Hans Hendelse", "Siri Serviceleder"]);
+    assert_eq!(recipients[0].webhook_host.as_deref(), Some("127.0.0.1:9"));
     let flagged: bool = sqlx::query_scalar("SELECT major FROM incidents WHERE id = $1")
         .bind(incident)
         .fetch_one(&db.pool)

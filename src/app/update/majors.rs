@@ -476,6 +476,30 @@ fn build(
     })
 }
 
+/// Who the update reaches, by channel, so the MIM sees a missing address before sending, not after.
+fn recipient_lines(view: &MajorView, sms: bool) -> Vec<String> {
+    let organisations = view.major.declaration.organisations.join(", ");
+    let list = |pick: &dyn Fn(&crate::app::model::Recipient) -> Option<String>| -> Vec<String> {
+        view.recipients.iter().filter_map(|r| pick(r).map(|to| format!("{} <{to}>", r.name))).collect()
+    };
+    let emails = list(&|r| r.email.clone());
+    let mobiles = list(&|r| r.mobile.clone());
+    let hooks = list(&|r| r.webhook_host.clone());
+    let mut lines = Vec::new();
+    if emails.is_empty() {
+        lines.push(format!("No contact of {organisations} has an e-mail address: nobody will be e-mailed."));
+    } else {
+        lines.push(format!("E-mail to {} contact(s) of {organisations}: {}", emails.len(), emails.join(", ")));
+    }
+    if sms && !mobiles.is_empty() {
+        lines.push(format!("SMS to {}", mobiles.join(", ")));
+    }
+    if !hooks.is_empty() {
+        lines.push(format!("Webhook channels: {}", hooks.join(", ")));
+    }
+    lines
+}
+
 /// Shows the update as e-mail, SMS and chat will show it; Enter sends, Esc goes back to the text.
 fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
     let MajorCommand::Update { major_id, update, sms } = &command else {
@@ -506,11 +530,8 @@ fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<
     );
     let email = major::render_email(&header, update);
     let text = major::render_sms(&header, update);
-    let mut lines = vec![
-        format!("E-mail to the contacts of {}", view.major.declaration.organisations.join(", ")),
-        format!("Subject: {}", email.subject),
-        String::new(),
-    ];
+    let mut lines = recipient_lines(view, *sms);
+    lines.extend([format!("Subject: {}", email.subject), String::new()]);
     lines.extend(email.body.lines().map(String::from));
     lines.push(String::new());
     if *sms {

@@ -286,6 +286,24 @@ fn altinn_major_view() -> MajorView {
         ledger: Vec::new(),
         calls: Vec::new(),
         timeline: Vec::new(),
+        recipients: vec![
+            Recipient {
+                organisation: "asf".into(),
+                name: "Siri Serviceleder".into(),
+                role: "Serviceleder".into(),
+                email: Some("siri@asf.example".into()),
+                mobile: Some("+47 900 00 001".into()),
+                webhook_host: None,
+            },
+            Recipient {
+                organisation: "asf".into(),
+                name: "#drift".into(),
+                role: String::new(),
+                email: None,
+                mobile: None,
+                webhook_host: Some("hooks.example".into()),
+            },
+        ],
         version: 1,
     }
 }
@@ -310,6 +328,9 @@ fn an_update_is_previewed_per_channel_before_it_is_sent() {
     let all = preview.lines.join("\n");
     assert!(all.contains("Subject:") && all.contains("INC-2026-0042"), "{all}");
     assert!(all.contains("Webhook channels") && all.contains("Feil i lastbalanserer"), "{all}");
+    // Who it reaches, by name and address; a webhook by its host only.
+    assert!(all.contains("E-mail to 1 contact(s) of nav, skatteetaten: Siri Serviceleder <siri@asf.example>"), "{all}");
+    assert!(all.contains("Webhook channels: #drift <hooks.example>"), "{all}");
     let effects = update(&mut s, key('y'), at);
     assert!(matches!(&effects[..], [Effect::Db(DbCommand::Major(_))]), "{effects:?}");
 }
