@@ -251,19 +251,23 @@ pub struct MajorView {
     pub timeline: Vec<EventEntry>,
     /// Who an update goes to: the contacts of the affected organisations.
     #[serde(default)]
-    pub recipients: Vec<Recipient>,
+    pub recipients: Vec<ContactEntry>,
     pub version: i32,
 }
 
-/// A contact an update goes to; a webhook channel shows only its host (the path is its secret).
+/// A contact in the directory as every role may read it: a webhook channel shows only its host (the path is
+/// its secret). `vakt contact list` prints these; the update preview lists them as its recipients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Recipient {
+pub struct ContactEntry {
+    pub id: i64,
     pub organisation: String,
     pub name: String,
     pub role: String,
     pub email: Option<String>,
+    pub phone: Option<String>,
     pub mobile: Option<String>,
     pub webhook_host: Option<String>,
+    pub webhook_preset: Option<String>,
 }
 
 /// A phone-duty call task with its id.

@@ -229,7 +229,8 @@ pub async fn contact(command: &ContactCommand, settings: &Settings) -> CliResult
             println!("contact {id} added to {organisation}");
         }
         ContactCommand::List { organisation, format } => {
-            let contacts = rota::contacts(&pool, organisation.as_deref()).await?;
+            let only = organisation.clone().map(|code| vec![code]);
+            let contacts = rota::contacts(&pool, only.as_deref()).await?;
             let rows: Vec<Vec<String>> = contacts
                 .iter()
                 .map(|c| {

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::output::{self, Format};
+use super::when::instant;
 use super::{CliError, CliResult};
 use crate::config::Settings;
 use crate::db::agreements::{self, AgreementSet};
@@ -297,10 +298,6 @@ fn print_verification(report: &clock_audit::Report, format: Format) {
         return;
     }
     print!("{}", output::render(format, &["reference", "field", "stored", "expected"], &rows, &rows));
-}
-
-fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
-    super::when::instant(flag, text)
 }
 
 /// The newest stored version of an agreement, by code (case-insensitive).

@@ -419,14 +419,7 @@ pub async fn load(pool: &PgPool, major_id: i64) -> Result<MajorView, DbError> {
     .bind(major_id)
     .fetch_all(&mut *tx)
     .await?;
-    let recipients: Vec<crate::app::model::Recipient> = sqlx::query_as(
-        "SELECT o.code AS organisation, c.name, c.role, c.email, c.mobile, c.webhook_host
-         FROM contacts c JOIN organisations o ON o.id = c.organisation_id
-         WHERE o.code = ANY($1) ORDER BY o.code, c.name, c.id",
-    )
-    .bind(&major.declaration.organisations)
-    .fetch_all(&mut *tx)
-    .await?;
+    let recipients = super::rota::contacts(&mut *tx, Some(&major.declaration.organisations)).await?;
     tx.commit().await?;
     let calls = task_rows
         .into_iter()

@@ -9,7 +9,7 @@ use crate::domain::clock_record::ClockRecord;
 use crate::domain::major::contact_rules;
 use crate::domain::major::{self, HandoverNote, OpenMajor, Shift};
 
-pub use crate::app::model::{DutyLine, ShiftRow};
+pub use crate::app::model::{ContactEntry, DutyLine, ShiftRow};
 
 fn shift_of(row: &ShiftRow) -> Shift {
     Shift { mim: row.mim.clone(), deputy: row.deputy.clone(), start: row.starts_at, end: row.ends_at }
@@ -181,31 +181,21 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// A contact as listed: a webhook shows only its host, since its path is the secret.
-#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
-pub struct ContactRow {
-    pub id: i64,
-    pub organisation: String,
-    pub name: String,
-    pub role: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub mobile: Option<String>,
-    pub webhook_host: Option<String>,
-    pub webhook_preset: Option<String>,
-}
-
-/// The contact directory, optionally of one organisation (by code, ignoring case).
-pub async fn contacts(pool: &PgPool, organisation: Option<&str>) -> Result<Vec<ContactRow>, DbError> {
+/// The contact directory, or the part of it of these organisations (codes, ignoring case), as every role may
+/// read it.
+pub async fn contacts<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    organisations: Option<&[String]>,
+) -> Result<Vec<ContactEntry>, DbError> {
     Ok(sqlx::query_as(
         "SELECT c.id, o.code AS organisation, c.name, c.role, c.email, c.phone, c.mobile,
                 c.webhook_host, c.webhook_preset
          FROM contacts c JOIN organisations o ON o.id = c.organisation_id
-         WHERE $1::text IS NULL OR lower(o.code) = lower(btrim($1))
+         WHERE $1::text[] IS NULL OR lower(o.code) IN (SELECT lower(btrim(code)) FROM unnest($1::text[]) code)
          ORDER BY o.code, c.name, c.id",
     )
-    .bind(organisation)
-    .fetch_all(pool)
+    .bind(organisations)
+    .fetch_all(db)
     .await?)
 }
 

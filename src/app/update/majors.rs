@@ -479,7 +479,7 @@ fn build(
 /// Who the update reaches, by channel, so the MIM sees a missing address before sending, not after.
 fn recipient_lines(view: &MajorView, sms: bool) -> Vec<String> {
     let organisations = view.major.declaration.organisations.join(", ");
-    let list = |pick: &dyn Fn(&crate::app::model::Recipient) -> Option<String>| -> Vec<String> {
+    let list = |pick: &dyn Fn(&crate::app::model::ContactEntry) -> Option<String>| -> Vec<String> {
         view.recipients.iter().filter_map(|r| pick(r).map(|to| format!("{} <{to}>", r.name))).collect()
     };
     let emails = list(&|r| r.email.clone());

@@ -287,21 +287,27 @@ fn altinn_major_view() -> MajorView {
         calls: Vec::new(),
         timeline: Vec::new(),
         recipients: vec![
-            Recipient {
+            ContactEntry {
+                id: 1,
                 organisation: "asf".into(),
                 name: "Siri Serviceleder".into(),
                 role: "Serviceleder".into(),
                 email: Some("siri@asf.example".into()),
+                phone: None,
                 mobile: Some("+47 900 00 001".into()),
                 webhook_host: None,
+                webhook_preset: None,
             },
-            Recipient {
+            ContactEntry {
+                id: 2,
                 organisation: "asf".into(),
                 name: "#drift".into(),
                 role: String::new(),
                 email: None,
+                phone: None,
                 mobile: None,
                 webhook_host: Some("hooks.example".into()),
+                webhook_preset: Some("slack".into()),
             },
         ],
         version: 1,
