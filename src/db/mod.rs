@@ -56,9 +56,18 @@ pub async fn connect(url: &str, max: u32) -> Result<PgPool, DbError> {
         .map_err(|e| DbError::connect(url, e))
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then makes sure only vakt's roles connect and nobody creates temporary
+/// objects (database privileges are not copied with a template or a dump, so a restored copy gets them here).
 pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
-    MIGRATOR.run(pool).await.map_err(|e| DbError::Migration(e.to_string()))
+    MIGRATOR.run(pool).await.map_err(|e| DbError::Migration(e.to_string()))?;
+    secure_database(pool).await
+}
+
+/// Revokes CONNECT and TEMPORARY on this database from PUBLIC and grants CONNECT to vakt's roles (migration 13).
+/// Only the database's owner may; for anyone else PostgreSQL changes nothing and says so in a warning.
+pub async fn secure_database(pool: &PgPool) -> Result<(), DbError> {
+    sqlx::query("SELECT public.vakt_secure_database()").execute(pool).await?;
+    Ok(())
 }
 
 /// Replaces the password in a URL with `***` for messages and logs.

@@ -156,6 +156,8 @@ impl TestDb {
         exec(&admin, &format!("CREATE DATABASE {name} TEMPLATE {}", server.template)).await;
         admin.close().await;
         let pool = superuser_pool(&server.url(&name)).await;
+        // A copy does not inherit the template's database privileges: lock it down as `vakt migrate` does.
+        db::secure_database(&pool).await.expect("secure the test database");
         TestDb { name, pool, base: server.base.clone() }
     }
 

@@ -537,13 +537,17 @@ async fn declarations_reports_hand_overs_agreements_and_the_rota_hold_against_ps
     // A real major incident cannot be turned into an exercise (which would drop it from the figures).
     let err = run(&mim, "UPDATE majors SET exercise = true").await.unwrap_err();
     assert!(matches!(err, DbError::Refused(_)), "{err:?}");
-    // The last update time is the server's, so the deputy's reminder cannot be put off.
-    run(&mim, "UPDATE majors SET last_update_at = now() + interval '1 day'").await.unwrap();
-    let ahead: bool = sqlx::query_scalar("SELECT last_update_at > now() + interval '1 hour' FROM majors WHERE id = $1")
-        .bind(view.id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    // The last update time is the server's and moves only with an update, so the deputy's reminder cannot be put
+    // off.
+    let err = run(&mim, "UPDATE majors SET last_update_at = now() + interval '1 day'").await.unwrap_err();
+    assert!(err.to_string().contains("only when an update is sent"), "{err}");
+    let ahead: bool = sqlx::query_scalar(
+        "SELECT coalesce(last_update_at > now() + interval '1 hour', false) FROM majors WHERE id = $1",
+    )
+    .bind(view.id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     assert!(!ahead);
 
     // A completed report stays as completed.

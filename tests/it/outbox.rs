@@ -141,10 +141,10 @@ async fn an_email_an_sms_and_a_webhook_written_together_arrive_after_one_pass() 
     let smtp = SmtpServer::start().await;
     let http = HttpReceiver::start().await;
     let notifier = mail_and_sms_notifier(&smtp, &http);
-    let (mim_login, mim) = db.login("mim").await;
+    let (sender_login, sender) = db.login("worker").await;
     known_channel(&db, &http.url("/hook/T000/SECRET")).await;
 
-    let mut tx = mim.begin().await.unwrap();
+    let mut tx = sender.begin().await.unwrap();
     let email_id = outbox::enqueue(
         &mut tx,
         None,
@@ -196,19 +196,19 @@ async fn an_email_an_sms_and_a_webhook_written_together_arrive_after_one_pass() 
     assert_eq!(hook_request.json()["subject"], "Altinn innlogging nede");
 
     for id in [email_id, sms_id, hook_id] {
-        let row = row(&mim, id).await;
+        let row = row(&sender, id).await;
         assert_eq!(row.state, OutboxState::Sent, "{row:?}");
         assert_eq!(row.attempts, 1);
         assert!(row.receipt.as_deref().is_some_and(|r| !r.is_empty()), "{row:?}");
         assert!(row.sent_at.is_some());
         assert_eq!(row.locked_by.as_deref(), Some("worker-a"));
-        assert_eq!(row.created_by, mim_login);
+        assert_eq!(row.created_by, sender_login);
     }
-    let email_row = row(&mim, email_id).await;
+    let email_row = row(&sender, email_id).await;
     assert!(email_row.receipt.unwrap().contains("250"));
     assert_eq!(email_row.channel, "email");
-    assert_eq!(row(&mim, hook_id).await.recipient, format!("{}…", http.url("/")), "the webhook path stays secret");
-    let counts = outbox::counts(&mim).await.unwrap();
+    assert_eq!(row(&sender, hook_id).await.recipient, format!("{}…", http.url("/")), "the webhook path stays secret");
+    let counts = outbox::counts(&sender).await.unwrap();
     assert_eq!((counts.pending, counts.sent, counts.dead), (0, 3, 0));
 }
 
@@ -216,10 +216,10 @@ async fn an_email_an_sms_and_a_webhook_written_together_arrive_after_one_pass() 
 async fn a_message_of_a_rolled_back_transaction_is_never_delivered() {
     let db = TestDb::new().await;
     let http = HttpReceiver::start().await;
-    let (_, mim) = db.login("mim").await;
+    let (_, sender) = db.login("worker").await;
     known_channel(&db, &http.url("/hook")).await;
 
-    let mut tx = mim.begin().await.unwrap();
+    let mut tx = sender.begin().await.unwrap();
     outbox::enqueue(&mut tx, None, "#drift", &webhook("rolled-back", http.url("/hook")), "Update", false)
         .await
         .unwrap();
