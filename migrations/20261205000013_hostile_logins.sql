@@ -610,7 +610,7 @@ BEGIN
                         '(vakt major update)' USING ERRCODE = '42501';
     END IF;
     IF NEW.fallback IS NOT NULL
-       AND NEW.fallback ->> 'idempotency_key' !~ ('^upd' || update_id || '-sms-[0-9]{1,18}$') THEN
+       AND NOT coalesce(NEW.fallback ->> 'idempotency_key' ~ ('^upd' || update_id || '-sms-[0-9]{1,18}$'), false) THEN
         RAISE EXCEPTION 'an SMS fallback belongs to the same update as its e-mail' USING ERRCODE = '42501';
     END IF;
     IF NEW.exercise IS DISTINCT FROM (SELECT m.exercise FROM public.majors m WHERE m.id = NEW.major_id) THEN
@@ -796,13 +796,15 @@ DO $$
 DECLARE
     c record;
     checks text[][] := ARRAY[
-        ['outbox', 'outbox_channel_is_recipient', 'channel = message -> ''recipient'' ->> ''channel'''],
+        ['outbox', 'outbox_channel_is_recipient',
+         'coalesce(channel = message -> ''recipient'' ->> ''channel'', false)'],
         ['outbox', 'outbox_attempts_bounded', 'attempts BETWEEN 0 AND 1000'],
-        ['outbox', 'outbox_key_form', 'idempotency_key ~ ''^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$'' AND '
-                                      'length(idempotency_key) <= 128 AND message ->> ''idempotency_key'' = idempotency_key'],
-        ['outbox', 'outbox_fallback_key_form', 'fallback IS NULL OR (fallback ->> ''idempotency_key'' ~ '
-                                               '''^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$'' AND '
-                                               'length(fallback ->> ''idempotency_key'') <= 128)'],
+        ['outbox', 'outbox_key_form',
+         'coalesce(idempotency_key ~ ''^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$'' AND length(idempotency_key) <= 128 '
+         'AND message ->> ''idempotency_key'' = idempotency_key, false)'],
+        ['outbox', 'outbox_fallback_key_form',
+         'fallback IS NULL OR coalesce(fallback ->> ''idempotency_key'' ~ ''^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$'' '
+         'AND length(fallback ->> ''idempotency_key'') <= 128, false)'],
         ['incidents', 'incidents_title_length', 'char_length(title) <= 300'],
         ['incidents', 'incidents_description_length', 'octet_length(description) <= 262144']
     ];

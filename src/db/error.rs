@@ -32,7 +32,12 @@ impl DbError {
     pub(crate) fn connect(url: &str, error: sqlx::Error) -> Self {
         let reason = without_source_line(&error.to_string()).to_string();
         let lower = reason.to_lowercase();
-        let hint = if lower.contains("role") && lower.contains("does not exist") {
+        let hint = if lower.contains("permission denied for database") {
+            "only vakt staff may connect to this database: ask an admin to add you (`vakt staff add LOGIN --name … \
+             --role …`)"
+        } else if lower.contains("not permitted to log in") {
+            "this login was deactivated (`vakt staff deactivate`); an admin brings it back with `vakt staff add`"
+        } else if lower.contains("role") && lower.contains("does not exist") {
             "that login is not known to this database: ask an admin to add you (`vakt staff add LOGIN --name … --role …`)"
         } else if lower.contains("does not exist") && lower.contains("database") {
             "create the database first (createdb), or leave DATABASE_URL unset to use vakt's embedded database"

@@ -7,6 +7,7 @@ mod cli;
 mod console;
 mod db;
 mod harness;
+mod hostile;
 mod lifecycle;
 mod majors;
 mod notify;

@@ -1,0 +1,596 @@
+//! The hostile-login suite (issue 8): each role, logged in with its own login, tries with plain SQL what a psql
+//! session could try against the database's rules — shadowing through the temporary schema, overloads in a
+//! writable `public`, `SET ROLE`, forged rows in the outbox, infinite instants, rewriting what is frozen — and each
+//! attempt must be refused or come to nothing. Scripts run as one simple-protocol query, as psql sends them, so a
+//! script is one transaction.
+
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, PgPool, Postgres};
+use vakt::db::lifecycle::{self, NewIncident};
+use vakt::db::majors::{self, DeclareRequest};
+use vakt::db::{agreements, outbox, staff};
+use vakt::demo::SEED_AGREEMENTS;
+use vakt::domain::lifecycle::IncidentAction;
+
+use crate::harness::TestDb;
+
+/// One psql session as a login: session settings (SET ROLE) carry over from one script to the next.
+struct Psql {
+    connection: PoolConnection<Postgres>,
+}
+
+impl Psql {
+    async fn open(pool: &PgPool) -> Psql {
+        Psql { connection: pool.acquire().await.unwrap() }
+    }
+
+    async fn run(&mut self, script: &str) -> Result<(), String> {
+        sqlx::raw_sql(AssertSqlSafe(script.to_string()))
+            .execute(&mut *self.connection)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn refused(&mut self, script: &str, because: &str) {
+        let err = self.run(script).await.expect_err(script);
+        assert!(err.contains(because), "{script}\nwas refused with {err:?}, expected it to say {because:?}");
+    }
+}
+
+async fn scalar<T>(pool: &PgPool, sql: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin,
+{
+    sqlx::query_scalar(AssertSqlSafe(sql.to_string())).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn with_seeds(db: &TestDb) {
+    for (_, text) in SEED_AGREEMENTS {
+        agreements::import(&db.pool, text).await.unwrap();
+    }
+}
+
+async fn sbl_incident(pool: &PgPool, priority: Option<&str>) -> i64 {
+    let new = NewIncident {
+        service: "SBL".into(),
+        priority: priority.map(String::from),
+        title: "SBL utilgjengelig".into(),
+        ..NewIncident::default()
+    };
+    lifecycle::create(pool, &new).await.unwrap().id
+}
+
+/// A database as a copy made without `vakt migrate` would be: every login may create temporary objects. The
+/// functions must hold even then.
+async fn allow_temporary_objects(db: &TestDb) {
+    sqlx::query(AssertSqlSafe(format!("GRANT TEMPORARY ON DATABASE {} TO PUBLIC", db.name)))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_with_nothing_else() {
+    let db = TestDb::new().await;
+    let unpinned: Vec<String> = sqlx::query_scalar(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p
+         WHERE p.pronamespace = 'public'::regnamespace
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+           AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+         ORDER BY 1",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(unpinned.is_empty(), "functions without `SET search_path = pg_catalog, pg_temp`: {unpinned:?}");
+    let functions: i64 =
+        scalar(&db.pool, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace").await;
+    assert!(functions > 25, "the check saw {functions} functions");
+
+    let definers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.proname::text, pg_get_userbyid(p.proowner)::text FROM pg_proc p
+         WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef ORDER BY 1",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let expected = [
+        ("vakt_row_changed", "vakt_auditor"),
+        ("vakt_staff_add", "vakt_staff_keeper"),
+        ("vakt_staff_deactivate", "vakt_staff_keeper"),
+        ("vakt_staff_servicedesk", "vakt_staff_keeper"),
+    ];
+    let definers: Vec<(&str, &str)> = definers.iter().map(|(f, o)| (f.as_str(), o.as_str())).collect();
+    assert_eq!(definers, expected);
+    // The owners log in as nobody, create nothing, and use no vakt role's rights.
+    let (login, creates, uses): (bool, bool, bool) = sqlx::query_as(
+        "SELECT bool_or(o.rolcanlogin), bool_or(has_schema_privilege(o.oid, 'public', 'CREATE')),
+                bool_or(pg_has_role(o.oid, g.oid, 'USAGE'))
+         FROM pg_roles o CROSS JOIN pg_roles g
+         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((login, creates, uses), (false, false, false));
+}
+
+#[tokio::test]
+async fn no_login_creates_objects_and_only_vakt_roles_connect() {
+    let db = TestDb::new().await;
+    for role in ["viewer", "operator", "mim", "chair", "admin", "worker"] {
+        let (_, pool) = db.login(role).await;
+        let mut psql = Psql::open(&pool).await;
+        psql.refused("CREATE TEMP TABLE shadow (i int)", "permission denied").await;
+        psql.refused("CREATE TEMP VIEW pg_roles AS SELECT 1", "permission denied").await;
+        psql.refused("CREATE TABLE public.shadow (i int)", "permission denied").await;
+        psql.refused("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "permission denied").await;
+        psql.refused("CREATE SCHEMA mine", "permission denied").await;
+    }
+    // A login that is not vakt staff is turned away at the door.
+    let outsider = format!("vt_{}_outsider", std::process::id());
+    sqlx::query(AssertSqlSafe(format!("CREATE ROLE {outsider} LOGIN"))).execute(&db.pool).await.unwrap();
+    let err = vakt::db::connect(&db.url_as(&outsider), 1).await.unwrap_err();
+    let err = err.to_string();
+    assert!(err.contains("permission denied for database") && err.contains("only vakt staff"), "{err}");
+}
+
+#[tokio::test]
+async fn a_temporary_pg_roles_view_or_history_table_shadows_nothing() {
+    let db = TestDb::new().await;
+    allow_temporary_objects(&db).await;
+    with_seeds(&db).await;
+    let (kari, operator) = db.login("operator").await;
+    let id = sbl_incident(&operator, Some("B")).await;
+    let mut psql = Psql::open(&operator).await;
+    // Every login can be a superuser as far as its own pg_temp goes.
+    psql.run(
+        "CREATE TEMP VIEW pg_roles AS SELECT rolname, true AS rolsuper FROM pg_catalog.pg_roles;
+         CREATE TEMP TABLE audit_log (id bigint, table_name text, row_id bigint, action text, old_row jsonb, new_row jsonb);
+         CREATE TEMP TABLE incident_events (incident_id bigint, kind text, data jsonb);
+         CREATE TEMP TABLE incidents (LIKE public.incidents)",
+    )
+    .await
+    .unwrap();
+    psql.refused(
+        &format!("INSERT INTO public.incident_events (incident_id, kind) VALUES ({id}, 'forged')"),
+        "unknown kind",
+    )
+    .await;
+    psql.run(&format!(
+        "INSERT INTO public.incident_events (incident_id, kind, actor, at) VALUES ({id}, 'note', 'ola', '2001-01-01')"
+    ))
+    .await
+    .unwrap();
+    let (actor, backdated): (String, bool) = sqlx::query_as(
+        "SELECT actor, at < now() - interval '1 day' FROM incident_events WHERE kind = 'note' AND incident_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((actor.as_str(), backdated), (kari.as_str(), false));
+    // The state still follows the real history, and the real audit log records the change.
+    psql.refused(
+        &format!(
+            "INSERT INTO incident_events (incident_id, kind) VALUES ({id}, 'note');
+             UPDATE public.incidents SET priority = 'C', next_due_at = now() + interval '1 year' WHERE id = {id}"
+        ),
+        "only together with an entry in its history",
+    )
+    .await;
+    psql.refused(&format!("UPDATE public.incidents SET title = 'renamed' WHERE id = {id}"), "permission denied").await;
+    psql.run(&format!(
+        "INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'assigned', '{{}}');
+         UPDATE public.incidents SET support_line = '2nd' WHERE id = {id}"
+    ))
+    .await
+    .unwrap();
+    let audited: i64 = scalar(
+        &db.pool,
+        &format!(
+            "SELECT count(*) FROM audit_log WHERE row_id = {id} AND table_name = 'incidents' AND actor = '{kari}'"
+        ),
+    )
+    .await;
+    assert!(audited >= 2, "the registration and the change are in the real audit log, by {kari}");
+    // An incident "created by" someone else is still created by the login.
+    psql.run(
+        "WITH i AS (INSERT INTO public.incidents (service_id, agreement_version_id, title, created_by)
+                    SELECT s.id, v.id, 'by someone else', 'ola' FROM services s
+                    JOIN agreement_versions v ON v.agreement_id = s.agreement_id WHERE s.code = 'SBL' LIMIT 1
+                    RETURNING id)
+         INSERT INTO public.incident_events (incident_id, kind) SELECT id, 'received' FROM i",
+    )
+    .await
+    .unwrap();
+    let creator: String = scalar(&db.pool, "SELECT created_by FROM incidents WHERE title = 'by someone else'").await;
+    assert_eq!(creator, kari);
+}
+
+#[tokio::test]
+async fn a_temporary_trigger_cannot_forge_audit_rows() {
+    let db = TestDb::new().await;
+    allow_temporary_objects(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let mut psql = Psql::open(&operator).await;
+    psql.run(
+        "CREATE TEMP TABLE carrier (i int);
+         CREATE FUNCTION pg_temp.forge() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             INSERT INTO public.audit_log (table_name, row_id, action, new_row)
+             VALUES ('incidents', 1, 'delete', '{}');
+             RETURN NULL;
+         END $$;
+         CREATE TRIGGER forge AFTER INSERT ON carrier FOR EACH ROW EXECUTE FUNCTION pg_temp.forge()",
+    )
+    .await
+    .unwrap();
+    psql.refused("INSERT INTO carrier VALUES (1)", "permission denied").await;
+    psql.refused(
+        "INSERT INTO public.audit_log (table_name, action) VALUES ('incidents', 'delete')",
+        "permission denied",
+    )
+    .await;
+    let forged: i64 = scalar(&db.pool, "SELECT count(*) FROM audit_log WHERE action = 'delete'").await;
+    assert_eq!(forged, 0);
+}
+
+#[tokio::test]
+async fn an_overload_in_a_writable_public_is_never_chosen() {
+    // PostgreSQL 13 and 14 let every login create objects in public; simulate that.
+    let db = TestDb::new().await;
+    sqlx::query("GRANT CREATE ON SCHEMA public TO PUBLIC").execute(&db.pool).await.unwrap();
+    with_seeds(&db).await;
+    let (kari, operator) = db.login("operator").await;
+    let mut psql = Psql::open(&operator).await;
+    psql.run(&format!(
+        "CREATE FUNCTION public.pg_has_role(text, text, text) RETURNS boolean LANGUAGE plpgsql AS $$
+         BEGIN
+             EXECUTE 'GRANT vakt_admin TO {kari}';
+             RETURN true;
+         END $$;
+         CREATE FUNCTION public.now() RETURNS timestamptz LANGUAGE sql AS $$ SELECT '2001-01-01'::timestamptz $$;
+         CREATE TABLE public.pg_roles (rolname name, rolsuper boolean);
+         INSERT INTO public.pg_roles SELECT rolname, true FROM pg_catalog.pg_roles"
+    ))
+    .await
+    .unwrap();
+    // An admin adds staff (vakt_staff_add asks pg_has_role) and moves the rota (vakt_rota_people asks it too).
+    let (_, admin) = db.login("admin").await;
+    let login = format!("vt_{}_newcomer", std::process::id());
+    let newcomer = staff::NewStaff { login: &login, full_name: "Ny Kollega", role: "viewer", ..Default::default() };
+    staff::add(&admin, &newcomer).await.unwrap();
+    let me = staff::whoami(&operator).await.unwrap();
+    assert!(!me.rights.admin, "the operator's overload ran as the function's owner");
+    // The operator's own writes are judged by the real catalog and clock.
+    let id = sbl_incident(&operator, Some("B")).await;
+    psql.refused(
+        &format!("INSERT INTO public.incident_events (incident_id, kind) VALUES ({id}, 'forged')"),
+        "unknown kind",
+    )
+    .await;
+    let received_recently: bool = scalar(
+        &db.pool,
+        &format!("SELECT received_at > pg_catalog.now() - interval '1 hour' FROM incidents WHERE id = {id}"),
+    )
+    .await;
+    assert!(received_recently);
+}
+
+#[tokio::test]
+async fn set_role_to_a_group_role_still_records_the_person() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (kari, operator) = db.login("operator").await;
+    let id = sbl_incident(&operator, Some("B")).await;
+    let mut psql = Psql::open(&operator).await;
+    psql.run("SET ROLE vakt_operator").await.unwrap();
+    psql.run(&format!("INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'note', '{{}}')"))
+        .await
+        .unwrap();
+    let actor: String = scalar(
+        &db.pool,
+        &format!("SELECT actor FROM incident_events WHERE incident_id = {id} ORDER BY id DESC LIMIT 1"),
+    )
+    .await;
+    assert_eq!(actor, kari);
+    psql.run(&format!(
+        "INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'assigned', '{{}}');
+         UPDATE public.incidents SET support_line = '3rd' WHERE id = {id}"
+    ))
+    .await
+    .unwrap();
+    let audit_actor: String = scalar(
+        &db.pool,
+        &format!(
+            "SELECT actor FROM audit_log WHERE row_id = {id} AND table_name = 'incidents' ORDER BY id DESC LIMIT 1"
+        ),
+    )
+    .await;
+    assert_eq!(audit_actor, kari);
+}
+
+/// A declared Altinn A major incident, by the MIM; returns its id.
+async fn declared_major(db: &TestDb, mim: &PgPool) -> i64 {
+    with_seeds(db).await;
+    let incident = sbl_incident(mim, Some("A")).await;
+    let request = DeclareRequest { impact: "Ingen kan sende inn skjema".into(), ..DeclareRequest::default() };
+    majors::declare(mim, incident, &request).await.unwrap().id
+}
+
+/// An outbox row as psql would write it, with the given key expression.
+fn message(major: i64, key: &str, channel: &str, recipient: &str, extra_columns: &str, extra_values: &str) -> String {
+    format!(
+        "INSERT INTO public.outbox (idempotency_key, major_id, channel, audience, message, summary{extra_columns})
+         SELECT {key}, {major}, '{channel}', 'asf',
+                jsonb_build_object('idempotency_key', {key}, 'recipient', '{recipient}'::jsonb, 'subject', 's',
+                                   'body', 'b', 'payload', null),
+                'forged'{extra_values}"
+    )
+}
+
+/// As [`message`], in the transaction of a stakeholder update and with that update's key.
+fn update_and_message(major: i64, channel: &str, recipient: &str, extra_columns: &str, extra_values: &str) -> String {
+    let key = format!("'upd' || currval('major_updates_id_seq') || '-{channel}-1'");
+    format!(
+        "INSERT INTO public.major_updates (major_id, what, cause, eta, workaround) VALUES ({major}, 'w', 'c', 'e', 'x');
+         {}",
+        message(major, &key, channel, recipient, extra_columns, extra_values)
+    )
+}
+
+#[tokio::test]
+async fn outbox_rows_go_where_they_say_and_cannot_stop_deliveries() {
+    let db = TestDb::new().await;
+    let (_, mim) = db.login("mim").await;
+    let major = declared_major(&db, &mim).await;
+    let mut psql = Psql::open(&mim).await;
+    let internal = r#"{"channel": "webhook", "url": "http://169.254.169.254/latest", "preset": "generic"}"#;
+    let email = r#"{"channel": "email", "to": ["kari@example.org"]}"#;
+
+    // The channel column says e-mail, the recipient (what the worker sends by) is an internal webhook.
+    psql.refused(&update_and_message(major, "email", internal, "", ""), "contact directory").await;
+    psql.refused(&update_and_message(major, "webhook", internal, "", ""), "contact directory").await;
+    // Outside an update, and with the keys of the worker's own reminders, nothing is queued.
+    psql.refused(
+        &format!(
+            "INSERT INTO public.outbox (idempotency_key, major_id, channel, audience, message, summary)
+             VALUES ('missed-{major}-9999999999-email', {major}, 'email', 'deputy',
+                     jsonb_build_object('idempotency_key', 'missed-{major}-9999999999-email',
+                                        'recipient', '{email}'::jsonb, 'subject', 's', 'body', 'b'), 'pre-empted')"
+        ),
+        "same transaction",
+    )
+    .await;
+    // A fallback without a key, or with someone else's, would make the worker's claim fail for every message.
+    let no_key = r#", '{"recipient": {"channel": "sms", "to": "+4790000001"}}'::jsonb, 'SMS'"#;
+    psql.refused(&update_and_message(major, "email", email, ", fallback, fallback_summary", no_key), "same update")
+        .await;
+    // The worker's rows (fallbacks, reminders) are held to the same form by the constraints.
+    let (_, worker) = db.login("worker").await;
+    let mut as_worker = Psql::open(&worker).await;
+    as_worker.refused(&message(major, "'w-1'", "email", internal, "", ""), "outbox_channel_is_recipient").await;
+    as_worker
+        .refused(
+            &message(major, "'w-2'", "email", email, ", fallback, fallback_summary", no_key),
+            "outbox_fallback_key_form",
+        )
+        .await;
+    let wrong_key = r#", '{"idempotency_key": "missed-1-1-sms", "recipient": {"channel": "sms", "to": "+4790000001"}}'::jsonb, 'SMS'"#;
+    psql.refused(&update_and_message(major, "email", email, ", fallback, fallback_summary", wrong_key), "same update")
+        .await;
+    // An attempt count at the top of the integer range is taken as a fresh message.
+    psql.run(&update_and_message(major, "email", email, ", attempts, state", ", 2147483647, 'dead'")).await.unwrap();
+    let (attempts, state): (i32, String) =
+        sqlx::query_as("SELECT attempts, state FROM outbox WHERE summary = 'forged'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((attempts, state.as_str()), (0, "pending"));
+    psql.refused("UPDATE public.outbox SET attempts = 2147483647 WHERE summary = 'forged'", "only vakt serve").await;
+    // So the worker's claim goes through.
+    let now: chrono::DateTime<chrono::Utc> = scalar(&db.pool, "SELECT now() + interval '1 minute'").await;
+    let claimed = outbox::claim(&db.pool, "worker-a", 50, std::time::Duration::from_secs(60), now).await.unwrap();
+    assert!(claimed.iter().any(|m| m.attempt == 1), "{claimed:?}");
+}
+
+#[tokio::test]
+async fn infinite_instants_are_refused() {
+    let db = TestDb::new().await;
+    let (_, mim) = db.login("mim").await;
+    let major = declared_major(&db, &mim).await;
+    let id: i64 = scalar(&db.pool, &format!("SELECT incident_id FROM majors WHERE id = {major}")).await;
+    sqlx::query("INSERT INTO call_tasks (major_id, organisation, name, role, number) VALUES ($1, 'asf', 'Siri', 'Serviceleder', '+4790000001')")
+        .bind(major)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let mut psql = Psql::open(&mim).await;
+    psql.refused(
+        &format!(
+            "INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'note', '{{}}');
+             UPDATE public.incidents SET next_due_at = 'infinity' WHERE id = {id}"
+        ),
+        "incidents_next_due_at_finite",
+    )
+    .await;
+    psql.run(
+        "INSERT INTO public.call_logs (task_id, outcome, note, at, caller)
+         SELECT id, 'reached', 'ok', 'infinity', 'ola' FROM public.call_tasks LIMIT 1",
+    )
+    .await
+    .unwrap();
+    let (sane, caller): (bool, String) =
+        sqlx::query_as("SELECT at < now() + interval '1 minute', caller FROM call_logs LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(sane && caller.starts_with("vt_"), "{caller}");
+    // The board and the cockpit still load.
+    vakt::db::incidents::list_open_with_clocks(&mim).await.unwrap();
+    majors::load(&mim, major).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_exercise_cannot_hide_a_resolved_incident_from_the_figures() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, mim) = db.login("mim").await;
+    let id = sbl_incident(&mim, Some("C")).await;
+    lifecycle::perform(&mim, id, None, &IncidentAction::Acknowledge).await.unwrap();
+    lifecycle::perform(&mim, id, None, &IncidentAction::Resolve).await.unwrap();
+    let mut psql = Psql::open(&mim).await;
+    psql.refused(
+        &format!("INSERT INTO public.majors (incident_id, exercise, document) VALUES ({id}, true, '{{}}')"),
+        "exercise is declared on an open incident",
+    )
+    .await;
+    let counted: i64 = scalar(&db.pool, &format!("SELECT count(*) FROM incidents_for_figures WHERE id = {id}")).await;
+    assert_eq!(counted, 1);
+}
+
+#[tokio::test]
+async fn a_frozen_outcome_cannot_be_rewritten_inside_one_transaction() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let id = sbl_incident(&operator, Some("C")).await;
+    lifecycle::perform(&operator, id, None, &IncidentAction::Acknowledge).await.unwrap();
+    lifecycle::perform(&operator, id, None, &IncidentAction::Resolve).await.unwrap();
+    let mut psql = Psql::open(&operator).await;
+    psql.refused(
+        &format!(
+            "INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'reopened', '{{}}');
+             UPDATE public.incidents SET status = 'in_progress' WHERE id = {id};
+             INSERT INTO public.incident_events (incident_id, kind, data) VALUES ({id}, 'resolved', '{{}}');
+             UPDATE public.incidents SET status = 'resolved', sla_outcome = '[]' WHERE id = {id}"
+        ),
+        "frozen at resolution",
+    )
+    .await;
+    // A real reopen, in its own transaction, lets the next resolution freeze a new outcome.
+    lifecycle::perform(&operator, id, None, &IncidentAction::Reopen).await.unwrap();
+    lifecycle::perform(&operator, id, None, &IncidentAction::Resolve).await.unwrap();
+}
+
+#[tokio::test]
+async fn who_and_when_are_the_servers_and_a_webhook_host_hides_its_credentials() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (kari, operator) = db.login("operator").await;
+    let first = sbl_incident(&operator, Some("B")).await;
+    let second = sbl_incident(&operator, Some("B")).await;
+    let mut psql = Psql::open(&operator).await;
+    psql.run(&format!(
+        "INSERT INTO public.incident_links (incident_id, linked_id, created_by, created_at)
+         VALUES ({first}, {second}, 'ola', '2001-01-01')"
+    ))
+    .await
+    .unwrap();
+    let (by, recent): (String, bool) =
+        sqlx::query_as("SELECT created_by, created_at > now() - interval '1 hour' FROM incident_links")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((by.as_str(), recent), (kari.as_str(), true));
+
+    sqlx::query(
+        "INSERT INTO contacts (organisation_id, name, webhook_url, webhook_preset)
+         SELECT id, '#drift', 'https://bot:s3cret@hooks.example.org:8443/T000/SECRET', 'slack' FROM organisations LIMIT 1",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let (_, viewer) = db.login("viewer").await;
+    let host: String = scalar(&viewer, "SELECT webhook_host FROM contacts WHERE name = '#drift'").await;
+    assert_eq!(host, "hooks.example.org:8443");
+}
+
+#[tokio::test]
+async fn staff_leave_and_come_back_and_only_plain_logins_are_adopted() {
+    let db = TestDb::new().await;
+    let (admin_login, admin) = db.login("admin").await;
+    let (kari, _) = db.login("operator").await;
+    let mut psql = Psql::open(&admin).await;
+    psql.run(&format!("SELECT vakt_staff_deactivate('{kari}')")).await.unwrap();
+    let err = vakt::db::connect(&db.url_as(&kari), 1).await.unwrap_err();
+    assert!(err.to_string().contains("not permitted to log in") && err.to_string().contains("deactivated"), "{err}");
+    let active: bool = scalar(&db.pool, &format!("SELECT active FROM staff WHERE login = '{kari}'")).await;
+    assert!(!active);
+    psql.refused(&format!("SELECT vakt_staff_deactivate('{admin_login}')"), "your own login").await;
+    let (_, operator) = db.login("operator").await;
+    Psql::open(&operator)
+        .await
+        .refused(&format!("SELECT vakt_staff_deactivate('{admin_login}')"), "permission denied")
+        .await;
+    // Coming back: the same login, one role again.
+    let back = staff::NewStaff { login: &kari, full_name: "Kari Nordmann", role: "operator", ..Default::default() };
+    staff::add(&admin, &back).await.unwrap();
+    let pool = vakt::db::connect(&db.url_as(&kari), 1).await.unwrap();
+    assert!(staff::whoami(&pool).await.unwrap().rights.operator);
+
+    // A role with rights of its own is not taken over by an admin.
+    let pid = std::process::id();
+    for (name, attributes, member_of) in [
+        (format!("vt_{pid}_creator"), "LOGIN CREATEDB", None),
+        (format!("vt_{pid}_reader"), "LOGIN", Some("pg_read_server_files")),
+        (format!("vt_{pid}_group"), "NOLOGIN", None),
+    ] {
+        sqlx::query(AssertSqlSafe(format!("CREATE ROLE {name} {attributes}"))).execute(&db.pool).await.unwrap();
+        if let Some(group) = member_of {
+            sqlx::query(AssertSqlSafe(format!("GRANT {group} TO {name}"))).execute(&db.pool).await.unwrap();
+        }
+        let adopt = staff::NewStaff { login: &name, full_name: "Adopted", role: "viewer", ..Default::default() };
+        let err = staff::add(&admin, &adopt).await.unwrap_err();
+        assert!(err.to_string().contains("rights of its own"), "{name}: {err}");
+    }
+    let plain = format!("vt_{pid}_plain");
+    sqlx::query(AssertSqlSafe(format!("CREATE ROLE {plain} LOGIN"))).execute(&db.pool).await.unwrap();
+    staff::add(&admin, &staff::NewStaff { login: &plain, full_name: "Plain", role: "viewer", ..Default::default() })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_agreement_version_in_use_is_fixed_with_its_priorities_and_titles_have_a_limit() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let id = sbl_incident(&operator, Some("B")).await;
+    let version: i64 = scalar(&db.pool, &format!("SELECT agreement_version_id FROM incidents WHERE id = {id}")).await;
+    let (_, admin) = db.login("admin").await;
+    let mut psql = Psql::open(&admin).await;
+    for change in ["source_toml = 'x'", "valid_from = '2001-01-01'", "label = 'forged'"] {
+        psql.refused(
+            &format!("UPDATE public.agreement_versions SET {change} WHERE id = {version}"),
+            "used by incidents",
+        )
+        .await;
+    }
+    psql.refused(&format!("DELETE FROM public.priorities WHERE agreement_version_id = {version}"), "priorities").await;
+    psql.refused(
+        &format!("UPDATE public.priorities SET label = 'Z' WHERE agreement_version_id = {version} AND label = 'C'"),
+        "priorities",
+    )
+    .await;
+    psql.refused(
+        &format!("INSERT INTO public.priorities (agreement_version_id, label, rank) VALUES ({version}, 'D', 9)"),
+        "priorities",
+    )
+    .await;
+    let long = "x".repeat(301);
+    Psql::open(&operator)
+        .await
+        .refused(
+            &format!(
+                "WITH i AS (INSERT INTO public.incidents (service_id, agreement_version_id, title)
+                            SELECT service_id, agreement_version_id, '{long}' FROM public.incidents WHERE id = {id}
+                            RETURNING id)
+                 INSERT INTO public.incident_events (incident_id, kind) SELECT id, 'received' FROM i"
+            ),
+            "incidents_title_length",
+        )
+        .await;
+}
