@@ -47,6 +47,9 @@ pub enum StaffCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Deactivate a member of staff who leaves: the login can no longer sign in and loses its vakt roles;
+    /// what they wrote stays theirs. `staff add` brings them back (admins only).
+    Deactivate { login: String },
     /// List staff.
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -158,11 +161,15 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
                 phone: args.phone.as_deref(),
             };
             // `staff add` on an existing login changes their role: say so, since it changes what they may do.
-            let before: Option<String> =
-                db::staff::list(&pool).await?.into_iter().find(|s| s.login == args.login.trim()).map(|s| s.role);
+            let before: Option<(String, bool)> = db::staff::list(&pool)
+                .await?
+                .into_iter()
+                .find(|s| s.login == args.login.trim())
+                .map(|s| (s.role, s.active));
             db::staff::add(&pool, &staff).await?;
             match before {
-                Some(old) if old != args.role => {
+                Some((_, false)) => println!("{} is active again as {} ({})", args.login, args.role, args.name),
+                Some((old, _)) if old != args.role => {
                     println!("{} changed role from {old} to {} ({})", args.login, args.role, args.name)
                 }
                 Some(_) => println!("{} was already {}; name and contact details updated", args.login, args.role),
@@ -172,6 +179,10 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
         StaffCommand::Servicedesk { login, off } => {
             db::staff::set_servicedesk(&pool, login, !off).await?;
             println!("{login} is {} the service desk", if *off { "no longer in" } else { "in" });
+        }
+        StaffCommand::Deactivate { login } => {
+            db::staff::deactivate(&pool, login).await?;
+            println!("{login} is deactivated: the login can no longer sign in and holds no vakt role");
         }
         StaffCommand::List { format } => {
             let staff = db::staff::list(&pool).await?;

@@ -88,6 +88,17 @@ pub async fn active(pool: &PgPool) -> Result<Vec<StaffMember>, DbError> {
     Ok(rows.into_iter().map(member).collect())
 }
 
+/// Deactivates a member of staff (admins only): no sign-in, no vakt role; the staff row and history stay.
+pub async fn deactivate(pool: &PgPool, login: &str) -> Result<(), DbError> {
+    sqlx::query("SELECT vakt_staff_deactivate($1)").bind(login).execute(pool).await.map_err(
+        |e| match DbError::from(e) {
+            DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may deactivate staff".into()),
+            other => other,
+        },
+    )?;
+    Ok(())
+}
+
 /// Puts a member of staff in or out of the service desk (admins only).
 pub async fn set_servicedesk(pool: &PgPool, login: &str, member: bool) -> Result<(), DbError> {
     sqlx::query("SELECT vakt_staff_servicedesk($1, $2)").bind(login).bind(member).execute(pool).await?;

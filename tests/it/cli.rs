@@ -538,6 +538,18 @@ async fn staff_add_on_an_existing_login_says_the_role_changed() {
         &config,
     );
     assert_eq!(typo.status.code(), Some(2), "{}", String::from_utf8_lossy(&typo.stderr));
+
+    // Someone who leaves is deactivated: no sign-in; `staff add` brings them back.
+    let deactivate = |who: &str| vakt(&["--database-url", &url, "staff", "deactivate", who], &config);
+    assert!(stdout(&deactivate(&login)).contains("can no longer sign in"));
+    let listed = stdout(&vakt(&["--database-url", &url, "staff", "list", "--format", "csv"], &config));
+    assert!(listed.lines().any(|l| l.starts_with(&login) && l.ends_with(",false")), "{listed}");
+    let per_url = db.url_as(&login);
+    let refused = vakt(&["--database-url", &per_url, "incident", "list"], &config);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("deactivated"), "{refused:?}");
+    assert!(add("operator").contains("is active again as operator"));
+    assert!(vakt(&["--database-url", &per_url, "incident", "list"], &config).status.success());
+    assert_eq!(deactivate("nobody_here").status.code(), Some(2));
 }
 
 #[tokio::test]

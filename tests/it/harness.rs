@@ -166,6 +166,14 @@ impl TestDb {
         url_with_database(&self.base, &self.name)
     }
 
+    /// The URL of another database on the same server, for a login.
+    pub fn url_of(&self, database: &str, login: &str) -> String {
+        let url = url_with_database(&self.base, database);
+        let scheme_end = url.find("://").map_or(0, |i| i + 3);
+        let at = url[scheme_end..].find('@').map(|i| scheme_end + i + 1).unwrap_or(scheme_end);
+        format!("{}{login}@{}", &url[..scheme_end], &url[at..])
+    }
+
     /// The URL of this database for another login.
     pub fn url_as(&self, login: &str) -> String {
         let url = self.url();

@@ -594,3 +594,30 @@ async fn an_agreement_version_in_use_is_fixed_with_its_priorities_and_titles_hav
         )
         .await;
 }
+
+#[tokio::test]
+async fn a_schema_owner_without_superuser_migrates_and_its_admins_add_staff() {
+    // The README's shared database: the owner has CREATEROLE, not superuser.
+    let db = TestDb::new().await;
+    let pid = std::process::id();
+    let (owner, database) = (format!("vt_{pid}_owner"), format!("vakt_t_{pid}_owned"));
+    for sql in [format!("CREATE ROLE {owner} LOGIN CREATEROLE"), format!("CREATE DATABASE {database} OWNER {owner}")] {
+        sqlx::query(AssertSqlSafe(sql)).execute(&db.pool).await.unwrap();
+    }
+    let as_owner = vakt::db::connect(&db.url_of(&database, &owner), 2).await.unwrap();
+    vakt::db::schema::migrate_checked(&as_owner).await.unwrap();
+    let admin_login = format!("vt_{pid}_owned_admin");
+    let admin = staff::NewStaff { login: &admin_login, full_name: "Admin", role: "admin", ..Default::default() };
+    staff::add(&as_owner, &admin).await.unwrap();
+    let admin = vakt::db::connect(&db.url_of(&database, &admin_login), 1).await.unwrap();
+    let mim_login = format!("vt_{pid}_owned_mim");
+    let mim = staff::NewStaff { login: &mim_login, full_name: "MIM", role: "mim", ..Default::default() };
+    staff::add(&admin, &mim).await.unwrap();
+    let mim = vakt::db::connect(&db.url_of(&database, &mim_login), 1).await.unwrap();
+    assert!(staff::whoami(&mim).await.unwrap().rights.mim);
+    Psql::open(&mim).await.refused("CREATE TEMP TABLE t (i int)", "permission denied").await;
+    mim.close().await;
+    admin.close().await;
+    as_owner.close().await;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {database} WITH (FORCE)"))).execute(&db.pool).await.unwrap();
+}
