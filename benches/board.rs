@@ -100,14 +100,14 @@ async fn first_frame(url: &str) {
         let mut session = Session::start(pool.clone(), "bench", Oslo, Utc::now(), None).await.expect("start a session");
         session.dispatch(Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
         let t2 = Instant::now();
-        tokio::time::timeout(Duration::from_secs(60), session.run_until(|s| s.board.loaded))
+        tokio::time::timeout(Duration::from_secs(60), session.run_until(|s| s.screens.board.queue.loaded))
             .await
             .expect("the board loads within a minute");
         let t3 = Instant::now();
         let mut terminal = terminal();
         draw(&mut terminal, session.state(), &theme);
         let t4 = Instant::now();
-        shown = session.state().board.visible_len();
+        shown = session.state().screens.board.queue.visible_len();
         total.push(t4 - t0);
         connect.push(t1 - t0);
         start.push(t2 - t1);
@@ -181,7 +181,7 @@ fn filter(state: &mut State) {
     println!(
         "\nfilter as you type over {} open incidents ({rounds} rounds of typing each filter after / and \
          deleting it with Backspace; per keystroke):",
-        common::thousands(state.board.all().len() as u64)
+        common::thousands(state.screens.board.queue.all().len() as u64)
     );
     let (mut all, mut all_framed) = (Samples::new(), Samples::new());
     for (name, text) in FILTERS {
@@ -203,7 +203,7 @@ fn filter(state: &mut State) {
             for c in text.chars() {
                 press(state, KeyCode::Char(c));
             }
-            matched = state.board.visible_len();
+            matched = state.screens.board.queue.visible_len();
             for _ in text.chars() {
                 press(state, KeyCode::Backspace);
             }
@@ -242,7 +242,7 @@ fn navigation(state: &mut State) {
     }
     println!(
         "\nnavigation: Down + one frame {WIDTH}×{HEIGHT} ({presses} presses over {} rows):",
-        common::thousands(state.board.visible_len() as u64)
+        common::thousands(state.screens.board.queue.visible_len() as u64)
     );
     println!("{}", total.line("Down key to frame", "budget ≤ 16 ms p99"));
     println!("{}", keys.line("  of which: app::update", ""));
@@ -313,7 +313,7 @@ fn memory_child(url: &str) {
         session.dispatch(Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
         tokio::time::timeout(
             Duration::from_secs(60),
-            session.run_until(|s| s.board.loaded && s.connection == Connection::Live),
+            session.run_until(|s| s.screens.board.queue.loaded && s.connection == Connection::Live),
         )
         .await
         .expect("the board loads within a minute");
@@ -326,7 +326,7 @@ fn memory_child(url: &str) {
         let mut terminal = terminal();
         draw(&mut terminal, session.state(), &theme);
         let (after, peak) = common::memory_kib();
-        let rows = session.state().board.all().len();
+        let rows = session.state().screens.board.queue.all().len();
         println!("MEMORY {before} {runtime_only} {after} {peak} {rows}");
         drop(session);
         pool.close().await;

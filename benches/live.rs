@@ -194,7 +194,7 @@ async fn console(
     let pool = db::connect(&url, 4).await.expect("connect a console");
     let mut session = Session::start(pool, "bench", Oslo, Utc::now(), None).await.expect("start a console session");
     session.dispatch(vakt::app::Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
-    session.run_until(|s| s.board.loaded && s.connection == Connection::Live).await;
+    session.run_until(|s| s.screens.board.queue.loaded && s.connection == Connection::Live).await;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal");
     let draw = |terminal: &mut Terminal<TestBackend>, session: &Session| {
         terminal
@@ -202,7 +202,7 @@ async fn console(
             .expect("render a frame");
     };
     draw(&mut terminal, &session);
-    let _ = ready.send(session.state().board.all().len());
+    let _ = ready.send(session.state().screens.board.queue.all().len());
     loop {
         tokio::select! {
             probe = probes.recv() => {
@@ -212,7 +212,7 @@ async fn console(
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
                 let (id, before) = (probe.id, probe.before);
-                session.run_until(|s| s.board.version_of(id).is_some_and(|v| v > before)).await;
+                session.run_until(|s| s.screens.board.queue.version_of(id).is_some_and(|v| v > before)).await;
                 let state = probe.started.elapsed();
                 draw(&mut terminal, &session);
                 let frame = probe.started.elapsed();

@@ -159,10 +159,16 @@ fn run(width: u16, height: u16, agreements: &[Agreement], theme: &Theme) {
     };
     draw(&mut terminal, &state, begin);
     let first = sent() - setup;
-    let visible = state.board.visible_len().min(usize::from(height.saturating_sub(7)));
-    let ticking = state.board.visible().take(visible).filter(|r| r.next_due.is_some()).count();
-    let breached =
-        state.board.visible().take(visible).filter(|r| r.next_due.as_ref().is_some_and(|d| d.at <= begin)).count();
+    let visible = state.screens.board.queue.visible_len().min(usize::from(height.saturating_sub(7)));
+    let ticking = state.screens.board.queue.visible().take(visible).filter(|r| r.next_due.is_some()).count();
+    let breached = state
+        .screens
+        .board
+        .queue
+        .visible()
+        .take(visible)
+        .filter(|r| r.next_due.as_ref().is_some_and(|d| d.at <= begin))
+        .count();
 
     let mut per_second = Vec::with_capacity(SECONDS as usize);
     for second in 1..=SECONDS {

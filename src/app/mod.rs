@@ -10,6 +10,7 @@ pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod model;
+pub mod screens;
 pub mod state;
 mod update;
 

@@ -3,14 +3,11 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::board::Board;
 use super::command::Screen;
 use super::form::Field;
 use super::keymap::{Binding, Scope, default_keymap};
-use super::model::{
-    ActionTarget, AgreementSet, DueDelta, DutyLine, IncidentDetail, MajorView, ServiceChoice, ShiftRow, StaffMember,
-    UserInfo,
-};
+use super::model::{ActionTarget, AgreementSet, DueDelta, ServiceChoice, StaffMember, UserInfo};
+use super::screens::Screens;
 use crate::domain::lifecycle::IncidentAction;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,16 +15,6 @@ pub enum Connection {
     Connecting,
     Live,
     Offline { since: DateTime<Utc>, reason: String },
-}
-
-/// The incident view: which incident, and its loaded detail once it arrives.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IncidentView {
-    pub id: i64,
-    pub reference: String,
-    pub detail: Option<IncidentDetail>,
-    /// First visible line of the history pane.
-    pub scroll: usize,
 }
 
 /// What floats over the screen and takes the keys.
@@ -158,16 +145,6 @@ pub struct Confirm {
     pub saving: bool,
 }
 
-/// The filter line while it is being typed. The board filters as you type; a word it cannot read is shown as
-/// an error and the last good filter stays applied.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FilterInput {
-    pub text: String,
-    /// The filter that was applied before editing started, restored by Esc.
-    pub previous: String,
-    pub error: Option<String>,
-}
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Palette {
     pub input: String,
@@ -190,47 +167,11 @@ pub struct Message {
 /// Where a console is: the incident it shows (if any) and whether a form for it is open.
 pub type Whereabouts = (Option<i64>, bool);
 
-/// The major-incident screen: active majors, the rota, and what the console has already reminded about.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Majors {
-    pub list: Vec<MajorView>,
-    pub selected: usize,
-    pub loaded: bool,
-    pub rota: Vec<ShiftRow>,
-    pub duty: DutyLine,
-    /// Update deadlines the MIM was already reminded of (major id, due), so a reminder shows once.
-    pub reminded: std::collections::BTreeSet<(i64, DateTime<Utc>)>,
-    /// The incident being created is to be declared a major incident as soon as it is saved (a MIM's choice in
-    /// the new-incident form).
-    pub declare_new: bool,
-    /// Escalation proposals already announced (major id, proposed level), so each shows once on every screen.
-    pub proposed: std::collections::BTreeSet<(i64, usize)>,
-    /// The report being completed, with its version.
-    pub report: Option<(i64, crate::domain::major::PostIncidentReport, i32)>,
-    /// A major incident whose report should be exported once it has loaded.
-    pub export_pending: Option<i64>,
-    /// A hand-over waiting for this user to acknowledge: (id, outgoing MIM, Markdown).
-    pub handover: Option<(i64, String, String)>,
-}
-
-impl Majors {
-    pub fn selected(&self) -> Option<&MajorView> {
-        self.list.get(self.selected)
-    }
-
-    /// Who is MIM on duty at `now`.
-    pub fn on_duty(&self, now: DateTime<Utc>) -> Option<&ShiftRow> {
-        self.rota.iter().find(|s| s.starts_at <= now && now < s.ends_at)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub screen: Screen,
-    pub board: Board,
-    /// Index into the saved views.
-    pub view: usize,
-    pub filter_input: Option<FilterInput>,
+    /// Each screen's own state (app/screens).
+    pub screens: Screens,
     pub agreements: AgreementSet,
     /// For the new-incident form and the assign form.
     pub services: Vec<ServiceChoice>,
@@ -238,8 +179,6 @@ pub struct State {
     /// Text typed into forms, by draft key; kept until the action succeeds (and across restarts).
     pub drafts: std::collections::BTreeMap<String, Vec<String>>,
     pub drafts_dirty: bool,
-    pub incident: Option<IncidentView>,
-    pub majors: Majors,
     /// Others at incidents (soft locks), and this console's name for its own presence.
     pub presence: Vec<crate::app::model::Presence>,
     pub console_id: String,
@@ -267,16 +206,12 @@ impl State {
     pub fn new(database: impl Into<String>) -> Self {
         Self {
             screen: Screen::Board,
-            board: Board::default(),
-            view: 0,
-            filter_input: None,
+            screens: Screens::default(),
             agreements: AgreementSet::default(),
             services: Vec::new(),
             staff: Vec::new(),
             drafts: Default::default(),
             drafts_dirty: false,
-            incident: None,
-            majors: Majors::default(),
             presence: Vec::new(),
             console_id: String::new(),
             presence_sent: None,
@@ -297,12 +232,7 @@ impl State {
 
     /// The key scope of what has focus.
     pub fn scope(&self) -> Scope {
-        match (self.screen, &self.incident) {
-            (Screen::Board, Some(_)) => Scope::Incident,
-            (Screen::Board, None) => Scope::Board,
-            (Screen::Major, _) => Scope::Major,
-            _ => Scope::Global,
-        }
+        self.screens.get(self.screen).map_or(Scope::Global, |screen| screen.scope())
     }
 
     /// Rows of the table that fit on screen, for paging.
@@ -323,7 +253,7 @@ impl State {
             Some(Overlay::Confirm(confirm)) => Some(confirm.target.id),
             _ => None,
         };
-        match (editing, &self.incident) {
+        match (editing, &self.screens.board.incident) {
             (Some(id), _) => (Some(id), true),
             (None, Some(view)) => (Some(view.id), false),
             (None, None) => (None, false),

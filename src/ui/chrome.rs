@@ -53,9 +53,9 @@ pub fn tabs(frame: &mut Frame, area: Rect, state: &State, view: View) {
 /// The MIM on duty for the right of the summary line, longest first: with the duty number and mailbox, with
 /// the number, and the name alone for narrow terminals.
 fn duty_texts(state: &State, view: View) -> Vec<String> {
-    match state.majors.on_duty(view.now) {
+    match state.screens.major.on_duty(view.now) {
         Some(shift) => {
-            let duty = &state.majors.duty;
+            let duty = &state.screens.major.duty;
             let phone = duty.phone.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
             let mailbox = duty.mailbox.as_deref().map(|m| format!(" · {m}")).unwrap_or_default();
             vec![
@@ -65,7 +65,7 @@ fn duty_texts(state: &State, view: View) -> Vec<String> {
                 format!("MIM {} ", shift.mim_name),
             ]
         }
-        None if state.majors.rota.is_empty() => Vec::new(),
+        None if state.screens.major.rota.is_empty() => Vec::new(),
         None => vec!["no MIM on duty: the rota has a gap ".to_string(), "no MIM on duty ".to_string()],
     }
 }
@@ -81,11 +81,11 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme.offline)), area);
         return;
     }
-    if !state.board.loaded {
+    if !state.screens.board.queue.loaded {
         frame.render_widget(Paragraph::new(Line::styled(" loading the board …", theme.dim)), area);
         return;
     }
-    let rows = state.board.all();
+    let rows = state.screens.board.queue.all();
     let soon = view.now + Duration::hours(1);
     let (mut breached, mut due_soon) = (0, 0);
     for row in rows {
@@ -100,7 +100,7 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
     }
     // Exercises run like majors but must not read as a real outage at a glance.
     let exercises: Vec<i64> =
-        state.majors.list.iter().filter(|m| m.major.declaration.exercise).map(|m| m.incident_id).collect();
+        state.screens.major.list.iter().filter(|m| m.major.declaration.exercise).map(|m| m.incident_id).collect();
     let majors = rows.iter().filter(|r| r.flags.major && !exercises.contains(&r.id)).count();
     let count = |n: usize, style| if n > 0 { style } else { theme.dim };
     let mut spans = vec![
@@ -112,13 +112,15 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
     if !exercises.is_empty() {
         spans.push(Span::styled(format!(" (+{} exercise)", exercises.len()), theme.dim));
     }
-    let overdue = state.majors.list.iter().filter(|m| {
+    let overdue = state.screens.major.list.iter().filter(|m| {
         crate::app::major_cadence(state, m, view.now).is_some_and(|c| c.remaining() < chrono::Duration::zero())
     });
     if let Some(first) = overdue.clone().next() {
         spans.push(Span::styled(format!("   update overdue {}", first.reference), theme.breached));
     }
-    if let Some(first) = state.majors.list.iter().find(|m| crate::app::major_proposal(state, m, view.now).is_some()) {
+    if let Some(first) =
+        state.screens.major.list.iter().find(|m| crate::app::major_proposal(state, m, view.now).is_some())
+    {
         spans.push(Span::styled(format!("   escalate {}", first.reference), theme.warning));
     }
     // Wide terminals also get the queue by status, when it fits beside the MIM on duty.

@@ -1,25 +1,21 @@
 //! Rendering: a function of the state, the theme, the clock and the viewer's zone. Never does I/O.
 
-mod board;
 mod chrome;
 mod deadline;
 mod form;
 pub mod format;
-mod incident;
-mod major;
 mod overlay;
 pub mod safe_backend;
+mod screens;
 pub mod theme;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::state::{Overlay, State};
-use crate::app::{Screen, command::Command, keymap};
 pub use theme::Theme;
 
 /// The smallest terminal the console promises to work in.
@@ -51,12 +47,7 @@ pub fn render(frame: &mut Frame, state: &State, view: View) {
             .areas(area);
     chrome::tabs(frame, tabs, state, view);
     chrome::summary(frame, summary, state, view);
-    match (state.screen, &state.incident) {
-        (Screen::Board, None) => board::render(frame, body, state, view),
-        (Screen::Board, Some(incident)) => incident::render(frame, body, state, incident, view),
-        (Screen::Major, _) => major::render(frame, body, state, view),
-        (screen, _) => not_built(frame, body, screen, view),
-    }
+    screens::render(frame, body, state, view);
     chrome::key_line(frame, keys, state, view);
     match &state.overlay {
         Some(Overlay::Help { scroll }) => overlay::help(frame, area, state, *scroll, view),
@@ -66,17 +57,4 @@ pub fn render(frame: &mut Frame, state: &State, view: View) {
         Some(Overlay::Preview(p)) => form::preview(frame, area, p, view),
         None => {}
     }
-}
-
-/// Screens whose issues have not landed yet say so plainly rather than pretend.
-fn not_built(frame: &mut Frame, area: Rect, screen: Screen, view: View) {
-    let board_key = keymap::key_for(&keymap::default_keymap(), keymap::Scope::Global, Command::Show(Screen::Board))
-        .map(|c| c.label())
-        .unwrap_or_default();
-    let lines = vec![
-        Line::raw(""),
-        Line::styled(format!("  {} is not part of this build yet.", screen.title()), view.theme.header),
-        Line::styled(format!("  Press {board_key} for the incident board."), view.theme.dim),
-    ];
-    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -21,16 +21,23 @@ async fn a_change_made_elsewhere_appears_on_every_console() {
     let (_, ola_pool) = db.login("viewer").await;
     let mut kari = Session::start(kari_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
     let mut ola = Session::start(ola_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
-    within("both boards", kari.run_until(|s| s.board.loaded && s.connection == vakt::app::state::Connection::Live))
-        .await;
-    within("both boards", ola.run_until(|s| s.board.loaded && s.connection == vakt::app::state::Connection::Live))
-        .await;
-    assert_eq!(kari.state().board.all().len(), 1);
+    within(
+        "both boards",
+        kari.run_until(|s| s.screens.board.queue.loaded && s.connection == vakt::app::state::Connection::Live),
+    )
+    .await;
+    within(
+        "both boards",
+        ola.run_until(|s| s.screens.board.queue.loaded && s.connection == vakt::app::state::Connection::Live),
+    )
+    .await;
+    assert_eq!(kari.state().screens.board.queue.all().len(), 1);
     assert_eq!(ola.state().user.as_ref().unwrap().rights.label(), "viewer");
 
     // Ola opens the incident; then someone changes it with plain SQL and a new one arrives.
     ola.dispatch(Action::Run(Command::Open), Utc::now());
-    within("the detail", ola.run_until(|s| s.incident.as_ref().is_some_and(|v| v.detail.is_some()))).await;
+    within("the detail", ola.run_until(|s| s.screens.board.incident.as_ref().is_some_and(|v| v.detail.is_some())))
+        .await;
     sqlx::query("UPDATE incidents SET title = 'SBL down for everyone' WHERE id = $1")
         .bind(first)
         .execute(&db.pool)
@@ -42,8 +49,8 @@ async fn a_change_made_elsewhere_appears_on_every_console() {
         within(
             "the change",
             console.run_until(|s| {
-                s.board.all().len() == 2
-                    && s.board.all().iter().any(|r| r.id == first && r.title == "SBL down for everyone")
+                s.screens.board.queue.all().len() == 2
+                    && s.screens.board.queue.all().iter().any(|r| r.id == first && r.title == "SBL down for everyone")
             }),
         )
         .await;
@@ -51,7 +58,9 @@ async fn a_change_made_elsewhere_appears_on_every_console() {
     within(
         "the open incident view to refresh",
         ola.run_until(|s| {
-            s.incident
+            s.screens
+                .board
+                .incident
                 .as_ref()
                 .and_then(|v| v.detail.as_ref())
                 .is_some_and(|d| d.summary.title == "SBL down for everyone")
@@ -65,7 +74,11 @@ async fn a_change_made_elsewhere_appears_on_every_console() {
         .execute(&db.pool)
         .await
         .unwrap();
-    within("the resolved incident to leave", kari.run_until(|s| s.board.all().iter().all(|r| r.id != second))).await;
+    within(
+        "the resolved incident to leave",
+        kari.run_until(|s| s.screens.board.queue.all().iter().all(|r| r.id != second)),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -77,12 +90,13 @@ async fn consoles_see_who_else_is_at_an_incident_and_edits_go_live() {
     let (_, ola_pool) = db.login("operator").await;
     let mut kari = Session::start(kari_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
     let mut ola = Session::start(ola_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
-    within("boards", kari.run_until(|s| s.board.loaded)).await;
-    within("boards", ola.run_until(|s| s.board.loaded)).await;
+    within("boards", kari.run_until(|s| s.screens.board.queue.loaded)).await;
+    within("boards", ola.run_until(|s| s.screens.board.queue.loaded)).await;
 
     // Kari opens the incident and starts a note: Ola sees her there, editing.
     kari.dispatch(Action::Run(Command::Open), Utc::now());
-    within("the detail", kari.run_until(|s| s.incident.as_ref().is_some_and(|v| v.detail.is_some()))).await;
+    within("the detail", kari.run_until(|s| s.screens.board.incident.as_ref().is_some_and(|v| v.detail.is_some())))
+        .await;
     kari.dispatch(Action::Run(Command::Act(vakt::app::command::Act::Note)), Utc::now());
     within(
         "kari to show up as editing",
@@ -94,7 +108,9 @@ async fn consoles_see_who_else_is_at_an_incident_and_edits_go_live() {
     ola.dispatch(Action::Run(Command::Act(vakt::app::command::Act::Acknowledge)), Utc::now());
     within(
         "kari's console to see the acknowledgement",
-        kari.run_until(|s| s.board.find(id).is_some_and(|r| r.status == vakt::domain::incident::Status::Acknowledged)),
+        kari.run_until(|s| {
+            s.screens.board.queue.find(id).is_some_and(|r| r.status == vakt::domain::incident::Status::Acknowledged)
+        }),
     )
     .await;
 }
@@ -127,7 +143,7 @@ async fn an_admin_keeps_the_rota_from_the_console_and_every_console_sees_it() {
     }
     admin.dispatch(key(KeyCode::Enter), Utc::now());
     for console in [&mut admin, &mut viewer] {
-        within("the new shift", console.run_until(|s| s.majors.rota.iter().any(|r| r.mim == ola))).await;
+        within("the new shift", console.run_until(|s| s.screens.major.rota.iter().any(|r| r.mim == ola))).await;
     }
     // A viewer is not offered the rota editor, and the database would refuse it anyway.
     viewer.dispatch(Action::Run(Command::Major(MajorAct::EditShift)), Utc::now());

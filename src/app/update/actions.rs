@@ -74,9 +74,9 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
 
 /// The incident actions apply to: the open incident view, else the selected board line.
 fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
-    let summary = match &state.incident {
+    let summary = match &state.screens.board.incident {
         Some(view) => view.detail.as_ref().map(|d| &d.summary)?,
-        None => state.board.selected()?,
+        None => state.screens.board.queue.selected()?,
     };
     let target = ActionTarget {
         id: summary.id,
@@ -129,7 +129,7 @@ fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec
     let (title, mut fields) = fields_for(state, &purpose);
     // The priority form starts at the current priority.
     if let FormPurpose::Priority(target) = &purpose
-        && let Some(current) = state.board.find(target.id).and_then(|r| r.priority.clone())
+        && let Some(current) = state.screens.board.queue.find(target.id).and_then(|r| r.priority.clone())
         && let Some(field) = fields.first_mut()
     {
         field.select_value(&current);
@@ -316,7 +316,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Submission::Create(new)) => {
-            state.majors.declare_new = values.get(6).is_some_and(|v| v == "yes");
+            state.screens.major.declare_new = values.get(6).is_some_and(|v| v == "yes");
             write(state, DbCommand::Create(new), now)
         }
         Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
@@ -469,18 +469,18 @@ pub fn written(
                 version: summary.version,
                 agreement_version_id: summary.agreement_version_id,
             };
-            state.board.apply(id, Some(*summary), now);
+            state.screens.board.queue.apply(id, Some(*summary), now);
             let mut effects = Vec::new();
             if let Some(key) = draft
                 && state.drafts.remove(&key).is_some()
             {
                 effects.push(Effect::SaveDrafts(state.drafts.clone()));
             }
-            if state.incident.as_ref().is_some_and(|v| v.id == id) {
+            if state.screens.board.incident.as_ref().is_some_and(|v| v.id == id) {
                 effects.push(Effect::Db(DbCommand::LoadDetail { id }));
             } else if what == "created" {
-                state.board.select_id(id);
-                if std::mem::take(&mut state.majors.declare_new) {
+                state.screens.board.queue.select_id(id);
+                if std::mem::take(&mut state.screens.major.declare_new) {
                     effects.extend(super::majors::declare(state, target, now));
                 }
             }
@@ -490,7 +490,7 @@ pub fn written(
             let mut message = error.message().to_string();
             let mut effects = Vec::new();
             if let WriteError::Conflict { fresh: Some(fresh), .. } = &error {
-                state.board.apply(fresh.id, Some((**fresh).clone()), now);
+                state.screens.board.queue.apply(fresh.id, Some((**fresh).clone()), now);
                 if matches!(state.overlay, Some(Overlay::Form(_) | Overlay::Confirm(_))) {
                     // Adopt the new version: pressing Enter again applies the action on top of what changed.
                     retarget(state, fresh.id, fresh.version);

@@ -91,7 +91,7 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         }
         return Vec::new();
     }
-    if state.filter_input.is_some() {
+    if state.screens.board.filter_input.is_some() {
         return on_filter_key(state, key, now);
     }
     match keymap::resolve(&state.keymap, state.scope(), &key) {
@@ -111,7 +111,7 @@ pub fn on_paste(state: &mut State, pasted: &str, now: DateTime<Utc>) -> Vec<Effe
     } else if let Some(Overlay::Palette(palette)) = &mut state.overlay {
         palette.input.push_str(&clean);
         palette.selected = 0;
-    } else if let Some(input) = &mut state.filter_input {
+    } else if let Some(input) = &mut state.screens.board.filter_input {
         input.text.push_str(&clean);
         apply_typed_filter(state, now);
     }
@@ -119,21 +119,21 @@ pub fn on_paste(state: &mut State, pasted: &str, now: DateTime<Utc>) -> Vec<Effe
 }
 
 fn on_filter_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(input) = &mut state.filter_input else {
+    let Some(input) = &mut state.screens.board.filter_input else {
         return Vec::new();
     };
     match key.code {
         KeyCode::Esc => {
             let previous = input.previous.clone();
-            state.filter_input = None;
+            state.screens.board.filter_input = None;
             if let Ok(filter) = Filter::parse(&previous) {
-                state.board.set_filter(filter, now);
+                state.screens.board.queue.set_filter(filter, now);
             }
             return Vec::new();
         }
         KeyCode::Enter => {
             let error = input.error.clone();
-            state.filter_input = None;
+            state.screens.board.filter_input = None;
             if let Some(error) = error {
                 state.warn(format!("filter not applied: {error}"), now);
                 return Vec::new();
@@ -153,13 +153,13 @@ fn on_filter_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Ef
 
 /// Filters as the user types; an unreadable word keeps the last good filter and shows why.
 fn apply_typed_filter(state: &mut State, now: DateTime<Utc>) {
-    let Some(input) = &mut state.filter_input else {
+    let Some(input) = &mut state.screens.board.filter_input else {
         return;
     };
     match Filter::parse(&input.text) {
         Ok(filter) => {
             input.error = None;
-            state.board.set_filter(filter, now);
+            state.screens.board.queue.set_filter(filter, now);
         }
         Err(e) => input.error = Some(e.to_string()),
     }

@@ -38,30 +38,31 @@ pub fn proposal(state: &State, view: &MajorView, now: DateTime<Utc>) -> Option<P
 /// whichever screen is showing.
 pub fn remind(state: &mut State, now: DateTime<Utc>) {
     let proposals: Vec<(i64, String, Proposal)> = state
-        .majors
+        .screens
+        .major
         .list
         .iter()
         .filter_map(|view| proposal(state, view, now).map(|p| (view.id, view.reference.clone(), p)))
-        .filter(|(id, _, p)| !state.majors.proposed.contains(&(*id, p.level)))
+        .filter(|(id, _, p)| !state.screens.major.proposed.contains(&(*id, p.level)))
         .collect();
     for (id, reference, proposal) in proposals {
-        state.majors.proposed.insert((id, proposal.level));
+        state.screens.major.proposed.insert((id, proposal.level));
         state.warn(
             format!("{reference}: escalate to {} ({}) — press 2 then e", proposal.level_name, proposal.reason),
             now,
         );
     }
     let mut reminders = Vec::new();
-    for view in &state.majors.list {
+    for view in &state.screens.major.list {
         if let Some(status) = cadence(state, view, now)
             && matches!(status.state, CadenceState::Overdue | CadenceState::Missed)
-            && !state.majors.reminded.contains(&(view.id, status.due))
+            && !state.screens.major.reminded.contains(&(view.id, status.due))
         {
             reminders.push((view.id, status.due, view.reference.clone(), status.state));
         }
     }
     for (id, due, reference, cadence_state) in reminders {
-        state.majors.reminded.insert((id, due));
+        state.screens.major.reminded.insert((id, due));
         let local = due.with_timezone(&state.zone).format("%H:%M");
         let deputy = if cadence_state == CadenceState::Missed { "; vakt serve notifies the deputy" } else { "" };
         state.warn(format!("{reference}: the stakeholder update due {local} is overdue — press 2 then u{deputy}"), now);
@@ -74,7 +75,7 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
             state.warn("only admins edit the rota (vakt_admin)", now);
             return Vec::new();
         }
-        if act == MajorAct::EditShift && state.majors.rota.iter().all(|s| s.ends_at <= now) {
+        if act == MajorAct::EditShift && state.screens.major.rota.iter().all(|s| s.ends_at <= now) {
             state.warn("no current or future shift to change; add one with a", now);
             return Vec::new();
         }
@@ -90,7 +91,7 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
         return open(state, FormPurpose::Handover, now);
     }
     if act == MajorAct::AcknowledgeHandover {
-        return match &state.majors.handover {
+        return match &state.screens.major.handover {
             Some((id, _, _)) => write(state, MajorCommand::AcknowledgeHandover { id: *id }, now),
             None => {
                 state.inform("no hand-over is waiting for you", now);
@@ -98,7 +99,7 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
             }
         };
     }
-    let Some(view) = state.majors.selected() else {
+    let Some(view) = state.screens.major.selected() else {
         state.warn("no major incident selected (declare one with m on an incident)", now);
         return Vec::new();
     };
@@ -130,14 +131,14 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
             effects
         }
         MajorAct::Report => {
-            state.majors.report = None;
+            state.screens.major.report = None;
             let major_id = target.id;
             let mut effects = open(state, FormPurpose::Report(target), now);
             effects.push(Effect::Db(DbCommand::LoadReport { major_id }));
             effects
         }
         MajorAct::ExportReport => {
-            state.majors.export_pending = Some(target.id);
+            state.screens.major.export_pending = Some(target.id);
             vec![Effect::Db(DbCommand::LoadReport { major_id: target.id })]
         }
         MajorAct::Handover | MajorAct::AcknowledgeHandover | MajorAct::AddShift | MajorAct::EditShift => Vec::new(),
@@ -203,10 +204,10 @@ pub(super) fn yes_no() -> Vec<ChoiceOption> {
 
 /// The fields of the cockpit's forms (used by the generic form code too).
 pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> Vec<Field> {
-    let view = |id: i64| state.majors.list.iter().find(|m| m.id == id);
+    let view = |id: i64| state.screens.major.list.iter().find(|m| m.id == id);
     match purpose {
         FormPurpose::Declare(t) => {
-            let service = state.board.find(t.id).map(|r| r.service.code.clone()).unwrap_or_default();
+            let service = state.screens.board.queue.find(t.id).map(|r| r.service.code.clone()).unwrap_or_default();
             vec![
                 Field::line("affected services (codes, comma-separated)", &service, true),
                 Field::line("affected organisations (codes; empty: the services' owners)", "", false),
@@ -279,7 +280,8 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
         }
         FormPurpose::Report(m) => {
             let findings = state
-                .majors
+                .screens
+                .major
                 .report
                 .as_ref()
                 .filter(|(id, _, _)| *id == m.id)
@@ -303,7 +305,7 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
         FormPurpose::AddShift => {
             // The rota must stay continuous: the natural next shift starts where the last one ends.
             let local = |t: DateTime<Utc>| t.with_timezone(&state.zone).format("%Y-%m-%d %H:%M").to_string();
-            let last = state.majors.rota.iter().max_by_key(|s| s.ends_at);
+            let last = state.screens.major.rota.iter().max_by_key(|s| s.ends_at);
             let start = last.map_or(now, |s| s.ends_at);
             vec![
                 Field::line("MIM on duty (login)", last.map_or("", |s| s.deputy.as_str()), true),
@@ -315,7 +317,8 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
         FormPurpose::EditShift => {
             let local = |t: DateTime<Utc>| t.with_timezone(&state.zone).format("%a %d %b %H:%M").to_string();
             let shifts: Vec<ChoiceOption> = state
-                .majors
+                .screens
+                .major
                 .rota
                 .iter()
                 .filter(|s| s.ends_at > now)
@@ -360,7 +363,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     };
     let values: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
-    let report = state.majors.report.as_ref().map(|(id, _, version)| (*id, *version));
+    let report = state.screens.major.report.as_ref().map(|(id, _, version)| (*id, *version));
     match build(&form.purpose, &values, state.zone, report) {
         Ok(command @ MajorCommand::Update { .. }) => preview(state, command, now),
         Ok(command) => write(state, command, now),
@@ -505,7 +508,7 @@ fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<
     let MajorCommand::Update { major_id, update, sms } = &command else {
         return Vec::new();
     };
-    let Some(view) = state.majors.list.iter().find(|m| m.id == *major_id) else {
+    let Some(view) = state.screens.major.list.iter().find(|m| m.id == *major_id) else {
         return write(state, command, now);
     };
     let Some(agreement) = agreement(state, view) else {
@@ -622,7 +625,7 @@ pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, 
             }
             if what.starts_with("declared") {
                 state.screen = crate::app::Screen::Major;
-                state.incident = None;
+                state.screens.board.incident = None;
             }
             state.inform(what, now);
             effects
@@ -654,9 +657,9 @@ pub fn report_loaded(
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if state.majors.export_pending == Some(major_id) {
-        state.majors.export_pending = None;
-        let view = state.majors.list.iter().find(|m| m.id == major_id);
+    if state.screens.major.export_pending == Some(major_id) {
+        state.screens.major.export_pending = None;
+        let view = state.screens.major.list.iter().find(|m| m.id == major_id);
         match (&report, view.and_then(|v| agreement(state, v))) {
             (Some((report, _)), Some(agreement)) => {
                 let lang = agreement.spec().major.lang(agreement.spec().region);
@@ -678,7 +681,7 @@ pub fn report_loaded(
         }
         return effects;
     };
-    state.majors.report = Some((major_id, *report, version));
+    state.screens.major.report = Some((major_id, *report, version));
     let draft_exists =
         matches!(&state.overlay, Some(Overlay::Form(f)) if state.drafts.contains_key(&f.purpose.draft_key()));
     if let Some(Overlay::Form(form)) = &state.overlay

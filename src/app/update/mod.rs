@@ -67,8 +67,8 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
             majors::remind(state, now);
             let mut effects = Vec::new();
             // Time-based filters (breached, today) change with the clock, not only with the data.
-            if state.board.filter().depends_on_time() {
-                state.board.refresh(now);
+            if state.screens.board.queue.filter().depends_on_time() {
+                state.screens.board.queue.refresh(now);
             }
             // While the worker cannot reach the database, probe it every few seconds.
             if state.worker_down && state.probed_at.is_none_or(|at| now - at >= Duration::seconds(WORKER_PROBE_SECONDS))

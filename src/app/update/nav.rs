@@ -7,7 +7,8 @@ use crate::app::board::VIEWS;
 use crate::app::command::{Command, Screen};
 use crate::app::effect::{BoardSettings, DbCommand, Effect};
 use crate::app::filter::Filter;
-use crate::app::state::{FilterInput, IncidentView, Overlay, Palette, State};
+use crate::app::screens::board::{FilterInput, IncidentView};
+use crate::app::state::{Overlay, Palette, State};
 
 pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effect> {
     let page = state.page_size() as isize;
@@ -38,15 +39,16 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Bottom => move_selection(state, isize::MAX / 2),
         Command::Open => open_selected(state),
         Command::Back => {
+            let screen = state.screen;
             if state.overlay.is_some() {
                 state.overlay = None;
-            } else if state.incident.is_some() {
-                state.incident = None;
+            } else if state.screens.get_mut(screen).is_some_and(|s| s.back()) {
+                // The screen closed what it had open (the incident view).
             } else if state.screen != Screen::Board {
                 state.screen = Screen::Board;
-            } else if !state.board.filter().is_empty() {
-                state.view = 0;
-                state.board.set_filter(Filter::default(), now);
+            } else if !state.screens.board.queue.filter().is_empty() {
+                state.screens.board.view = 0;
+                state.screens.board.queue.set_filter(Filter::default(), now);
                 return vec![save_settings(state)];
             }
             Vec::new()
@@ -55,27 +57,28 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::PreviousTab => show(state, step_screen(state.screen, -1)),
         Command::Show(screen) => show(state, screen),
         Command::Filter => {
-            let current = state.board.filter().source().to_string();
-            state.filter_input = Some(FilterInput { text: current.clone(), previous: current, error: None });
+            let current = state.screens.board.queue.filter().source().to_string();
+            state.screens.board.filter_input =
+                Some(FilterInput { text: current.clone(), previous: current, error: None });
             Vec::new()
         }
         Command::NextView => {
-            state.view = (state.view + 1) % VIEWS.len();
-            let view = VIEWS[state.view];
+            state.screens.board.view = (state.screens.board.view + 1) % VIEWS.len();
+            let view = VIEWS[state.screens.board.view];
             if let Ok(filter) = Filter::parse(view.filter) {
-                state.board.set_filter(filter, now);
+                state.screens.board.queue.set_filter(filter, now);
             }
             state.inform(format!("view: {}", view.name), now);
             vec![save_settings(state)]
         }
         Command::SortNext => {
-            let (key, _) = state.board.sort();
-            state.board.set_sort(key.next(), false, now);
+            let (key, _) = state.screens.board.queue.sort();
+            state.screens.board.queue.set_sort(key.next(), false, now);
             vec![save_settings(state)]
         }
         Command::SortReverse => {
-            let (key, descending) = state.board.sort();
-            state.board.set_sort(key, !descending, now);
+            let (key, descending) = state.screens.board.queue.sort();
+            state.screens.board.queue.set_sort(key, !descending, now);
             vec![save_settings(state)]
         }
         Command::Act(act) => super::actions::start(state, act, now),
@@ -85,10 +88,10 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
 
 /// The effect that remembers the board's arrangement for this user.
 pub fn save_settings(state: &State) -> Effect {
-    let (key, descending) = state.board.sort();
+    let (key, descending) = state.screens.board.queue.sort();
     Effect::Db(DbCommand::SaveSettings(BoardSettings {
-        filter: state.board.filter().source().to_string(),
-        view: VIEWS[state.view].name.to_string(),
+        filter: state.screens.board.queue.filter().source().to_string(),
+        view: VIEWS[state.screens.board.view].name.to_string(),
         sort: format!("{}{}", if descending { "-" } else { "" }, key.name()),
     }))
 }
@@ -106,30 +109,17 @@ fn step_screen(current: Screen, delta: isize) -> Screen {
 }
 
 fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
-    if let Some(view) = &mut state.incident {
-        view.scroll = view.scroll.saturating_add_signed(delta);
-        if let Some(detail) = &view.detail {
-            view.scroll = view.scroll.min(detail.events.len().saturating_sub(1));
-        }
-    } else if state.screen == Screen::Major {
-        let last = state.majors.list.len().saturating_sub(1);
-        state.majors.selected =
-            state.majors.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(last);
-    } else if state.screen == Screen::Board {
-        match delta {
-            d if d <= isize::MIN / 2 => state.board.select_first(),
-            d if d >= isize::MAX / 2 => state.board.select_last(),
-            d => state.board.move_by(d),
-        }
+    if let Some(screen) = state.screens.get_mut(state.screen) {
+        screen.move_selection(delta);
     }
     Vec::new()
 }
 
 fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Some(row) = state.board.selected() else {
+    let Some(row) = state.screens.board.queue.selected() else {
         return Vec::new();
     };
     let id = row.id;
-    state.incident = Some(IncidentView { id, reference: row.reference.clone(), detail: None, scroll: 0 });
+    state.screens.board.incident = Some(IncidentView { id, reference: row.reference.clone(), detail: None, scroll: 0 });
     vec![Effect::Db(DbCommand::LoadDetail { id })]
 }

@@ -11,13 +11,13 @@ use crate::app::state::{Connection, State};
 pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
         Action::Connected { user } => {
-            state.board.set_me(&user.login);
-            state.board.set_zone(state.zone);
+            state.screens.board.queue.set_me(&user.login);
+            state.screens.board.queue.set_zone(state.zone);
             state.user = Some(user);
             Vec::new()
         }
         Action::BoardLoaded(rows) => {
-            state.board.replace(rows, now);
+            state.screens.board.queue.replace(rows, now);
             // A command got through: the worker's side is back.
             if state.worker_down {
                 state.worker_down = false;
@@ -31,31 +31,31 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         }
         Action::SettingsLoaded(settings) => {
             if let Some(view) = VIEWS.iter().position(|v| v.name == settings.view) {
-                state.view = view;
+                state.screens.board.view = view;
             }
             if let Ok(filter) = Filter::parse(&settings.filter) {
-                state.board.set_filter(filter, now);
+                state.screens.board.queue.set_filter(filter, now);
             }
             let (key, descending) = match settings.sort.strip_prefix('-') {
                 Some(name) => (SortKey::parse(name), true),
                 None => (SortKey::parse(&settings.sort), false),
             };
             if let Some(key) = key {
-                state.board.set_sort(key, descending, now);
+                state.screens.board.queue.set_sort(key, descending, now);
             }
             Vec::new()
         }
         Action::SummaryFetched { id, summary } => {
-            state.board.apply(id, summary.map(|s| *s), now);
+            state.screens.board.queue.apply(id, summary.map(|s| *s), now);
             Vec::new()
         }
         Action::DetailLoaded { id, detail } => {
-            if let Some(view) = state.incident.as_mut().filter(|v| v.id == id) {
+            if let Some(view) = state.screens.board.incident.as_mut().filter(|v| v.id == id) {
                 match detail {
                     Some(detail) => view.detail = Some(*detail),
                     None => {
                         let reference = view.reference.clone();
-                        state.incident = None;
+                        state.screens.board.incident = None;
                         state.warn(format!("{reference} no longer exists"), now);
                     }
                 }
@@ -121,25 +121,25 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::MajorsLoaded(list) => {
-            let keep = state.majors.selected().map(|m| m.id);
-            state.majors.list = list;
-            state.majors.loaded = true;
-            state.majors.selected = keep
-                .and_then(|id| state.majors.list.iter().position(|m| m.id == id))
+            let keep = state.screens.major.selected().map(|m| m.id);
+            state.screens.major.list = list;
+            state.screens.major.loaded = true;
+            state.screens.major.selected = keep
+                .and_then(|id| state.screens.major.list.iter().position(|m| m.id == id))
                 .unwrap_or(0)
-                .min(state.majors.list.len().saturating_sub(1));
+                .min(state.screens.major.list.len().saturating_sub(1));
             super::majors::remind(state, now);
             Vec::new()
         }
         Action::RotaLoaded { shifts, duty, handover } => {
-            state.majors.rota = shifts;
-            state.majors.duty = duty;
+            state.screens.major.rota = shifts;
+            state.screens.major.duty = duty;
             if let Some((_, outgoing, _)) = &handover
-                && state.majors.handover.as_ref().map(|h| h.0) != handover.as_ref().map(|h| h.0)
+                && state.screens.major.handover.as_ref().map(|h| h.0) != handover.as_ref().map(|h| h.0)
             {
                 state.inform(format!("a hand-over from {outgoing} is waiting: tab 2, then H to acknowledge"), now);
             }
-            state.majors.handover = handover;
+            state.screens.major.handover = handover;
             Vec::new()
         }
         Action::MajorWritten { what, result } => super::majors::written(state, what, result, now),
@@ -149,11 +149,11 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
 }
 
 fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
-    let open_view = state.incident.as_ref().map(|v| v.id);
+    let open_view = state.screens.board.incident.as_ref().map(|v| v.id);
     match (notice.table.as_str(), notice.id) {
         ("incidents", Some(id)) => {
             let mut effects = Vec::new();
-            let stale = match (state.board.version_of(id), notice.version) {
+            let stale = match (state.screens.board.queue.version_of(id), notice.version) {
                 (Some(shown), Some(version)) => version > shown,
                 _ => true,
             };
@@ -200,14 +200,9 @@ fn back_online(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Reloads the board and the open incident (after a reconnect, a bulk change, or on request).
+/// Reloads what every screen shows (after a reconnect, a bulk change, or on request).
 pub fn resync(state: &State) -> Vec<Effect> {
-    let mut effects =
-        vec![Effect::Db(DbCommand::LoadBoard), Effect::Db(DbCommand::LoadMajors), Effect::Db(DbCommand::LoadRota)];
-    if let Some(view) = &state.incident {
-        effects.push(Effect::Db(DbCommand::LoadDetail { id: view.id }));
-    }
-    effects
+    state.screens.all().iter().flat_map(|screen| screen.resync()).collect()
 }
 
 /// A form opened before its choices were loaded is rebuilt with them, keeping what was typed.

@@ -118,7 +118,7 @@ fn a_priority_change_shows_the_deadlines_before_it_is_sent() {
     changed.version = 4;
     update(&mut s, Action::Written { what: "change priority done".into(), result: Ok(Box::new(changed)) }, now());
     assert!(s.overlay.is_none());
-    assert_eq!(s.board.find(1).unwrap().priority.as_deref(), Some("Middels"));
+    assert_eq!(s.screens.board.queue.find(1).unwrap().priority.as_deref(), Some("Middels"));
 }
 
 #[test]
@@ -220,8 +220,8 @@ fn a_proposed_escalation_is_announced_once_on_any_screen() {
     let seen: Vec<String> = s.message.iter().map(|m| m.text.clone()).collect();
     s.message = None;
     update(&mut s, Action::Tick, later + Duration::seconds(1));
-    let proposal = crate::app::major_proposal(&s, &s.majors.list[0], later).expect("the ladder proposes a step");
-    assert!(s.majors.proposed.contains(&(7, proposal.level)), "announced: {seen:?}, proposal {proposal:?}");
+    let proposal = crate::app::major_proposal(&s, &s.screens.major.list[0], later).expect("the ladder proposes a step");
+    assert!(s.screens.major.proposed.contains(&(7, proposal.level)), "announced: {seen:?}, proposal {proposal:?}");
     assert!(s.message.as_ref().is_none_or(|m| !m.text.contains("escalate to")), "announced once, not every second");
 }
 
@@ -236,12 +236,12 @@ fn every_sort_key_is_reachable_and_flags_put_majors_first() {
     rows[1].title = "C".into();
     rows[2].title = "a".into();
     update(&mut s, Action::BoardLoaded(rows), now());
-    let order = |s: &State| s.board.visible().map(|r| r.id).collect::<Vec<_>>();
+    let order = |s: &State| s.screens.board.queue.visible().map(|r| r.id).collect::<Vec<_>>();
     let mut seen = Vec::new();
     for _ in 0..SortKey::ALL.len() {
         update(&mut s, Action::Run(Command::SortNext), now());
-        seen.push(s.board.sort().0);
-        match s.board.sort().0 {
+        seen.push(s.screens.board.queue.sort().0);
+        match s.screens.board.queue.sort().0 {
             SortKey::Flags => assert_eq!(order(&s), [3, 2, 1], "major, then workaround, then none"),
             SortKey::Title => assert_eq!(order(&s), [3, 1, 2], "case-insensitive"),
             _ => {}
@@ -264,12 +264,12 @@ fn a_mim_creates_and_declares_in_one_go() {
     let Some(Overlay::Form(form)) = &s.overlay else { panic!("the new-incident form") };
     assert_eq!(form.fields.last().map(|f| f.label), Some("declare a major incident"));
     // As if "yes" was chosen and the incident was saved.
-    s.majors.declare_new = true;
+    s.screens.major.declare_new = true;
     let created = row(9, "Høy", 2, Status::New);
     update(&mut s, Action::Written { what: "created".into(), result: Ok(Box::new(created)) }, now());
     let Some(Overlay::Form(form)) = &s.overlay else { panic!("the declare form follows") };
     assert!(matches!(&form.purpose, FormPurpose::Declare(t) if t.id == 9), "{:?}", form.purpose);
-    assert!(!s.majors.declare_new, "once");
+    assert!(!s.screens.major.declare_new, "once");
 }
 
 /// The shared Altinn A major (declared 2026-03-02 14:00 Oslo) as the cockpit sees it, agreement version 1.
@@ -371,14 +371,14 @@ fn the_filter_applies_as_you_type_and_is_saved_on_enter() {
     let mut s = state(true);
     update(&mut s, key('/'), now());
     update(&mut s, Action::Paste("prio:".into()), now());
-    assert!(s.filter_input.as_ref().unwrap().error.is_some(), "a field needs a value");
-    assert_eq!(s.board.visible_len(), 2, "the last good filter (none) stays applied");
+    assert!(s.screens.board.filter_input.as_ref().unwrap().error.is_some(), "a field needs a value");
+    assert_eq!(s.screens.board.queue.visible_len(), 2, "the last good filter (none) stays applied");
     type_text(&mut s, "lav");
-    assert_eq!(s.board.visible_len(), 1);
+    assert_eq!(s.screens.board.queue.visible_len(), 1);
     let effects = press(&mut s, KeyCode::Enter);
     assert!(matches!(&effects[..], [Effect::Db(DbCommand::SaveSettings(settings))] if settings.filter == "prio:lav"));
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.board.visible_len(), 2, "Esc on the board clears the filter");
+    assert_eq!(s.screens.board.queue.visible_len(), 2, "Esc on the board clears the filter");
 }
 
 #[test]

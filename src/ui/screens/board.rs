@@ -6,12 +6,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use super::{View, deadline, format};
 use crate::app::State;
 use crate::app::board::VIEWS;
 use crate::app::model::IncidentSummary;
 use crate::domain::incident::Status;
 use crate::domain::text;
+use crate::ui::{View, deadline, format};
 
 /// A board column: its header, its width, and the narrowest terminal that shows it.
 struct Column {
@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let [filter_area, table_area, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(2)]).areas(area);
     filter_line(frame, filter_area, state, view);
-    let board = &state.board;
+    let board = &state.screens.board.queue;
     if !board.loaded || board.visible_len() == 0 {
         let text = match (board.loaded, board.all().is_empty()) {
             (false, _) => "  Loading the board …",
@@ -110,7 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
 
 fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let theme = view.theme;
-    let board = &state.board;
+    let board = &state.screens.board.queue;
     let (key, descending) = board.sort();
     let order = if descending { " ↓" } else { "" };
     let arrangement = if area.width >= 120 {
@@ -118,13 +118,19 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
             "{} shown of {} · view: {} · sort: {}{order} ",
             board.visible_len(),
             board.all().len(),
-            VIEWS[state.view].name,
+            VIEWS[state.screens.board.view].name,
             key.name()
         )
     } else {
-        format!("{}/{} · {} · {}{order} ", board.visible_len(), board.all().len(), VIEWS[state.view].name, key.name())
+        format!(
+            "{}/{} · {} · {}{order} ",
+            board.visible_len(),
+            board.all().len(),
+            VIEWS[state.screens.board.view].name,
+            key.name()
+        )
     };
-    let left = match &state.filter_input {
+    let left = match &state.screens.board.filter_input {
         Some(input) => {
             let mut spans = vec![
                 Span::styled(" / ", theme.accent),
@@ -144,7 +150,7 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     };
     frame.render_widget(Paragraph::new(left), area);
     let width = (arrangement.chars().count() as u16).min(area.width / 2);
-    if state.filter_input.as_ref().is_none_or(|i| i.error.is_none()) {
+    if state.screens.board.filter_input.as_ref().is_none_or(|i| i.error.is_none()) {
         let right = Rect { x: area.x + area.width - width, width, ..area };
         frame.render_widget(Paragraph::new(Line::styled(arrangement, theme.dim)), right);
     }

@@ -6,15 +6,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{View, format};
 use crate::app::model::MajorView;
 use crate::app::{State, major_cadence, major_proposal};
 use crate::domain::major::{CadenceState, DeliveryState, MajorRole};
 use crate::domain::{duration_fmt, text};
+use crate::ui::{View, format};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let theme = view.theme;
-    let majors = &state.majors;
+    let majors = &state.screens.major;
     let Some(selected) = majors.selected() else {
         let mut lines = vec![
             Line::raw(""),
@@ -280,7 +280,7 @@ fn calls_box(frame: &mut Frame, area: Rect, major: &MajorView, view: View) {
 fn rota_lines(state: &State, view: View) -> Vec<Line<'static>> {
     let theme = view.theme;
     let mut lines = vec![Line::styled("  On-duty rota", theme.header)];
-    let upcoming: Vec<_> = state.majors.rota.iter().filter(|s| s.ends_at > view.now).take(4).collect();
+    let upcoming: Vec<_> = state.screens.major.rota.iter().filter(|s| s.ends_at > view.now).take(4).collect();
     if upcoming.is_empty() {
         lines.push(Line::styled("  no shifts: an admin adds them with vakt rota add", theme.breached));
     }
@@ -301,7 +301,7 @@ fn rota_lines(state: &State, view: View) -> Vec<Line<'static>> {
 
 /// The hand-over waiting for this MIM, in full, until acknowledged.
 fn handover_lines(state: &State, view: View) -> Vec<Line<'static>> {
-    let Some((_, outgoing, markdown)) = &state.majors.handover else {
+    let Some((_, outgoing, markdown)) = &state.screens.major.handover else {
         return Vec::new();
     };
     let mut lines = vec![Line::styled(format!("  Hand-over from {outgoing} (H acknowledges)"), view.theme.warning)];

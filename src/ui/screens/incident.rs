@@ -5,12 +5,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{View, deadline, format};
 use crate::app::State;
 use crate::app::model::{EventEntry, IncidentDetail, Presence};
-use crate::app::state::IncidentView;
+use crate::app::screens::board::IncidentView;
 use crate::domain::sla::{self, ClockState, IncidentClocks};
 use crate::domain::{duration_fmt, text};
+use crate::ui::{View, deadline, format};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentView, view: View) {
     let theme = view.theme;

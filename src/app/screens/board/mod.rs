@@ -1,0 +1,71 @@
+//! Tab 1: the incident board (the queue sorted by time to breach) and the incident view opened from it.
+
+use super::ScreenState;
+use crate::app::board::Board;
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::keymap::Scope;
+use crate::app::model::IncidentDetail;
+
+/// The board's own state: the queue with its filter, sort and selection, the saved view in use, the filter line
+/// while it is typed, and the incident opened from the queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BoardScreen {
+    pub queue: Board,
+    /// Index into the saved views.
+    pub view: usize,
+    pub filter_input: Option<FilterInput>,
+    pub incident: Option<IncidentView>,
+}
+
+/// The incident view: which incident, and its loaded detail once it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentView {
+    pub id: i64,
+    pub reference: String,
+    pub detail: Option<IncidentDetail>,
+    /// First visible line of the history pane.
+    pub scroll: usize,
+}
+
+/// The filter line while it is being typed. The board filters as you type; a word it cannot read is shown as
+/// an error and the last good filter stays applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterInput {
+    pub text: String,
+    /// The filter that was applied before editing started, restored by Esc.
+    pub previous: String,
+    pub error: Option<String>,
+}
+
+impl ScreenState for BoardScreen {
+    fn scope(&self) -> Scope {
+        if self.incident.is_some() { Scope::Incident } else { Scope::Board }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        if let Some(view) = &mut self.incident {
+            view.scroll = view.scroll.saturating_add_signed(delta);
+            if let Some(detail) = &view.detail {
+                view.scroll = view.scroll.min(detail.events.len().saturating_sub(1));
+            }
+            return;
+        }
+        match delta {
+            d if d <= isize::MIN / 2 => self.queue.select_first(),
+            d if d >= isize::MAX / 2 => self.queue.select_last(),
+            d => self.queue.move_by(d),
+        }
+    }
+
+    fn back(&mut self) -> bool {
+        self.incident.take().is_some()
+    }
+
+    fn resync(&self) -> Vec<Effect> {
+        let mut effects = vec![Effect::Db(DbCommand::LoadBoard)];
+        if let Some(view) = &self.incident {
+            effects.push(Effect::Db(DbCommand::LoadDetail { id: view.id }));
+        }
+        effects
+    }
+}

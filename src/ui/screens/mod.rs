@@ -1,0 +1,26 @@
+//! One file per screen; `render` is the only place that chooses between them (see app/screens for the state).
+
+mod board;
+mod incident;
+mod major;
+mod placeholder;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::View;
+use crate::app::{Screen, State};
+
+/// Draws the body of the current screen.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
+    match state.screen {
+        Screen::Board => match &state.screens.board.incident {
+            None => board::render(frame, area, state, view),
+            Some(incident) => incident::render(frame, area, state, incident, view),
+        },
+        Screen::Major => major::render(frame, area, state, view),
+        Screen::Heatmap | Screen::Calendar | Screen::Minutes | Screen::Admin => {
+            placeholder::render(frame, area, state.screen, view)
+        }
+    }
+}
