@@ -19,7 +19,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sqlx::PgPool;
-use vakt::app::board::Board;
+use vakt::app::screens::board::queue::Board;
 use vakt::app::state::{Connection, State};
 use vakt::app::{Action, update};
 use vakt::console::Session;

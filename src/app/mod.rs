@@ -2,11 +2,9 @@
 //! `now` in, runs the effects and feeds the results back as actions.
 
 pub mod action;
-pub mod board;
 pub mod command;
 pub mod countdown;
 pub mod effect;
-pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod model;

@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::actions;
 use super::nav::{run, save_settings};
 use crate::app::command::Command;
 use crate::app::effect::Effect;
-use crate::app::filter::Filter;
 use crate::app::form::{self, FormKey};
 use crate::app::keymap;
+use crate::app::screens::board::actions;
+use crate::app::screens::board::filter::Filter;
 use crate::app::state::{Overlay, Palette, Severity, State};
 use crate::domain::text;
 
@@ -64,9 +64,9 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     }
     if let Some(Overlay::Preview(_)) = &state.overlay {
         return match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => super::majors::send_preview(state),
+            KeyCode::Enter | KeyCode::Char('y') => crate::app::screens::major::update::send_preview(state),
             KeyCode::Esc | KeyCode::Char('n') => {
-                super::majors::cancel_preview(state);
+                crate::app::screens::major::update::cancel_preview(state);
                 Vec::new()
             }
             _ => Vec::new(),

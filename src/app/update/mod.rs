@@ -1,8 +1,6 @@
 //! The pure core of the console: `update(&mut State, Action, now) -> Vec<Effect>`. No I/O, no clock of its own.
 
-mod actions;
 mod input;
-pub(crate) mod majors;
 mod nav;
 mod sync;
 
@@ -12,8 +10,8 @@ use super::action::Action;
 use super::effect::{DbCommand, Effect};
 use super::state::{Severity, State};
 
+pub use crate::app::screens::major::update::{cadence as major_cadence, proposal as major_proposal};
 pub use input::palette_matches;
-pub use majors::{cadence as major_cadence, proposal as major_proposal};
 
 /// How long an informational message stays in the status line; errors stay until the next key.
 const INFO_MESSAGE_SECONDS: i64 = 6;
@@ -64,7 +62,7 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
             if expired {
                 state.message = None;
             }
-            majors::remind(state, now);
+            crate::app::screens::major::update::remind(state, now);
             let mut effects = Vec::new();
             // Time-based filters (breached, today) change with the clock, not only with the data.
             if state.screens.board.queue.filter().depends_on_time() {

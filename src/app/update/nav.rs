@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 
 use super::sync::resync;
-use crate::app::board::VIEWS;
 use crate::app::command::{Command, Screen};
 use crate::app::effect::{BoardSettings, DbCommand, Effect};
-use crate::app::filter::Filter;
+use crate::app::screens::board::filter::Filter;
+use crate::app::screens::board::queue::VIEWS;
 use crate::app::screens::board::{FilterInput, IncidentView};
 use crate::app::state::{Overlay, Palette, State};
 
@@ -81,8 +81,8 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
             state.screens.board.queue.set_sort(key, !descending, now);
             vec![save_settings(state)]
         }
-        Command::Act(act) => super::actions::start(state, act, now),
-        Command::Major(act) => super::majors::start(state, act, now),
+        Command::Act(act) => crate::app::screens::board::actions::start(state, act, now),
+        Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
     }
 }
 

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::app::action::{Action, ChangeNotice};
-use crate::app::board::{SortKey, VIEWS};
 use crate::app::effect::{DbCommand, Effect};
-use crate::app::filter::Filter;
+use crate::app::screens::board::filter::Filter;
+use crate::app::screens::board::queue::{SortKey, VIEWS};
 use crate::app::state::{Connection, State};
 
 pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -107,7 +107,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.drafts = drafts;
             Vec::new()
         }
-        Action::Written { what, result } => super::actions::written(state, what, result, now),
+        Action::Written { what, result } => crate::app::screens::board::actions::written(state, what, result, now),
         Action::WhatIfReady { target, result } => {
             if let Some(crate::app::state::Overlay::Confirm(confirm)) = &mut state.overlay
                 && confirm.target.id == target
@@ -128,7 +128,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                 .and_then(|id| state.screens.major.list.iter().position(|m| m.id == id))
                 .unwrap_or(0)
                 .min(state.screens.major.list.len().saturating_sub(1));
-            super::majors::remind(state, now);
+            crate::app::screens::major::update::remind(state, now);
             Vec::new()
         }
         Action::RotaLoaded { shifts, duty, handover } => {
@@ -142,8 +142,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.major.handover = handover;
             Vec::new()
         }
-        Action::MajorWritten { what, result } => super::majors::written(state, what, result, now),
-        Action::ReportLoaded { major_id, report } => super::majors::report_loaded(state, major_id, report, now),
+        Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
+        Action::ReportLoaded { major_id, report } => {
+            crate::app::screens::major::update::report_loaded(state, major_id, report, now)
+        }
         Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
     }
 }
@@ -215,7 +217,7 @@ fn refresh_form_choices(state: &mut State) {
         return;
     }
     let typed: Vec<Option<String>> = form.fields.iter().map(|f| f.typed()).collect();
-    let mut fresh = super::actions::fresh_fields(state, &form.purpose);
+    let mut fresh = crate::app::screens::board::actions::fresh_fields(state, &form.purpose);
     for (field, old) in fresh.iter_mut().zip(typed) {
         if let (Some(value), Some(_)) = (old, field.typed()) {
             field.set_typed(&value);
@@ -224,5 +226,5 @@ fn refresh_form_choices(state: &mut State) {
     if let Some(Overlay::Form(form)) = &mut state.overlay {
         form.fields = fresh;
     }
-    super::actions::choice_changed(state);
+    crate::app::screens::board::actions::choice_changed(state);
 }

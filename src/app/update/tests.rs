@@ -227,7 +227,7 @@ fn a_proposed_escalation_is_announced_once_on_any_screen() {
 
 #[test]
 fn every_sort_key_is_reachable_and_flags_put_majors_first() {
-    use crate::app::board::SortKey;
+    use crate::app::screens::board::queue::SortKey;
     let mut s = state(true);
     let mut rows = vec![row(1, "Høy", 2, Status::New), row(2, "Lav", 2, Status::New), row(3, "Lav", 2, Status::New)];
     rows[1].flags.workaround = true;
@@ -406,7 +406,7 @@ fn only_a_mim_runs_the_cockpit() {
 
 #[test]
 fn an_exported_report_stays_in_the_reports_directory_whatever_its_reference() {
-    use crate::app::update::majors::report_file_stem;
+    use crate::app::screens::major::update::report_file_stem;
     assert_eq!(report_file_stem("INC-10423"), "INC-10423-post-incident-report");
     assert_eq!(report_file_stem("../../etc/x"), "______etc_x-post-incident-report");
 }

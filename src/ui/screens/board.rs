@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::State;
-use crate::app::board::VIEWS;
 use crate::app::model::IncidentSummary;
+use crate::app::screens::board::queue::VIEWS;
 use crate::domain::incident::Status;
 use crate::domain::text;
 use crate::ui::{View, deadline, format};

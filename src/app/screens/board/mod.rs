@@ -1,10 +1,14 @@
 //! Tab 1: the incident board (the queue sorted by time to breach) and the incident view opened from it.
 
+pub mod actions;
+pub mod filter;
+pub mod queue;
+
 use super::ScreenState;
-use crate::app::board::Board;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::keymap::Scope;
 use crate::app::model::IncidentDetail;
+use queue::Board;
 
 /// The board's own state: the queue with its filter, sort and selection, the saved view in use, the filter line
 /// while it is typed, and the incident opened from the queue.

@@ -1,5 +1,7 @@
 //! Tab 2: the major-incident cockpit, with the on-duty rota, the report editor and the hand-over.
 
+pub mod update;
+
 use chrono::{DateTime, Utc};
 
 use super::ScreenState;

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 
 use super::filter::{Filter, FilterContext};
-use super::model::IncidentSummary;
+use crate::app::model::IncidentSummary;
 
 /// What the board is sorted by. Deadline (time to breach) is the default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::IncidentSummary;
+use crate::app::model::IncidentSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Field {

@@ -68,7 +68,7 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
         Act::Link => open_form(state, FormPurpose::Link(target), now),
         Act::Replan => open_form(state, FormPurpose::Replan(target), now),
         Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
-        Act::Declare => super::majors::declare(state, target, now),
+        Act::Declare => crate::app::screens::major::update::declare(state, target, now),
     }
 }
 
@@ -184,7 +184,7 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
             ];
             // The MIM on duty often learns of an outage first: create and declare in one go.
             if state.user.as_ref().is_some_and(|u| u.rights.mim) {
-                fields.push(Field::choice("declare a major incident", super::majors::yes_no(), 0));
+                fields.push(Field::choice("declare a major incident", crate::app::screens::major::update::yes_no(), 0));
             }
             ("New incident".into(), fields)
         }
@@ -295,12 +295,12 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = &mut state.overlay else {
         return Vec::new();
     };
-    if super::majors::owns(&form.purpose) {
+    if crate::app::screens::major::update::owns(&form.purpose) {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);
             return Vec::new();
         }
-        return super::majors::submit(state, now);
+        return crate::app::screens::major::update::submit(state, now);
     }
     if let Some(missing) = crate::app::form::missing(&form.fields) {
         form.error = Some(missing);
@@ -481,7 +481,7 @@ pub fn written(
             } else if what == "created" {
                 state.screens.board.queue.select_id(id);
                 if std::mem::take(&mut state.screens.major.declare_new) {
-                    effects.extend(super::majors::declare(state, target, now));
+                    effects.extend(crate::app::screens::major::update::declare(state, target, now));
                 }
             }
             effects

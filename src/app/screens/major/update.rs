@@ -198,7 +198,7 @@ fn title_of(purpose: &FormPurpose) -> String {
     }
 }
 
-pub(super) fn yes_no() -> Vec<ChoiceOption> {
+pub(crate) fn yes_no() -> Vec<ChoiceOption> {
     vec![ChoiceOption::new("no", "no", ""), ChoiceOption::new("yes", "yes", "")]
 }
 
