@@ -8,6 +8,7 @@
 //! database of the same scale instead of reloading it), `VAKT_BENCH_KEEP_CLUSTER=1` (leave the cluster running).
 
 #![allow(clippy::expect_used)]
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 

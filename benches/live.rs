@@ -9,6 +9,7 @@
 //! `VAKT_BENCH_CHANGES` (default 200) and `VAKT_BENCH_CONSOLES` (default 20).
 
 #![allow(clippy::expect_used)]
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 

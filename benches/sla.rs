@@ -1,6 +1,7 @@
 //! SLA engine benchmark (`cargo bench --bench sla`, `harness = false`): deadline computations per
 //! second on the seed calendars for typical targets, and the time to recompute the clocks of
 //! 10,000 open incidents. Plain `std::time::Instant`; results are printed, never asserted.
+#![allow(clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -6,6 +6,7 @@
 //! never asserted.
 
 #![allow(clippy::expect_used)]
+#![allow(clippy::disallowed_methods)]
 
 use std::cell::Cell;
 use std::io::{self, Write};

@@ -1,5 +1,6 @@
 //! vakt: a keyboard-driven terminal operations console for IT service management under Nordic public-sector
 //! service agreements. Three rings: the pure `domain` and `app`; I/O in `db`, `console`, `cli` and `setup`.
+#![allow(clippy::disallowed_methods)]
 
 pub mod app;
 pub mod cli;

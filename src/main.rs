@@ -1,4 +1,5 @@
 //! The vakt binary: parse the command line, set up logging and error reporting, run a command or the console.
+#![allow(clippy::disallowed_methods)]
 
 use std::process::ExitCode;
 
@@ -53,7 +54,11 @@ async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
     }
     let depth = ColorDepth::detect(std::env::var("COLORTERM").ok().as_deref(), std::env::var("TERM").ok().as_deref());
     let themes_dir = vakt::config::default_path().ok().and_then(|p| p.parent().map(|d| d.join("themes")));
-    let theme = Theme::load(settings.theme.as_deref(), settings.no_color, settings.ascii, themes_dir.as_deref(), depth)
+    let user_themes: Box<dyn vakt::ui::theme::UserThemes> = match themes_dir {
+        Some(dir) => Box::new(vakt::console::themes_dir::ThemesDir(dir)),
+        None => Box::new(vakt::ui::theme::BuiltinOnly),
+    };
+    let theme = Theme::load(settings.theme.as_deref(), settings.no_color, settings.ascii, user_themes.as_ref(), depth)
         .map_err(|e| CliError::bad_input(e.to_string()))?;
     let target = vakt::setup::resolve(settings).await?;
     if target.created {

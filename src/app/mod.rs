@@ -1,5 +1,6 @@
 //! The pure core of the console: state, actions, effects and `update`. No I/O and no clock: the shell passes
 //! `now` in, runs the effects and feeds the results back as actions.
+#![deny(clippy::disallowed_methods)]
 
 pub mod action;
 pub mod command;
@@ -10,6 +11,7 @@ pub mod keymap;
 pub mod model;
 pub mod screens;
 pub mod state;
+pub mod summary;
 mod update;
 
 pub use action::{Action, ChangeNotice};

@@ -257,7 +257,7 @@ pub struct MajorView {
 
 /// A contact in the directory as every role may read it: a webhook channel shows only its host (the path is
 /// its secret). `vakt contact list` prints these; the update preview lists them as its recipients.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContactEntry {
     pub id: i64,
     pub organisation: String,

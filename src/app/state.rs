@@ -172,6 +172,8 @@ pub struct State {
     pub screen: Screen,
     /// Each screen's own state (app/screens).
     pub screens: Screens,
+    /// The summary line's figures, as of the last tick or data arrival.
+    pub summary: super::summary::Summary,
     pub agreements: AgreementSet,
     /// For the new-incident form and the assign form.
     pub services: Vec<ServiceChoice>,
@@ -207,6 +209,7 @@ impl State {
         Self {
             screen: Screen::Board,
             screens: Screens::default(),
+            summary: Default::default(),
             agreements: AgreementSet::default(),
             services: Vec::new(),
             staff: Vec::new(),

@@ -2,6 +2,7 @@
 
 mod session;
 pub mod terminal;
+pub mod themes_dir;
 
 pub use session::Session;
 

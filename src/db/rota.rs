@@ -35,6 +35,13 @@ pub async fn shifts(pool: &PgPool, from: DateTime<Utc>, to: DateTime<Utc>) -> Re
     Ok(rows.into_iter().map(row).collect())
 }
 
+/// The shifts from a day ago to a week ahead, by the database's clock (what the cockpit shows).
+pub async fn shifts_around_now(pool: &PgPool) -> Result<Vec<ShiftRow>, DbError> {
+    let (from, to): (DateTime<Utc>, DateTime<Utc>) =
+        sqlx::query_as("SELECT now() - interval '24 hours', now() + interval '7 days'").fetch_one(pool).await?;
+    shifts(pool, from, to).await
+}
+
 /// The shift on duty at `at`.
 pub async fn on_duty(pool: &PgPool, at: DateTime<Utc>) -> Result<Option<ShiftRow>, DbError> {
     Ok(shifts(pool, at, at + Duration::seconds(1)).await?.into_iter().find(|s| s.starts_at <= at && at < s.ends_at))
@@ -187,7 +194,7 @@ pub async fn contacts<'e>(
     db: impl sqlx::PgExecutor<'e>,
     organisations: Option<&[String]>,
 ) -> Result<Vec<ContactEntry>, DbError> {
-    Ok(sqlx::query_as(
+    let rows: Vec<ContactRow> = sqlx::query_as(
         "SELECT c.id, o.code AS organisation, c.name, c.role, c.email, c.phone, c.mobile,
                 c.webhook_host, c.webhook_preset
          FROM contacts c JOIN organisations o ON o.id = c.organisation_id
@@ -196,7 +203,29 @@ pub async fn contacts<'e>(
     )
     .bind(organisations)
     .fetch_all(db)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(ContactRow::entry).collect())
+}
+
+/// A contact as read from the database; the console's `ContactEntry` knows nothing of rows.
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    organisation: String,
+    name: String,
+    role: String,
+    email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    webhook_host: Option<String>,
+    webhook_preset: Option<String>,
+}
+
+impl ContactRow {
+    fn entry(self) -> ContactEntry {
+        let ContactRow { id, organisation, name, role, email, phone, mobile, webhook_host, webhook_preset } = self;
+        ContactEntry { id, organisation, name, role, email, phone, mobile, webhook_host, webhook_preset }
+    }
 }
 
 /// Removes a contact (admins): later updates no longer go to them; what was sent stays in the ledger.

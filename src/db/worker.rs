@@ -94,8 +94,7 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Action::MajorsLoaded(list)
         }
         DbCommand::LoadRota => {
-            let now = chrono::Utc::now();
-            let shifts = rota::shifts(pool, now - chrono::Duration::hours(24), now + chrono::Duration::days(7)).await;
+            let shifts = rota::shifts_around_now(pool).await;
             match (shifts, rota::duty_line(pool).await, rota::pending_handover(pool).await) {
                 (Ok(shifts), Ok(duty), Ok(handover)) => Action::RotaLoaded { shifts, duty, handover },
                 (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => failed("loading the rota", e),

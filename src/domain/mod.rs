@@ -1,6 +1,7 @@
 //! The pure domain ring: no I/O, no clock, no database. Time is always an argument.
 //!
 //! SLA engine modules (business calendars, holidays, agreements, clocks from events).
+#![deny(clippy::disallowed_methods)]
 
 pub mod agreement;
 pub mod agreement_spec;

@@ -1,18 +1,15 @@
 //! The frame around every screen: tabs and who/where on top, the state of the world below them, and the keys
 //! (or the latest message) at the bottom.
 
-use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{View, deadline, format};
+use super::{View, format};
 use crate::app::Screen;
-use crate::app::countdown::Urgency;
 use crate::app::keymap::Scope;
 use crate::app::state::{Connection, Severity, State};
-use crate::domain::incident::Status;
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let theme = view.theme;
@@ -85,51 +82,34 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
         frame.render_widget(Paragraph::new(Line::styled(" loading the board …", theme.dim)), area);
         return;
     }
-    let rows = state.screens.board.queue.all();
-    let soon = view.now + Duration::hours(1);
-    let (mut breached, mut due_soon) = (0, 0);
-    for row in rows {
-        if let Some(next) = &row.next_due {
-            match deadline::countdown_of(next, row.agreement_version_id, state, view.now).urgency {
-                Urgency::Breached => breached += 1,
-                Urgency::Paused => {}
-                _ if next.at <= soon => due_soon += 1,
-                _ => {}
-            }
-        }
-    }
-    // Exercises run like majors but must not read as a real outage at a glance.
-    let exercises: Vec<i64> =
-        state.screens.major.list.iter().filter(|m| m.major.declaration.exercise).map(|m| m.incident_id).collect();
-    let majors = rows.iter().filter(|r| r.flags.major && !exercises.contains(&r.id)).count();
+    let figures = &state.summary;
     let count = |n: usize, style| if n > 0 { style } else { theme.dim };
     let mut spans = vec![
-        Span::styled(format!(" Open {}", rows.len()), theme.text),
-        Span::styled(format!("   {} breached {breached}", theme.symbols.breached), count(breached, theme.breached)),
-        Span::styled(format!("   {} due within 1 h {due_soon}", theme.symbols.warning), count(due_soon, theme.warning)),
-        Span::styled(format!("   {} majors {majors}", theme.symbols.major), count(majors, theme.major)),
+        Span::styled(format!(" Open {}", figures.open), theme.text),
+        Span::styled(
+            format!("   {} breached {}", theme.symbols.breached, figures.breached),
+            count(figures.breached, theme.breached),
+        ),
+        Span::styled(
+            format!("   {} due within 1 h {}", theme.symbols.warning, figures.due_soon),
+            count(figures.due_soon, theme.warning),
+        ),
+        Span::styled(
+            format!("   {} majors {}", theme.symbols.major, figures.majors),
+            count(figures.majors, theme.major),
+        ),
     ];
-    if !exercises.is_empty() {
-        spans.push(Span::styled(format!(" (+{} exercise)", exercises.len()), theme.dim));
+    if figures.exercises > 0 {
+        spans.push(Span::styled(format!(" (+{} exercise)", figures.exercises), theme.dim));
     }
-    let overdue = state.screens.major.list.iter().filter(|m| {
-        crate::app::major_cadence(state, m, view.now).is_some_and(|c| c.remaining() < chrono::Duration::zero())
-    });
-    if let Some(first) = overdue.clone().next() {
-        spans.push(Span::styled(format!("   update overdue {}", first.reference), theme.breached));
+    if let Some(reference) = &figures.update_overdue {
+        spans.push(Span::styled(format!("   update overdue {reference}"), theme.breached));
     }
-    if let Some(first) =
-        state.screens.major.list.iter().find(|m| crate::app::major_proposal(state, m, view.now).is_some())
-    {
-        spans.push(Span::styled(format!("   escalate {}", first.reference), theme.warning));
+    if let Some(reference) = &figures.escalate {
+        spans.push(Span::styled(format!("   escalate {reference}"), theme.warning));
     }
     // Wide terminals also get the queue by status, when it fits beside the MIM on duty.
-    let by_status: String = [Status::New, Status::Acknowledged, Status::InProgress, Status::Paused]
-        .into_iter()
-        .map(|status| (status, rows.iter().filter(|r| r.status == status).count()))
-        .filter(|(_, n)| *n > 0)
-        .map(|(status, n)| format!("   {} {n}", status.label()))
-        .collect();
+    let by_status: String = figures.by_status.iter().map(|(status, n)| format!("   {} {n}", status.label())).collect();
     let duties = duty_texts(state, view);
     // The counts by status give way to the MIM's name and number, not to the mailbox.
     let duty_with_phone = duties.get(1).map_or(0, |d| d.chars().count());

@@ -1,4 +1,5 @@
 //! Rendering: a function of the state, the theme, the clock and the viewer's zone. Never does I/O.
+#![deny(clippy::disallowed_methods)]
 
 mod chrome;
 mod deadline;

@@ -1,8 +1,6 @@
 //! Themes: semantic style slots read from `themes/*.toml` (built in) or the user's theme folder, degraded to
 //! what the terminal can show (truecolor, 256 or 16 colours), and monochrome under `NO_COLOR`.
 
-use std::path::Path;
-
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
@@ -139,35 +137,53 @@ pub struct Theme {
     pub symbols: Symbols,
 }
 
+/// Where the user's own themes come from. The shell reads them from the themes folder; rendering does no I/O.
+pub trait UserThemes {
+    /// The text of the user's theme file for `name`, with where it was read from, if there is one.
+    fn find(&self, name: &str) -> Option<(String, String)>;
+    /// Where a user theme would go, for messages.
+    fn folder(&self) -> String;
+}
+
+/// No user themes: the built-ins only.
+pub struct BuiltinOnly;
+
+impl UserThemes for BuiltinOnly {
+    fn find(&self, _name: &str) -> Option<(String, String)> {
+        None
+    }
+
+    fn folder(&self) -> String {
+        "the themes folder".into()
+    }
+}
+
 impl Theme {
-    /// Loads a theme by name: the user's folder first, then the built-ins. `NO_COLOR` means monochrome.
+    /// Loads a theme by name: the user's themes first, then the built-ins. `NO_COLOR` means monochrome.
     pub fn load(
         name: Option<&str>,
         no_color: bool,
         ascii: bool,
-        user_dir: Option<&Path>,
+        user_themes: &dyn UserThemes,
         depth: ColorDepth,
     ) -> Result<Theme, ThemeError> {
         let name = if no_color { "monochrome" } else { name.unwrap_or("dark") };
         let symbols = if ascii { Symbols::ASCII } else { Symbols::UNICODE };
         // A theme is a file name in the themes folder, never a path elsewhere.
         let plain_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if let Some(dir) = user_dir.filter(|_| plain_name) {
-            let path = dir.join(format!("{name}.toml"));
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return Self::parse(&text, &path.display().to_string(), depth, symbols);
-            }
+        if let Some((text, source)) = user_themes.find(name).filter(|_| plain_name) {
+            return Self::parse(&text, &source, depth, symbols);
         }
-        let (_, text) = BUILTIN.iter().find(|(builtin, _)| *builtin == name).ok_or_else(|| ThemeError::Unknown {
-            name: name.to_string(),
-            dir: user_dir.map_or_else(|| "the themes folder".into(), |d| d.display().to_string()),
-        })?;
+        let (_, text) = BUILTIN
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .ok_or_else(|| ThemeError::Unknown { name: name.to_string(), dir: user_themes.folder() })?;
         Self::parse(text, &format!("{name} (built in)"), depth, symbols)
     }
 
     /// The default theme, for tests and fallbacks.
     pub fn builtin(name: &str) -> Result<Theme, ThemeError> {
-        Self::load(Some(name), false, false, None, ColorDepth::TrueColor)
+        Self::load(Some(name), false, false, &BuiltinOnly, ColorDepth::TrueColor)
     }
 
     fn parse(text: &str, source_name: &str, depth: ColorDepth, symbols: Symbols) -> Result<Theme, ThemeError> {
@@ -307,7 +323,7 @@ mod tests {
     fn every_builtin_theme_parses_at_every_depth() {
         for name in Theme::builtin_names() {
             for depth in [ColorDepth::TrueColor, ColorDepth::Indexed256, ColorDepth::Basic16] {
-                let theme = Theme::load(Some(name), false, false, None, depth).unwrap();
+                let theme = Theme::load(Some(name), false, false, &BuiltinOnly, depth).unwrap();
                 assert_eq!(theme.name, name);
             }
         }
@@ -315,7 +331,7 @@ mod tests {
 
     #[test]
     fn no_color_forces_monochrome_whatever_was_asked() {
-        let theme = Theme::load(Some("dark"), true, false, None, ColorDepth::TrueColor).unwrap();
+        let theme = Theme::load(Some("dark"), true, false, &BuiltinOnly, ColorDepth::TrueColor).unwrap();
         assert_eq!(theme.name, "monochrome");
         assert_eq!(theme.breached.fg, Some(Color::Reset));
         assert!(theme.breached.add_modifier.contains(Modifier::BOLD));
@@ -335,27 +351,35 @@ mod tests {
 
     #[test]
     fn unknown_themes_and_bad_colours_are_explained() {
-        let err = Theme::load(Some("solarized"), false, false, None, ColorDepth::TrueColor).unwrap_err();
+        let err = Theme::load(Some("solarized"), false, false, &BuiltinOnly, ColorDepth::TrueColor).unwrap_err();
         assert!(err.to_string().contains("unknown theme 'solarized'"), "{err}");
         let broken = BUILTIN[0].1.replace("#ff5f5f", "#ff5f");
         let err = Theme::parse(&broken, "x", ColorDepth::TrueColor, Symbols::UNICODE).unwrap_err();
         assert!(err.to_string().contains("#ff5f"), "{err}");
     }
 
+    /// User themes held in memory, as the shell would read them.
+    struct InMemory(Vec<(&'static str, String)>);
+
+    impl UserThemes for InMemory {
+        fn find(&self, name: &str) -> Option<(String, String)> {
+            self.0.iter().find(|(n, _)| *n == name).map(|(n, text)| (text.clone(), format!("{n}.toml")))
+        }
+
+        fn folder(&self) -> String {
+            "memory".into()
+        }
+    }
+
     #[test]
     fn a_user_theme_overrides_a_builtin_of_the_same_name() {
-        let dir = std::env::temp_dir().join(format!("vakt-theme-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
         let custom = BUILTIN[0].1.replace("name = \"dark\"", "name = \"mine\"");
-        std::fs::write(dir.join("dark.toml"), custom).unwrap();
-        let theme = Theme::load(Some("dark"), false, true, Some(&dir), ColorDepth::TrueColor).unwrap();
+        let user = InMemory(vec![("dark", custom.clone()), ("../dark", custom)]);
+        let theme = Theme::load(Some("dark"), false, true, &user, ColorDepth::TrueColor).unwrap();
         assert_eq!(theme.name, "mine");
         assert_eq!(theme.symbols, Symbols::ASCII);
         // A name is looked up in the folder, never followed as a path out of it.
-        let nested = dir.join("inner");
-        std::fs::create_dir_all(&nested).unwrap();
-        let outside = Theme::load(Some("../dark"), false, true, Some(&nested), ColorDepth::TrueColor);
+        let outside = Theme::load(Some("../dark"), false, true, &user, ColorDepth::TrueColor);
         assert!(matches!(outside, Err(ThemeError::Unknown { .. })), "{outside:?}");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests, in one binary to keep builds lean: database, headless consoles, screens, the CLI.
 
 #![allow(clippy::unwrap_used)]
+#![allow(clippy::disallowed_methods)]
 
 mod agreements;
 mod cli;
@@ -12,5 +13,6 @@ mod lifecycle;
 mod majors;
 mod notify;
 mod outbox;
+mod rings;
 mod servers;
 mod ui;

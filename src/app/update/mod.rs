@@ -19,8 +19,14 @@ const INFO_MESSAGE_SECONDS: i64 = 6;
 const WORKER_PROBE_SECONDS: i64 = 5;
 
 pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    // Once a second and when a whole list arrives: a burst of change notices costs one count, on the next tick.
+    let refigure =
+        matches!(action, Action::Tick | Action::BoardLoaded(_) | Action::MajorsLoaded(_) | Action::AgreementsLoaded(_));
     let mut effects = dispatch(state, action, now);
     effects.extend(presence(state, now));
+    if refigure {
+        state.summary = crate::app::summary::Summary::compute(state, now);
+    }
     effects
 }
 
