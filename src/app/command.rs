@@ -57,6 +57,47 @@ pub enum Command {
     SortReverse,
     Act(Act),
     Major(MajorAct),
+    /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
+    Overlay(OverlayKey),
+}
+
+/// What the keys do while an overlay has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OverlayKey {
+    /// Send the form.
+    Submit,
+    /// Close the form; the text stays as a draft.
+    Cancel,
+    NextField,
+    PreviousField,
+    /// Confirm the action, or send the previewed update.
+    Yes,
+    /// Go back to the form.
+    No,
+}
+
+impl OverlayKey {
+    pub fn name(self) -> &'static str {
+        match self {
+            OverlayKey::Submit => "submit",
+            OverlayKey::Cancel => "cancel",
+            OverlayKey::NextField => "next-field",
+            OverlayKey::PreviousField => "previous-field",
+            OverlayKey::Yes => "yes",
+            OverlayKey::No => "no",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            OverlayKey::Submit => "send the form (Enter too, outside a multi-line field)",
+            OverlayKey::Cancel => "close the form; what you typed is kept as a draft",
+            OverlayKey::NextField => "next field",
+            OverlayKey::PreviousField => "previous field",
+            OverlayKey::Yes => "confirm, or send the update to everyone listed",
+            OverlayKey::No => "go back to the text",
+        }
+    }
 }
 
 /// Actions in the major-incident cockpit.
@@ -309,6 +350,7 @@ impl Command {
             Command::SortReverse => "sort-reverse",
             Command::Act(act) => act.name(),
             Command::Major(act) => act.name(),
+            Command::Overlay(key) => key.name(),
         }
     }
 
@@ -340,6 +382,7 @@ impl Command {
             Command::SortReverse => "reverse the sort order",
             Command::Act(act) => act.description(),
             Command::Major(act) => act.description(),
+            Command::Overlay(key) => key.description(),
         }
     }
 

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use crate::app::command::OverlayKey;
 use crate::domain::text;
 
 /// A multi-line editor. Compared by its text, so states stay comparable in tests.
@@ -136,23 +137,27 @@ pub enum FormKey {
     ChoiceChanged,
 }
 
-/// Applies a key to the focused field. Enter submits except inside a multi-line editor; Ctrl-S always
-/// submits; Tab and Shift-Tab move between fields; Esc cancels.
+/// A form-wide key from the keymap (`Scope::Form`): submit, cancel, or move between fields.
+pub fn apply(fields: &[Field], focus: &mut usize, key: OverlayKey) -> FormKey {
+    let count = fields.len().max(1);
+    match key {
+        OverlayKey::Submit | OverlayKey::Yes => FormKey::Submit,
+        OverlayKey::Cancel | OverlayKey::No => FormKey::Cancel,
+        OverlayKey::NextField => {
+            *focus = (*focus + 1) % count;
+            FormKey::Moved
+        }
+        OverlayKey::PreviousField => {
+            *focus = (*focus + count - 1) % count;
+            FormKey::Moved
+        }
+    }
+}
+
+/// Applies a key to the focused field (after the keymap had none for it). Enter submits except inside a
+/// multi-line editor.
 pub fn on_key(fields: &mut [Field], focus: &mut usize, key: KeyEvent) -> FormKey {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => return FormKey::Cancel,
-        KeyCode::Char('s') if ctrl => return FormKey::Submit,
-        KeyCode::Tab => {
-            *focus = (*focus + 1) % fields.len().max(1);
-            return FormKey::Moved;
-        }
-        KeyCode::BackTab => {
-            *focus = (*focus + fields.len().max(1) - 1) % fields.len().max(1);
-            return FormKey::Moved;
-        }
-        _ => {}
-    }
     let Some(field) = fields.get_mut(*focus) else {
         return FormKey::Moved;
     };
@@ -251,19 +256,20 @@ mod tests {
             assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Char(c))), FormKey::Edited);
         }
         assert_eq!(fields[0].value(), "SBL nede");
-        on_key(&mut fields, &mut focus, key(KeyCode::Tab));
+        apply(&fields, &mut focus, OverlayKey::NextField);
         for c in "line one".chars() {
             on_key(&mut fields, &mut focus, key(KeyCode::Char(c)));
         }
         assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Enter)), FormKey::Edited, "Enter is a new line here");
         on_key(&mut fields, &mut focus, key(KeyCode::Char('2')));
         assert_eq!(fields[1].value(), "line one\n2");
-        on_key(&mut fields, &mut focus, key(KeyCode::Tab));
+        apply(&fields, &mut focus, OverlayKey::NextField);
         on_key(&mut fields, &mut focus, key(KeyCode::Char('p')));
         assert_eq!(fields[2].value(), "phone", "typing filters the choice");
-        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(on_key(&mut fields, &mut focus, ctrl_s), FormKey::Submit);
-        assert_eq!(on_key(&mut fields, &mut focus, key(KeyCode::Esc)), FormKey::Cancel);
+        assert_eq!(apply(&fields, &mut focus, OverlayKey::Submit), FormKey::Submit);
+        assert_eq!(apply(&fields, &mut focus, OverlayKey::Cancel), FormKey::Cancel);
+        assert_eq!(apply(&fields, &mut focus, OverlayKey::PreviousField), FormKey::Moved);
+        assert_eq!(focus, 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command::{Act, Command, MajorAct, Screen};
+use super::command::{Act, Command, MajorAct, OverlayKey, Screen};
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,6 +12,10 @@ pub enum Scope {
     Board,
     Incident,
     Major,
+    /// An open form.
+    Form,
+    /// A confirmation or an update preview.
+    Confirm,
 }
 
 impl Scope {
@@ -21,6 +25,8 @@ impl Scope {
             Scope::Board => "board",
             Scope::Incident => "incident view",
             Scope::Major => "major incidents",
+            Scope::Form => "forms",
+            Scope::Confirm => "confirmations and previews",
         }
     }
 }
@@ -182,8 +188,45 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(Incident, Chord::ch('g'), Command::Top, false),
         bind(Incident, Chord::ch('G'), Command::Bottom, false),
+        bind(Form, Chord::ctrl('s'), Command::Overlay(OverlayKey::Submit), true),
+        bind(Form, Chord::key(KeyCode::Tab), Command::Overlay(OverlayKey::NextField), true),
+        bind(Form, Chord::key(KeyCode::BackTab), Command::Overlay(OverlayKey::PreviousField), false),
+        bind(Form, Chord::key(KeyCode::Esc), Command::Overlay(OverlayKey::Cancel), true),
+        bind(Confirm, Chord::key(KeyCode::Enter), Command::Overlay(OverlayKey::Yes), true),
+        bind(Confirm, Chord::ch('y'), Command::Overlay(OverlayKey::Yes), true),
+        bind(Confirm, Chord::key(KeyCode::Esc), Command::Overlay(OverlayKey::No), true),
+        bind(Confirm, Chord::ch('n'), Command::Overlay(OverlayKey::No), true),
     ]);
     keymap
+}
+
+/// How to reach a command of a screen from anywhere, for messages: `2 then e`, from the keymap.
+pub fn route_to(keymap: &[Binding], screen: Screen, scope: Scope, command: Command) -> String {
+    let label = |scope: Scope, command: Command| key_for(keymap, scope, command).map(|c| c.label());
+    match (label(Scope::Global, Command::Show(screen)), label(scope, command)) {
+        (Some(tab), Some(key)) => format!("{tab} then {key}"),
+        (None, Some(key)) => key,
+        (_, None) => format!(":{}", command.name()),
+    }
+}
+
+/// The command bound to a key in exactly this scope (overlays take no global keys).
+pub fn resolve_only(keymap: &[Binding], scope: Scope, event: &KeyEvent) -> Option<Command> {
+    let chord = Chord::from_event(event);
+    keymap.iter().find(|b| b.scope == scope && b.chord == chord).map(|b| b.command)
+}
+
+/// The key hints of a scope, as the key line and the overlays show them: `Ctrl-s submit · Tab next-field …`,
+/// every key of a command together (`Enter/y yes`).
+pub fn hints(keymap: &[Binding], scope: Scope) -> String {
+    let mut hints: Vec<(String, Command)> = Vec::new();
+    for binding in keymap.iter().filter(|b| b.scope == scope && b.hint) {
+        match hints.iter_mut().find(|(_, command)| *command == binding.command) {
+            Some((keys, _)) => *keys = format!("{keys}/{}", binding.chord.label()),
+            None => hints.push((binding.chord.label(), binding.command)),
+        }
+    }
+    hints.iter().map(|(keys, command)| format!("{keys} {}", command.name())).collect::<Vec<_>>().join(" · ")
 }
 
 /// The command bound to a key in a scope, falling back to the global scope.

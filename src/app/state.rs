@@ -235,7 +235,11 @@ impl State {
 
     /// The key scope of what has focus.
     pub fn scope(&self) -> Scope {
-        self.screens.get(self.screen).map_or(Scope::Global, |screen| screen.scope())
+        match &self.overlay {
+            Some(Overlay::Form(_)) => Scope::Form,
+            Some(Overlay::Confirm(_) | Overlay::Preview(_)) => Scope::Confirm,
+            _ => self.screens.get(self.screen).map_or(Scope::Global, |screen| screen.scope()),
+        }
     }
 
     /// Rows of the table that fit on screen, for paging.

@@ -138,17 +138,37 @@ pub fn key_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
         return;
     }
     let scope = state.scope();
+    // An open form or confirmation takes every key: the global ones do not apply there.
+    let with_global = !matches!(scope, Scope::Form | Scope::Confirm);
     let mut spans = Vec::new();
-    let hinted = state
-        .keymap
-        .iter()
-        .filter(|b| b.hint && (b.scope == scope || b.scope == Scope::Global) && state.permits(b.command));
+    let hinted = state.keymap.iter().filter(|b| {
+        b.hint && (b.scope == scope || (with_global && b.scope == Scope::Global)) && state.permits(b.command)
+    });
     // Screen keys first, then the global ones, as in the sketches.
     let (local, global): (Vec<&crate::app::keymap::Binding>, Vec<_>) =
         hinted.partition(|b| b.scope == scope && scope != Scope::Global);
-    for binding in local.into_iter().chain(global) {
-        spans.push(Span::styled(format!(" {}", binding.chord.label()), theme.accent));
-        spans.push(Span::styled(format!(" {}  ", binding.command.name()), theme.dim));
+    // Hints that do not fit are left out whole, from the screen's last one; `?` lists every key anyway.
+    // Every key of a command together: `Enter/y yes`.
+    let grouped = |bindings: Vec<&crate::app::keymap::Binding>| {
+        let mut hints: Vec<(String, &str)> = Vec::new();
+        for b in bindings {
+            match hints.iter_mut().find(|(_, name)| *name == b.command.name()) {
+                Some((keys, _)) => *keys = format!("{keys}/{}", b.chord.label()),
+                None => hints.push((b.chord.label(), b.command.name())),
+            }
+        }
+        hints
+    };
+    let mut local = grouped(local);
+    let global = grouped(global);
+    let width =
+        |hints: &[(String, &str)]| hints.iter().map(|(k, n)| k.chars().count() + n.chars().count() + 4).sum::<usize>();
+    while !local.is_empty() && width(&local) + width(&global) > usize::from(area.width) {
+        local.pop();
+    }
+    for (key, name) in local.iter().chain(&global) {
+        spans.push(Span::styled(format!(" {key}"), theme.accent));
+        spans.push(Span::styled(format!(" {name}  "), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -33,7 +33,7 @@ fn field_height(field: &Field, focused: bool) -> u16 {
     }
 }
 
-pub fn form(frame: &mut Frame, area: Rect, form: &Form, view: View) {
+pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, view: View) {
     let theme = view.theme;
     let heights: Vec<u16> = form.fields.iter().enumerate().map(|(i, f)| field_height(f, i == form.focus)).collect();
     let height = heights.iter().sum::<u16>() + 5;
@@ -57,10 +57,7 @@ pub fn form(frame: &mut Frame, area: Rect, form: &Form, view: View) {
     } else {
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(
-        "Tab next field · Enter submits (Ctrl-S in text) · Esc cancels, your text is kept",
-        theme.dim,
-    ));
+    lines.push(Line::styled(format!("{keys} · Enter submits a one-line field"), theme.dim));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), footer);
 }
 
@@ -68,7 +65,8 @@ fn render_field(frame: &mut Frame, area: Rect, field: &Field, focused: bool, vie
     let theme = view.theme;
     let label_style = if focused { theme.accent.add_modifier(Modifier::BOLD) } else { theme.dim };
     let required = if field.required { "*" } else { " " };
-    let label = Span::styled(format!("{:<26}", format!("{}{required}", field.label)), label_style);
+    // Long labels keep a space before the value.
+    let label = Span::styled(format!("{:<25} ", format!("{}{required}", field.label)), label_style);
     match &field.kind {
         FieldKind::Line(value) => {
             let mut spans = vec![label, Span::styled(text::one_line(value).into_owned(), theme.text)];
@@ -131,7 +129,7 @@ fn render_field(frame: &mut Frame, area: Rect, field: &Field, focused: bool, vie
     }
 }
 
-pub fn confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, view: View) {
+pub fn confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, keys: &str, view: View) {
     let theme = view.theme;
     let outer = popup(area, 84, 12);
     frame.render_widget(Clear, outer);
@@ -163,7 +161,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, view: View) {
     if let Some(error) = &confirm.error {
         lines.push(Line::styled(text::one_line(error).into_owned(), theme.breached));
     }
-    let keys = if confirm.saving { "saving …" } else { "Enter or y confirms · Esc or n goes back" };
+    let keys = if confirm.saving { "saving …".to_string() } else { format!("{keys} · yes confirms, no goes back") };
     lines.push(Line::styled(keys, theme.dim));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), outer);
 }
@@ -173,18 +171,22 @@ fn capitalise(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-pub fn preview(frame: &mut Frame, area: Rect, preview: &crate::app::state::Preview, view: View) {
+pub fn preview(frame: &mut Frame, area: Rect, preview: &crate::app::state::Preview, keys: &str, view: View) {
     let theme = view.theme;
     let outer = popup(area, 100, area.height.saturating_sub(2));
     frame.render_widget(Clear, outer);
     let title = if preview.saving { " Preview · sending … " } else { " Preview of the stakeholder update " };
-    let block = Block::new().borders(Borders::ALL).border_style(theme.accent).title(Span::styled(title, theme.header));
-    let mut lines: Vec<Line> =
-        preview.lines.iter().map(|l| Line::styled(text::one_line(l).into_owned(), theme.text)).collect();
-    lines.push(Line::raw(""));
+    // The keys sit on the frame, so a long preview on a small terminal never hides them.
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(title, theme.header))
+        .title_bottom(Span::styled(format!(" {keys} · yes sends to everyone listed, no goes back "), theme.dim));
+    let mut lines: Vec<Line> = Vec::new();
+    // An error goes first for the same reason.
     if let Some(error) = &preview.error {
         lines.push(Line::styled(text::one_line(error).into_owned(), theme.breached));
     }
-    lines.push(Line::styled("Enter or y sends to everyone above · Esc or n goes back to the text", theme.dim));
+    lines.extend(preview.lines.iter().map(|l| Line::styled(text::one_line(l).into_owned(), theme.text)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), outer);
 }

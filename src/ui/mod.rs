@@ -16,6 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::keymap::{self, Scope};
 use crate::app::state::{Overlay, State};
 pub use theme::Theme;
 
@@ -53,9 +54,9 @@ pub fn render(frame: &mut Frame, state: &State, view: View) {
     match &state.overlay {
         Some(Overlay::Help { scroll }) => overlay::help(frame, area, state, *scroll, view),
         Some(Overlay::Palette(palette)) => overlay::palette(frame, area, state, palette, view),
-        Some(Overlay::Form(f)) => form::form(frame, area, f, view),
-        Some(Overlay::Confirm(c)) => form::confirm(frame, area, c, view),
-        Some(Overlay::Preview(p)) => form::preview(frame, area, p, view),
+        Some(Overlay::Form(f)) => form::form(frame, area, f, &keymap::hints(&state.keymap, Scope::Form), view),
+        Some(Overlay::Confirm(c)) => form::confirm(frame, area, c, &keymap::hints(&state.keymap, Scope::Confirm), view),
+        Some(Overlay::Preview(p)) => form::preview(frame, area, p, &keymap::hints(&state.keymap, Scope::Confirm), view),
         None => {}
     }
 }

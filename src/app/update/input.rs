@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::nav::{run, save_settings};
-use crate::app::command::Command;
+use crate::app::command::{Command, OverlayKey};
 use crate::app::effect::Effect;
 use crate::app::form::{self, FormKey};
-use crate::app::keymap;
+use crate::app::keymap::{self, Scope};
 use crate::app::screens::board::actions;
 use crate::app::screens::board::filter::Filter;
 use crate::app::state::{Overlay, Palette, Severity, State};
@@ -43,7 +43,11 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         if form.saving {
             return Vec::new();
         }
-        return match form::on_key(&mut form.fields, &mut form.focus, key) {
+        let outcome = match keymap::resolve_only(&state.keymap, Scope::Form, &key) {
+            Some(Command::Overlay(overlay_key)) => form::apply(&form.fields, &mut form.focus, overlay_key),
+            _ => form::on_key(&mut form.fields, &mut form.focus, key),
+        };
+        return match outcome {
             FormKey::Submit => actions::submit(state, now),
             FormKey::Cancel => {
                 actions::remember_draft(state);
@@ -63,9 +67,9 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         };
     }
     if let Some(Overlay::Preview(_)) = &state.overlay {
-        return match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => crate::app::screens::major::update::send_preview(state),
-            KeyCode::Esc | KeyCode::Char('n') => {
+        return match keymap::resolve_only(&state.keymap, Scope::Confirm, &key) {
+            Some(Command::Overlay(OverlayKey::Yes)) => crate::app::screens::major::update::send_preview(state),
+            Some(Command::Overlay(OverlayKey::No)) => {
                 crate::app::screens::major::update::cancel_preview(state);
                 Vec::new()
             }
@@ -73,9 +77,9 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         };
     }
     if let Some(Overlay::Confirm(_)) = &state.overlay {
-        return match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => actions::confirmed(state, now),
-            KeyCode::Esc | KeyCode::Char('n') => {
+        return match keymap::resolve_only(&state.keymap, Scope::Confirm, &key) {
+            Some(Command::Overlay(OverlayKey::Yes)) => actions::confirmed(state, now),
+            Some(Command::Overlay(OverlayKey::No)) => {
                 actions::cancel_confirm(state);
                 Vec::new()
             }

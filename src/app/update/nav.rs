@@ -83,6 +83,8 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         }
         Command::Act(act) => crate::app::screens::board::actions::start(state, act, now),
         Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
+        // Only an open overlay takes these (update::input).
+        Command::Overlay(_) => Vec::new(),
     }
 }
 

@@ -137,7 +137,13 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             if let Some((_, outgoing, _)) = &handover
                 && state.screens.major.handover.as_ref().map(|h| h.0) != handover.as_ref().map(|h| h.0)
             {
-                state.inform(format!("a hand-over from {outgoing} is waiting: tab 2, then H to acknowledge"), now);
+                let keys = crate::app::keymap::route_to(
+                    &state.keymap,
+                    crate::app::Screen::Major,
+                    crate::app::keymap::Scope::Major,
+                    crate::app::Command::Major(crate::app::command::MajorAct::AcknowledgeHandover),
+                );
+                state.inform(format!("a hand-over from {outgoing} is waiting: press {keys} to acknowledge"), now);
             }
             state.screens.major.handover = handover;
             Vec::new()

@@ -470,3 +470,103 @@ fn an_admin_reassigns_or_removes_a_shift_and_an_empty_change_is_explained() {
     let expected = MajorCommand::ReassignShift { id: 1, mim: Some("anna".into()), deputy: None };
     assert_eq!(effects, vec![Effect::Db(DbCommand::Major(expected))]);
 }
+
+/// Every screen and overlay as the user sees it, at the smallest supported terminal and a large one.
+mod snapshots {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::command::MajorAct;
+    use crate::app::command::Screen;
+    use crate::ui::{self, Theme, View};
+
+    fn render(state: &State, at: DateTime<Utc>, (width, height): (u16, u16)) -> String {
+        let theme = Theme::builtin("dark").unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| ui::render(frame, state, View { theme: &theme, now: at, zone: chrono_tz::UTC })).unwrap();
+        terminal.backend().to_string()
+    }
+
+    const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+    fn mim_with_major() -> (State, DateTime<Utc>) {
+        let mut s = state(true);
+        s.user.as_mut().unwrap().rights.mim = true;
+        let view = altinn_major_view();
+        let at = view.major.declaration.at + Duration::minutes(20);
+        update(&mut s, Action::MajorsLoaded(vec![view]), at);
+        (s, at)
+    }
+
+    #[test]
+    fn the_cockpit() {
+        let (mut s, at) = mim_with_major();
+        update(&mut s, Action::Run(Command::Show(Screen::Major)), at);
+        for size in SIZES {
+            let screen = render(&s, at, size);
+            assert!(screen.contains("INC-2026-0042"), "{screen}");
+            insta::assert_snapshot!(format!("cockpit_{}x{}", size.0, size.1), screen);
+        }
+    }
+
+    #[test]
+    fn the_update_preview() {
+        let (mut s, at) = mim_with_major();
+        update(&mut s, Action::Run(Command::Major(MajorAct::Update)), at);
+        let Some(Overlay::Form(form)) = &mut s.overlay else { panic!("the update form") };
+        for (i, text) in
+            ["Innlogging feiler", "Feil i lastbalanserer", "2026-03-02 16:00", "Ingen"].into_iter().enumerate()
+        {
+            form.fields[i].set_typed(text);
+        }
+        for size in SIZES {
+            insta::assert_snapshot!(format!("update_form_{}x{}", size.0, size.1), render(&s, at, size));
+        }
+        update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), at);
+        assert!(matches!(s.overlay, Some(Overlay::Preview(_))));
+        for size in SIZES {
+            let screen = render(&s, at, size);
+            assert!(screen.contains("Enter/y yes"), "{screen}");
+            insta::assert_snapshot!(format!("update_preview_{}x{}", size.0, size.1), screen);
+        }
+    }
+
+    #[test]
+    fn the_incident_view_and_a_confirmation() {
+        let mut s = state(true);
+        update(&mut s, Action::Run(Command::Open), now());
+        let summary = row(1, "Høy", 2, Status::Acknowledged);
+        let detail = IncidentDetail {
+            summary,
+            description: "Brukere får ikke logget inn i journalsystemet.".into(),
+            reporter: "Silje Aasen".into(),
+            channel: crate::domain::incident::Channel::Phone,
+            created_by: "kari".into(),
+            resolved_at: None,
+            closed_at: None,
+            events: vec![EventEntry {
+                at: now() - Duration::minutes(99),
+                kind: "received".into(),
+                actor: "kari".into(),
+                data: serde_json::json!({"priority": "Høy"}),
+            }],
+            clocks: Vec::new(),
+            clock_events: Vec::new(),
+            linked: Vec::new(),
+        };
+        update(&mut s, Action::DetailLoaded { id: 1, detail: Some(Box::new(detail)) }, now());
+        for size in SIZES {
+            let screen = render(&s, now(), size);
+            assert!(screen.contains("INC-1") && screen.contains("Silje Aasen"), "{screen}");
+            insta::assert_snapshot!(format!("incident_{}x{}", size.0, size.1), screen);
+        }
+        update(&mut s, Action::Run(Command::Act(Act::Resolve)), now());
+        assert!(matches!(s.overlay, Some(Overlay::Confirm(_))), "{:?}", s.overlay);
+        for size in SIZES {
+            let screen = render(&s, now(), size);
+            assert!(screen.contains("Enter/y yes"), "{screen}");
+            insta::assert_snapshot!(format!("confirm_{}x{}", size.0, size.1), screen);
+        }
+    }
+}

@@ -73,18 +73,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     frame.render_stateful_widget(table, table_area, &mut table_state);
 
     if let Some(selected) = board.selected() {
+        // Most important first, so a narrow terminal cuts the title, not the deadline.
         let mut spans = vec![
             Span::styled(format!(" {}", selected.reference), theme.accent),
-            Span::styled(
-                format!(
-                    " · {} · {} ({}) · received {}",
-                    selected.priority.as_deref().unwrap_or("no priority"),
-                    text::one_line(&selected.service.name),
-                    text::one_line(&selected.service.organisation),
-                    format::local_time(selected.received_at, view.now, view.zone),
-                ),
-                theme.text,
-            ),
+            Span::styled(format!(" · {}", selected.priority.as_deref().unwrap_or("no priority")), theme.text),
         ];
         if let Some(next) = &selected.next_due {
             let countdown = deadline::countdown_of(next, selected.agreement_version_id, state, view.now);
@@ -95,6 +87,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             spans.push(Span::raw(" "));
             spans.extend(deadline::spans(&countdown, view, true));
         }
+        spans.push(Span::styled(
+            format!(
+                " · {} ({}) · received {}",
+                text::one_line(&selected.service.name),
+                text::one_line(&selected.service.organisation),
+                format::local_time(selected.received_at, view.now, view.zone),
+            ),
+            theme.text,
+        ));
         let others: Vec<String> = state
             .present_at(selected.id)
             .map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() })

@@ -60,7 +60,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
 fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Presence], view: View) {
     let theme = view.theme;
     let s = &detail.summary;
-    let label = |text: &'static str| Span::styled(format!("{text:<10}"), theme.dim);
+    // At least one space after the label, also for the longer ones.
+    let label = |text: &'static str| Span::styled(format!("{text:<9} "), theme.dim);
     let value = |text: String| Span::styled(text::one_line(&text).into_owned(), theme.text);
     let optional = |value: Option<String>| value.unwrap_or_else(|| "—".to_string());
     let mut title = vec![

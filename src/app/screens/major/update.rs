@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-use crate::app::command::MajorAct;
+use crate::app::command::{Command, MajorAct, Screen};
 use crate::app::effect::{DbCommand, Effect, MajorCommand};
 use crate::app::form::{ChoiceOption, Field};
+use crate::app::keymap::{self, Scope};
 use crate::app::model::{ActionTarget, MajorView, WriteError};
 use crate::app::state::{Connection, Form, FormPurpose, MajorTarget, Overlay, State};
 use crate::domain::agreement::Agreement;
@@ -45,10 +46,12 @@ pub fn remind(state: &mut State, now: DateTime<Utc>) {
         .filter_map(|view| proposal(state, view, now).map(|p| (view.id, view.reference.clone(), p)))
         .filter(|(id, _, p)| !state.screens.major.proposed.contains(&(*id, p.level)))
         .collect();
+    let route = |act: MajorAct| keymap::route_to(&state.keymap, Screen::Major, Scope::Major, Command::Major(act));
+    let (escalate_keys, update_keys) = (route(MajorAct::Escalate), route(MajorAct::Update));
     for (id, reference, proposal) in proposals {
         state.screens.major.proposed.insert((id, proposal.level));
         state.warn(
-            format!("{reference}: escalate to {} ({}) — press 2 then e", proposal.level_name, proposal.reason),
+            format!("{reference}: escalate to {} ({}) — press {escalate_keys}", proposal.level_name, proposal.reason),
             now,
         );
     }
@@ -65,7 +68,10 @@ pub fn remind(state: &mut State, now: DateTime<Utc>) {
         state.screens.major.reminded.insert((id, due));
         let local = due.with_timezone(&state.zone).format("%H:%M");
         let deputy = if cadence_state == CadenceState::Missed { "; vakt serve notifies the deputy" } else { "" };
-        state.warn(format!("{reference}: the stakeholder update due {local} is overdue — press 2 then u{deputy}"), now);
+        state.warn(
+            format!("{reference}: the stakeholder update due {local} is overdue — press {update_keys}{deputy}"),
+            now,
+        );
     }
 }
 
