@@ -67,7 +67,7 @@ pub enum Action {
         staff: Vec<StaffMember>,
     },
     /// Drafts kept from an earlier session.
-    DraftsLoaded(std::collections::BTreeMap<String, Vec<String>>),
+    DraftsLoaded(crate::app::form::Drafts),
     /// The result of Perform, Create or Link.
     Written {
         what: String,

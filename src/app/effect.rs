@@ -138,7 +138,7 @@ pub struct BoardSettings {
 pub enum Effect {
     Db(DbCommand),
     /// Keep the typed text of forms on disk, so a dropped SSH session or a failed write loses nothing.
-    SaveDrafts(std::collections::BTreeMap<String, Vec<String>>),
+    SaveDrafts(crate::app::form::Drafts),
     /// Write a post-incident report as Markdown and HTML files (`<stem>.md`, `<stem>.html`).
     ExportReport {
         stem: String,

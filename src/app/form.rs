@@ -6,6 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use crate::app::command::OverlayKey;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use crate::domain::text;
 
 /// A multi-line editor. Compared by its text, so states stay comparable in tests.
@@ -56,6 +60,8 @@ pub enum FieldKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// How the form's code and its drafts find the field; the label unless `named` says otherwise.
+    pub name: &'static str,
     pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
@@ -63,15 +69,26 @@ pub struct Field {
 
 impl Field {
     pub fn line(label: &'static str, value: &str, required: bool) -> Self {
-        Field { label, kind: FieldKind::Line(value.to_string()), required }
+        Field { name: label, label, kind: FieldKind::Line(value.to_string()), required }
     }
 
     pub fn area(label: &'static str, value: &str, required: bool) -> Self {
-        Field { label, kind: FieldKind::Area(Box::new(Editor::new(value))), required }
+        Field { name: label, label, kind: FieldKind::Area(Box::new(Editor::new(value))), required }
     }
 
     pub fn choice(label: &'static str, options: Vec<ChoiceOption>, selected: usize) -> Self {
-        Field { label, kind: FieldKind::Choice { options, selected, query: String::new() }, required: true }
+        Field {
+            name: label,
+            label,
+            kind: FieldKind::Choice { options, selected, query: String::new() },
+            required: true,
+        }
+    }
+
+    /// A short name for a field whose label is long or changes with the agreement.
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
     }
 
     /// The submitted value: the text, or the selected option's value.
@@ -108,6 +125,75 @@ impl Field {
             query.clear();
             if let Some(i) = options.iter().position(|o| o.value == value) {
                 *selected = i;
+            }
+        }
+    }
+}
+
+/// A submitted form's values, looked up by field name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values(BTreeMap<&'static str, String>);
+
+impl Values {
+    pub fn of(fields: &[Field]) -> Values {
+        Values(fields.iter().map(|f| (f.name, f.value())).collect())
+    }
+
+    /// The value as given (empty when the form has no such field).
+    pub fn text(&self, name: &str) -> String {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The value, or None when it is empty or blank.
+    pub fn optional(&self, name: &str) -> Option<String> {
+        self.0.get(name).filter(|v| !v.trim().is_empty()).cloned()
+    }
+
+    /// A yes/no choice.
+    pub fn yes(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(|v| v == "yes")
+    }
+}
+
+/// What was typed into one form, kept until the action succeeds and across restarts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Draft {
+    /// By field name.
+    ByName(BTreeMap<String, String>),
+    /// As an earlier vakt kept drafts: the form's text fields in order.
+    ByPosition(Vec<String>),
+}
+
+/// Drafts by form (`FormPurpose::draft_key`).
+pub type Drafts = BTreeMap<String, Draft>;
+
+impl Draft {
+    /// The text typed into the fields, or None when there is nothing worth keeping.
+    pub fn of(fields: &[Field]) -> Option<Draft> {
+        let typed: BTreeMap<String, String> =
+            fields.iter().filter_map(|f| f.typed().map(|t| (f.name.to_string(), t))).collect();
+        let worth_keeping = typed.values().any(|t| !t.trim().is_empty() && t != "INC-");
+        worth_keeping.then_some(Draft::ByName(typed))
+    }
+
+    /// Puts the kept text back into a freshly built form.
+    pub fn restore(&self, fields: &mut [Field]) {
+        match self {
+            Draft::ByName(typed) => {
+                for field in fields.iter_mut() {
+                    if let Some(value) = typed.get(field.name) {
+                        field.set_typed(value);
+                    }
+                }
+            }
+            Draft::ByPosition(typed) => {
+                let mut typed = typed.iter();
+                for field in fields.iter_mut().filter(|f| f.typed().is_some()) {
+                    if let Some(value) = typed.next() {
+                        field.set_typed(value);
+                    }
+                }
             }
         }
     }
@@ -281,5 +367,30 @@ mod tests {
         on_paste(&mut fields, 1, "one\ntwo");
         assert_eq!(fields[1].value(), "one\ntwo", "the editor keeps the text as pasted");
         assert_eq!(missing(&fields), None);
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    #[test]
+    fn drafts_are_kept_by_field_name_and_older_positional_drafts_still_come_back() {
+        let form = || vec![Field::line("title", "", true), Field::area("description", "", false).named("text")];
+        let mut fields = form();
+        fields[0].set_typed("SBL nede");
+        fields[1].set_typed("alle brukere");
+        let draft = Draft::of(&fields).unwrap();
+        let json = serde_json::to_string(&draft).unwrap();
+        assert_eq!(json, r#"{"text":"alle brukere","title":"SBL nede"}"#);
+        let mut fresh = form();
+        serde_json::from_str::<Draft>(&json).unwrap().restore(&mut fresh);
+        assert_eq!((fresh[0].value(), fresh[1].value()), ("SBL nede".to_string(), "alle brukere".to_string()));
+        let old: Draft = serde_json::from_str(r#"["SBL nede", "alle brukere"]"#).unwrap();
+        let mut fresh = form();
+        old.restore(&mut fresh);
+        assert_eq!(fresh[1].value(), "alle brukere");
+        assert_eq!(Draft::of(&form()), None, "nothing typed, nothing kept");
+        assert!(!Values::of(&fresh).yes("nothing") && Values::of(&fresh).text("title") == "SBL nede");
     }
 }

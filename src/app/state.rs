@@ -179,7 +179,7 @@ pub struct State {
     pub services: Vec<ServiceChoice>,
     pub staff: Vec<StaffMember>,
     /// Text typed into forms, by draft key; kept until the action succeeds (and across restarts).
-    pub drafts: std::collections::BTreeMap<String, Vec<String>>,
+    pub drafts: super::form::Drafts,
     pub drafts_dirty: bool,
     /// Others at incidents (soft locks), and this console's name for its own presence.
     pub presence: Vec<crate::app::model::Presence>,

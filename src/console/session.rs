@@ -1,7 +1,6 @@
 //! A console session without a terminal: the state, the database worker and the change listener. The terminal
 //! front end drives it with keys; headless tests drive it with actions and read its state.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -162,7 +161,7 @@ impl Session {
     }
 }
 
-type Drafts = BTreeMap<String, Vec<String>>;
+type Drafts = crate::app::form::Drafts;
 
 fn load_drafts(path: &Path) -> Drafts {
     std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
@@ -215,7 +214,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vakt-drafts-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("drafts.json");
-        let snapshot = |text: &str| Drafts::from([("form".to_string(), vec![text.to_string()])]);
+        let snapshot = |text: &str| {
+            Drafts::from([("form".to_string(), crate::app::form::Draft::ByPosition(vec![text.to_string()]))])
+        };
         let older = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
         let newer = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
         save_drafts_in_order(&path, &snapshot("newer"), newer);

@@ -18,4 +18,5 @@ pub mod major;
 pub mod sla;
 pub mod text;
 pub mod time;
+pub mod wall_clock;
 mod zone;

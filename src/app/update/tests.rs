@@ -131,7 +131,9 @@ fn typed_text_survives_cancel_failures_and_conflicts() {
         vec![Effect::SaveDrafts(s.drafts.clone())],
         "drafts go to disk on the tick"
     );
-    assert_eq!(s.drafts.get("note:INC-1").map(|d| d[0].as_str()), Some("Leverandøren bekrefter rotårsak"));
+    let kept =
+        crate::app::form::Draft::ByName([("note".to_string(), "Leverandøren bekrefter rotårsak".to_string())].into());
+    assert_eq!(s.drafts.get("note:INC-1"), Some(&kept));
     press(&mut s, KeyCode::Esc);
     assert!(s.overlay.is_none());
     update(&mut s, Action::Run(Command::Act(Act::Note)), now());

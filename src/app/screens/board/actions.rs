@@ -2,7 +2,7 @@
 //! open a form, and the ones that move clocks show the deadlines before and after for confirmation. A failed
 //! write keeps the form and its text; a conflict shows what changed and lets the user decide.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::app::command::Act;
 use crate::app::effect::{DbCommand, Effect};
@@ -135,12 +135,7 @@ fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec
         field.select_value(&current);
     }
     if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
-        let mut typed = draft.iter();
-        for field in fields.iter_mut().filter(|f| f.typed().is_some()) {
-            if let Some(value) = typed.next() {
-                field.set_typed(value);
-            }
-        }
+        draft.restore(&mut fields);
         state.inform("restored the text you typed earlier (kept as a draft)", now);
     }
     state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
@@ -184,7 +179,10 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
             ];
             // The MIM on duty often learns of an outage first: create and declare in one go.
             if state.user.as_ref().is_some_and(|u| u.rights.mim) {
-                fields.push(Field::choice("declare a major incident", crate::app::screens::major::update::yes_no(), 0));
+                fields.push(
+                    Field::choice("declare a major incident", crate::app::screens::major::update::yes_no(), 0)
+                        .named("declare"),
+                );
             }
             ("New incident".into(), fields)
         }
@@ -193,7 +191,7 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
             vec![
                 Field::choice("person", staff_options(), 0),
                 Field::choice("line", lines(), 0),
-                Field::line("group or supplier", "", false),
+                Field::line("group or supplier", "", false).named("group"),
             ],
         ),
         FormPurpose::Priority(t) => {
@@ -214,7 +212,7 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
             format!("Feedback to the reporter of {}", t.reference),
             vec![
                 Field::choice("channel", channels(&[Channel::Email, Channel::Phone, Channel::Sms]), 0),
-                Field::area("what was said", "", true),
+                Field::area("what was said", "", true).named("text"),
             ],
         ),
         FormPurpose::Note(t) => (format!("Note on {}", t.reference), vec![Field::area("note", "", true)]),
@@ -231,8 +229,8 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
                 format!("Agreed re-plan for {}", t.reference),
                 vec![
                     Field::choice("target", targets, 0),
-                    Field::line("new due (YYYY-MM-DD HH:MM)", "", true),
-                    Field::choice("agreed with", counterparts, 0),
+                    Field::line("new due (YYYY-MM-DD HH:MM)", "", true).named("new due"),
+                    Field::choice("agreed with", counterparts, 0).named("counterpart"),
                     Field::line("reason", "", true),
                 ],
             )
@@ -275,13 +273,16 @@ pub fn choice_changed(state: &mut State) {
     if form.purpose != FormPurpose::Create {
         return;
     }
-    let service = form.fields[0].value();
+    let Some(service) = form.fields.iter().find(|f| f.name == "service").map(|f| f.value()) else {
+        return;
+    };
     let Some(agreement) = state.services.iter().find(|s| s.code == service).map(|s| s.agreement.clone()) else {
         return;
     };
     let options = priority_options(state, &agreement, true);
     if let Some(Overlay::Form(form)) = &mut state.overlay
-        && let crate::app::form::FieldKind::Choice { options: current, selected, query } = &mut form.fields[1].kind
+        && let Some(priority) = form.fields.iter_mut().find(|f| f.name == "priority")
+        && let crate::app::form::FieldKind::Choice { options: current, selected, query } = &mut priority.kind
         && *current != options
     {
         *current = options;
@@ -306,7 +307,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         form.error = Some(missing);
         return Vec::new();
     }
-    let values: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
+    let values = crate::app::form::Values::of(&form.fields);
     let zone = state.zone;
     let built = build(&form.purpose, &values, zone, now);
     let purpose = form.purpose.clone();
@@ -316,7 +317,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Submission::Create(new)) => {
-            state.screens.major.declare_new = values.get(6).is_some_and(|v| v == "yes");
+            state.screens.major.declare_new = values.yes("declare");
             write(state, DbCommand::Create(new), now)
         }
         Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
@@ -349,52 +350,54 @@ enum Submission {
 
 fn build(
     purpose: &FormPurpose,
-    values: &[String],
+    values: &crate::app::form::Values,
     zone: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<Submission, String> {
-    let value = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
+    let value = |name: &str| values.text(name);
+    let optional = |name: &str| values.optional(name);
     let act = |target: &ActionTarget, action| Ok(Submission::Act(target.clone(), action));
     match purpose {
         FormPurpose::Create => Ok(Submission::Create(NewIncident {
-            service: value(0),
-            priority: optional(1),
-            title: value(2),
-            description: value(3),
-            reporter: value(4),
-            channel: value(5).parse().ok(),
+            service: value("service"),
+            priority: optional("priority"),
+            title: value("title"),
+            description: value("description"),
+            reporter: value("reporter"),
+            channel: value("channel").parse().ok(),
         })),
         FormPurpose::Assign(t) => {
-            let line = optional(1).map(|l| l.parse::<SupportLine>()).transpose().map_err(|e| e.to_string())?;
-            act(t, IncidentAction::Assign { assignee: optional(0), line, group: optional(2) })
+            let line = optional("line").map(|l| l.parse::<SupportLine>()).transpose().map_err(|e| e.to_string())?;
+            act(t, IncidentAction::Assign { assignee: optional("person"), line, group: optional("group") })
         }
-        FormPurpose::Priority(t) => act(t, IncidentAction::ChangePriority { to: value(0), reason: optional(1) }),
-        FormPurpose::Pause(t) => act(t, IncidentAction::Pause { reason: value(0) }),
-        FormPurpose::Feedback(t) => act(t, IncidentAction::LogFeedback { channel: value(0), text: value(1) }),
-        FormPurpose::Note(t) => act(t, IncidentAction::Note { text: value(0) }),
-        FormPurpose::Link(t) => Ok(Submission::Link(t.clone(), value(0).trim().to_string())),
+        FormPurpose::Priority(t) => {
+            act(t, IncidentAction::ChangePriority { to: value("priority"), reason: optional("reason") })
+        }
+        FormPurpose::Pause(t) => act(t, IncidentAction::Pause { reason: value("reason") }),
+        FormPurpose::Feedback(t) => {
+            act(t, IncidentAction::LogFeedback { channel: value("channel"), text: value("text") })
+        }
+        FormPurpose::Note(t) => act(t, IncidentAction::Note { text: value("note") }),
+        FormPurpose::Link(t) => Ok(Submission::Link(t.clone(), value("reference").trim().to_string())),
         FormPurpose::Replan(t) => {
-            let target: TargetKind = value(0).parse()?;
-            let new_due = local_instant(&value(1), zone)?;
+            let target: TargetKind = value("target").parse()?;
+            let new_due = local_instant(&value("new due"), zone)?;
             if new_due <= now {
                 return Err("the agreed new due must be in the future".into());
             }
-            act(t, IncidentAction::Replan { target, new_due, counterpart: value(2), reason: value(3) })
+            act(
+                t,
+                IncidentAction::Replan { target, new_due, counterpart: value("counterpart"), reason: value("reason") },
+            )
         }
-        FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value(0) }),
+        FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value("reason") }),
         _ => Err("not an incident form".into()),
     }
 }
 
 /// "2026-11-30 12:00" in the viewer's zone.
 fn local_instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
-    let parsed = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-        .map_err(|_| format!("'{}' is not a time like 2026-11-30 12:00", text.trim()))?;
-    zone.from_local_datetime(&parsed)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{} does not exist in {zone} (a daylight-saving gap)", text.trim()))
+    crate::domain::wall_clock::parse_minute(text, zone).map_err(|e| e.to_string())
 }
 
 fn write(state: &mut State, command: DbCommand, now: DateTime<Utc>) -> Vec<Effect> {
@@ -543,14 +546,17 @@ pub fn remember_draft(state: &mut State) {
     let Some(Overlay::Form(form)) = &state.overlay else {
         return;
     };
-    let typed: Vec<String> = form.fields.iter().filter_map(|f| f.typed()).collect();
     let key = form.purpose.draft_key();
-    if typed.iter().all(|t| t.trim().is_empty() || t == "INC-") {
-        if state.drafts.remove(&key).is_some() {
+    match crate::app::form::Draft::of(&form.fields) {
+        None => {
+            if state.drafts.remove(&key).is_some() {
+                state.drafts_dirty = true;
+            }
+        }
+        Some(draft) if state.drafts.get(&key) != Some(&draft) => {
+            state.drafts.insert(key, draft);
             state.drafts_dirty = true;
         }
-    } else if state.drafts.get(&key) != Some(&typed) {
-        state.drafts.insert(key, typed);
-        state.drafts_dirty = true;
+        Some(_) => {}
     }
 }

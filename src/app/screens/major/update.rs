@@ -1,7 +1,9 @@
 //! The major-incident cockpit: declaring from an incident, status updates, escalation, calls, roles, state,
 //! the notify step, the report and the shift hand-over; and the reminder when an update is overdue.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::domain::wall_clock::{self, WallClockError};
 
 use crate::app::command::{Command, MajorAct, Screen};
 use crate::app::effect::{DbCommand, Effect, MajorCommand};
@@ -178,12 +180,7 @@ fn open(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec<Effe
     let title = title_of(&purpose);
     let mut fields = fields;
     if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
-        let mut typed = draft.iter();
-        for field in fields.iter_mut().filter(|f| f.typed().is_some()) {
-            if let Some(value) = typed.next() {
-                field.set_typed(value);
-            }
-        }
+        draft.restore(&mut fields);
     }
     state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
     Vec::new()
@@ -215,8 +212,9 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
         FormPurpose::Declare(t) => {
             let service = state.screens.board.queue.find(t.id).map(|r| r.service.code.clone()).unwrap_or_default();
             vec![
-                Field::line("affected services (codes, comma-separated)", &service, true),
-                Field::line("affected organisations (codes; empty: the services' owners)", "", false),
+                Field::line("affected services (codes, comma-separated)", &service, true).named("services"),
+                Field::line("affected organisations (codes; empty: the services' owners)", "", false)
+                    .named("organisations"),
                 Field::area("impact", "", true),
                 Field::choice("exercise", yes_no(), 0),
             ]
@@ -234,9 +232,9 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
             vec![
                 Field::area("what happened", "", true),
                 Field::area("cause", "", true),
-                Field::line("expected resolution (YYYY-MM-DD HH:MM, or words)", "", true),
+                Field::line("expected resolution (YYYY-MM-DD HH:MM, or words)", "", true).named("eta"),
                 Field::line("workaround", "", true),
-                Field::choice(sms_label, yes_no(), 0),
+                Field::choice(sms_label, yes_no(), 0).named("sms"),
             ]
         }
         FormPurpose::MajorCall(m) => {
@@ -265,8 +263,8 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
                 .collect();
             vec![
                 Field::choice("role", roles, 0),
-                Field::line("who (login, name or group)", "", true),
-                Field::line("for organisation", "", false),
+                Field::line("who (login, name or group)", "", true).named("who"),
+                Field::line("for organisation", "", false).named("organisation"),
             ]
         }
         FormPurpose::MajorState(m) => {
@@ -282,7 +280,7 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
                 ChoiceOption::new("declared", "back to declared (impact returned)", ""),
             ];
             let note = proposed.map_or(String::new(), |p| p.reason.to_string());
-            vec![Field::choice("action", options, 0), Field::line("note / reason", &note, false)]
+            vec![Field::choice("action", options, 0), Field::line("note / reason", &note, false).named("note")]
         }
         FormPurpose::Report(m) => {
             let findings = state
@@ -302,22 +300,24 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
                 Field::area("summary", &findings.summary, true),
                 Field::area("impact", &findings.impact, true),
                 Field::area("root cause", &findings.root_cause, true),
-                Field::area("actions (text | owner | YYYY-MM-DD, one per line)", &actions.join("\n"), false),
+                Field::area("actions (text | owner | YYYY-MM-DD, one per line)", &actions.join("\n"), false)
+                    .named("actions"),
                 Field::area("lessons", &findings.lessons, true),
-                Field::choice("mark complete", yes_no(), 0),
+                Field::choice("mark complete", yes_no(), 0).named("complete"),
             ]
         }
-        FormPurpose::Handover => vec![Field::area("hand-over note", "", true)],
+        FormPurpose::Handover => vec![Field::area("hand-over note", "", true).named("note")],
         FormPurpose::AddShift => {
             // The rota must stay continuous: the natural next shift starts where the last one ends.
             let local = |t: DateTime<Utc>| t.with_timezone(&state.zone).format("%Y-%m-%d %H:%M").to_string();
             let last = state.screens.major.rota.iter().max_by_key(|s| s.ends_at);
             let start = last.map_or(now, |s| s.ends_at);
             vec![
-                Field::line("MIM on duty (login)", last.map_or("", |s| s.deputy.as_str()), true),
-                Field::line("deputy (login)", last.map_or("", |s| s.mim.as_str()), true),
-                Field::line("from (YYYY-MM-DD HH:MM, your time)", &local(start), true),
-                Field::line("to (YYYY-MM-DD HH:MM, your time)", &local(start + chrono::Duration::hours(12)), true),
+                Field::line("MIM on duty (login)", last.map_or("", |s| s.deputy.as_str()), true).named("mim"),
+                Field::line("deputy (login)", last.map_or("", |s| s.mim.as_str()), true).named("deputy"),
+                Field::line("from (YYYY-MM-DD HH:MM, your time)", &local(start), true).named("from"),
+                Field::line("to (YYYY-MM-DD HH:MM, your time)", &local(start + chrono::Duration::hours(12)), true)
+                    .named("to"),
             ]
         }
         FormPurpose::EditShift => {
@@ -340,8 +340,8 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
             vec![
                 Field::choice("shift", shifts, 0),
                 Field::choice("change", actions, 0),
-                Field::line("new MIM on duty (login; empty: keep)", "", false),
-                Field::line("new deputy (login; empty: keep)", "", false),
+                Field::line("new MIM on duty (login; empty: keep)", "", false).named("mim"),
+                Field::line("new deputy (login; empty: keep)", "", false).named("deputy"),
             ]
         }
         _ => Vec::new(),
@@ -368,7 +368,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = &mut state.overlay else {
         return Vec::new();
     };
-    let values: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
+    let values = crate::app::form::Values::of(&form.fields);
     let report = state.screens.major.report.as_ref().map(|(id, _, version)| (*id, *version));
     match build(&form.purpose, &values, state.zone, report) {
         Ok(command @ MajorCommand::Update { .. }) => preview(state, command, now),
@@ -382,99 +382,97 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 fn build(
     purpose: &FormPurpose,
-    values: &[String],
+    values: &crate::app::form::Values,
     zone: chrono_tz::Tz,
     report: Option<(i64, i32)>,
 ) -> Result<MajorCommand, String> {
-    let value = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
-    let list = |i: usize| -> Vec<String> {
-        value(i).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    let value = |name: &str| values.text(name);
+    let optional = |name: &str| values.optional(name);
+    let list = |name: &str| -> Vec<String> {
+        value(name).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
     };
     Ok(match purpose {
         FormPurpose::Declare(t) => MajorCommand::Declare {
             incident_id: t.id,
-            services: list(0),
-            organisations: list(1),
-            impact: value(2),
-            exercise: value(3) == "yes",
+            services: list("services"),
+            organisations: list("organisations"),
+            impact: value("impact"),
+            exercise: values.yes("exercise"),
         },
         FormPurpose::MajorUpdate(m) => {
-            let eta = value(2);
-            let expected_resolution = match NaiveDateTime::parse_from_str(eta.trim(), "%Y-%m-%d %H:%M") {
-                Ok(local) => zone
-                    .from_local_datetime(&local)
-                    .earliest()
-                    .map(|t| Eta::At(t.with_timezone(&Utc)))
-                    .ok_or_else(|| format!("{eta} does not exist in {zone} (a daylight-saving gap)"))?,
+            let eta = value("eta");
+            let expected_resolution = match wall_clock::parse_minute(&eta, zone) {
+                Ok(at) => Eta::At(at),
+                Err(gap @ WallClockError::DaylightSavingGap { .. }) => return Err(gap.to_string()),
                 Err(_) if Eta::looks_like_a_date(&eta) => {
                     return Err(format!("expected resolution '{}' is not a date YYYY-MM-DD HH:MM", eta.trim()));
                 }
                 Err(_) => Eta::Unknown(eta),
             };
-            let update =
-                StatusUpdate { what_happened: value(0), cause: value(1), expected_resolution, workaround: value(3) };
-            MajorCommand::Update { major_id: m.id, update, sms: value(4) == "yes" }
+            let update = StatusUpdate {
+                what_happened: value("what happened"),
+                cause: value("cause"),
+                expected_resolution,
+                workaround: value("workaround"),
+            };
+            MajorCommand::Update { major_id: m.id, update, sms: values.yes("sms") }
         }
         FormPurpose::MajorCall(_) => MajorCommand::Call {
-            task_id: value(0).parse().map_err(|_| "choose a call".to_string())?,
-            outcome: value(1).parse()?,
-            note: value(2),
+            task_id: value("call").parse().map_err(|_| "choose a call".to_string())?,
+            outcome: value("outcome").parse()?,
+            note: value("note"),
         },
         FormPurpose::MajorRole(m) => {
-            MajorCommand::Role { major_id: m.id, role: value(0).parse()?, person: value(1), organisation: optional(2) }
+            let role = value("role").parse()?;
+            MajorCommand::Role { major_id: m.id, role, person: value("who"), organisation: optional("organisation") }
         }
-        FormPurpose::MajorState(m) => match value(0).as_str() {
+        FormPurpose::MajorState(m) => match value("action").as_str() {
             "escalate" => MajorCommand::Escalate {
                 major_id: m.id,
-                reason: EscalationReason::Manual { note: optional(1).unwrap_or_else(|| "escalated by the MIM".into()) },
+                reason: EscalationReason::Manual {
+                    note: optional("note").unwrap_or_else(|| "escalated by the MIM".into()),
+                },
             },
-            other => MajorCommand::State { major_id: m.id, to: other.parse::<MajorState>()?, note: value(1) },
+            other => MajorCommand::State { major_id: m.id, to: other.parse::<MajorState>()?, note: value("note") },
         },
         FormPurpose::Report(m) => {
             let (id, version) = report.filter(|(id, _)| *id == m.id).ok_or(
                 "the report is still loading (or not drafted yet: it is drafted when the major incident is resolved)",
             )?;
-            let actions = value(3)
+            let actions = value("actions")
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .map(FollowUp::parse_line)
                 .collect::<Result<Vec<_>, String>>()?;
             let findings = ReportFindings {
-                summary: value(0),
-                impact: value(1),
-                root_cause: value(2),
+                summary: value("summary"),
+                impact: value("impact"),
+                root_cause: value("root cause"),
                 actions,
-                lessons: value(4),
+                lessons: value("lessons"),
             };
-            MajorCommand::Report { major_id: id, findings, complete: value(5) == "yes", version }
+            MajorCommand::Report { major_id: id, findings, complete: values.yes("complete"), version }
         }
-        FormPurpose::Handover => MajorCommand::Handover { note: value(0), zone },
+        FormPurpose::Handover => MajorCommand::Handover { note: value("note"), zone },
         FormPurpose::AddShift => {
-            let at = |i: usize, what: &str| -> Result<DateTime<Utc>, String> {
-                let text = value(i);
-                let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-                    .map_err(|_| format!("{what} '{}' is not YYYY-MM-DD HH:MM", text.trim()))?;
-                zone.from_local_datetime(&local)
-                    .earliest()
-                    .map(|t| t.with_timezone(&Utc))
-                    .ok_or_else(|| format!("{what} {} does not exist in {zone} (a daylight-saving gap)", text.trim()))
+            let at = |name: &str, what: &str| -> Result<DateTime<Utc>, String> {
+                wall_clock::parse_minute(&value(name), zone).map_err(|e| format!("{what}: {e}"))
             };
             let shift = Shift {
-                mim: value(0).trim().to_string(),
-                deputy: value(1).trim().to_string(),
-                start: at(2, "from")?,
-                end: at(3, "to")?,
+                mim: value("mim").trim().to_string(),
+                deputy: value("deputy").trim().to_string(),
+                start: at("from", "from")?,
+                end: at("to", "to")?,
             };
             MajorCommand::AddShift { shift, zone }
         }
         FormPurpose::EditShift => {
-            let id = value(0).parse().map_err(|_| "choose a shift".to_string())?;
-            if value(1) == "remove" {
+            let id = value("shift").parse().map_err(|_| "choose a shift".to_string())?;
+            if value("change") == "remove" {
                 MajorCommand::RemoveShift { id }
             } else {
                 let (mim, deputy) =
-                    (optional(2).map(|m| m.trim().to_string()), optional(3).map(|d| d.trim().to_string()));
+                    (optional("mim").map(|m| m.trim().to_string()), optional("deputy").map(|d| d.trim().to_string()));
                 if mim.is_none() && deputy.is_none() {
                     return Err("give a new MIM or a new deputy (or choose remove)".into());
                 }
