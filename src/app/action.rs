@@ -82,7 +82,7 @@ pub enum Action {
     RotaLoaded {
         shifts: Vec<ShiftRow>,
         duty: DutyLine,
-        handover: Option<(i64, String, String)>,
+        handover: Option<crate::app::model::PendingHandover>,
     },
     /// The result of a major-incident write; `what` says what was done.
     MajorWritten {

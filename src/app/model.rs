@@ -270,6 +270,23 @@ pub struct ContactEntry {
     pub webhook_preset: Option<String>,
 }
 
+/// A hand-over waiting for this login to acknowledge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingHandover {
+    pub id: i64,
+    /// The outgoing MIM.
+    pub outgoing: String,
+    pub markdown: String,
+}
+
+/// A post-incident report being completed in the cockpit, with the version the edit is based on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDraft {
+    pub major_id: i64,
+    pub report: crate::domain::major::PostIncidentReport,
+    pub version: i32,
+}
+
 /// A phone-duty call task with its id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallTaskView {

@@ -204,18 +204,25 @@ fn channel_of(recipient: &Recipient) -> &'static str {
     }
 }
 
+/// What the communications ledger says of a message: which major incident it belongs to, who it is for, the line
+/// shown for it, and whether it is part of an exercise.
+#[derive(Debug, Clone, Copy)]
+pub struct Ledger<'a> {
+    pub major_id: Option<i64>,
+    pub audience: &'a str,
+    pub summary: &'a str,
+    pub exercise: bool,
+}
+
 /// Writes a message into the outbox as part of the caller's transaction; it is delivered only if that
 /// transaction commits. The message's idempotency key identifies it: writing the same key again is not an
 /// error and returns the id of the message already there (which keeps its content).
 pub async fn enqueue(
     tx: &mut Transaction<'_, Postgres>,
-    major_id: Option<i64>,
-    audience: &str,
+    ledger: &Ledger<'_>,
     message: &OutboundMessage,
-    summary: &str,
-    exercise: bool,
 ) -> Result<i64, DbError> {
-    insert(tx, major_id, audience, message, summary, exercise, None).await
+    insert(tx, ledger, message, None).await
 }
 
 /// An SMS to queue in an e-mail's place if the e-mail keeps failing (migration 11 queues it).
@@ -229,28 +236,23 @@ pub struct Fallback<'a> {
 /// As [`enqueue`], with an SMS that is queued automatically when the message fails three times or goes dead.
 pub async fn enqueue_with_fallback(
     tx: &mut Transaction<'_, Postgres>,
-    major_id: Option<i64>,
-    audience: &str,
+    ledger: &Ledger<'_>,
     message: &OutboundMessage,
-    summary: &str,
-    exercise: bool,
     fallback: Fallback<'_>,
 ) -> Result<i64, DbError> {
     if !matches!(fallback.message.recipient, Recipient::Sms { .. }) || fallback.summary.trim().is_empty() {
         return Err(DbError::BadInput("a fallback is an SMS with a summary for the ledger".into()));
     }
-    insert(tx, major_id, audience, message, summary, exercise, Some(fallback)).await
+    insert(tx, ledger, message, Some(fallback)).await
 }
 
 async fn insert(
     tx: &mut Transaction<'_, Postgres>,
-    major_id: Option<i64>,
-    audience: &str,
+    ledger: &Ledger<'_>,
     message: &OutboundMessage,
-    summary: &str,
-    exercise: bool,
     fallback: Option<Fallback<'_>>,
 ) -> Result<i64, DbError> {
+    let Ledger { major_id, audience, summary, exercise } = *ledger;
     if message.idempotency_key.trim().is_empty() {
         return Err(DbError::BadInput("an outbox message needs an idempotency key".into()));
     }

@@ -9,7 +9,7 @@ use crate::domain::clock_record::ClockRecord;
 use crate::domain::major::contact_rules;
 use crate::domain::major::{self, HandoverNote, OpenMajor, Shift};
 
-pub use crate::app::model::{ContactEntry, DutyLine, ShiftRow};
+pub use crate::app::model::{ContactEntry, DutyLine, PendingHandover, ShiftRow};
 
 fn shift_of(row: &ShiftRow) -> Shift {
     Shift { mim: row.mim.clone(), deputy: row.deputy.clone(), start: row.starts_at, end: row.ends_at }
@@ -334,14 +334,15 @@ pub async fn acknowledge_handover(pool: &PgPool, id: i64) -> Result<(), DbError>
     Ok(())
 }
 
-/// The newest hand-over waiting for this login to acknowledge: (id, outgoing MIM, Markdown).
-pub async fn pending_handover(pool: &PgPool) -> Result<Option<(i64, String, String)>, DbError> {
-    Ok(sqlx::query_as(
+/// The newest hand-over waiting for this login to acknowledge.
+pub async fn pending_handover(pool: &PgPool) -> Result<Option<PendingHandover>, DbError> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, outgoing, markdown FROM handovers WHERE incoming = current_user AND acknowledged_at IS NULL
          ORDER BY written_at DESC LIMIT 1",
     )
     .fetch_optional(pool)
-    .await?)
+    .await?;
+    Ok(row.map(|(id, outgoing, markdown)| PendingHandover { id, outgoing, markdown }))
 }
 
 /// One entry of the hand-over log.

@@ -91,7 +91,13 @@ async fn known_channel(db: &TestDb, url: &str) {
 
 async fn enqueue_committed(pool: &PgPool, message: &OutboundMessage) -> i64 {
     let mut tx = pool.begin().await.unwrap();
-    let id = outbox::enqueue(&mut tx, None, "Digdir: Serviceleder", message, "Update 1", false).await.unwrap();
+    let id = outbox::enqueue(
+        &mut tx,
+        &outbox::Ledger { major_id: None, audience: "Digdir: Serviceleder", summary: "Update 1", exercise: false },
+        message,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -147,31 +153,22 @@ async fn an_email_an_sms_and_a_webhook_written_together_arrive_after_one_pass() 
     let mut tx = sender.begin().await.unwrap();
     let email_id = outbox::enqueue(
         &mut tx,
-        None,
-        "Digdir: Serviceleder",
+        &outbox::Ledger { major_id: None, audience: "Digdir: Serviceleder", summary: "Update 1", exercise: false },
         &email("major-1-update-1-email", "kari@example.org"),
-        "Update 1",
-        false,
     )
     .await
     .unwrap();
     let sms_id = outbox::enqueue(
         &mut tx,
-        None,
-        "Digdir: vakttelefon",
+        &outbox::Ledger { major_id: None, audience: "Digdir: vakttelefon", summary: "Update 1", exercise: false },
         &sms("major-1-update-1-sms", "+47 912 34 567"),
-        "Update 1",
-        false,
     )
     .await
     .unwrap();
     let hook_id = outbox::enqueue(
         &mut tx,
-        None,
-        "#drift",
+        &outbox::Ledger { major_id: None, audience: "#drift", summary: "Update 1", exercise: false },
         &webhook("major-1-update-1-hook", http.url("/hook/T000/SECRET")),
-        "Update 1",
-        false,
     )
     .await
     .unwrap();
@@ -220,9 +217,13 @@ async fn a_message_of_a_rolled_back_transaction_is_never_delivered() {
     known_channel(&db, &http.url("/hook")).await;
 
     let mut tx = sender.begin().await.unwrap();
-    outbox::enqueue(&mut tx, None, "#drift", &webhook("rolled-back", http.url("/hook")), "Update", false)
-        .await
-        .unwrap();
+    outbox::enqueue(
+        &mut tx,
+        &outbox::Ledger { major_id: None, audience: "#drift", summary: "Update", exercise: false },
+        &webhook("rolled-back", http.url("/hook")),
+    )
+    .await
+    .unwrap();
     tx.rollback().await.unwrap();
     let report = pass(&db.pool, &webhook_notifier(5), "worker-a", db_now(&db.pool).await + TimeDelta::hours(1)).await;
 
@@ -252,7 +253,13 @@ async fn three_workers_at_once_deliver_every_message_exactly_once() {
     let mut tx = db.pool.begin().await.unwrap();
     for n in 0..MESSAGES {
         let message = webhook(&format!("major-1-update-1-contact-{n}"), http.url(&format!("/hook/{n}")));
-        outbox::enqueue(&mut tx, None, &format!("contact {n}"), &message, "Update 1", false).await.unwrap();
+        outbox::enqueue(
+            &mut tx,
+            &outbox::Ledger { major_id: None, audience: &format!("contact {n}"), summary: "Update 1", exercise: false },
+            &message,
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
     let notifier = Arc::new(webhook_notifier(10));
@@ -430,7 +437,14 @@ async fn viewers_and_operators_cannot_write_or_deliver_the_outbox() {
         let (_, pool) = db.login(role).await;
         let mut tx = pool.begin().await.unwrap();
         let message = webhook(&format!("by-{role}"), "http://127.0.0.1:9/hook".into());
-        refused(outbox::enqueue(&mut tx, None, "#drift", &message, "Update", false).await);
+        refused(
+            outbox::enqueue(
+                &mut tx,
+                &outbox::Ledger { major_id: None, audience: "#drift", summary: "Update", exercise: false },
+                &message,
+            )
+            .await,
+        );
         tx.rollback().await.unwrap();
         refused(outbox::claim(&pool, "sneaky", 10, Duration::from_secs(60), now).await);
         refused(outbox::mark_sent(&pool, id, "sneaky", "250").await);
@@ -450,7 +464,13 @@ async fn viewers_and_operators_cannot_write_or_deliver_the_outbox() {
     let (_, mim) = db.login("mim").await;
     let mut tx = mim.begin().await.unwrap();
     let message = webhook("to-an-internal-address", "http://169.254.169.254/latest".into());
-    let err = outbox::enqueue(&mut tx, None, "#drift", &message, "Update", false).await.unwrap_err();
+    let err = outbox::enqueue(
+        &mut tx,
+        &outbox::Ledger { major_id: None, audience: "#drift", summary: "Update", exercise: false },
+        &message,
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("contact directory"), "{err}");
     tx.rollback().await.unwrap();
     for sql in [

@@ -134,8 +134,8 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::RotaLoaded { shifts, duty, handover } => {
             state.screens.major.rota = shifts;
             state.screens.major.duty = duty;
-            if let Some((_, outgoing, _)) = &handover
-                && state.screens.major.handover.as_ref().map(|h| h.0) != handover.as_ref().map(|h| h.0)
+            if let Some(waiting) = &handover
+                && state.screens.major.handover.as_ref().map(|h| h.id) != Some(waiting.id)
             {
                 let keys = crate::app::keymap::route_to(
                     &state.keymap,
@@ -143,7 +143,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                     crate::app::keymap::Scope::Major,
                     crate::app::Command::Major(crate::app::command::MajorAct::AcknowledgeHandover),
                 );
-                state.inform(format!("a hand-over from {outgoing} is waiting: press {keys} to acknowledge"), now);
+                state.inform(
+                    format!("a hand-over from {} is waiting: press {keys} to acknowledge", waiting.outgoing),
+                    now,
+                );
             }
             state.screens.major.handover = handover;
             Vec::new()

@@ -387,7 +387,7 @@ fn the_filter_applies_as_you_type_and_is_saved_on_enter() {
 fn a_waiting_hand_over_is_announced_and_acknowledged_from_the_cockpit() {
     let mut s = state(true);
     s.user.as_mut().unwrap().rights.mim = true;
-    let handover = Some((7, "ola".to_string(), "# Vaktoverlevering".to_string()));
+    let handover = Some(PendingHandover { id: 7, outgoing: "ola".into(), markdown: "# Vaktoverlevering".into() });
     update(&mut s, Action::RotaLoaded { shifts: Vec::new(), duty: DutyLine::default(), handover }, now());
     assert!(s.message.as_ref().unwrap().text.contains("hand-over from ola"));
     update(&mut s, key('2'), now());

@@ -57,11 +57,13 @@ pub async fn notify_deputies(pool: &PgPool, now: DateTime<Utc>) -> Result<usize,
             };
             outbox::enqueue(
                 &mut tx,
-                Some(id),
-                "deputy",
+                &outbox::Ledger {
+                    major_id: Some(id),
+                    audience: "deputy",
+                    summary: &format!("deputy {}: {subject}", shift.deputy_name),
+                    exercise: view.major.declaration.exercise,
+                },
                 &message,
-                &format!("deputy {}: {subject}", shift.deputy_name),
-                view.major.declaration.exercise,
             )
             .await?;
         }
@@ -75,11 +77,13 @@ pub async fn notify_deputies(pool: &PgPool, now: DateTime<Utc>) -> Result<usize,
             };
             outbox::enqueue(
                 &mut tx,
-                Some(id),
-                "deputy",
+                &outbox::Ledger {
+                    major_id: Some(id),
+                    audience: "deputy",
+                    summary: &format!("deputy {} · SMS", shift.deputy_name),
+                    exercise: view.major.declaration.exercise,
+                },
                 &message,
-                &format!("deputy {} · SMS", shift.deputy_name),
-                view.major.declaration.exercise,
             )
             .await?;
         }

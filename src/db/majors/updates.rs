@@ -98,17 +98,19 @@ pub async fn send_update(
                     let fallback = outbox::Fallback { message: &sms_message(mobile), summary: &fallback_summary };
                     outbox::enqueue_with_fallback(
                         &mut tx,
-                        Some(major_id),
-                        audience,
+                        &outbox::Ledger { major_id: Some(major_id), audience, summary: &summary, exercise },
                         &message,
-                        &summary,
-                        exercise,
                         fallback,
                     )
                     .await?;
                 }
                 None => {
-                    outbox::enqueue(&mut tx, Some(major_id), audience, &message, &summary, exercise).await?;
+                    outbox::enqueue(
+                        &mut tx,
+                        &outbox::Ledger { major_id: Some(major_id), audience, summary: &summary, exercise },
+                        &message,
+                    )
+                    .await?;
                 }
             }
             outcome.emails += 1;
@@ -129,19 +131,30 @@ pub async fn send_update(
             };
             outbox::enqueue(
                 &mut tx,
-                Some(major_id),
-                audience,
+                &outbox::Ledger {
+                    major_id: Some(major_id),
+                    audience,
+                    summary: &format!("{} · webhook", contact.name),
+                    exercise,
+                },
                 &message,
-                &format!("{} · webhook", contact.name),
-                exercise,
             )
             .await?;
             outcome.webhooks += 1;
         }
         if sms && let Some(mobile) = mobile {
             let message = sms_message(mobile);
-            outbox::enqueue(&mut tx, Some(major_id), audience, &message, &format!("{} · SMS", contact.name), exercise)
-                .await?;
+            outbox::enqueue(
+                &mut tx,
+                &outbox::Ledger {
+                    major_id: Some(major_id),
+                    audience,
+                    summary: &format!("{} · SMS", contact.name),
+                    exercise,
+                },
+                &message,
+            )
+            .await?;
             outcome.sms += 1;
         }
     }

@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Span::styled(format!(" {} {} ", theme.symbols.major, m.reference), style)
         })
         .collect();
-    if let Some((_, outgoing, _)) = &majors.handover {
+    if let Some(crate::app::model::PendingHandover { outgoing, .. }) = &majors.handover {
         tab_spans.push(Span::styled(format!("   hand-over from {outgoing} waiting: H acknowledges"), theme.warning));
     }
     frame.render_widget(Paragraph::new(Line::from(tab_spans)), tabs);
@@ -301,7 +301,7 @@ fn rota_lines(state: &State, view: View) -> Vec<Line<'static>> {
 
 /// The hand-over waiting for this MIM, in full, until acknowledged.
 fn handover_lines(state: &State, view: View) -> Vec<Line<'static>> {
-    let Some((_, outgoing, markdown)) = &state.screens.major.handover else {
+    let Some(crate::app::model::PendingHandover { outgoing, markdown, .. }) = &state.screens.major.handover else {
         return Vec::new();
     };
     let mut lines = vec![Line::styled(format!("  Hand-over from {outgoing} (H acknowledges)"), view.theme.warning)];

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::ScreenState;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::keymap::Scope;
-use crate::app::model::{DutyLine, MajorView, ShiftRow};
+use crate::app::model::{DutyLine, MajorView, PendingHandover, ReportDraft, ShiftRow};
 
 /// The major-incident screen: active majors, the rota, and what the console has already reminded about.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,12 +24,12 @@ pub struct MajorScreen {
     pub declare_new: bool,
     /// Escalation proposals already announced (major id, proposed level), so each shows once on every screen.
     pub proposed: std::collections::BTreeSet<(i64, usize)>,
-    /// The report being completed, with its version.
-    pub report: Option<(i64, crate::domain::major::PostIncidentReport, i32)>,
+    /// The report being completed.
+    pub report: Option<ReportDraft>,
     /// A major incident whose report should be exported once it has loaded.
     pub export_pending: Option<i64>,
-    /// A hand-over waiting for this user to acknowledge: (id, outgoing MIM, Markdown).
-    pub handover: Option<(i64, String, String)>,
+    /// A hand-over waiting for this user to acknowledge.
+    pub handover: Option<PendingHandover>,
 }
 
 impl MajorScreen {

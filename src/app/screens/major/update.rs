@@ -100,7 +100,7 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
     }
     if act == MajorAct::AcknowledgeHandover {
         return match &state.screens.major.handover {
-            Some((id, _, _)) => write(state, MajorCommand::AcknowledgeHandover { id: *id }, now),
+            Some(waiting) => write(state, MajorCommand::AcknowledgeHandover { id: waiting.id }, now),
             None => {
                 state.inform("no hand-over is waiting for you", now);
                 Vec::new()
@@ -288,8 +288,8 @@ pub fn fields_for(state: &State, purpose: &FormPurpose, now: DateTime<Utc>) -> V
                 .major
                 .report
                 .as_ref()
-                .filter(|(id, _, _)| *id == m.id)
-                .map(|(_, r, _)| r.findings.clone())
+                .filter(|draft| draft.major_id == m.id)
+                .map(|draft| draft.report.findings.clone())
                 .unwrap_or_default();
             let actions: Vec<String> = findings
                 .actions
@@ -369,7 +369,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     };
     let values = crate::app::form::Values::of(&form.fields);
-    let report = state.screens.major.report.as_ref().map(|(id, _, version)| (*id, *version));
+    let report = state.screens.major.report.as_ref().map(|r| (r.major_id, r.version));
     match build(&form.purpose, &values, state.zone, report) {
         Ok(command @ MajorCommand::Update { .. }) => preview(state, command, now),
         Ok(command) => write(state, command, now),
@@ -685,7 +685,7 @@ pub fn report_loaded(
         }
         return effects;
     };
-    state.screens.major.report = Some((major_id, *report, version));
+    state.screens.major.report = Some(crate::app::model::ReportDraft { major_id, report: *report, version });
     let draft_exists =
         matches!(&state.overlay, Some(Overlay::Form(f)) if state.drafts.contains_key(&f.purpose.draft_key()));
     if let Some(Overlay::Form(form)) = &state.overlay
