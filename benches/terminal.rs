@@ -23,7 +23,7 @@ use vakt::app::state::{Connection, State};
 use vakt::app::{Action, update};
 use vakt::demo::{Generator, Plan, catalog, seed_agreements};
 use vakt::domain::agreement::Agreement;
-use vakt::domain::{clock_record, event_log, sla};
+use vakt::domain::sla::{self, event_log, record as clock_record};
 use vakt::ui::{self, Theme, View};
 
 const INCIDENTS: usize = 50;

@@ -1,7 +1,7 @@
 //! What `update` asks the shell to do. The UI loop hands these to tasks and never awaits them.
 
 use super::model::{ActionTarget, NewIncident};
-use crate::domain::lifecycle::IncidentAction;
+use crate::domain::incident::lifecycle::IncidentAction;
 use crate::domain::major::report::ReportFindings;
 use crate::domain::major::{CallOutcome, EscalationReason, MajorRole, MajorState, StatusUpdate};
 

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::domain::agreement::Agreement;
 
-use crate::domain::clock_record::ClockRecord;
 use crate::domain::incident::{Channel, Status, SupportLine};
 use crate::domain::sla::IncidentEvent;
+use crate::domain::sla::record::ClockRecord;
 
 /// The service an incident is about, with its owner and agreement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -332,11 +332,11 @@ impl MajorView {
             .iter()
             .filter_map(|e| {
                 let data = serde_json::from_value(e.data.clone()).ok()?;
-                crate::domain::event_log::load(&e.kind, &data, e.at).ok().flatten()
+                crate::domain::sla::event_log::load(&e.kind, &data, e.at).ok().flatten()
             })
             .collect();
         match crate::domain::sla::compute_clocks(agreement, &events, now) {
-            Ok(clocks) => crate::domain::clock_record::records(&clocks),
+            Ok(clocks) => crate::domain::sla::record::records(&clocks),
             Err(_) => self.clocks.clone(),
         }
     }

@@ -8,7 +8,7 @@ use super::form::Field;
 use super::keymap::{Binding, Scope, default_keymap};
 use super::model::{ActionTarget, AgreementSet, DueDelta, ServiceChoice, StaffMember, UserInfo};
 use super::screens::Screens;
-use crate::domain::lifecycle::IncidentAction;
+use crate::domain::incident::lifecycle::IncidentAction;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {

@@ -13,10 +13,10 @@ use crate::app::model::IncidentSummary;
 use crate::config::Settings;
 use crate::db::lifecycle::{self, NewIncident};
 use crate::db::{DbError, incidents};
-use crate::domain::agreement_spec::TargetKind;
-use crate::domain::clock_record::ClockRecord;
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::incident::lifecycle::IncidentAction;
 use crate::domain::incident::{Channel, SupportLine};
-use crate::domain::lifecycle::IncidentAction;
+use crate::domain::sla::record::ClockRecord;
 use crate::domain::text;
 use crate::ui::format;
 

@@ -14,10 +14,10 @@ use crate::config::Settings;
 use crate::db::agreements::{self, AgreementSet};
 use crate::db::clock_audit;
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::{TWENTY_FOUR_SEVEN, TargetKind};
+use crate::domain::agreement::spec::{TWENTY_FOUR_SEVEN, TargetKind};
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::clock_record::ClockRecord;
-use crate::domain::holidays::{self, HolidayKind, Region};
+use crate::domain::calendar::holidays::{self, HolidayKind, Region};
+use crate::domain::sla::record::ClockRecord;
 use crate::domain::sla::{self, EventKind, IncidentEvent};
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,6 @@ pub(super) fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError>
         .map_err(|_| {
             CliError::bad_input(format!("{flag} '{text}' is not a time: write 2026-11-24T09:00:00+01:00, '2026-11-24 09:00' (your zone) or 2026-11-24"))
         })?;
-    crate::domain::wall_clock::at_local(local, zone())
+    crate::domain::calendar::wall_clock::at_local(local, zone())
         .ok_or_else(|| CliError::bad_input(format!("{flag} '{text}' does not exist (a daylight-saving gap)")))
 }

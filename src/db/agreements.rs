@@ -9,7 +9,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::{AgreementSpec, OrganisationKind};
+use crate::domain::agreement::spec::{AgreementSpec, OrganisationKind};
 
 /// An agreement version as stored, ready for the clocks.
 #[derive(Debug, Clone)]

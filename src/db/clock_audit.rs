@@ -1,5 +1,5 @@
 //! `vakt sla verify`: reads incidents with their history in pages and checks the stored clocks against it
-//! (domain::clock_audit). Read-only, so a viewer may run it.
+//! (domain::sla::audit). Read-only, so a viewer may run it.
 
 use std::collections::HashMap;
 
@@ -8,9 +8,9 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::{DbError, agreements, lifecycle};
-use crate::domain::clock_audit::{self, Finding, StoredClocks};
-use crate::domain::clock_record::ClockRecord;
 use crate::domain::sla::IncidentEvent;
+use crate::domain::sla::audit::{self, Finding, StoredClocks};
+use crate::domain::sla::record::ClockRecord;
 
 /// Incidents read per query: enough to amortise the round trip, small enough to keep memory flat on a
 /// million closed incidents.
@@ -124,7 +124,7 @@ fn check(
         next_due_at: row.next_due_at,
         outcome: row.sla_outcome.as_ref().map(records).transpose()?,
     };
-    clock_audit::audit(agreement, history, &stored, now).map_err(|e| e.to_string())
+    audit::audit(agreement, history, &stored, now).map_err(|e| e.to_string())
 }
 
 async fn clock_events(pool: &PgPool, rows: &[Row]) -> Result<HashMap<i64, Vec<IncidentEvent>>, DbError> {

@@ -12,9 +12,9 @@ use sqlx::PgPool;
 use super::{DbError, agreements, staff};
 use crate::demo::{self, ExtraService, Generator, Plan, SeedIncident, catalog};
 use crate::domain::agreement::Agreement;
-use crate::domain::clock_record::{self, NextDueColumns};
-use crate::domain::event_log;
 use crate::domain::sla;
+use crate::domain::sla::event_log;
+use crate::domain::sla::record::{self, NextDueColumns};
 
 /// Incidents written per transaction.
 const BATCH: usize = 2_000;
@@ -202,8 +202,7 @@ async fn write_batch(
             incident.events.iter().filter_map(|e| event_log::load(e.kind, &e.data, e.at).ok().flatten()).collect();
         let clocks = sla::compute_clocks(agreement, &clock_events, context.now)
             .map_err(|e| DbError::Other(format!("demo clocks: {e}")))?;
-        let records =
-            serde_json::to_value(clock_record::records(&clocks)).map_err(|e| DbError::Other(e.to_string()))?;
+        let records = serde_json::to_value(record::records(&clocks)).map_err(|e| DbError::Other(e.to_string()))?;
         let finished = !incident.status.is_open();
         open += usize::from(!finished);
         rows.id.push(id);
@@ -223,7 +222,7 @@ async fn write_batch(
         rows.closed.push(incident.events.iter().find(|e| e.kind == "closed").map(|e| e.at));
         rows.flags[0].push(incident.security);
         rows.flags[1].push(incident.workaround);
-        rows.due.push(if finished { NextDueColumns::default() } else { clock_record::next_due_columns(&clocks) });
+        rows.due.push(if finished { NextDueColumns::default() } else { record::next_due_columns(&clocks) });
         rows.outcome.push(finished.then(|| records.clone()));
         rows.clocks.push(records);
         for event in &incident.events {

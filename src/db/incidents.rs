@@ -5,9 +5,9 @@ use sqlx::{PgExecutor, PgPool};
 
 use super::DbError;
 use crate::app::model::{EventEntry, Flags, IncidentDetail, IncidentSummary, NextDue, ServiceRef, StaffRef};
-use crate::domain::clock_record::ClockRecord;
-use crate::domain::event_log::{self, EventData};
 use crate::domain::incident::{Channel, Status, SupportLine};
+use crate::domain::sla::event_log::{self, EventData};
+use crate::domain::sla::record::ClockRecord;
 
 /// The board's columns, joined once so every reader sees the same shape. A macro so queries stay `&'static str`.
 macro_rules! summary_select {

@@ -1,5 +1,5 @@
 //! Writing incidents: every action is one transaction that locks the row, checks the version the user saw,
-//! applies the agreement's rules (domain::lifecycle), records the events, recomputes the SLA clocks from the
+//! applies the agreement's rules (domain::incident::lifecycle), records the events, recomputes the SLA clocks from the
 //! whole history and stores the next deadline, all or nothing.
 
 use chrono::{DateTime, Utc};
@@ -9,11 +9,11 @@ use sqlx::{PgPool, Postgres, Transaction};
 use super::{DbError, incidents};
 use crate::app::model::IncidentSummary;
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::AgreementSpec;
-use crate::domain::clock_record::{self, NextDueColumns};
-use crate::domain::event_log::{self, EventData};
+use crate::domain::agreement::spec::AgreementSpec;
+use crate::domain::incident::lifecycle::{self, Current, IncidentAction, NewEvent};
 use crate::domain::incident::{Channel, Status};
-use crate::domain::lifecycle::{self, Current, IncidentAction, NewEvent};
+use crate::domain::sla::event_log::{self, EventData};
+use crate::domain::sla::record::{self, NextDueColumns};
 use crate::domain::sla::{self, IncidentClocks, IncidentEvent};
 use crate::domain::text;
 
@@ -94,7 +94,7 @@ pub async fn perform(
 
     let changes = &outcome.changes;
     let status = changes.status.unwrap_or(current.status);
-    let next = if status.is_open() { clock_record::next_due_columns(&clocks) } else { NextDueColumns::default() };
+    let next = if status.is_open() { record::next_due_columns(&clocks) } else { NextDueColumns::default() };
     let records = records_json(&clocks)?;
     // The outcome is frozen when the incident is resolved (again, after a reopen); reports read it.
     let freeze = changes.status == Some(Status::Resolved);
@@ -188,7 +188,7 @@ pub async fn create(pool: &PgPool, new: &NewIncident) -> Result<IncidentSummary,
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut *tx).await?;
     let events: Vec<IncidentEvent> = received.clock.clone().map(|k| IncidentEvent::new(now, k)).into_iter().collect();
     let clocks = sla::compute_clocks(&agreement, &events, now).map_err(|e| DbError::BadInput(e.to_string()))?;
-    let next = clock_record::next_due_columns(&clocks);
+    let next = record::next_due_columns(&clocks);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO incidents (service_id, agreement_version_id, priority, title, description, reporter, channel,
                                 received_at, next_due_at, next_due_target, next_due_state, next_due_clock,
@@ -338,7 +338,7 @@ async fn insert_events(
 }
 
 fn records_json(clocks: &IncidentClocks) -> Result<serde_json::Value, DbError> {
-    serde_json::to_value(clock_record::records(clocks)).map_err(|e| DbError::Other(e.to_string()))
+    serde_json::to_value(record::records(clocks)).map_err(|e| DbError::Other(e.to_string()))
 }
 
 fn decode(document: &serde_json::Value) -> Result<Agreement, DbError> {

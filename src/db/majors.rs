@@ -18,7 +18,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::AgreementSpec;
+use crate::domain::agreement::spec::AgreementSpec;
 use crate::domain::major::{
     self, CallLog, CallOutcome, CallTask, ChannelKind, Declaration, DeliveryState, EscalationReason, EscalationRequest,
     LedgerEntry, MajorIncident, MajorRole, MajorState,
@@ -289,7 +289,7 @@ async fn clocks_now(
     incident_id: i64,
     agreement: &Agreement,
     now: DateTime<Utc>,
-) -> Result<Vec<crate::domain::clock_record::ClockRecord>, DbError> {
+) -> Result<Vec<crate::domain::sla::record::ClockRecord>, DbError> {
     let rows: Vec<(DateTime<Utc>, String, serde_json::Value)> =
         sqlx::query_as("SELECT at, kind, data FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
             .bind(incident_id)
@@ -301,7 +301,7 @@ async fn clocks_now(
         .collect();
     let clocks =
         crate::domain::sla::compute_clocks(agreement, &events, now).map_err(|e| DbError::Other(e.to_string()))?;
-    Ok(crate::domain::clock_record::records(&clocks))
+    Ok(crate::domain::sla::record::records(&clocks))
 }
 
 /// Gives a role (incident manager, communications lead, scribe …) to someone.

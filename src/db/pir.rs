@@ -6,8 +6,8 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::domain::agreement::Agreement;
-use crate::domain::clock_record::ClockRecord;
 use crate::domain::major::{self, MajorIncident, PostIncidentReport, TimelineEntry, TimelineKind};
+use crate::domain::sla::record::ClockRecord;
 
 /// Drafts the report when the major incident is resolved (again after a reopen: the draft is replaced only
 /// while nobody has completed it).

@@ -5,9 +5,9 @@ use chrono_tz::Tz;
 use sqlx::PgPool;
 
 use super::DbError;
-use crate::domain::clock_record::ClockRecord;
 use crate::domain::major::contact_rules;
 use crate::domain::major::{self, HandoverNote, OpenMajor, Shift};
+use crate::domain::sla::record::ClockRecord;
 
 pub use crate::app::model::{ContactEntry, DutyLine, PendingHandover, ShiftRow};
 

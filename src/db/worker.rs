@@ -6,10 +6,10 @@ use tokio::sync::mpsc;
 use super::{DbError, agreements, incidents, lifecycle, majors, outbox, pir, presence, rota, settings, staff};
 use crate::app::model::{DueDelta, IncidentSummary, WriteError};
 use crate::app::{Action, DbCommand, MajorCommand};
-use crate::domain::agreement_spec::TargetKind;
-use crate::domain::clock_record::state_name;
-use crate::domain::lifecycle::IncidentAction;
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::incident::lifecycle::IncidentAction;
 use crate::domain::sla::IncidentClocks;
+use crate::domain::sla::record::state_name;
 
 /// Executes commands one at a time, in order, until either channel closes.
 pub async fn run(pool: PgPool, mut commands: mpsc::Receiver<DbCommand>, actions: mpsc::Sender<Action>) {

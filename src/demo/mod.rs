@@ -6,11 +6,11 @@ pub mod catalog;
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 
+use crate::domain::agreement::spec::TargetKind;
 use crate::domain::agreement::{Agreement, AgreementError};
-use crate::domain::agreement_spec::TargetKind;
-use crate::domain::event_log::EventData;
 use crate::domain::incident::{Channel, Status, SupportLine};
 use crate::domain::sla;
+use crate::domain::sla::event_log::EventData;
 
 /// The four seed agreements as shipped in `agreements/`.
 pub const SEED_AGREEMENTS: [(&str, &str); 4] = [

@@ -1,22 +1,18 @@
 //! The pure domain ring: no I/O, no clock, no database. Time is always an argument.
 //!
-//! SLA engine modules (business calendars, holidays, agreements, clocks from events).
+//! One folder per concept: business calendars with their holidays, zones and wall-clock parsing (`calendar`);
+//! agreements as stored and as validated (`agreement`); SLA clocks from events, their records and their audit
+//! (`sla`); incidents and their lifecycle (`incident`); major incidents (`major`); text for terminals and people
+//! (`text`). The rooms for the coming screens are ready: `maintenance`, `availability`, `heatmap`, `minutes`.
 #![deny(clippy::disallowed_methods)]
 
 pub mod agreement;
-pub mod agreement_spec;
+pub mod availability;
 pub mod calendar;
-pub mod calendar_spec;
-pub mod clock_audit;
-pub mod clock_record;
-pub mod duration_fmt;
-pub mod event_log;
-pub mod holidays;
+pub mod heatmap;
 pub mod incident;
-pub mod lifecycle;
+pub mod maintenance;
 pub mod major;
+pub mod minutes;
 pub mod sla;
 pub mod text;
-pub mod time;
-pub mod wall_clock;
-mod zone;

@@ -2,6 +2,8 @@
 //! characters, terminal escape sequences and bidirectional overrides become visible symbols, so a title can
 //! never move the cursor of someone else's terminal or reorder what they read.
 
+pub mod duration;
+
 use std::borrow::Cow;
 
 /// For one-line cells: line breaks become `⏎`, every other control character a visible symbol.

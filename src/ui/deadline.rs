@@ -8,7 +8,7 @@ use super::{View, format};
 use crate::app::State;
 use crate::app::countdown::{Countdown, Urgency, countdown};
 use crate::app::model::NextDue;
-use crate::domain::duration_fmt;
+use crate::domain::text::duration;
 
 pub fn countdown_of(next: &NextDue, agreement_version: i64, state: &State, now: DateTime<Utc>) -> Countdown {
     countdown(next, state.agreements.get(&agreement_version).map(|a| a.as_ref()), now)
@@ -36,13 +36,13 @@ pub fn spans(countdown: &Countdown, view: View, long: bool) -> Vec<Span<'static>
             theme.breached,
         )],
         Urgency::Breached => vec![Span::styled(
-            format!("{} {} over", symbols.breached, duration_fmt::countdown(-countdown.remaining)),
+            format!("{} {} over", symbols.breached, duration::countdown(-countdown.remaining)),
             theme.breached,
         )],
         Urgency::Paused => vec![Span::styled(format!("{} paused", symbols.paused), theme.paused)],
         Urgency::Warning => {
             let mut spans = vec![Span::styled(
-                format!("{} {}", symbols.warning, duration_fmt::countdown(countdown.remaining)),
+                format!("{} {}", symbols.warning, duration::countdown(countdown.remaining)),
                 theme.warning,
             )];
             if let (Some(until), true) = (closed, long) {
@@ -52,11 +52,11 @@ pub fn spans(countdown: &Countdown, view: View, long: bool) -> Vec<Span<'static>
         }
         Urgency::Running => match (closed, long) {
             (Some(until), true) => vec![
-                Span::styled(duration_fmt::human(countdown.remaining), theme.text),
+                Span::styled(duration::human(countdown.remaining), theme.text),
                 Span::styled(format!(" · closed{because} until {until}"), theme.dim),
             ],
             (Some(until), false) => vec![Span::styled(format!("opens {until}"), theme.dim)],
-            (None, _) => vec![Span::styled(duration_fmt::human(countdown.remaining), theme.text)],
+            (None, _) => vec![Span::styled(duration::human(countdown.remaining), theme.text)],
         },
     }
 }

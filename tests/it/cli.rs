@@ -397,11 +397,11 @@ async fn sla_verify_finds_clocks_rewritten_with_psql_and_a_viewer_may_run_it() {
         ..Default::default()
     };
     let created = vakt::db::lifecycle::create(&operator, &new).await.unwrap();
-    let action = vakt::domain::lifecycle::IncidentAction::Acknowledge;
+    let action = vakt::domain::incident::lifecycle::IncidentAction::Acknowledge;
     vakt::db::lifecycle::perform(&operator, created.id, None, &action).await.unwrap();
     // A second one is resolved and reopened: its outcome stays frozen at the resolution.
     let reopened = vakt::db::lifecycle::create(&operator, &new).await.unwrap();
-    use vakt::domain::lifecycle::IncidentAction::{Acknowledge, Reopen, Resolve};
+    use vakt::domain::incident::lifecycle::IncidentAction::{Acknowledge, Reopen, Resolve};
     for action in [Acknowledge, Resolve, Reopen] {
         vakt::db::lifecycle::perform(&operator, reopened.id, None, &action).await.unwrap();
     }

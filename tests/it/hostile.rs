@@ -10,7 +10,7 @@ use vakt::db::lifecycle::{self, NewIncident};
 use vakt::db::majors::{self, DeclareRequest};
 use vakt::db::{agreements, outbox, staff};
 use vakt::demo::SEED_AGREEMENTS;
-use vakt::domain::lifecycle::IncidentAction;
+use vakt::domain::incident::lifecycle::IncidentAction;
 
 use crate::harness::TestDb;
 

@@ -3,9 +3,9 @@
 use vakt::db::lifecycle::{self, NewIncident};
 use vakt::db::{DbError, agreements, incidents};
 use vakt::demo::SEED_AGREEMENTS;
-use vakt::domain::agreement_spec::TargetKind;
+use vakt::domain::agreement::spec::TargetKind;
+use vakt::domain::incident::lifecycle::IncidentAction;
 use vakt::domain::incident::{Channel, Status, SupportLine};
-use vakt::domain::lifecycle::IncidentAction;
 use vakt::domain::sla;
 
 use crate::harness::TestDb;

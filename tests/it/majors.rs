@@ -93,7 +93,9 @@ async fn a_mim_runs_a_major_incident_from_declaration_to_report() {
     let sent = majors::send_update(&mim, view.id, &update("SBL er nede", "Databasefeil"), true).await.unwrap();
     // The incident can still be worked after major-incident events are in its history.
     let acked =
-        lifecycle::perform(&mim, incident, None, &vakt::domain::lifecycle::IncidentAction::Acknowledge).await.unwrap();
+        lifecycle::perform(&mim, incident, None, &vakt::domain::incident::lifecycle::IncidentAction::Acknowledge)
+            .await
+            .unwrap();
     assert_eq!(acked.status, vakt::domain::incident::Status::Acknowledged);
     assert_eq!((sent.sequence, sent.emails, sent.webhooks, sent.sms), (1, 2, 1, 2));
     let keys: Vec<String> =
@@ -357,7 +359,7 @@ async fn raising_the_priority_brings_phone_duty_and_the_shorter_cadence() {
         &mim,
         incident,
         None,
-        &vakt::domain::lifecycle::IncidentAction::ChangePriority { to: "C".into(), reason: None },
+        &vakt::domain::incident::lifecycle::IncidentAction::ChangePriority { to: "C".into(), reason: None },
     )
     .await
     .unwrap();
@@ -369,7 +371,7 @@ async fn raising_the_priority_brings_phone_duty_and_the_shorter_cadence() {
         &mim,
         incident,
         None,
-        &vakt::domain::lifecycle::IncidentAction::ChangePriority { to: "A".into(), reason: None },
+        &vakt::domain::incident::lifecycle::IncidentAction::ChangePriority { to: "A".into(), reason: None },
     )
     .await
     .unwrap();

@@ -13,7 +13,7 @@ use crate::app::model::*;
 use crate::app::state::{Connection, Overlay, State};
 use crate::demo::seed_agreements;
 use crate::domain::incident::Status;
-use crate::domain::lifecycle::IncidentAction;
+use crate::domain::incident::lifecycle::IncidentAction;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::{BusinessCalendar, CalendarError, FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, MAX_CLOSED_DAYS};
-use crate::domain::time::MinuteOfDay;
-use crate::domain::zone::{DAY_NS, MINUTE_NS};
+use crate::domain::calendar::time::MinuteOfDay;
+use crate::domain::calendar::zone::{DAY_NS, MINUTE_NS};
 
 impl BusinessCalendar {
     fn boundary(&self, day: i32, at: MinuteOfDay, hint: &mut usize) -> i64 {

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::*;
-use crate::domain::calendar_spec::CalendarSpec;
-use crate::domain::holidays::DeFactoDay;
+use crate::domain::calendar::holidays::DeFactoDay;
+use crate::domain::calendar::spec::CalendarSpec;
 
 pub(super) const ROR: &str = r#"
 code = "kundeservice"
@@ -228,7 +228,7 @@ fn closed_reasons_and_status_for_the_board() {
         tu.closed_reason(date(2024, 6, 21)),
         Some(ClosedReason::Holiday {
             name: "Midsommarafton".into(),
-            kind: crate::domain::holidays::HolidayKind::DeFacto(DeFactoDay::MidsummerEve)
+            kind: crate::domain::calendar::holidays::HolidayKind::DeFacto(DeFactoDay::MidsummerEve)
         })
     );
     assert_eq!(

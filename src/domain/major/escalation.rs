@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::cadence::CadenceStatus;
 use super::model::MajorIncident;
 use super::policy::EscalationPolicy;
-use crate::domain::agreement_spec::TargetKind;
-use crate::domain::clock_record::ClockRecord;
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::sla::record::ClockRecord;
 
 /// Why a step was taken or proposed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

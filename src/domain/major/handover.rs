@@ -13,8 +13,8 @@ use super::markup::{markdown, markdown_inline};
 use super::model::{MajorIncident, MajorState};
 use super::phone::CallTask;
 use super::rota::Shift;
-use crate::domain::clock_record::ClockRecord;
-use crate::domain::duration_fmt::human;
+use crate::domain::sla::record::ClockRecord;
+use crate::domain::text::duration::human;
 
 /// One open major incident as the caller sees it now.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@ use chrono::{DateTime, LocalResult, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::holidays::Region;
+use crate::domain::calendar::holidays::Region;
 
 /// The language of everything vakt sends or exports about a major incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -38,9 +38,9 @@ use serde::{Deserialize, Serialize};
 
 use super::locale::Lang;
 use super::records::ChannelKind;
-use crate::domain::agreement_spec::{AgreementSpec, Notice, NoticeUnit, TargetKind};
-use crate::domain::duration_fmt::compact;
-use crate::domain::holidays::Region;
+use crate::domain::agreement::spec::{AgreementSpec, Notice, NoticeUnit, TargetKind};
+use crate::domain::calendar::holidays::Region;
+use crate::domain::text::duration::compact;
 
 /// The major-incident settings of one agreement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -366,12 +366,12 @@ mod compact_duration {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&crate::domain::duration_fmt::compact(*d))
+        s.serialize_str(&crate::domain::text::duration::compact(*d))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
-        crate::domain::duration_fmt::parse_compact(&text).map_err(serde::de::Error::custom)
+        crate::domain::text::duration::parse_compact(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -382,14 +382,14 @@ mod optional_compact_duration {
 
     pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            Some(d) => s.serialize_str(&crate::domain::duration_fmt::compact(*d)),
+            Some(d) => s.serialize_str(&crate::domain::text::duration::compact(*d)),
             None => s.serialize_none(),
         }
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         let text = String::deserialize(d)?;
-        crate::domain::duration_fmt::parse_compact(&text).map(Some).map_err(serde::de::Error::custom)
+        crate::domain::text::duration::parse_compact(&text).map(Some).map_err(serde::de::Error::custom)
     }
 }
 

@@ -12,9 +12,9 @@ use super::model::MajorIncident;
 use super::policy::MajorPolicy;
 use super::records::{LedgerEntry, TimelineEntry};
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::{Notice, NoticeUnit};
-use crate::domain::clock_record::ClockRecord;
-use crate::domain::duration_fmt::human;
+use crate::domain::agreement::spec::{Notice, NoticeUnit};
+use crate::domain::sla::record::ClockRecord;
+use crate::domain::text::duration::human;
 
 /// An action or follow-up point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use super::rota::duty_contact;
 use super::test_support::{agreement, altinn_major, header, oslo, update};
 use super::webhook::{WebhookPreset, render_webhook};
 use super::{MajorPolicy, render_email, render_sms};
-use crate::domain::agreement_spec::{Notice, NoticeUnit, TargetKind};
+use crate::domain::agreement::spec::{Notice, NoticeUnit, TargetKind};
 use crate::domain::major::policy::DutyLine;
 use crate::domain::major::records::ChannelKind;
 
@@ -157,7 +157,7 @@ fn exercises_are_marked_in_the_region_language_in_every_channel() {
 fn the_shipped_altinn_ladder_drives_proposals() {
     let escalation = policy("ALTINN").escalation.unwrap();
     let major = altinn_major(false);
-    let clock = crate::domain::clock_record::ClockRecord {
+    let clock = crate::domain::sla::record::ClockRecord {
         target: TargetKind::Resolution,
         clock: "24x7".into(),
         state: "warning".into(),

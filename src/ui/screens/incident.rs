@@ -9,7 +9,7 @@ use crate::app::State;
 use crate::app::model::{EventEntry, IncidentDetail, Presence};
 use crate::app::screens::board::IncidentView;
 use crate::domain::sla::{self, ClockState, IncidentClocks};
-use crate::domain::{duration_fmt, text};
+use crate::domain::text::{self, duration};
 use crate::ui::{View, deadline, format};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentView, view: View) {
@@ -169,8 +169,8 @@ fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, v
             ClockState::Running => (" ", "running", theme.text),
         };
         let left = match clock.remaining {
-            Some(r) if r < chrono::Duration::zero() => format!("{} over", duration_fmt::human(-r)),
-            Some(r) => duration_fmt::human(r),
+            Some(r) if r < chrono::Duration::zero() => format!("{} over", duration::human(-r)),
+            Some(r) => duration::human(r),
             None => "—".into(),
         };
         let mut changes: Vec<String> = clock
@@ -204,7 +204,7 @@ fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, v
             Cell::from(clock.clock.clone()),
             Cell::from(format!("{symbol} {word}")).style(style),
             Cell::from(clock.due.map_or("—".into(), |d| format::local_time(d, view.now, view.zone))),
-            Cell::from(duration_fmt::human(clock.elapsed)),
+            Cell::from(duration::human(clock.elapsed)),
             Cell::from(left),
             Cell::from(changes.join(" · ")),
         ])

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::app::model::MajorView;
 use crate::app::{State, major_cadence, major_proposal};
 use crate::domain::major::{CadenceState, DeliveryState, MajorRole};
-use crate::domain::{duration_fmt, text};
+use crate::domain::text::{self, duration};
 use crate::ui::{View, format};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
@@ -134,10 +134,9 @@ fn clocks_box(frame: &mut Frame, area: Rect, state: &State, major: &MajorView, v
                 let breached = c.breached_at.is_some() || (c.counting && c.due.is_some_and(|d| d <= view.now));
                 let (text, style) = match (c.state.as_str(), c.due) {
                     ("met", _) => (format!("{} met", theme.symbols.met), theme.met),
-                    (_, Some(due)) if breached => (
-                        format!("{} {} over", theme.symbols.breached, duration_fmt::human(view.now - due)),
-                        theme.breached,
-                    ),
+                    (_, Some(due)) if breached => {
+                        (format!("{} {} over", theme.symbols.breached, duration::human(view.now - due)), theme.breached)
+                    }
                     (_, Some(due)) => (format!("due {}", format::local_time(due, view.now, view.zone)), theme.text),
                     (state, None) => (state.replace('_', " "), theme.dim),
                 };
@@ -163,9 +162,9 @@ fn update_box(frame: &mut Frame, area: Rect, state: &State, major: &MajorView, v
             };
             let remaining = cadence.remaining();
             let countdown = if remaining < chrono::Duration::zero() {
-                format!("{symbol} {} overdue", duration_fmt::countdown(-remaining))
+                format!("{symbol} {} overdue", duration::countdown(-remaining))
             } else {
-                format!("{symbol} {} left", duration_fmt::countdown(remaining))
+                format!("{symbol} {} left", duration::countdown(remaining))
             };
             lines.push(Line::styled(
                 format!("{countdown}  (due {})", format::local_time(cadence.due, view.now, view.zone)),

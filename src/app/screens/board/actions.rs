@@ -10,9 +10,9 @@ use crate::app::form::{ChoiceOption, Field};
 use crate::app::model::{ActionTarget, NewIncident, WriteError};
 use crate::app::state::{Confirm, Connection, Form, FormPurpose, Overlay, State};
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement_spec::TargetKind;
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::incident::lifecycle::IncidentAction;
 use crate::domain::incident::{Channel, Status, SupportLine};
-use crate::domain::lifecycle::IncidentAction;
 
 pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(user) = &state.user else {
@@ -397,7 +397,7 @@ fn build(
 
 /// "2026-11-30 12:00" in the viewer's zone.
 fn local_instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
-    crate::domain::wall_clock::parse_minute(text, zone).map_err(|e| e.to_string())
+    crate::domain::calendar::wall_clock::parse_minute(text, zone).map_err(|e| e.to_string())
 }
 
 fn write(state: &mut State, command: DbCommand, now: DateTime<Utc>) -> Vec<Effect> {

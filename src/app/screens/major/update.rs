@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::wall_clock::{self, WallClockError};
+use crate::domain::calendar::wall_clock::{self, WallClockError};
 
 use crate::app::command::{Command, MajorAct, Screen};
 use crate::app::effect::{DbCommand, Effect, MajorCommand};

@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 use super::*;
-use crate::domain::agreement_spec::TargetKind;
+use crate::domain::agreement::spec::TargetKind;
 use crate::domain::major::cadence::cadence_at;
 use crate::domain::major::escalation::EscalationReason;
 use crate::domain::major::phone::CallLog;

@@ -1,7 +1,7 @@
 //! The post-incident report: due dates on the support calendar, drafting, completion and rendering.
 
 use super::*;
-use crate::domain::agreement_spec::TargetKind;
+use crate::domain::agreement::spec::TargetKind;
 use crate::domain::major::locale::Lang;
 use crate::domain::major::model::MajorState;
 use crate::domain::major::records::{ChannelKind, DeliveryState, TimelineKind};

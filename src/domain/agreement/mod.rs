@@ -6,11 +6,13 @@
 //! time, no holidays) and `support` names the agreement's support calendar. The priority list is
 //! ordered: the first entry is rank 1, the most severe.
 
+pub mod spec;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-pub use super::agreement_spec::*;
-use super::calendar::{BusinessCalendar, CalendarError};
+pub use crate::domain::agreement::spec::*;
+use crate::domain::calendar::{BusinessCalendar, CalendarError};
 
 /// Errors from reading, validating and using agreements; messages are shown to users.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -261,7 +263,7 @@ impl Agreement {
         {
             return Err(invalid(format!("rules.close_role '{role}' must be a vakt database role (vakt_…)")));
         }
-        super::major::policy::validate_policy(&spec.major, spec).map_err(invalid)?;
+        crate::domain::major::policy::validate_policy(&spec.major, spec).map_err(invalid)?;
         for (i, o) in spec.organisations.iter().enumerate() {
             if spec.organisations[..i].iter().any(|q| q.code == o.code) {
                 return Err(duplicate(code, "organisation", &o.code));

@@ -13,16 +13,24 @@
 //! bitset built once per calendar, zone offsets a table built once per zone. A calendar that is
 //! open 00:00–24:00 every day with no holidays, seasons or overrides takes a plain-arithmetic path.
 
+pub mod holidays;
+pub mod spec;
+pub mod time;
+pub mod wall_clock;
+pub(crate) mod zone;
+
 use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 
-use super::calendar_spec::{CalendarSpec, OverrideKind};
-use super::holidays::{self, FIRST_YEAR, HolidayKind, LAST_YEAR};
-use super::time::{TimeRange, WeekdaySet, civil_from_days, days_from_civil, epoch_day, normalize, weekday_index};
-use super::zone::ZoneTable;
+use crate::domain::calendar::spec::{CalendarSpec, OverrideKind};
+use crate::domain::calendar::time::{
+    TimeRange, WeekdaySet, civil_from_days, days_from_civil, epoch_day, normalize, weekday_index,
+};
+use crate::domain::calendar::zone::ZoneTable;
+use holidays::{FIRST_YEAR, HolidayKind, LAST_YEAR};
 
 /// How many consecutive closed days a search crosses before giving up (two years).
 pub const MAX_CLOSED_DAYS: i32 = 732;
@@ -229,7 +237,7 @@ impl PartialEq for BusinessCalendar {
 fn resolve_week(
     calendar: &str,
     context: &str,
-    table: &super::calendar_spec::WeeklyHours,
+    table: &crate::domain::calendar::spec::WeeklyHours,
 ) -> Result<[Option<Vec<TimeRange>>; 7], CalendarError> {
     let mut days: [Option<Vec<TimeRange>>; 7] = Default::default();
     let mut seen = WeekdaySet::EMPTY;
@@ -297,7 +305,7 @@ impl BusinessCalendar {
 
     /// A calendar open around the clock with no holidays: real elapsed time.
     pub fn twenty_four_seven(code: &str, zone: Tz) -> Self {
-        let mut hours = super::calendar_spec::WeeklyHours::new();
+        let mut hours = crate::domain::calendar::spec::WeeklyHours::new();
         hours.insert(WeekdaySet::ALL, vec![TimeRange::whole_day()]);
         let spec = CalendarSpec {
             code: code.to_string(),

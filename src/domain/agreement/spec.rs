@@ -1,5 +1,5 @@
 //! The data of an agreement version as written in TOML: clocks, priorities, targets, services,
-//! organisations and availability targets. [`super::agreement::Agreement`] validates it.
+//! organisations and availability targets. [`crate::domain::agreement::Agreement`] validates it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,9 +7,9 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::calendar_spec::{CalendarSpec, date};
-use super::holidays::Region;
-pub use super::major::MajorPolicy;
+use crate::domain::calendar::holidays::Region;
+use crate::domain::calendar::spec::{CalendarSpec, date};
+pub use crate::domain::major::MajorPolicy;
 
 /// Default warning thresholds, in percent of a target consumed.
 pub const DEFAULT_WARNING_THRESHOLDS: [u8; 3] = [50, 75, 90];
@@ -473,11 +473,11 @@ mod compact_duration {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&crate::domain::duration_fmt::compact(*d))
+        s.serialize_str(&crate::domain::text::duration::compact(*d))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
-        crate::domain::duration_fmt::parse_compact(&text).map_err(serde::de::Error::custom)
+        crate::domain::text::duration::parse_compact(&text).map_err(serde::de::Error::custom)
     }
 }

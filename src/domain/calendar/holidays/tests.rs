@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use super::*;
 
-const NO_CSV: &str = include_str!("../../../tests/fixtures/holidays/no.csv");
-const SE_CSV: &str = include_str!("../../../tests/fixtures/holidays/se.csv");
+const NO_CSV: &str = include_str!("../../../../tests/fixtures/holidays/no.csv");
+const SE_CSV: &str = include_str!("../../../../tests/fixtures/holidays/se.csv");
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

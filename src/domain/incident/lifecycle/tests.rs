@@ -4,10 +4,10 @@ use chrono::TimeZone;
 
 fn seed(code: &str) -> Agreement {
     let files = [
-        include_str!("../../../agreements/altinn.toml"),
-        include_str!("../../../agreements/ror-ikt.toml"),
-        include_str!("../../../agreements/stockholm.toml"),
-        include_str!("../../../agreements/tranemo-ulricehamn.toml"),
+        include_str!("../../../../agreements/altinn.toml"),
+        include_str!("../../../../agreements/ror-ikt.toml"),
+        include_str!("../../../../agreements/stockholm.toml"),
+        include_str!("../../../../agreements/tranemo-ulricehamn.toml"),
     ];
     files.iter().map(|t| Agreement::from_toml(t).unwrap()).find(|a| a.code() == code).unwrap()
 }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use super::time::days_from_civil;
+use crate::domain::calendar::time::days_from_civil;
 
 pub(crate) const SECOND_NS: i64 = 1_000_000_000;
 pub(crate) const MINUTE_NS: i64 = 60 * SECOND_NS;

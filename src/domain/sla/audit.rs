@@ -9,9 +9,9 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
-use super::agreement::Agreement;
-use super::clock_record::{self, ClockRecord};
-use super::sla::{self, ClockError, EventKind, IncidentEvent};
+use crate::domain::agreement::Agreement;
+use crate::domain::sla::record::{self, ClockRecord};
+use crate::domain::sla::{self, ClockError, EventKind, IncidentEvent};
 
 /// What an incident row stores about its clocks.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +52,7 @@ pub fn audit(
             expected: shown(&current.priority),
         });
     }
-    let expected = clock_record::records(&current);
+    let expected = record::records(&current);
     compare_clocks("clocks", &stored.clocks, &expected, last_clock_event, &mut findings);
 
     let expected_next = if stored.open { current.next_due().map(|n| n.due) } else { None };
@@ -67,7 +67,7 @@ pub fn audit(
     if let Some(outcome) = &stored.outcome {
         let frozen = freezing_point(events);
         let (history, at) = (&events[..=frozen], events[frozen].at);
-        let at_resolution = clock_record::records(&sla::compute_clocks(agreement, history, at)?);
+        let at_resolution = record::records(&sla::compute_clocks(agreement, history, at)?);
         compare_clocks("sla_outcome", outcome, &at_resolution, at, &mut findings);
         for (stored, expected) in outcome.iter().zip(&at_resolution) {
             if stored.target == expected.target && stored.elapsed_seconds != expected.elapsed_seconds {
@@ -158,7 +158,7 @@ mod tests {
     use super::*;
 
     fn ror() -> Agreement {
-        Agreement::from_toml(include_str!("../../agreements/ror-ikt.toml")).unwrap()
+        Agreement::from_toml(include_str!("../../../agreements/ror-ikt.toml")).unwrap()
     }
 
     /// Tuesday 22 October 2024, h:00 Oslo time.
@@ -180,9 +180,9 @@ mod tests {
         StoredClocks {
             priority: clocks.priority.clone(),
             open: !resolved,
-            clocks: clock_record::records(&clocks),
+            clocks: record::records(&clocks),
             next_due_at: if resolved { None } else { clocks.next_due().map(|n| n.due) },
-            outcome: resolved.then(|| clock_record::records(&clocks)),
+            outcome: resolved.then(|| record::records(&clocks)),
         }
     }
 

@@ -21,9 +21,13 @@
 //!
 //! The caller freezes the outcome at resolution; this module always computes from the log.
 
+pub mod audit;
+pub mod event_log;
+pub mod record;
+
 use chrono::{DateTime, Duration, Utc};
 
-use super::agreement::{Agreement, AgreementError, Milestone, TargetKind};
+use crate::domain::agreement::{Agreement, AgreementError, Milestone, TargetKind};
 
 /// One entry of an incident's event log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,7 +402,7 @@ pub fn deadline(
 /// its clock starts at a later milestone (feedback starts when the supplier closes).
 pub fn due_at_reception(
     agreement: &Agreement,
-    priority: &super::agreement::Priority,
+    priority: &crate::domain::agreement::Priority,
     kind: TargetKind,
     received: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, ClockError> {

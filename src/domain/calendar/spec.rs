@@ -26,8 +26,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::holidays::{DeFactoDay, Region};
-use super::time::{MonthDay, TimeRange, WeekdaySet};
+use crate::domain::calendar::holidays::{DeFactoDay, Region};
+use crate::domain::calendar::time::{MonthDay, TimeRange, WeekdaySet};
 
 /// Opening hours per weekday set, e.g. `{ mon-thu = ["07:30-16:30"], fri = ["07:30-16:00"] }`.
 pub type WeeklyHours = BTreeMap<WeekdaySet, Vec<TimeRange>>;
@@ -163,7 +163,7 @@ pub(crate) mod date {
             DateInput::Text(s) => s,
             DateInput::Toml(dt) => dt.to_string(),
         };
-        crate::domain::time::parse_date(&text).map_err(serde::de::Error::custom)
+        crate::domain::calendar::time::parse_date(&text).map_err(serde::de::Error::custom)
     }
 }
 

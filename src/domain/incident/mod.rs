@@ -1,6 +1,8 @@
 //! The incident's vocabulary: its status, the channel it came in by and the support line that holds it.
 //! Stored as text in PostgreSQL (with CHECK constraints) and parsed back here.
 
+pub mod lifecycle;
+
 use serde::{Deserialize, Serialize};
 
 /// A closed set of names stored as text: parse with a message that lists what is allowed.

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::agreement::Agreement;
-use super::agreement_spec::TargetKind;
-use super::event_log::{self, EventData};
-use super::incident::{Channel, Status, SupportLine, UnknownName};
-use super::sla::EventKind;
+use crate::domain::agreement::Agreement;
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::incident::{Channel, Status, SupportLine, UnknownName};
+use crate::domain::sla::EventKind;
+use crate::domain::sla::event_log::{self, EventData};
 
 /// An action on an existing incident.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::agreement_spec::TargetKind;
-use super::sla::{ClockReport, ClockState, IncidentClocks};
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::sla::{ClockReport, ClockState, IncidentClocks};
 
 /// One target's clock as of the moment it was recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::agreement_spec::TargetKind;
-use super::sla::{EventKind, IncidentEvent};
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::sla::{EventKind, IncidentEvent};
 
 /// The data stored with an event. Every field is optional; each kind uses the ones it needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

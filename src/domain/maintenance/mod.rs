@@ -1,0 +1,1 @@
+//! Service windows, notice rules, approvals, freezes and conflicts (issue 10).
