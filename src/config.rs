@@ -141,9 +141,12 @@ pub fn init(path: &Path, force: bool) -> Result<(), ConfigError> {
         return Err(ConfigError::Exists(path.to_path_buf()));
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| ConfigError::Write { path: parent.to_path_buf(), source })?;
+        crate::private_files::create_dir(parent)
+            .map_err(|source| ConfigError::Write { path: parent.to_path_buf(), source })?;
     }
-    std::fs::write(path, DEFAULT_CONFIG).map_err(|source| ConfigError::Write { path: path.to_path_buf(), source })
+    // It will hold the SMTP password, the SMS gateway's token and webhook secrets.
+    crate::private_files::write(path, DEFAULT_CONFIG)
+        .map_err(|source| ConfigError::Write { path: path.to_path_buf(), source })
 }
 
 /// The viewer's time zone: `VAKT_TZ`, then `TZ`, then the system's (`/etc/timezone`, `/etc/localtime`), else UTC.

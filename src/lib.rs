@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod logging;
 pub mod notify;
+pub mod private_files;
 pub mod serve;
 pub mod setup;
 pub mod ui;

@@ -15,7 +15,8 @@ pub fn log_dir() -> PathBuf {
 /// Starts file logging. Keep the guard alive until exit so the last lines are written.
 pub fn init(level: &str) -> Option<WorkerGuard> {
     let dir = log_dir();
-    std::fs::create_dir_all(&dir).ok()?;
+    crate::private_files::create_dir(&dir).ok()?;
+    crate::private_files::touch(&dir.join("vakt.log")).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "vakt.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));

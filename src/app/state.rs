@@ -174,6 +174,8 @@ pub struct State {
     pub screens: Screens,
     /// The summary line's figures, as of the last tick or data arrival.
     pub summary: super::summary::Summary,
+    /// What change notices have asked the database for and not yet received (a burst costs a bounded number).
+    pub in_flight: super::update::coalesce::InFlight,
     pub agreements: AgreementSet,
     /// For the new-incident form and the assign form.
     pub services: Vec<ServiceChoice>,
@@ -210,6 +212,7 @@ impl State {
             screen: Screen::Board,
             screens: Screens::default(),
             summary: Default::default(),
+            in_flight: Default::default(),
             agreements: AgreementSet::default(),
             services: Vec::new(),
             staff: Vec::new(),

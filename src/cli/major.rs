@@ -195,7 +195,7 @@ pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
             let role: MajorRole = role.parse().map_err(CliError::bad_input)?;
             let id = major_id(&pool, reference).await?;
             majors::assign_role(&pool, id, role, person, organisation.as_deref()).await?;
-            println!("{person} is {role}");
+            println!("{} is {role}", crate::domain::text::one_line(person));
         }
         MajorCommand::Call { reference, task, outcome, note } => {
             let outcome: CallOutcome = outcome.parse().map_err(CliError::bad_input)?;
@@ -254,8 +254,10 @@ pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
             let agreement = majors::agreement_of(&pool, view.agreement_version_id).await?;
             let lang = agreement.spec().major.lang(agreement.spec().region);
             match format.as_str() {
-                "markdown" | "md" => print!("{}", report.to_markdown(lang, agreement.zone())),
-                "html" => print!("{}", report.to_html(lang, agreement.zone())),
+                "markdown" | "md" => {
+                    print!("{}", crate::domain::text::block(&report.to_markdown(lang, agreement.zone())))
+                }
+                "html" => print!("{}", crate::domain::text::block(&report.to_html(lang, agreement.zone()))),
                 other => {
                     return Err(CliError::bad_input(format!("unknown report format '{other}' (markdown or html)")));
                 }
@@ -299,7 +301,10 @@ async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> C
                 println!("next update due {} ({})", local(due), cockpit.cadence.as_deref().unwrap_or(""));
             }
             if let Some(p) = &cockpit.proposal {
-                println!("proposed escalation: {} — {}", p.level_name, p.reason);
+                println!(
+                    "{}",
+                    crate::domain::text::one_line(&format!("proposed escalation: {} — {}", p.level_name, p.reason))
+                );
             }
         }
     }
@@ -309,11 +314,13 @@ async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> C
 fn print_view(view: &MajorView) {
     let d = &view.major.declaration;
     let exercise = if d.exercise { " [EXERCISE]" } else { "" };
-    println!("{} {} · {} {} · {}{exercise}", view.reference, d.title, d.agreement, d.priority, view.major.state);
-    println!("declared {} by {} · level {} · updates sent {}", local(d.at), d.by, view.major.level(), view.updates);
-    println!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", "));
+    // Titles, names and services come from the database: shown neutralised, they cannot drive the terminal.
+    let say = |line: String| println!("{}", crate::domain::text::one_line(&line));
+    say(format!("{} {} · {} {} · {}{exercise}", view.reference, d.title, d.agreement, d.priority, view.major.state));
+    say(format!("declared {} by {} · level {} · updates sent {}", local(d.at), d.by, view.major.level(), view.updates));
+    say(format!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", ")));
     for role in view.major.roles.iter().filter(|r| r.renounced_at.is_none()) {
-        println!("  {}: {}", role.role, role.person);
+        say(format!("  {}: {}", role.role, role.person));
     }
     let escalations: Vec<Vec<String>> = view
         .major

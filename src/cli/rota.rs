@@ -166,8 +166,8 @@ pub async fn rota(command: &RotaCommand, settings: &Settings) -> CliResult {
             println!(
                 "shift {}: {} (deputy {}) {} – {}",
                 row.id,
-                row.mim_name,
-                row.deputy_name,
+                one_line(&row.mim_name),
+                one_line(&row.deputy_name),
                 local(row.starts_at),
                 local(row.ends_at)
             );
@@ -265,7 +265,7 @@ pub async fn handover(command: &HandoverCommand, settings: &Settings) -> CliResu
     match command {
         HandoverCommand::Write { note } => {
             let (id, _, markdown) = rota::hand_over(&pool, note, zone()).await?;
-            print!("{markdown}");
+            print!("{}", crate::domain::text::block(&markdown));
             println!("\nhand-over {id} written; the incoming MIM acknowledges with `vakt handover ack {id}`");
         }
         HandoverCommand::Ack { id } => {

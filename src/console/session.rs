@@ -91,6 +91,8 @@ impl Session {
                 Effect::Db(command) => match self.commands.try_send(command) {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => {
+                        // A load that never left must not be waited for: the next notice asks again.
+                        self.state.in_flight.forget();
                         self.state.write_not_sent("the database is busy; nothing was sent, try again", now)
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => self.state.write_not_sent(
@@ -113,9 +115,9 @@ impl Session {
                     // Off the event loop: a slow disk must not freeze the screen. The outcome comes back as an action.
                     let report_back = self.actions_tx.clone();
                     tokio::task::spawn_blocking(move || {
-                        let written = std::fs::create_dir_all(&dir)
-                            .and_then(|()| std::fs::write(dir.join(format!("{stem}.md")), &markdown))
-                            .and_then(|()| std::fs::write(dir.join(format!("{stem}.html")), &html));
+                        let written = crate::private_files::create_dir(&dir)
+                            .and_then(|()| crate::private_files::write(&dir.join(format!("{stem}.md")), &markdown))
+                            .and_then(|()| crate::private_files::write(&dir.join(format!("{stem}.html")), &html));
                         let result = match written {
                             Ok(()) => Ok(format!("report written to {}/{stem}.md and .html", dir.display())),
                             Err(e) => Err(format!("could not write the report to {}: {e}", dir.display())),
@@ -186,10 +188,10 @@ fn save_drafts_in_order(path: &Path, drafts: &Drafts, generation: u64) {
 fn save_drafts(path: &Path, drafts: &Drafts) {
     let result = (|| -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::private_files::create_dir(dir)?;
         }
         let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, serde_json::to_vec_pretty(drafts).unwrap_or_default())?;
+        crate::private_files::write(&temporary, serde_json::to_vec_pretty(drafts).unwrap_or_default())?;
         std::fs::rename(&temporary, path)
     })();
     if let Err(e) = result {

@@ -42,16 +42,22 @@ fn needs_replacing(c: char) -> bool {
     c.is_control() || is_c1_or_format(c)
 }
 
-/// C1 controls (CSI and friends as single code points) and the bidirectional overrides and isolates.
+/// C1 controls (CSI and friends as single code points), the bidirectional overrides and isolates, and the
+/// invisible characters that can hide or reorder text: line and paragraph separators, the soft hyphen, the
+/// Mongolian vowel separator, the deprecated format characters, interlinear annotation marks and tag characters.
 fn is_c1_or_format(c: char) -> bool {
     matches!(
         c,
         '\u{80}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
             | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
             | '\u{feff}'
-            | '\u{061c}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
     )
 }
 
@@ -67,6 +73,26 @@ pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn invisible_and_reordering_characters_are_shown() {
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{ad}',
+            '\u{180e}',
+            '\u{206a}',
+            '\u{206f}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{e0001}',
+            '\u{e007f}',
+        ] {
+            let shown = one_line(&format!("a{c}b")).into_owned();
+            assert_eq!(shown, format!("a<U+{:04X}>b", c as u32), "{c:?}");
+        }
+        assert_eq!(one_line("Trådlöst nätverk – Høy"), "Trådlöst nätverk – Høy", "ordinary Nordic text stays as it is");
+    }
     use super::*;
 
     #[test]

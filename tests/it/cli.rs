@@ -324,6 +324,12 @@ async fn a_major_is_declared_and_shown_from_the_cli() {
     };
     let reference =
         stdout(&as_login(&mim, &["incident", "new", "--service", "SBL", "--priority", "A", "--title", "SBL nede"]));
+    // A title carrying a terminal escape, as psql could write it: `major show` must not pass it to the terminal.
+    sqlx::query("UPDATE incidents SET title = 'SBL nede' || chr(27) || '[2J' || chr(8238) WHERE ref = $1")
+        .bind(&reference)
+        .execute(&db.pool)
+        .await
+        .unwrap();
     let out = as_login(&operator, &["major", "declare", &reference]);
     assert_eq!(out.status.code(), Some(3), "only a MIM declares: {}", String::from_utf8_lossy(&out.stderr));
     stdout(&as_login(&mim, &["major", "declare", &reference, "--exercise", "--organisations", "ASF"]));
@@ -336,6 +342,8 @@ async fn a_major_is_declared_and_shown_from_the_cli() {
     stdout(&as_login(&mim, &["major", "escalate", &reference, "--reason", "ingen bedring"]));
     let table = stdout(&as_login(&mim, &["major", "show", &reference]));
     assert!(table.contains("escalated") && table.contains("ingen bedring"), "escalations are listed: {table}");
+    assert!(!table.contains('\u{1b}') && !table.contains('\u{202e}'), "neutralised: {table:?}");
+    assert!(table.contains("SBL nede␛[2J<U+202E>"), "shown, not obeyed: {table}");
 
     stdout(&as_login(&mim, &["major", "state", &reference, "resolved"]));
     let out = as_login(&mim, &["major", "report", &reference, "--action", "Bytt lastbalanserer | drift | 1. des"]);

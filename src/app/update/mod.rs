@@ -1,5 +1,6 @@
 //! The pure core of the console: `update(&mut State, Action, now) -> Vec<Effect>`. No I/O, no clock of its own.
 
+pub(crate) mod coalesce;
 mod input;
 mod nav;
 mod sync;

@@ -17,6 +17,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::BoardLoaded(rows) => {
+            state.in_flight.board_loaded();
             state.screens.board.queue.replace(rows, now);
             // A command got through: the worker's side is back.
             if state.worker_down {
@@ -26,6 +27,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::AgreementsLoaded(agreements) => {
+            state.in_flight.agreements_loaded();
             state.agreements = agreements;
             Vec::new()
         }
@@ -46,6 +48,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::SummaryFetched { id, summary } => {
+            state.in_flight.fetched(id);
             state.screens.board.queue.apply(id, summary.map(|s| *s), now);
             Vec::new()
         }
@@ -62,13 +65,18 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             }
             Vec::new()
         }
-        Action::Changed(notice) => on_change(state, &notice),
+        Action::Changed(notice) => {
+            let wanted = on_change(state, &notice);
+            state.in_flight.admit(wanted)
+        }
         Action::Offline { reason } => {
+            state.in_flight.forget();
             state.listener_down = true;
             go_offline(state, reason, now);
             Vec::new()
         }
         Action::WorkerOffline { reason } => {
+            state.in_flight.forget();
             state.worker_down = true;
             state.probed_at = Some(now);
             go_offline(state, reason, now);
@@ -81,6 +89,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             effects
         }
         Action::DbFailed { what, error } => {
+            state.in_flight.forget();
             state.warn(format!("{what}: {error}"), now);
             Vec::new()
         }
@@ -117,10 +126,12 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::PresenceLoaded(presence) => {
+            state.in_flight.presence_loaded();
             state.presence = presence;
             Vec::new()
         }
         Action::MajorsLoaded(list) => {
+            state.in_flight.majors_loaded();
             let keep = state.screens.major.selected().map(|m| m.id);
             state.screens.major.list = list;
             state.screens.major.loaded = true;
@@ -132,6 +143,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::RotaLoaded { shifts, duty, handover } => {
+            state.in_flight.rota_loaded();
             state.screens.major.rota = shifts;
             state.screens.major.duty = duty;
             if let Some(waiting) = &handover

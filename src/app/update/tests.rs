@@ -572,3 +572,34 @@ mod snapshots {
         }
     }
 }
+
+#[test]
+fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
+    let mut s = state(true);
+    let notice = |table: &str, id: i64, version: i32| {
+        Action::Changed(ChangeNotice { table: table.into(), id: Some(id), version: Some(version), op: "update".into() })
+    };
+    let mut commands = 0;
+    // Forged or real: 10,000 incidents, each announced twice, and 10,000 notices for the major incidents.
+    for round in 0..2 {
+        for id in 0..10_000 {
+            commands += update(&mut s, notice("incidents", id, 99 + round), now()).len();
+        }
+    }
+    for id in 0..10_000 {
+        commands += update(&mut s, notice("majors", id, 1), now()).len();
+    }
+    for _ in 0..1_000 {
+        commands += update(&mut s, notice("no_such_table", 1, 1), now()).len();
+    }
+    // At most MAX_FETCHES single fetches, then one reload of the board, and one load of the majors.
+    assert!(commands <= super::coalesce::MAX_FETCHES + 2, "{commands} commands");
+    // The reload arrives: the next notice is answered again, by a fetch of its own.
+    update(&mut s, Action::BoardLoaded(vec![row(1, "Høy", 2, Status::Acknowledged)]), now());
+    let effects = update(&mut s, notice("incidents", 1, 99), now());
+    assert_eq!(effects, vec![Effect::Db(DbCommand::FetchSummary { id: 1 })]);
+    // A failed load is not waited for.
+    update(&mut s, notice("majors", 1, 2), now());
+    update(&mut s, Action::DbFailed { what: "loading major incidents".into(), error: "x".into() }, now());
+    assert_eq!(update(&mut s, notice("majors", 1, 3), now()), vec![Effect::Db(DbCommand::LoadMajors)]);
+}
