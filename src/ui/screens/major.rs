@@ -6,6 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::app::command::{Command, MajorAct};
+use crate::app::keymap::{self, Scope};
 use crate::app::model::MajorView;
 use crate::app::{State, major_cadence, major_proposal};
 use crate::domain::major::{CadenceState, DeliveryState, MajorRole};
@@ -52,7 +54,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         })
         .collect();
     if let Some(crate::app::model::PendingHandover { outgoing, .. }) = &majors.handover {
-        tab_spans.push(Span::styled(format!("   hand-over from {outgoing} waiting: H acknowledges"), theme.warning));
+        let ack = key(state, MajorAct::AcknowledgeHandover);
+        tab_spans
+            .push(Span::styled(format!("   hand-over from {outgoing} waiting: {ack} acknowledges"), theme.warning));
     }
     frame.render_widget(Paragraph::new(Line::from(tab_spans)), tabs);
     header_lines(frame, header, selected, view);
@@ -66,8 +70,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     timeline_box(frame, timeline_area, selected, view);
     ledger_box(frame, ledger_area, selected, view);
     if calls_height > 0 {
-        calls_box(frame, calls, selected, view);
+        calls_box(frame, calls, state, selected, view);
     }
+}
+
+/// The key of a cockpit command, from the keymap, for the hints drawn in the panels.
+fn key(state: &State, act: MajorAct) -> String {
+    keymap::key_for(&state.keymap, Scope::Major, Command::Major(act))
+        .map_or_else(|| format!(":{}", act.name()), |c| c.label())
 }
 
 fn boxed<'a>(title: &str, view: View) -> Block<'a> {
@@ -180,7 +190,7 @@ fn update_box(frame: &mut Frame, area: Rect, state: &State, major: &MajorView, v
         .last_update_at
         .map_or("none sent yet".into(), |t| format!("last sent {}", format::local_time(t, view.now, view.zone)));
     lines.push(Line::styled(format!("{last} · {} sent", major.updates), theme.dim));
-    lines.push(Line::styled("u: write the next update", theme.accent));
+    lines.push(Line::styled(format!("{}: write the next update", key(state, MajorAct::Update)), theme.accent));
     frame.render_widget(Paragraph::new(lines).block(boxed("Next stakeholder update", view)), area);
 }
 
@@ -203,7 +213,7 @@ fn escalation_box(frame: &mut Frame, area: Rect, state: &State, major: &MajorVie
         Some(p) => lines.push(Line::styled(format!("proposed: {} — {}", p.level_name, p.reason), theme.warning)),
         None => lines.push(Line::styled("no escalation proposed", theme.dim)),
     }
-    lines.push(Line::styled("e: escalate now", theme.accent));
+    lines.push(Line::styled(format!("{}: escalate now", key(state, MajorAct::Escalate)), theme.accent));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(boxed("Escalation", view)), area);
 }
 
@@ -254,7 +264,7 @@ fn ledger_box(frame: &mut Frame, area: Rect, major: &MajorView, view: View) {
     frame.render_widget(Paragraph::new(lines).block(boxed("Who was told", view)), area);
 }
 
-fn calls_box(frame: &mut Frame, area: Rect, major: &MajorView, view: View) {
+fn calls_box(frame: &mut Frame, area: Rect, state: &State, major: &MajorView, view: View) {
     let theme = view.theme;
     let lines: Vec<Line> = major
         .calls
@@ -273,7 +283,8 @@ fn calls_box(frame: &mut Frame, area: Rect, major: &MajorView, view: View) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(boxed("Calls to make (c logs a call)", view)), area);
+    let title = format!("Calls to make ({} logs a call)", key(state, MajorAct::Call));
+    frame.render_widget(Paragraph::new(lines).block(boxed(&title, view)), area);
 }
 
 fn rota_lines(state: &State, view: View) -> Vec<Line<'static>> {
@@ -303,7 +314,8 @@ fn handover_lines(state: &State, view: View) -> Vec<Line<'static>> {
     let Some(crate::app::model::PendingHandover { outgoing, markdown, .. }) = &state.screens.major.handover else {
         return Vec::new();
     };
-    let mut lines = vec![Line::styled(format!("  Hand-over from {outgoing} (H acknowledges)"), view.theme.warning)];
+    let ack = key(state, MajorAct::AcknowledgeHandover);
+    let mut lines = vec![Line::styled(format!("  Hand-over from {outgoing} ({ack} acknowledges)"), view.theme.warning)];
     lines.extend(markdown.lines().take(20).map(|l| Line::styled(format!("  {}", text::one_line(l)), view.theme.text)));
     lines.push(Line::raw(""));
     lines
