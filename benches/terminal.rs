@@ -72,9 +72,13 @@ fn open_incidents(agreements: &[Agreement], now: DateTime<Utc>) -> Vec<IncidentS
             let clocks = sla::compute_clocks(agreement, &events, now).expect("clocks of a generated incident");
             let due = clock_record::next_due_columns(&clocks);
             let next_due = match (due.due, due.target, due.state) {
-                (Some(at), Some(target), Some(state)) => {
-                    Some(NextDue { at, target, state, clock: due.clock, budget_seconds: due.budget_seconds })
-                }
+                (Some(at), Some(target), Some(state)) => Some(NextDue {
+                    at,
+                    target: target.parse().expect("a stored target"),
+                    state: state.parse().expect("a stored clock state"),
+                    clock: due.clock,
+                    budget_seconds: due.budget_seconds,
+                }),
                 _ => None,
             };
             let service = spec.services.iter().find(|s| s.code == incident.service).expect("a seed service");

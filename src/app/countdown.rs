@@ -2,6 +2,8 @@
 //! The row stores the due instant and the budget as of the last event; between events only time passes, so
 //! remaining business time is the calendar's business duration from now to the due instant.
 
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::sla::record::DueState;
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::NextDue;
@@ -22,8 +24,7 @@ pub enum Urgency {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Countdown {
-    /// `response`, `resolution` or `feedback`.
-    pub target: String,
+    pub target: TargetKind,
     pub urgency: Urgency,
     /// Business time left; negative when overdue.
     pub remaining: Duration,
@@ -53,11 +54,11 @@ pub fn countdown(next: &NextDue, agreement: Option<&Agreement>, now: DateTime<Ut
     let first_threshold = agreement
         .and_then(|a| a.clock_rules().warning_thresholds.first().copied())
         .map_or(0.5, |t| f64::from(t) / 100.0);
-    let urgency = if next.state == "paused" {
+    let urgency = if next.state == DueState::Paused {
         Urgency::Paused
-    } else if next.state == "breached" || next.at <= now {
+    } else if next.state == DueState::Breached || next.at <= now {
         Urgency::Breached
-    } else if share.is_some_and(|s| s >= first_threshold) || next.state == "warning" {
+    } else if share.is_some_and(|s| s >= first_threshold) || next.state == DueState::Warning {
         Urgency::Warning
     } else {
         Urgency::Running
@@ -75,7 +76,7 @@ pub fn countdown(next: &NextDue, agreement: Option<&Agreement>, now: DateTime<Ut
         }
         _ => (None, None),
     };
-    Countdown { target: next.target.clone(), urgency, remaining, share, closed_until, closed_because, due: next.at }
+    Countdown { target: next.target, urgency, remaining, share, closed_until, closed_because, due: next.at }
 }
 
 #[cfg(test)]
@@ -91,8 +92,8 @@ mod tests {
     fn due(at: DateTime<Utc>, budget_minutes: i64) -> NextDue {
         NextDue {
             at,
-            target: "resolution".into(),
-            state: "running".into(),
+            target: TargetKind::Resolution,
+            state: DueState::Running,
             clock: Some("kundeservice".into()),
             budget_seconds: Some(budget_minutes * 60),
         }
@@ -131,9 +132,9 @@ mod tests {
     fn paused_and_unknown_agreements() {
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         let mut next = due(now + Duration::minutes(90), 120);
-        next.state = "paused".into();
+        next.state = DueState::Paused;
         assert_eq!(countdown(&next, None, now).urgency, Urgency::Paused);
-        next.state = "running".into();
+        next.state = DueState::Running;
         let c = countdown(&next, None, now);
         assert_eq!((c.urgency, c.remaining), (Urgency::Running, Duration::minutes(90)));
     }

@@ -1,6 +1,8 @@
 //! What the console and the scripting interface know about incidents. The JSON field names here are the stable
 //! scripting interface (documented in the README): snake_case, additive changes only.
 
+use crate::domain::agreement::spec::TargetKind;
+use crate::domain::sla::record::DueState;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -29,10 +31,9 @@ pub struct ServiceRef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextDue {
     pub at: DateTime<Utc>,
-    /// `response`, `resolution` or `feedback`.
-    pub target: String,
-    /// The state when last computed (`running`, `warning`, `breached`, `paused` …); consoles recompute it live.
-    pub state: String,
+    pub target: TargetKind,
+    /// The state when last computed; consoles recompute it live.
+    pub state: DueState,
     /// The calendar the deadline is measured on (`24x7` for real time).
     pub clock: Option<String>,
     /// The target's budget in business seconds.

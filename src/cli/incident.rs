@@ -395,7 +395,7 @@ fn report(summary: &IncidentSummary, format: Format, now: DateTime<Utc>) {
                     " · next: {} due {} ({})",
                     d.target,
                     super::when::local(d.at),
-                    live_state(&d.state, Some(d.at), true, now)
+                    live_state(d.state.as_str(), Some(d.at), true, now)
                 )
             });
             println!("{} {} v{}{next}", text::one_line(&summary.reference), summary.status.as_str(), summary.version);
@@ -473,7 +473,7 @@ fn row(incident: &IncidentSummary, for_terminal: bool, now: DateTime<Utc>) -> Ve
         incident.assignee.as_ref().map(|a| clean(&a.name)).unwrap_or_default(),
         super::when::local(incident.received_at),
         incident.next_due.as_ref().map_or(String::new(), |d| {
-            format!("{} {} {}", d.target, super::when::local(d.at), live_state(&d.state, Some(d.at), true, now))
+            format!("{} {} {}", d.target, super::when::local(d.at), live_state(d.state.as_str(), Some(d.at), true, now))
         }),
         clean(&incident.title),
     ]

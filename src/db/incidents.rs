@@ -92,8 +92,8 @@ impl IncidentRow {
         let next_due = match (&self.next_due_at, &self.next_due_target, &self.next_due_state) {
             (Some(at), Some(target), Some(state)) => Some(NextDue {
                 at: *at,
-                target: target.clone(),
-                state: state.clone(),
+                target: parse_stored(target)?,
+                state: parse_stored(state)?,
                 clock: self.next_due_clock.clone(),
                 budget_seconds: self.next_due_budget,
             }),
@@ -133,7 +133,7 @@ impl IncidentRow {
 }
 
 /// A value the database's CHECK constraint admitted but this build cannot read means a newer schema.
-fn parse_stored<T: std::str::FromStr<Err = crate::domain::incident::UnknownName>>(text: &str) -> Result<T, DbError> {
+fn parse_stored<T: std::str::FromStr<Err: std::fmt::Display>>(text: &str) -> Result<T, DbError> {
     text.parse().map_err(|e| DbError::Schema(format!("unexpected value in the database: {e}")))
 }
 

@@ -1,6 +1,7 @@
 //! How a deadline reads on screen: a business-time countdown with its state's symbol and colour, and a note
 //! when the clock is stopped because the desk is closed ("closed until Mon 08:00").
 
+use crate::domain::agreement::spec::TargetKind;
 use chrono::{DateTime, Utc};
 use ratatui::text::Span;
 
@@ -15,11 +16,11 @@ pub fn countdown_of(next: &NextDue, agreement_version: i64, state: &State, now: 
 }
 
 /// `respond`, `resolve`, `feedback`: the words of the sketches.
-pub fn short_target(target: &str) -> &str {
+pub fn short_target(target: TargetKind) -> &'static str {
     match target {
-        "response" => "respond",
-        "resolution" => "resolve",
-        other => other,
+        TargetKind::Response => "respond",
+        TargetKind::Resolution => "resolve",
+        TargetKind::Feedback => "feedback",
     }
 }
 

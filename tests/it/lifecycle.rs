@@ -39,12 +39,12 @@ async fn an_incident_runs_its_life_with_clocks_recomputed_at_every_step() {
     let ror = set.get(&created.agreement_version_id).unwrap();
     let expected = sla::deadline(ror, "Kritisk", TargetKind::Response, created.received_at).unwrap().due;
     let next = created.next_due.clone().unwrap();
-    assert_eq!((next.target.as_str(), Some(next.at)), ("response", expected));
+    assert_eq!((next.target, Some(next.at)), (TargetKind::Response, expected));
 
     let id = created.id;
     let acked = lifecycle::perform(&operator, id, Some(1), &IncidentAction::Acknowledge).await.unwrap();
     assert_eq!((acked.status, acked.version), (Status::Acknowledged, 2));
-    assert_eq!(acked.next_due.as_ref().map(|d| d.target.as_str()), Some("resolution"));
+    assert_eq!(acked.next_due.as_ref().map(|d| d.target), Some(TargetKind::Resolution));
     let before = acked.next_due.unwrap().at;
     let lowered = lifecycle::perform(
         &operator,

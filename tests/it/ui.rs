@@ -49,8 +49,8 @@ fn incident((id, priority, service, org, agreement, status, age_minutes, title):
 fn due(target: &str, minutes: i64, budget: i64, clock: &str, state: &str) -> Option<NextDue> {
     Some(NextDue {
         at: now() + Duration::minutes(minutes),
-        target: target.into(),
-        state: state.into(),
+        target: target.parse().unwrap(),
+        state: state.parse().unwrap(),
         clock: Some(clock.into()),
         budget_seconds: Some(budget * 60),
     })

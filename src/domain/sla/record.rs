@@ -31,14 +31,68 @@ pub struct ClockRecord {
 
 /// The stable name of a clock state.
 pub fn state_name(state: &ClockState) -> &'static str {
-    match state {
-        ClockState::NotStarted => "not_started",
-        ClockState::Running => "running",
-        ClockState::Warning { .. } => "warning",
-        ClockState::Paused => "paused",
-        ClockState::Breached { .. } => "breached",
-        ClockState::Met { .. } => "met",
-        ClockState::Deprioritised { .. } => "deprioritised",
+    DueState::of(state).as_str()
+}
+
+/// A clock's state as stored with the incident and shown in lists, without the details `ClockState` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    NotStarted,
+    Running,
+    Warning,
+    Paused,
+    Breached,
+    Met,
+    Deprioritised,
+}
+
+impl DueState {
+    pub const ALL: [DueState; 7] = [
+        DueState::NotStarted,
+        DueState::Running,
+        DueState::Warning,
+        DueState::Paused,
+        DueState::Breached,
+        DueState::Met,
+        DueState::Deprioritised,
+    ];
+
+    pub fn of(state: &ClockState) -> DueState {
+        match state {
+            ClockState::NotStarted => DueState::NotStarted,
+            ClockState::Running => DueState::Running,
+            ClockState::Warning { .. } => DueState::Warning,
+            ClockState::Paused => DueState::Paused,
+            ClockState::Breached { .. } => DueState::Breached,
+            ClockState::Met { .. } => DueState::Met,
+            ClockState::Deprioritised { .. } => DueState::Deprioritised,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueState::NotStarted => "not_started",
+            DueState::Running => "running",
+            DueState::Warning => "warning",
+            DueState::Paused => "paused",
+            DueState::Breached => "breached",
+            DueState::Met => "met",
+            DueState::Deprioritised => "deprioritised",
+        }
+    }
+}
+
+impl std::fmt::Display for DueState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DueState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DueState::ALL.into_iter().find(|d| d.as_str() == s).ok_or_else(|| format!("unknown clock state '{s}'"))
     }
 }
 

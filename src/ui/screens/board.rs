@@ -212,7 +212,7 @@ fn next_target(incident: &IncidentSummary, state: &State, view: View) -> Cell<'s
     match &incident.next_due {
         Some(next) => {
             let countdown = deadline::countdown_of(next, incident.agreement_version_id, state, view.now);
-            let mut spans = vec![Span::styled(format!("{:<8}", deadline::short_target(&next.target)), view.theme.text)];
+            let mut spans = vec![Span::styled(format!("{:<8}", deadline::short_target(next.target)), view.theme.text)];
             spans.extend(deadline::spans(&countdown, view, false));
             Cell::from(Line::from(spans))
         }

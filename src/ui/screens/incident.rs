@@ -200,7 +200,7 @@ fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, v
             changes.insert(0, format!("closed until {}", format::local_time(until, view.now, view.zone)));
         }
         Row::new([
-            Cell::from(deadline::short_target(&clock.kind.to_string()).to_string()),
+            Cell::from(deadline::short_target(clock.kind).to_string()),
             Cell::from(clock.clock.clone()),
             Cell::from(format!("{symbol} {word}")).style(style),
             Cell::from(clock.due.map_or("—".into(), |d| format::local_time(d, view.now, view.zone))),

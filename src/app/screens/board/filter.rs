@@ -153,7 +153,10 @@ fn term_matches(term: &Term, incident: &IncidentSummary, context: &FilterContext
         Term::Flag(flag) => match flag {
             Flag::Mine => context.me.is_some_and(|me| incident.assignee.as_ref().is_some_and(|a| a.login == me)),
             Flag::Unassigned => incident.assignee.is_none(),
-            Flag::Breached => incident.next_due.as_ref().is_some_and(|d| d.state == "breached" || d.at <= context.now),
+            Flag::Breached => incident
+                .next_due
+                .as_ref()
+                .is_some_and(|d| d.state == crate::domain::sla::record::DueState::Breached || d.at <= context.now),
             Flag::Today => incident.next_due.as_ref().is_some_and(|d| d.at < context.day_end),
             Flag::Major => incident.flags.major,
             Flag::Security => incident.flags.security,
