@@ -157,7 +157,7 @@ async fn board_state(pool: &PgPool, rows: Vec<vakt::app::model::IncidentSummary>
     let now = Utc::now();
     let mut state = State::new("bench");
     state.zone = Oslo;
-    state.connection = Connection::Live;
+    state.link.connection = Connection::Live;
     let agreements = db::agreements::load_all(pool).await.expect("load the agreements");
     update(&mut state, Action::AgreementsLoaded(agreements), now);
     let user = db::staff::whoami(pool).await.expect("who am I");
@@ -314,7 +314,7 @@ fn memory_child(url: &str) {
         session.dispatch(Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
         tokio::time::timeout(
             Duration::from_secs(60),
-            session.run_until(|s| s.screens.board.queue.loaded && s.connection == Connection::Live),
+            session.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live),
         )
         .await
         .expect("the board loads within a minute");

@@ -195,7 +195,7 @@ async fn console(
     let pool = db::connect(&url, 4).await.expect("connect a console");
     let mut session = Session::start(pool, "bench", Oslo, Utc::now(), None).await.expect("start a console session");
     session.dispatch(vakt::app::Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
-    session.run_until(|s| s.screens.board.queue.loaded && s.connection == Connection::Live).await;
+    session.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live).await;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal");
     let draw = |terminal: &mut Terminal<TestBackend>, session: &Session| {
         terminal

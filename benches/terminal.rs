@@ -129,7 +129,7 @@ fn open_incidents(agreements: &[Agreement], now: DateTime<Utc>) -> Vec<IncidentS
 fn board_state(agreements: &[Agreement], now: DateTime<Utc>) -> State {
     let mut state = State::new("embedded");
     state.zone = Oslo;
-    state.connection = Connection::Live;
+    state.link.connection = Connection::Live;
     let set: AgreementSet = agreements.iter().enumerate().map(|(i, a)| (i as i64 + 1, Arc::new(a.clone()))).collect();
     update(&mut state, Action::AgreementsLoaded(set), now);
     let user = UserInfo {

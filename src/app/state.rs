@@ -167,6 +167,31 @@ pub struct Message {
 /// Where a console is: the incident it shows (if any) and whether a form for it is open.
 pub type Whereabouts = (Option<i64>, bool);
 
+/// The connection to the database as the console sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub connection: Connection,
+    /// Which side lost the database: the listener (notices) or the worker (commands). Live needs both.
+    pub listener_down: bool,
+    pub worker_down: bool,
+    /// When the worker was last probed while down.
+    pub probed_at: Option<DateTime<Utc>>,
+    /// Where we are connected, for the status bar (never with a password).
+    pub database: String,
+    /// What change notices have asked the database for and not yet received (a burst costs a bounded number).
+    pub in_flight: super::update::coalesce::InFlight,
+}
+
+/// Who else is at which incident (soft locks), and what this console last told the others.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PresenceBook {
+    pub others: Vec<crate::app::model::Presence>,
+    /// This console's name among the user's others (several terminals, one login).
+    pub console_id: String,
+    /// Where this console last said it was and when, so it tells others only on a change or to refresh.
+    pub sent: Option<(Whereabouts, DateTime<Utc>)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub screen: Screen,
@@ -174,30 +199,20 @@ pub struct State {
     pub screens: Screens,
     /// The summary line's figures, as of the last tick or data arrival.
     pub summary: super::summary::Summary,
-    /// What change notices have asked the database for and not yet received (a burst costs a bounded number).
-    pub in_flight: super::update::coalesce::InFlight,
+    /// The connection to the database and what is on its way.
+    pub link: Link,
     pub agreements: AgreementSet,
     /// For the new-incident form and the assign form.
     pub services: Vec<ServiceChoice>,
     pub staff: Vec<StaffMember>,
     /// Text typed into forms, by draft key; kept until the action succeeds (and across restarts).
     pub drafts: super::form::Drafts,
+    /// Typed since the drafts were last saved.
     pub drafts_dirty: bool,
-    /// Others at incidents (soft locks), and this console's name for its own presence.
-    pub presence: Vec<crate::app::model::Presence>,
-    pub console_id: String,
-    /// Where this console last said it was and when, so it tells others only on a change or to refresh.
-    pub presence_sent: Option<(Whereabouts, DateTime<Utc>)>,
+    /// Others at incidents (soft locks), and this console's own.
+    pub presence: PresenceBook,
     pub overlay: Option<Overlay>,
-    pub connection: Connection,
-    /// Which side lost the database: the listener (notices) or the worker (commands). Live needs both.
-    pub listener_down: bool,
-    pub worker_down: bool,
-    /// When the worker was last probed while down.
-    pub probed_at: Option<DateTime<Utc>>,
     pub user: Option<UserInfo>,
-    /// Where we are connected, for the status bar (never with a password).
-    pub database: String,
     pub message: Option<Message>,
     pub viewport: (u16, u16),
     /// The viewer's time zone.
@@ -212,22 +227,22 @@ impl State {
             screen: Screen::Board,
             screens: Screens::default(),
             summary: Default::default(),
-            in_flight: Default::default(),
+            link: Link {
+                connection: Connection::Connecting,
+                listener_down: false,
+                worker_down: false,
+                probed_at: None,
+                database: database.into(),
+                in_flight: Default::default(),
+            },
             agreements: AgreementSet::default(),
             services: Vec::new(),
             staff: Vec::new(),
             drafts: Default::default(),
             drafts_dirty: false,
-            presence: Vec::new(),
-            console_id: String::new(),
-            presence_sent: None,
+            presence: PresenceBook::default(),
             overlay: None,
-            connection: Connection::Connecting,
-            listener_down: false,
-            worker_down: false,
-            probed_at: None,
             user: None,
-            database: database.into(),
             message: None,
             viewport: (80, 24),
             zone: chrono_tz::UTC,
@@ -252,7 +267,7 @@ impl State {
 
     /// Others at an incident.
     pub fn present_at(&self, incident: i64) -> impl Iterator<Item = &crate::app::model::Presence> {
-        self.presence.iter().filter(move |p| p.incident_id == incident)
+        self.presence.others.iter().filter(move |p| p.incident_id == incident)
     }
 
     /// Where this console is now: the open incident, or the one a form is for (editing).

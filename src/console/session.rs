@@ -50,7 +50,7 @@ impl Session {
         let mut state = State::new(database_label);
         state.zone = zone;
         // Names this console among the user's others (several terminals, one login).
-        state.console_id = format!("{}-{}", std::process::id(), now.timestamp_millis() % 1_000_000);
+        state.presence.console_id = format!("{}-{}", std::process::id(), now.timestamp_millis() % 1_000_000);
         let drafts = drafts_file.as_deref().map(load_drafts).unwrap_or_default();
         let mut session = Session { state, drafts_file, commands, actions_tx, actions, tasks };
         session.dispatch(Action::DraftsLoaded(drafts), now);
@@ -63,7 +63,7 @@ impl Session {
             vec![
                 Effect::Db(DbCommand::LoadMajors),
                 Effect::Db(DbCommand::LoadRota),
-                Effect::Db(DbCommand::LoadPresence { console: session.state.console_id.clone() }),
+                Effect::Db(DbCommand::LoadPresence { console: session.state.presence.console_id.clone() }),
             ],
             now,
         );
@@ -92,7 +92,7 @@ impl Session {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         // A load that never left must not be waited for: the next notice asks again.
-                        self.state.in_flight.forget();
+                        self.state.link.in_flight.forget();
                         self.state.write_not_sent("the database is busy; nothing was sent, try again", now)
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => self.state.write_not_sent(

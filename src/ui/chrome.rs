@@ -32,13 +32,13 @@ pub fn tabs(frame: &mut Frame, area: Rect, state: &State, view: View) {
         Some(user) => format!("{} ({})", user.login, user.rights.label()),
         None => "…".to_string(),
     };
-    let (symbol, connection, style) = match &state.connection {
+    let (symbol, connection, style) = match &state.link.connection {
         Connection::Live => (theme.symbols.live, "live".to_string(), theme.live),
         Connection::Connecting => (theme.symbols.offline, "connecting".to_string(), theme.dim),
         Connection::Offline { .. } => (theme.symbols.offline, "offline".to_string(), theme.offline),
     };
     let right = Line::from(vec![
-        Span::styled(format!("{who}@{} · ", state.database), theme.dim),
+        Span::styled(format!("{who}@{} · ", state.link.database), theme.dim),
         Span::styled(format!("{symbol} {connection} "), style),
     ])
     .alignment(Alignment::Right);
@@ -69,7 +69,7 @@ fn duty_texts(state: &State, view: View) -> Vec<String> {
 
 pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let theme = view.theme;
-    if let Connection::Offline { since, reason } = &state.connection {
+    if let Connection::Offline { since, reason } = &state.link.connection {
         let text = format!(
             " {} OFFLINE since {} · showing the last known state · {reason}",
             theme.symbols.offline,

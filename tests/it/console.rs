@@ -23,12 +23,12 @@ async fn a_change_made_elsewhere_appears_on_every_console() {
     let mut ola = Session::start(ola_pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
     within(
         "both boards",
-        kari.run_until(|s| s.screens.board.queue.loaded && s.connection == vakt::app::state::Connection::Live),
+        kari.run_until(|s| s.screens.board.queue.loaded && s.link.connection == vakt::app::state::Connection::Live),
     )
     .await;
     within(
         "both boards",
-        ola.run_until(|s| s.screens.board.queue.loaded && s.connection == vakt::app::state::Connection::Live),
+        ola.run_until(|s| s.screens.board.queue.loaded && s.link.connection == vakt::app::state::Connection::Live),
     )
     .await;
     assert_eq!(kari.state().screens.board.queue.all().len(), 1);
@@ -126,7 +126,7 @@ async fn an_admin_keeps_the_rota_from_the_console_and_every_console_sees_it() {
     let mut admin = Session::start(admin_pool, "test", chrono_tz::UTC, Utc::now(), None).await.unwrap();
     let mut viewer = Session::start(viewer_pool, "test", chrono_tz::UTC, Utc::now(), None).await.unwrap();
     for console in [&mut admin, &mut viewer] {
-        within("the console", console.run_until(|s| s.connection == vakt::app::state::Connection::Live)).await;
+        within("the console", console.run_until(|s| s.link.connection == vakt::app::state::Connection::Live)).await;
     }
 
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -59,7 +59,7 @@ fn due(target: &str, minutes: i64, budget: i64, clock: &str, state: &str) -> Opt
 fn board_state() -> State {
     let mut state = State::new("embedded");
     state.zone = chrono_tz::Europe::Oslo;
-    state.connection = Connection::Live;
+    state.link.connection = Connection::Live;
     let agreements: AgreementSet = seed_agreements()
         .unwrap()
         .into_iter()

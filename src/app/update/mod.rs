@@ -36,11 +36,11 @@ const PRESENCE_REFRESH_SECONDS: i64 = 30;
 
 /// Tells others where this console is when that changes (and refreshes it while it stays).
 fn presence(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if state.console_id.is_empty() {
+    if state.presence.console_id.is_empty() {
         return Vec::new();
     }
     let here = state.whereabouts();
-    let due = match &state.presence_sent {
+    let due = match &state.presence.sent {
         None => here.0.is_some(),
         Some((sent, at)) => {
             *sent != here || (here.0.is_some() && now - *at >= Duration::seconds(PRESENCE_REFRESH_SECONDS))
@@ -49,8 +49,12 @@ fn presence(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if !due {
         return Vec::new();
     }
-    state.presence_sent = Some((here, now));
-    vec![Effect::Db(DbCommand::SetPresence { console: state.console_id.clone(), incident: here.0, editing: here.1 })]
+    state.presence.sent = Some((here, now));
+    vec![Effect::Db(DbCommand::SetPresence {
+        console: state.presence.console_id.clone(),
+        incident: here.0,
+        editing: here.1,
+    })]
 }
 
 fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -76,9 +80,10 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
                 state.screens.board.queue.refresh(now);
             }
             // While the worker cannot reach the database, probe it every few seconds.
-            if state.worker_down && state.probed_at.is_none_or(|at| now - at >= Duration::seconds(WORKER_PROBE_SECONDS))
+            if state.link.worker_down
+                && state.link.probed_at.is_none_or(|at| now - at >= Duration::seconds(WORKER_PROBE_SECONDS))
             {
-                state.probed_at = Some(now);
+                state.link.probed_at = Some(now);
                 effects.push(Effect::Db(DbCommand::LoadBoard));
             }
             // Drafts are written at most once a second, however fast the typing.

@@ -17,17 +17,17 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::BoardLoaded(rows) => {
-            state.in_flight.board_loaded();
+            state.link.in_flight.board_loaded();
             state.screens.board.queue.replace(rows, now);
             // A command got through: the worker's side is back.
-            if state.worker_down {
-                state.worker_down = false;
+            if state.link.worker_down {
+                state.link.worker_down = false;
                 return back_online(state, now);
             }
             Vec::new()
         }
         Action::AgreementsLoaded(agreements) => {
-            state.in_flight.agreements_loaded();
+            state.link.in_flight.agreements_loaded();
             state.agreements = agreements;
             Vec::new()
         }
@@ -48,7 +48,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::SummaryFetched { id, summary } => {
-            state.in_flight.fetched(id);
+            state.link.in_flight.fetched(id);
             state.screens.board.queue.apply(id, summary.map(|s| *s), now);
             Vec::new()
         }
@@ -67,29 +67,29 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         }
         Action::Changed(notice) => {
             let wanted = on_change(state, &notice);
-            state.in_flight.admit(wanted)
+            state.link.in_flight.admit(wanted)
         }
         Action::Offline { reason } => {
-            state.in_flight.forget();
-            state.listener_down = true;
+            state.link.in_flight.forget();
+            state.link.listener_down = true;
             go_offline(state, reason, now);
             Vec::new()
         }
         Action::WorkerOffline { reason } => {
-            state.in_flight.forget();
-            state.worker_down = true;
-            state.probed_at = Some(now);
+            state.link.in_flight.forget();
+            state.link.worker_down = true;
+            state.link.probed_at = Some(now);
             go_offline(state, reason, now);
             Vec::new()
         }
         Action::Online => {
-            state.listener_down = false;
+            state.link.listener_down = false;
             let mut effects = back_online(state, now);
             effects.extend(resync(state));
             effects
         }
         Action::DbFailed { what, error } => {
-            state.in_flight.forget();
+            state.link.in_flight.forget();
             state.warn(format!("{what}: {error}"), now);
             Vec::new()
         }
@@ -126,12 +126,12 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::PresenceLoaded(presence) => {
-            state.in_flight.presence_loaded();
-            state.presence = presence;
+            state.link.in_flight.presence_loaded();
+            state.presence.others = presence;
             Vec::new()
         }
         Action::MajorsLoaded(list) => {
-            state.in_flight.majors_loaded();
+            state.link.in_flight.majors_loaded();
             let keep = state.screens.major.selected().map(|m| m.id);
             state.screens.major.list = list;
             state.screens.major.loaded = true;
@@ -143,7 +143,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::RotaLoaded { shifts, duty, handover } => {
-            state.in_flight.rota_loaded();
+            state.link.in_flight.rota_loaded();
             state.screens.major.rota = shifts;
             state.screens.major.duty = duty;
             if let Some(waiting) = &handover
@@ -194,8 +194,8 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
-        ("presence", _) if !state.console_id.is_empty() => {
-            vec![Effect::Db(DbCommand::LoadPresence { console: state.console_id.clone() })]
+        ("presence", _) if !state.presence.console_id.is_empty() => {
+            vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
@@ -205,18 +205,18 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
 }
 
 fn go_offline(state: &mut State, reason: String, now: DateTime<Utc>) {
-    if !matches!(state.connection, Connection::Offline { .. }) {
-        state.connection = Connection::Offline { since: now, reason };
+    if !matches!(state.link.connection, Connection::Offline { .. }) {
+        state.link.connection = Connection::Offline { since: now, reason };
     }
 }
 
 /// Live again once neither side is down.
 fn back_online(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if state.listener_down || state.worker_down {
+    if state.link.listener_down || state.link.worker_down {
         return Vec::new();
     }
-    let was_offline = matches!(state.connection, Connection::Offline { .. });
-    state.connection = Connection::Live;
+    let was_offline = matches!(state.link.connection, Connection::Offline { .. });
+    state.link.connection = Connection::Live;
     if was_offline {
         state.inform("reconnected; the board was reloaded", now);
     }

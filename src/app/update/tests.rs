@@ -45,7 +45,7 @@ fn row(id: i64, priority: &str, agreement_version_id: i64, status: Status) -> In
 
 fn state(operator: bool) -> State {
     let mut state = State::new("test");
-    state.connection = Connection::Live;
+    state.link.connection = Connection::Live;
     let agreements: AgreementSet =
         seed_agreements().unwrap().into_iter().enumerate().map(|(i, (a, _))| (i as i64 + 1, Arc::new(a))).collect();
     update(&mut state, Action::AgreementsLoaded(agreements), now());

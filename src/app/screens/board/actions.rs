@@ -92,7 +92,7 @@ fn agreement<'a>(state: &'a State, target: &ActionTarget) -> Option<&'a Agreemen
 }
 
 fn offline(state: &mut State, now: DateTime<Utc>) -> bool {
-    if let Connection::Offline { since, .. } = &state.connection {
+    if let Connection::Offline { since, .. } = &state.link.connection {
         let since = since.with_timezone(&state.zone).format("%H:%M");
         state.warn(format!("offline since {since}: nothing was sent and nothing changed"), now);
         return true;

@@ -578,7 +578,7 @@ pub fn send_preview(state: &mut State) -> Vec<Effect> {
     if preview.saving {
         return Vec::new();
     }
-    if let Connection::Offline { .. } = state.connection {
+    if let Connection::Offline { .. } = state.link.connection {
         preview.error = Some("offline: not sent; your text is kept as a draft".into());
         return Vec::new();
     }
@@ -597,7 +597,7 @@ pub fn cancel_preview(state: &mut State) {
 }
 
 fn write(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
-    if let Connection::Offline { .. } = state.connection {
+    if let Connection::Offline { .. } = state.link.connection {
         let message = "offline: not sent; your text is kept as a draft".to_string();
         match &mut state.overlay {
             Some(Overlay::Form(form)) => form.error = Some(message),
