@@ -12,6 +12,7 @@ pub mod domain;
 pub mod logging;
 pub mod notify;
 pub mod private_files;
+pub mod report;
 pub mod serve;
 pub mod setup;
 pub mod ui;

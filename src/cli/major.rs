@@ -255,9 +255,14 @@ pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
             let lang = agreement.spec().major.lang(agreement.spec().region);
             match format.as_str() {
                 "markdown" | "md" => {
-                    print!("{}", crate::domain::text::block(&report.to_markdown(lang, agreement.zone())))
+                    print!(
+                        "{}",
+                        crate::domain::text::block(&crate::report::pir::markdown(&report, lang, agreement.zone()))
+                    )
                 }
-                "html" => print!("{}", crate::domain::text::block(&report.to_html(lang, agreement.zone()))),
+                "html" => {
+                    print!("{}", crate::domain::text::block(&crate::report::pir::html(&report, lang, agreement.zone())))
+                }
                 other => {
                     return Err(CliError::bad_input(format!("unknown report format '{other}' (markdown or html)")));
                 }

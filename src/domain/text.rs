@@ -3,6 +3,7 @@
 //! never move the cursor of someone else's terminal or reorder what they read.
 
 pub mod duration;
+pub mod markup;
 
 use std::borrow::Cow;
 

@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use super::cadence::{CadenceState, CadenceStatus};
 use super::escalation::{EscalationStep, Proposal};
 use super::locale::{Lang, local_time};
-use super::markup::{markdown, markdown_inline};
 use super::model::{MajorIncident, MajorState};
 use super::phone::CallTask;
 use super::rota::Shift;
 use crate::domain::sla::record::ClockRecord;
 use crate::domain::text::duration::human;
+use crate::domain::text::markup::{markdown, markdown_inline};
 
 /// One open major incident as the caller sees it now.
 #[derive(Debug, Clone, Copy)]

@@ -267,4 +267,4 @@ impl PostIncidentReport {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

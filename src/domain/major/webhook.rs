@@ -16,9 +16,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::markup;
 use super::update::{Eta, MessageHeader, StatusUpdate};
 use crate::domain::text;
+use crate::domain::text::markup;
 
 /// Which receiver a webhook is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]

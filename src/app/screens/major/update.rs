@@ -670,8 +670,8 @@ pub fn report_loaded(
                 let stem = report_file_stem(&report.header.reference);
                 effects.push(Effect::ExportReport {
                     stem,
-                    markdown: report.to_markdown(lang, agreement.zone()),
-                    html: report.to_html(lang, agreement.zone()),
+                    markdown: crate::report::pir::markdown(report, lang, agreement.zone()),
+                    html: crate::report::pir::html(report, lang, agreement.zone()),
                 });
             }
             _ => state.warn("no report yet: it is drafted when the major incident is resolved", now),
