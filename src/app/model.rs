@@ -308,12 +308,9 @@ pub struct ShiftRow {
     pub ends_at: DateTime<Utc>,
 }
 
-/// The fixed duty number and mailbox of whoever is MIM on duty (a setting, not a person's own number).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DutyLine {
-    pub phone: Option<String>,
-    pub mailbox: Option<String>,
-}
+/// The fixed duty number and mailbox of whoever is MIM on duty (a setting, not a person's own number): the
+/// domain's type, shown as it is.
+pub use crate::domain::major::rota::DutyContact as DutyLine;
 
 /// Someone else at an incident: looking at it, or editing it (a form is open). Never a lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

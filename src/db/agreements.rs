@@ -251,7 +251,8 @@ pub async fn list(pool: &PgPool) -> Result<Vec<AgreementListing>, DbError> {
     .await?)
 }
 
-fn decode(document: &serde_json::Value) -> Result<Agreement, DbError> {
+/// An agreement version's stored document, as the domain's agreement: the one place it is read back.
+pub(crate) fn decode(document: &serde_json::Value) -> Result<Agreement, DbError> {
     let spec: AgreementSpec = serde_json::from_value(document.clone())
         .map_err(|e| DbError::Schema(format!("a stored agreement cannot be read by this vakt: {e}")))?;
     Agreement::from_spec(spec).map_err(|e| DbError::Schema(format!("a stored agreement is invalid: {e}")))

@@ -2,14 +2,13 @@
 //! applies the agreement's rules (domain::incident::lifecycle), records the events, recomputes the SLA clocks from the
 //! whole history and stores the next deadline, all or nothing.
 
+use super::agreements::decode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::{DbError, incidents};
 use crate::app::model::IncidentSummary;
-use crate::domain::agreement::Agreement;
-use crate::domain::agreement::spec::AgreementSpec;
 use crate::domain::incident::lifecycle::{self, Current, IncidentAction, NewEvent};
 use crate::domain::incident::{Channel, Status};
 use crate::domain::sla::event_log::{self, EventData};
@@ -339,12 +338,6 @@ async fn insert_events(
 
 fn records_json(clocks: &IncidentClocks) -> Result<serde_json::Value, DbError> {
     serde_json::to_value(record::records(clocks)).map_err(|e| DbError::Other(e.to_string()))
-}
-
-fn decode(document: &serde_json::Value) -> Result<Agreement, DbError> {
-    let spec: AgreementSpec = serde_json::from_value(document.clone())
-        .map_err(|e| DbError::Schema(format!("the incident's agreement cannot be read by this vakt: {e}")))?;
-    Agreement::from_spec(spec).map_err(|e| DbError::Schema(e.to_string()))
 }
 
 /// What someone else changed: the newest event since the version the user saw.

@@ -12,13 +12,13 @@ mod contacts;
 mod deputies;
 mod updates;
 
+use super::agreements::decode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::domain::agreement::Agreement;
-use crate::domain::agreement::spec::AgreementSpec;
 use crate::domain::major::{
     self, CallLog, CallOutcome, CallTask, ChannelKind, Declaration, DeliveryState, EscalationReason, EscalationRequest,
     LedgerEntry, MajorIncident, MajorRole, MajorState,
@@ -50,12 +50,6 @@ struct IncidentFacts {
     status: String,
     service_code: String,
     document: serde_json::Value,
-}
-
-fn decode(document: &serde_json::Value) -> Result<Agreement, DbError> {
-    let spec: AgreementSpec = serde_json::from_value(document.clone())
-        .map_err(|e| DbError::Schema(format!("the agreement cannot be read by this vakt: {e}")))?;
-    Agreement::from_spec(spec).map_err(|e| DbError::Schema(e.to_string()))
 }
 
 fn json<T: Serialize>(value: &T) -> Result<serde_json::Value, DbError> {
