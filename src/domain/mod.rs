@@ -14,5 +14,6 @@ pub mod incident;
 pub mod maintenance;
 pub mod major;
 pub mod minutes;
+pub(crate) mod names;
 pub mod sla;
 pub mod text;

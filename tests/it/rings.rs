@@ -62,3 +62,23 @@ fn the_app_and_the_renderer_do_no_io() {
     found.extend(uses("ui", &io));
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn inside_the_domain_major_incidents_build_on_agreements_never_the_reverse() {
+    // Tests may borrow the major-incident fixtures; the code itself may not reach back.
+    let mut found = Vec::new();
+    for concept in ["agreement", "calendar", "sla", "incident", "text"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain").join(concept);
+        let mut files = sources(&root);
+        files.push(root.with_extension("rs"));
+        for file in files.iter().filter(|f| f.exists() && !f.to_string_lossy().ends_with("tests.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                if line.split("//").next().unwrap_or("").contains("domain::major") {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

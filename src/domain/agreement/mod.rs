@@ -6,6 +6,9 @@
 //! time, no holidays) and `support` names the agreement's support calendar. The priority list is
 //! ordered: the first entry is rank 1, the most severe.
 
+pub mod channel;
+pub mod lang;
+pub mod major_policy;
 pub mod spec;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -263,7 +266,7 @@ impl Agreement {
         {
             return Err(invalid(format!("rules.close_role '{role}' must be a vakt database role (vakt_…)")));
         }
-        crate::domain::major::policy::validate_policy(&spec.major, spec).map_err(invalid)?;
+        major_policy::validate_policy(&spec.major, spec).map_err(invalid)?;
         for (i, o) in spec.organisations.iter().enumerate() {
             if spec.organisations[..i].iter().any(|q| q.code == o.code) {
                 return Err(duplicate(code, "organisation", &o.code));

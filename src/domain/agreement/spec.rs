@@ -7,9 +7,9 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use super::major_policy::MajorPolicy;
 use crate::domain::calendar::holidays::Region;
 use crate::domain::calendar::spec::{CalendarSpec, date};
-pub use crate::domain::major::MajorPolicy;
 
 /// Default warning thresholds, in percent of a target consumed.
 pub const DEFAULT_WARNING_THRESHOLDS: [u8; 3] = [50, 75, 90];

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::MajorIncident;
-use super::policy::CadencePolicy;
+use crate::domain::agreement::major_policy::CadencePolicy;
 
 /// The instant the next update is due.
 pub fn next_update_due(since: DateTime<Utc>, interval: Duration) -> DateTime<Utc> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cadence::CadenceStatus;
 use super::model::MajorIncident;
-use super::policy::EscalationPolicy;
+use crate::domain::agreement::major_policy::EscalationPolicy;
 use crate::domain::agreement::spec::TargetKind;
 use crate::domain::sla::record::ClockRecord;
 

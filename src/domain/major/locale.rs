@@ -1,49 +1,15 @@
 //! The words of stakeholder messages, hand-over notes and reports in the agreement's language, and local
 //! time formatting. Norwegian agreements write Bokmål, Swedish ones Swedish; `[major] language` overrides.
 
-use std::fmt;
-
 use chrono::{DateTime, LocalResult, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::calendar::holidays::Region;
-
-/// The language of everything vakt sends or exports about a major incident.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Lang {
-    /// Norwegian Bokmål.
-    #[serde(rename = "nb")]
-    Nb,
-    /// Swedish.
-    #[serde(rename = "sv")]
-    Sv,
-    /// English.
-    #[serde(rename = "en")]
-    En,
-}
+pub use crate::domain::agreement::lang::Lang;
 
 impl Lang {
     /// The language a hand-over was written in, told by its title (English if none matches).
     pub fn of_handover(markdown: &str) -> Lang {
         [Lang::Nb, Lang::Sv].into_iter().find(|l| markdown.contains(l.words().handover_title)).unwrap_or(Lang::En)
-    }
-
-    /// The language of a region's agreements.
-    pub fn of_region(region: Region) -> Self {
-        match region {
-            Region::No => Lang::Nb,
-            Region::Se => Lang::Sv,
-        }
-    }
-
-    /// The BCP 47 tag, for `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Nb => "nb",
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
     }
 
     /// The words in this language.
@@ -53,12 +19,6 @@ impl Lang {
             Lang::Sv => &SV,
             Lang::En => &EN,
         }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.tag())
     }
 }
 
@@ -361,6 +321,7 @@ mod tests {
 
     #[test]
     fn regions_choose_their_language_and_exercise_word() {
+        use crate::domain::calendar::holidays::Region;
         assert_eq!(Lang::of_region(Region::No).words().exercise, "ØVELSE");
         assert_eq!(Lang::of_region(Region::Se).words().exercise, "ÖVNING");
         assert_eq!(Lang::En.words().exercise, "EXERCISE");

@@ -17,7 +17,6 @@ pub mod handover;
 pub mod locale;
 pub mod model;
 pub mod phone;
-pub mod policy;
 pub mod records;
 pub mod report;
 pub mod rota;
@@ -25,6 +24,9 @@ pub mod sms;
 pub mod update;
 pub mod webhook;
 
+pub use crate::domain::agreement::major_policy::{
+    CadenceInterval, CadencePolicy, DutyLine, EscalationPolicy, LadderLevel, MajorPolicy, PhoneDuty, ReportPolicy,
+};
 pub use cadence::{CadenceState, CadenceStatus, cadence_at, major_cadence, next_update_due};
 pub use channels::{EmailMessage, render_email};
 pub use escalation::{
@@ -35,9 +37,6 @@ pub use locale::Lang;
 pub use model::{Declaration, MajorError, MajorIncident, MajorRole, MajorState, RoleAssignment, StateChange};
 pub use phone::{
     CallLog, CallOutcome, CallTask, ContactGap, PhoneDutyError, PhoneDutyPlan, complete_notify_step, plan_calls,
-};
-pub use policy::{
-    CadenceInterval, CadencePolicy, DutyLine, EscalationPolicy, LadderLevel, MajorPolicy, PhoneDuty, ReportPolicy,
 };
 pub use records::{ChannelKind, Contact, DeliveryState, LedgerEntry, TimelineEntry, TimelineKind};
 pub use report::{FollowUp, PostIncidentReport, ReportError, draft_report, report_due};

@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::escalation::EscalationStep;
-use super::records::stored_names;
 use crate::domain::agreement::Agreement;
+use crate::domain::names::stored_names;
 
 stored_names!(
     /// Where a major incident is in its life.

@@ -7,8 +7,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::policy::PhoneDuty;
-use super::records::{ChannelKind, Contact, LedgerEntry, stored_names};
+use super::records::{ChannelKind, Contact, LedgerEntry};
+use crate::domain::agreement::major_policy::PhoneDuty;
+use crate::domain::names::stored_names;
 
 stored_names!(
     /// How a call went.

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::locale::{local_period, local_time};
-use super::policy::DutyLine;
+use crate::domain::agreement::major_policy::DutyLine;
 
 /// One shift of the rota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,8 +11,8 @@ use super::rota::duty_contact;
 use super::test_support::{agreement, altinn_major, header, oslo, update};
 use super::webhook::{WebhookPreset, render_webhook};
 use super::{MajorPolicy, render_email, render_sms};
+use crate::domain::agreement::major_policy::DutyLine;
 use crate::domain::agreement::spec::{Notice, NoticeUnit, TargetKind};
-use crate::domain::major::policy::DutyLine;
 use crate::domain::major::records::ChannelKind;
 
 fn policy(code: &str) -> MajorPolicy {

@@ -3,9 +3,9 @@
 use chrono::Duration;
 
 use super::*;
+use crate::domain::agreement::major_policy::LadderLevel;
 use crate::domain::major::cadence::cadence_at;
 use crate::domain::major::model::MajorState;
-use crate::domain::major::policy::LadderLevel;
 use crate::domain::major::test_support::{altinn_major, oslo};
 
 /// The Altinn ladder [ALT 4.1] with the default thresholds.

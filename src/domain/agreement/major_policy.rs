@@ -36,8 +36,8 @@
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::locale::Lang;
-use super::records::ChannelKind;
+use crate::domain::agreement::channel::ChannelKind;
+use crate::domain::agreement::lang::Lang;
 use crate::domain::agreement::spec::{AgreementSpec, Notice, NoticeUnit, TargetKind};
 use crate::domain::calendar::holidays::Region;
 use crate::domain::text::duration::compact;
