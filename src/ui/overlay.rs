@@ -33,7 +33,10 @@ pub fn help_lines(state: &State) -> Vec<(Scope, String, &'static str, &'static s
 
 pub fn help(frame: &mut Frame, area: Rect, state: &State, scroll: usize, view: View) {
     let theme = view.theme;
-    let popup = centered(area, 72, area.height.saturating_sub(4));
+    let popup = centered(area, area.width.saturating_sub(4).min(100), area.height.saturating_sub(4));
+    // Descriptions wrap under their own column, so a narrow terminal shows them whole.
+    const INDENT: usize = 3 + 14 + 14;
+    let room = usize::from(popup.width.saturating_sub(2)).saturating_sub(INDENT).max(16);
     let mut lines = Vec::new();
     let mut current = None;
     for (scope, key, name, description) in help_lines(state) {
@@ -44,11 +47,13 @@ pub fn help(frame: &mut Frame, area: Rect, state: &State, scroll: usize, view: V
             lines.push(Line::styled(format!(" {}", scope.title()), theme.header));
             current = Some(scope);
         }
+        let mut wrapped = wrap_words(description, room).into_iter();
         lines.push(Line::from(vec![
             Span::styled(format!("   {key:<14}"), theme.accent),
             Span::styled(format!("{name:<14}"), theme.text),
-            Span::styled(description, theme.dim),
+            Span::styled(wrapped.next().unwrap_or_default(), theme.dim),
         ]));
+        lines.extend(wrapped.map(|more| Line::styled(format!("{:INDENT$}{more}", ""), theme.dim)));
     }
     let block = Block::new()
         .borders(Borders::ALL)
@@ -84,4 +89,35 @@ pub fn palette(frame: &mut Frame, area: Rect, state: &State, palette: &Palette, 
         .title(Span::styled(" Command · Enter runs · Esc closes ", theme.header));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// Splits text into lines of at most `width` characters at spaces (a longer word gets a line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().map_or(0, |l| l.chars().count());
+        if line > 0 && line + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        if let Some(last) = lines.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn help_descriptions_wrap_at_spaces() {
+        assert_eq!(
+            super::wrap_words("filter the board (prio:A svc:SBL)", 16),
+            ["filter the board", "(prio:A svc:SBL)"]
+        );
+        assert_eq!(super::wrap_words("a-very-long-word here", 8), ["a-very-long-word", "here"]);
+        assert_eq!(super::wrap_words("", 10), [""]);
+    }
 }

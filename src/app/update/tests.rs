@@ -535,6 +535,34 @@ mod snapshots {
     }
 
     #[test]
+    fn the_board_with_help_the_palette_and_a_screen_still_to_come() {
+        let mut s = state(true);
+        update(&mut s, Action::Run(Command::Help), now());
+        for size in SIZES {
+            let screen = render(&s, now(), size);
+            assert!(screen.contains("Keys") && screen.contains("board"), "{screen}");
+            insta::assert_snapshot!(format!("help_{}x{}", size.0, size.1), screen);
+        }
+        update(&mut s, Action::Run(Command::Back), now());
+        update(&mut s, Action::Run(Command::Palette), now());
+        for c in "sor".chars() {
+            update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char(c))), now());
+        }
+        for size in SIZES {
+            let screen = render(&s, now(), size);
+            assert!(screen.contains("sort-reverse"), "{screen}");
+            insta::assert_snapshot!(format!("palette_{}x{}", size.0, size.1), screen);
+        }
+        update(&mut s, Action::Key(KeyEvent::from(KeyCode::Esc)), now());
+        update(&mut s, Action::Run(Command::Show(Screen::Calendar)), now());
+        for size in SIZES {
+            let screen = render(&s, now(), size);
+            assert!(screen.contains("Calendar is not part of this build yet"), "{screen}");
+            insta::assert_snapshot!(format!("calendar_placeholder_{}x{}", size.0, size.1), screen);
+        }
+    }
+
+    #[test]
     fn the_incident_view_and_a_confirmation() {
         let mut s = state(true);
         update(&mut s, Action::Run(Command::Open), now());
