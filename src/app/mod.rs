@@ -7,6 +7,7 @@ pub mod command;
 pub mod countdown;
 pub mod effect;
 pub mod form;
+pub mod forms;
 pub mod keymap;
 pub mod model;
 pub mod screens;

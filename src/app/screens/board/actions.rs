@@ -134,11 +134,9 @@ fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec
     {
         field.select_value(&current);
     }
-    if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
-        draft.restore(&mut fields);
+    if crate::app::forms::open(state, purpose, title, fields) {
         state.inform("restored the text you typed earlier (kept as a draft)", now);
     }
-    state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
     effects
 }
 
@@ -401,27 +399,7 @@ fn local_instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, Strin
 }
 
 fn write(state: &mut State, command: DbCommand, now: DateTime<Utc>) -> Vec<Effect> {
-    if offline(state, now) {
-        let message = "offline: not sent; your text is kept as a draft".to_string();
-        match &mut state.overlay {
-            Some(Overlay::Form(form)) => form.error = Some(message),
-            Some(Overlay::Confirm(confirm)) => confirm.error = Some(message),
-            _ => {}
-        }
-        return Vec::new();
-    }
-    match &mut state.overlay {
-        Some(Overlay::Form(form)) => {
-            form.saving = true;
-            form.error = None;
-        }
-        Some(Overlay::Confirm(confirm)) => {
-            confirm.saving = true;
-            confirm.error = None;
-        }
-        _ => {}
-    }
-    vec![Effect::Db(command)]
+    crate::app::forms::send(state, Effect::Db(command), now)
 }
 
 /// Enter in a confirmation.
@@ -456,14 +434,7 @@ pub fn written(
 ) -> Vec<Effect> {
     match result {
         Ok(summary) => {
-            let draft = match &state.overlay {
-                Some(Overlay::Form(form)) => Some(form.purpose.draft_key()),
-                Some(Overlay::Confirm(confirm)) => confirm.form.as_ref().map(|f| f.purpose.draft_key()),
-                _ => None,
-            };
-            if matches!(state.overlay, Some(Overlay::Form(_) | Overlay::Confirm(_))) {
-                state.overlay = None;
-            }
+            let mut effects = crate::app::forms::succeeded(state);
             state.inform(format!("{}: {what} ({})", summary.reference, summary.status.label()), now);
             let id = summary.id;
             let target = ActionTarget {
@@ -473,12 +444,6 @@ pub fn written(
                 agreement_version_id: summary.agreement_version_id,
             };
             state.screens.board.queue.apply(id, Some(*summary), now);
-            let mut effects = Vec::new();
-            if let Some(key) = draft
-                && state.drafts.remove(&key).is_some()
-            {
-                effects.push(Effect::SaveDrafts(state.drafts.clone()));
-            }
             if state.screens.board.incident.as_ref().is_some_and(|v| v.id == id) {
                 effects.push(Effect::Db(DbCommand::LoadDetail { id }));
             } else if what == "created" {
@@ -508,17 +473,7 @@ pub fn written(
                     }));
                 }
             }
-            match &mut state.overlay {
-                Some(Overlay::Form(form)) => {
-                    form.saving = false;
-                    form.error = Some(message);
-                }
-                Some(Overlay::Confirm(confirm)) => {
-                    confirm.saving = false;
-                    confirm.error = Some(message);
-                }
-                _ => state.warn(message, now),
-            }
+            crate::app::forms::failed(state, message, now);
             effects
         }
     }

@@ -10,7 +10,7 @@ use crate::app::effect::{DbCommand, Effect, MajorCommand};
 use crate::app::form::{ChoiceOption, Field};
 use crate::app::keymap::{self, Scope};
 use crate::app::model::{ActionTarget, MajorView, WriteError};
-use crate::app::state::{Connection, Form, FormPurpose, MajorTarget, Overlay, State};
+use crate::app::state::{Connection, FormPurpose, MajorTarget, Overlay, State};
 use crate::domain::agreement::Agreement;
 use crate::domain::major::report::ReportFindings;
 use crate::domain::major::{
@@ -178,11 +178,7 @@ pub fn declare(state: &mut State, target: ActionTarget, now: DateTime<Utc>) -> V
 fn open(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec<Effect> {
     let fields = fields_for(state, &purpose, now);
     let title = title_of(&purpose);
-    let mut fields = fields;
-    if let Some(draft) = state.drafts.get(&purpose.draft_key()) {
-        draft.restore(&mut fields);
-    }
-    state.overlay = Some(Overlay::Form(Form { purpose, title, fields, focus: 0, error: None, saving: false }));
+    crate::app::forms::open(state, purpose, title, fields);
     Vec::new()
 }
 
@@ -597,36 +593,14 @@ pub fn cancel_preview(state: &mut State) {
 }
 
 fn write(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
-    if let Connection::Offline { .. } = state.link.connection {
-        let message = "offline: not sent; your text is kept as a draft".to_string();
-        match &mut state.overlay {
-            Some(Overlay::Form(form)) => form.error = Some(message),
-            _ => state.warn(message, now),
-        }
-        return Vec::new();
-    }
-    if let Some(Overlay::Form(form)) = &mut state.overlay {
-        form.saving = true;
-        form.error = None;
-    }
-    vec![Effect::Db(DbCommand::Major(command))]
+    crate::app::forms::send(state, Effect::Db(DbCommand::Major(command)), now)
 }
 
 pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
     match result {
         Ok(()) => {
             let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
-            let key = match &state.overlay {
-                Some(Overlay::Form(form)) => Some(form.purpose.draft_key()),
-                Some(Overlay::Preview(preview)) => Some(preview.form.purpose.draft_key()),
-                _ => None,
-            };
-            if let Some(key) = key {
-                if state.drafts.remove(&key).is_some() {
-                    effects.push(Effect::SaveDrafts(state.drafts.clone()));
-                }
-                state.overlay = None;
-            }
+            effects.extend(crate::app::forms::succeeded(state));
             if what.starts_with("declared") {
                 state.screen = crate::app::Screen::Major;
                 state.screens.board.incident = None;
@@ -635,18 +609,7 @@ pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, 
             effects
         }
         Err(error) => {
-            let message = error.message().to_string();
-            match &mut state.overlay {
-                Some(Overlay::Form(form)) => {
-                    form.saving = false;
-                    form.error = Some(message);
-                }
-                Some(Overlay::Preview(preview)) => {
-                    preview.saving = false;
-                    preview.error = Some(message);
-                }
-                _ => state.warn(message, now),
-            }
+            crate::app::forms::failed(state, error.message().to_string(), now);
             Vec::new()
         }
     }
