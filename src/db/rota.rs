@@ -194,7 +194,9 @@ pub async fn contacts<'e>(
     db: impl sqlx::PgExecutor<'e>,
     organisations: Option<&[String]>,
 ) -> Result<Vec<ContactEntry>, DbError> {
-    let rows: Vec<ContactRow> = sqlx::query_as(
+    type Row =
+        (i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.id, o.code AS organisation, c.name, c.role, c.email, c.phone, c.mobile,
                 c.webhook_host, c.webhook_preset
          FROM contacts c JOIN organisations o ON o.id = c.organisation_id
@@ -204,28 +206,20 @@ pub async fn contacts<'e>(
     .bind(organisations)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(ContactRow::entry).collect())
-}
-
-/// A contact as read from the database; the console's `ContactEntry` knows nothing of rows.
-#[derive(sqlx::FromRow)]
-struct ContactRow {
-    id: i64,
-    organisation: String,
-    name: String,
-    role: String,
-    email: Option<String>,
-    phone: Option<String>,
-    mobile: Option<String>,
-    webhook_host: Option<String>,
-    webhook_preset: Option<String>,
-}
-
-impl ContactRow {
-    fn entry(self) -> ContactEntry {
-        let ContactRow { id, organisation, name, role, email, phone, mobile, webhook_host, webhook_preset } = self;
-        ContactEntry { id, organisation, name, role, email, phone, mobile, webhook_host, webhook_preset }
-    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, organisation, name, role, email, phone, mobile, webhook_host, webhook_preset)| ContactEntry {
+            id,
+            organisation,
+            name,
+            role,
+            email,
+            phone,
+            mobile,
+            webhook_host,
+            webhook_preset,
+        })
+        .collect())
 }
 
 /// Removes a contact (admins): later updates no longer go to them; what was sent stays in the ledger.

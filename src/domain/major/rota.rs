@@ -6,7 +6,7 @@
 //! The duty phone number and mailbox belong to the duty, not to a person: [`duty_contact`] picks them
 //! from the agreement's `[major.duty]`, then the global setting.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -51,13 +51,10 @@ impl Shift {
 }
 
 fn to_utc(local: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, RotaError> {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(RotaError::NoSuchLocalTime {
-            local: local.format("%Y-%m-%d %H:%M").to_string(),
-            zone: zone.name().to_string(),
-        }),
-    }
+    crate::domain::calendar::wall_clock::at_local(local, zone).ok_or_else(|| RotaError::NoSuchLocalTime {
+        local: local.format("%Y-%m-%d %H:%M").to_string(),
+        zone: zone.name().to_string(),
+    })
 }
 
 /// A problem with the rota; the message names the period in local time.
