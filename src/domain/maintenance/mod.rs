@@ -3,6 +3,7 @@
 //! instant is an argument, recurrences are expanded here (never with timestamp casts in PostgreSQL).
 
 pub mod budget;
+pub mod notice;
 pub mod series;
 pub mod warnings;
 
