@@ -3,6 +3,7 @@
 
 mod admin;
 mod incident;
+mod maintenance;
 mod major;
 pub mod output;
 mod rota;
@@ -83,6 +84,9 @@ pub enum Commands {
     /// Incidents: list, show, create and work them (ack, assign, priority, pause, resolve, close …).
     #[command(subcommand)]
     Incident(incident::IncidentCommand),
+    /// The maintenance calendar: plan service windows, list them with notice and warnings.
+    #[command(subcommand)]
+    Maintenance(maintenance::MaintenanceCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -161,6 +165,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Major(c) => major::run(c, settings).await,
         Commands::Rota(c) => rota::rota(c, settings).await,
         Commands::Contact(c) => rota::contact(c, settings).await,
+        Commands::Maintenance(c) => maintenance::maintenance(c, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

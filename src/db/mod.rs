@@ -10,6 +10,7 @@ mod error;
 pub mod incidents;
 pub mod lifecycle;
 pub mod listener;
+pub mod maintenance;
 pub mod majors;
 pub mod outbox;
 pub mod pir;

@@ -600,3 +600,112 @@ async fn the_contact_directory_is_kept_from_the_cli_and_refuses_what_would_reach
     assert!(stdout(&run(&["remove", &id])).contains("(Siri Dahl) removed"));
     assert!(!stdout(&run(&["list", "molde"])).contains("Siri Dahl"));
 }
+
+#[tokio::test]
+async fn maintenance_windows_are_planned_listed_and_checked_from_the_cli() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let (operator, operator_pool) = db.login("operator").await;
+    let run = |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    // Tranemo/Ulricehamn: the third Tuesday 18-22 and the Tuesday after 18-21, Europe/Stockholm.
+    let primary = [
+        "add",
+        "--services",
+        "TRA-EPOST,ULR-EPOST",
+        "--start",
+        "2027-01-19 18:00",
+        "--duration",
+        "4h",
+        "--kind",
+        "primary_window",
+        "--rrule",
+        "FREQ=MONTHLY;BYDAY=3TU",
+        "--format",
+        "json",
+    ];
+    let id: serde_json::Value = serde_json::from_str(&stdout(&run(&admin, &primary))).unwrap();
+    let id = id["series_id"].to_string();
+    let secondary = [
+        "add",
+        "--services",
+        "TRA-EPOST,ULR-EPOST",
+        "--start",
+        "2027-01-26 18:00",
+        "--duration",
+        "3h",
+        "--kind",
+        "secondary_window",
+        "--follows",
+        &id,
+        "--days-after",
+        "7",
+    ];
+    stdout(&run(&admin, &secondary));
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &operator,
+        &["list", "--from", "2027-01-01", "--to", "2028-01-01", "--format", "json"],
+    )))
+    .unwrap();
+    let windows = listed.as_array().unwrap();
+    assert_eq!(windows.len(), 24, "12 primary and 12 secondary windows");
+    assert_eq!(windows[0]["start"], "2027-01-19T17:00:00Z");
+    assert_eq!(windows[0]["zone"], "Europe/Stockholm");
+    assert_eq!(windows[7]["start"], "2027-04-27T16:00:00Z", "18:00 in summer time too");
+    let checked: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &operator,
+        &["check", "--from", "2027-01-01", "--to", "2028-01-01", "--format", "json"],
+    )))
+    .unwrap();
+    let budget = &checked["budgets"][0];
+    assert_eq!((budget["code"].as_str(), budget["windows_hours"].as_f64()), (Some("budget_exceeded"), Some(84.0)));
+    assert_eq!(budget["allowed_hours"].as_f64(), Some(78.84));
+
+    // Bad input is explained, exit 2, nothing saved.
+    for bad in [
+        &["add", "--services", "SBL", "--start", "2027-03-28 02:30", "--duration", "1h", "--kind", "change"][..],
+        &["add", "--services", "SBL", "--start", "2027-10-31 02:30", "--duration", "1h", "--kind", "change"],
+        &["add", "--services", "SBL", "--start", "2027-05-01 10:00", "--duration", "0m", "--kind", "change"],
+        &["add", "--services", "SBL", "--start", "2027-05-01 10:00", "--duration", "1h", "--kind", "party"],
+        &["add", "--services", "NOPE", "--start", "2027-05-01 10:00", "--duration", "1h", "--kind", "change"],
+        &[
+            "add",
+            "--services",
+            "SBL",
+            "--start",
+            "2027-05-01 10:00",
+            "--duration",
+            "1h",
+            "--kind",
+            "change",
+            "--rrule",
+            "FREQ=MINUTELY",
+        ],
+    ] {
+        let out = run(&admin, bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenance_series").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 2);
+    // Only admins plan windows, with psql as much as from the CLI.
+    let refused = run(
+        &operator,
+        &["add", "--services", "SBL", "--start", "2027-05-01 10:00", "--duration", "1h", "--kind", "change"],
+    );
+    assert_eq!(refused.status.code(), Some(3), "{}", String::from_utf8_lossy(&refused.stderr));
+    let err = sqlx::query(
+        "INSERT INTO maintenance_series (services, kind, zone, start_local, length_seconds)
+         VALUES ('{SBL}', 'change', 'Europe/Oslo', '2027-05-01 10:00', 3600)",
+    )
+    .execute(&operator_pool)
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+    let err =
+        sqlx::query("UPDATE maintenance_series SET state = 'approved'").execute(&operator_pool).await.unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+}

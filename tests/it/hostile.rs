@@ -624,3 +624,27 @@ async fn a_schema_owner_without_superuser_migrates_and_its_admins_add_staff() {
     as_owner.close().await;
     sqlx::query(AssertSqlSafe(format!("DROP DATABASE {database} WITH (FORCE)"))).execute(&db.pool).await.unwrap();
 }
+
+#[tokio::test]
+async fn maintenance_series_are_stamped_bounded_and_name_real_services() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (admin_login, admin) = db.login("admin").await;
+    let mut psql = Psql::open(&admin).await;
+    let insert = |services: &str, start: &str| {
+        format!(
+            "INSERT INTO public.maintenance_series (services, kind, zone, start_local, length_seconds, created_by, created_at)
+             VALUES ('{services}', 'change', 'Europe/Oslo', '{start}', 3600, 'ola', '2001-01-01')"
+        )
+    };
+    psql.refused(&insert("{NOPE}", "2027-05-01 10:00"), "unknown service").await;
+    psql.refused(&insert("{SBL}", "infinity"), "check constraint").await;
+    psql.run(&insert("{SBL}", "2027-05-01 10:00")).await.unwrap();
+    let (by, recent): (String, bool) =
+        sqlx::query_as("SELECT created_by, created_at > now() - interval '1 hour' FROM maintenance_series")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((by.as_str(), recent), (admin_login.as_str(), true));
+    psql.refused(&format!("{}; DELETE FROM public.maintenance_series", "SELECT 1"), "permission denied").await;
+}

@@ -1,0 +1,387 @@
+//! `vakt maintenance`: plan service windows and see their occurrences with the warnings the calendar shows.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use super::output::{self, Format};
+use super::{CliError, CliResult};
+use crate::config::Settings;
+use crate::db::maintenance::{self, NewSeries, Planned};
+use crate::domain::maintenance::budget::WindowBudget;
+use crate::domain::maintenance::notice;
+use crate::domain::maintenance::series::{Occurrence, Series};
+use crate::domain::maintenance::warnings::{self, Warning};
+use crate::domain::maintenance::{Impact, WindowKind};
+use crate::domain::text;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum MaintenanceCommand {
+    /// Plan a window, or a recurring series of windows (admins).
+    Add(Box<AddArgs>),
+    /// The windows in a period, with notice and warnings.
+    List(ListArgs),
+    /// Every warning in a period: notice, overlaps, freezes, daylight-saving changes, the windows' budget.
+    Check(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Service codes, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub services: Vec<String>,
+    /// First start, "YYYY-MM-DD HH:MM" in the window's zone.
+    #[arg(long)]
+    pub start: String,
+    /// End, "YYYY-MM-DD HH:MM" in the window's zone (or give --duration).
+    #[arg(long, conflicts_with = "duration")]
+    pub end: Option<String>,
+    /// Length, e.g. 4h, 90m, 2d.
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// primary_window, secondary_window, planned_downtime, release, change, freeze, high_volume, critical_period.
+    #[arg(long)]
+    pub kind: String,
+    /// An RFC 5545 recurrence rule, e.g. "FREQ=MONTHLY;BYDAY=3TU".
+    #[arg(long)]
+    pub rrule: Option<String>,
+    /// unavailable, degraded or none.
+    #[arg(long, default_value = "unavailable")]
+    pub impact: String,
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// The zone of the start and end (default: the zone of the first service's agreement).
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// A secondary window: the id of the primary series it follows …
+    #[arg(long, requires = "days_after")]
+    pub follows: Option<i64>,
+    /// … and how many days after each primary window it falls (its time and length are its own).
+    #[arg(long, requires = "follows")]
+    pub days_after: Option<i64>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// First day, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Day after the last, YYYY-MM-DD (default: a year after --from).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    #[arg(long)]
+    pub service: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let now = Utc::now();
+    match command {
+        MaintenanceCommand::Add(args) => {
+            let agreements = maintenance::agreements_by_service(&pool, now.date_naive()).await?;
+            let first = args.services.first().map(|s| s.trim().to_uppercase()).unwrap_or_default();
+            let services: Vec<String> = args.services.iter().map(|s| s.trim().to_uppercase()).collect();
+            if let Some(unknown) = services.iter().find(|s| !agreements.contains_key(*s)) {
+                return Err(CliError::bad_input(format!("unknown service '{unknown}' (see vakt incident services)")));
+            }
+            let zone: chrono_tz::Tz = match &args.zone {
+                Some(name) => {
+                    name.parse().map_err(|_| CliError::bad_input(format!("--zone '{name}' is not a time zone")))?
+                }
+                None => agreements.get(&first).map(|a| a.zone()).unwrap_or(chrono_tz::UTC),
+            };
+            let start = local_minute("--start", &args.start)?;
+            let length = match (&args.end, &args.duration) {
+                (Some(end), _) => {
+                    let end = local_minute("--end", end)?;
+                    let at = |t: NaiveDateTime| crate::domain::calendar::wall_clock::at_local(t, zone);
+                    match (at(start), at(end)) {
+                        (Some(s), Some(e)) => e - s,
+                        _ => end - start,
+                    }
+                }
+                (None, Some(text)) => crate::domain::text::duration::parse_compact(text)
+                    .map_err(|e| CliError::bad_input(format!("--duration: {e}")))?,
+                (None, None) => return Err(CliError::bad_input("give --end or --duration")),
+            };
+            let series = Series {
+                services,
+                kind: args.kind.parse::<WindowKind>().map_err(|e| CliError::bad_input(format!("--kind: {e}")))?,
+                impact: args.impact.parse::<Impact>().map_err(|e| CliError::bad_input(format!("--impact: {e}")))?,
+                zone,
+                start,
+                length,
+                rule: args.rrule.as_ref().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+                cancelled: Vec::new(),
+            };
+            let follows = args.follows.zip(args.days_after);
+            let id = maintenance::add(&pool, &NewSeries { series, reason: args.reason.clone(), follows }).await?;
+            match args.format {
+                Format::Json => print!("{}", output::json(&serde_json::json!({ "series_id": id }))),
+                _ => println!("series {id} planned; `vakt maintenance list` shows its windows"),
+            }
+        }
+        MaintenanceCommand::List(args) | MaintenanceCommand::Check(args) => {
+            let check = matches!(command, MaintenanceCommand::Check(_));
+            let from_day = args.from.unwrap_or_else(|| now.date_naive());
+            let to_day = args.to.unwrap_or(from_day + Duration::days(365));
+            if to_day <= from_day {
+                return Err(CliError::bad_input("--to must be after --from"));
+            }
+            let (from, to) = (midnight(from_day), midnight(to_day));
+            let all = maintenance::list(&pool).await?;
+            let planned = maintenance::expand(&all, from, to)?;
+            let agreements = maintenance::agreements_by_service(&pool, now.date_naive()).await?;
+            let mut rows: Vec<Listed> = planned
+                .iter()
+                .filter(|p| {
+                    args.service
+                        .as_ref()
+                        .is_none_or(|s| p.series.series.services.iter().any(|x| x.eq_ignore_ascii_case(s)))
+                })
+                .map(|p| listed(p, &planned, &agreements, now))
+                .collect();
+            let budgets = budget_warnings(&planned, &agreements, from_day, to_day);
+            if check {
+                rows.retain(|r| !r.warnings.is_empty());
+            }
+            match args.format {
+                Format::Json if check => {
+                    print!("{}", output::json(&serde_json::json!({ "windows": rows, "budgets": budgets })))
+                }
+                Format::Json => print!("{}", output::json(&rows)),
+                format => {
+                    let headers = ["series", "start", "end", "zone", "kind", "state", "impact", "services", "warnings"];
+                    let cells: Vec<Vec<String>> = rows.iter().map(Listed::cells).collect();
+                    print!("{}", output::render(format, &headers, &cells, &rows));
+                    if check || format == Format::Table {
+                        for b in &budgets {
+                            eprintln!("{}", text::one_line(&b.text));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliError> {
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+        .map_err(|_| CliError::bad_input(format!("{flag} '{}' is not a time like 2027-01-19 18:00", text.trim())))
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+#[derive(Debug, Serialize)]
+struct NoticeJson {
+    given_working_days: Option<u32>,
+    required_working_days: Option<u32>,
+    given_days: Option<u32>,
+    required_days: Option<u32>,
+    ok: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct WarningJson {
+    code: String,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Listed {
+    id: String,
+    series_id: i64,
+    services: Vec<String>,
+    kind: String,
+    state: String,
+    impact: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: String,
+    notice: Option<NoticeJson>,
+    warnings: Vec<WarningJson>,
+}
+
+impl Listed {
+    fn cells(&self) -> Vec<String> {
+        let zone: chrono_tz::Tz = self.zone.parse().unwrap_or(chrono_tz::UTC);
+        let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+        vec![
+            self.series_id.to_string(),
+            local(self.start),
+            local(self.end),
+            self.zone.clone(),
+            self.kind.clone(),
+            self.state.clone(),
+            self.impact.clone(),
+            self.services.join(" "),
+            self.warnings.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; "),
+        ]
+    }
+}
+
+type Agreements = std::collections::HashMap<String, std::sync::Arc<crate::domain::agreement::Agreement>>;
+
+fn occurrence(p: &Planned) -> Occurrence {
+    Occurrence { start: p.start, end: p.end, local_date: p.local_date }
+}
+
+fn listed(p: &Planned, all: &[Planned], agreements: &Agreements, now: DateTime<Utc>) -> Listed {
+    let s = &p.series.series;
+    let window = occurrence(p);
+    let mut found: Vec<Warning> = Vec::new();
+    if !s.kind.is_period() {
+        let others: Vec<(&[String], Vec<Occurrence>)> = all
+            .iter()
+            .filter(|o| o.series.id != p.series.id && !o.series.series.kind.is_period())
+            .map(|o| (&o.series.series.services[..], vec![occurrence(o)]))
+            .collect();
+        found.extend(warnings::overlaps(&window, &s.services, others.iter().map(|(sv, oc)| (*sv, &oc[..]))));
+        let periods: Vec<Occurrence> = all
+            .iter()
+            .filter(|o| {
+                o.series.series.kind.is_period() && o.series.series.services.iter().any(|x| s.services.contains(x))
+            })
+            .map(occurrence)
+            .collect();
+        found.extend(warnings::inside_periods(&window, &periods));
+    }
+    found.extend(warnings::crosses_dst(&window, s.zone));
+    let mut texts: Vec<WarningJson> =
+        found.iter().map(|w| WarningJson { code: w.code().into(), text: describe(w, s.zone) }).collect();
+    // Until announcements are recorded, notice is measured from now: what announcing now would give.
+    let rule = s
+        .services
+        .iter()
+        .filter_map(|sv| agreements.get(sv).and_then(|a| notice::required(a, sv).map(|n| (a.clone(), n))))
+        .max_by_key(|(_, n)| n.amount);
+    let notice = rule.filter(|_| !s.kind.is_period() && p.start > now).map(|(agreement, required)| {
+        let checked = notice::check(&agreement, required, now, p.start);
+        if !checked.ok {
+            texts.push(WarningJson {
+                code: "notice_short".into(),
+                text: format!(
+                    "announced now it gets {} of the {} {} {} requires",
+                    checked.given,
+                    required.amount,
+                    unit(required.unit),
+                    agreement.code()
+                ),
+            });
+        }
+        let working = required.unit == crate::domain::agreement::spec::NoticeUnit::WorkingDays;
+        NoticeJson {
+            given_working_days: working.then_some(checked.given),
+            required_working_days: working.then_some(required.amount),
+            given_days: (!working).then_some(checked.given),
+            required_days: (!working).then_some(required.amount),
+            ok: checked.ok,
+        }
+    });
+    Listed {
+        id: format!("{}:{}", p.series.id, p.local_date),
+        series_id: p.series.id,
+        services: s.services.clone(),
+        kind: s.kind.as_str().into(),
+        state: p.series.state.as_str().into(),
+        impact: s.impact.as_str().into(),
+        start: p.start,
+        end: p.end,
+        zone: s.zone.name().into(),
+        notice,
+        warnings: texts,
+    }
+}
+
+fn unit(unit: crate::domain::agreement::spec::NoticeUnit) -> &'static str {
+    match unit {
+        crate::domain::agreement::spec::NoticeUnit::WorkingDays => "working days",
+        crate::domain::agreement::spec::NoticeUnit::Days => "days",
+    }
+}
+
+fn describe(warning: &Warning, zone: chrono_tz::Tz) -> String {
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+    match warning {
+        Warning::Overlap { service, other } => {
+            format!("overlaps another window on {service} from {}", local(other.start))
+        }
+        Warning::InsidePeriod { period } => {
+            format!("inside a freeze or high-volume period {} – {}", local(period.start), local(period.end))
+        }
+        Warning::CrossesDst { wall } => format!(
+            "crosses a daylight-saving change: {} on the wall clock",
+            crate::domain::text::duration::compact(*wall)
+        ),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct BudgetWarning {
+    code: &'static str,
+    agreement: String,
+    year: i32,
+    windows_hours: f64,
+    allowed_hours: f64,
+    text: String,
+}
+
+/// Where maintenance counts against a yearly target measured round the clock (Tranemo/Ulricehamn), the
+/// windows of each year in the period against what the target allows.
+fn budget_warnings(planned: &[Planned], agreements: &Agreements, from: NaiveDate, to: NaiveDate) -> Vec<BudgetWarning> {
+    use crate::domain::agreement::spec::{MaintenancePolicy, MeasuringPeriod};
+    let mut found = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (service, agreement) in agreements {
+        for target in agreement.spec().availability.iter().filter(|t| {
+            t.maintenance == MaintenancePolicy::Counts
+                && t.period == MeasuringPeriod::Year
+                && t.calendar.to_string() == "24x7"
+                && t.services.contains(service)
+        }) {
+            for year in chrono::Datelike::year(&from)..=chrono::Datelike::year(&(to - Duration::days(1))) {
+                if !seen.insert((agreement.code().to_string(), year)) {
+                    continue;
+                }
+                let zone = agreement.zone();
+                let start = |y: i32| {
+                    NaiveDate::from_ymd_opt(y, 1, 1)
+                        .and_then(|d| crate::domain::calendar::wall_clock::at_local(d.and_hms_opt(0, 0, 0)?, zone))
+                };
+                let (Some(a), Some(b)) = (start(year), start(year + 1)) else { continue };
+                // Windows that take a covered service down; each occurrence once.
+                let windows: Vec<Occurrence> = planned
+                    .iter()
+                    .filter(|p| p.series.series.impact == Impact::Unavailable && !p.series.series.kind.is_period())
+                    .filter(|p| p.series.series.services.iter().any(|s| target.services.contains(s)))
+                    .map(occurrence)
+                    .collect();
+                let budget = WindowBudget::round_the_clock(target.percent, a, b, &windows);
+                if budget.excess().is_some() {
+                    let hours = |d: Duration| d.num_seconds() as f64 / 3600.0;
+                    found.push(BudgetWarning {
+                        code: "budget_exceeded",
+                        agreement: agreement.code().to_string(),
+                        year,
+                        windows_hours: hours(budget.windows),
+                        allowed_hours: hours(budget.allowed),
+                        text: format!(
+                            "{} {year}: the windows take {:.1} h, more than the {:.1} h that {} % availability allows",
+                            agreement.code(),
+                            hours(budget.windows),
+                            hours(budget.allowed),
+                            target.percent
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,196 @@
+//! The maintenance calendar's series (migration 14). Occurrences are expanded by the domain from what is stored
+//! here; the database holds the series, never its expansion.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use sqlx::PgPool;
+
+use super::DbError;
+use crate::domain::maintenance::series::{Linked, Series};
+use crate::domain::maintenance::{Impact, WindowKind, WindowState};
+
+/// A series as stored, with the domain's view of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSeries {
+    pub id: i64,
+    pub state: WindowState,
+    pub reason: String,
+    pub series: Series,
+    /// A secondary window: the primary it follows and how many days later.
+    pub follows: Option<(i64, i64)>,
+    pub created_by: String,
+    pub version: i32,
+}
+
+impl StoredSeries {
+    /// The link to its primary, when it is a secondary window.
+    pub fn linked(&self) -> Option<Linked> {
+        self.follows.map(|(_, days)| Linked {
+            days_after: days,
+            start_time: self.series.start.time(),
+            length: self.series.length,
+        })
+    }
+}
+
+/// A new series; checked by the domain before it is written.
+#[derive(Debug, Clone)]
+pub struct NewSeries {
+    pub series: Series,
+    pub reason: String,
+    pub follows: Option<(i64, i64)>,
+}
+
+type Row = (
+    i64,
+    Vec<String>,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<i32>,
+    String,
+    Vec<NaiveDate>,
+    String,
+    i32,
+);
+
+const SELECT: &str = "SELECT id, services, kind, state, impact, zone, start_local, length_seconds, rule, follows, \
+                      follow_days, reason, cancelled_dates, created_by, version FROM maintenance_series";
+
+fn stored(row: Row) -> Result<StoredSeries, DbError> {
+    let (id, services, kind, state, impact, zone, start, length, rule, follows, days, reason, cancelled, by, version) =
+        row;
+    let unexpected =
+        |what: &str, value: &str| DbError::Schema(format!("unexpected {what} '{value}' in maintenance_series"));
+    Ok(StoredSeries {
+        id,
+        state: state.parse().map_err(|_| unexpected("state", &state))?,
+        reason,
+        series: Series {
+            services,
+            kind: kind.parse().map_err(|_| unexpected("kind", &kind))?,
+            impact: impact.parse::<Impact>().map_err(|_| unexpected("impact", &impact))?,
+            zone: zone.parse().map_err(|_| unexpected("zone", &zone))?,
+            start,
+            length: Duration::seconds(length),
+            rule,
+            cancelled,
+        },
+        follows: follows.zip(days.map(i64::from)),
+        created_by: by,
+        version,
+    })
+}
+
+/// Adds a series (admins). The domain checks it first, so a bad one is explained, not half-saved.
+pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
+    new.series.validate().map_err(|e| DbError::BadInput(e.to_string()))?;
+    if new.follows.is_some() && new.series.kind != WindowKind::Secondary {
+        return Err(DbError::BadInput("only a secondary window follows a primary one".into()));
+    }
+    if let Some((primary, _)) = new.follows {
+        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM maintenance_series WHERE id = $1")
+            .bind(primary)
+            .fetch_optional(pool)
+            .await?;
+        if kind.as_deref() != Some(WindowKind::Primary.as_str()) {
+            return Err(DbError::BadInput(format!("series {primary} is not a primary window to follow")));
+        }
+    }
+    let s = &new.series;
+    let id = sqlx::query_scalar(
+        "INSERT INTO maintenance_series (services, kind, impact, zone, start_local, length_seconds, rule, follows,
+                                         follow_days, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&s.services)
+    .bind(s.kind.as_str())
+    .bind(s.impact.as_str())
+    .bind(s.zone.name())
+    .bind(s.start)
+    .bind(s.length.num_seconds())
+    .bind(&s.rule)
+    .bind(new.follows.map(|(id, _)| id))
+    .bind(new.follows.and_then(|(_, days)| i32::try_from(days).ok()))
+    .bind(new.reason.trim())
+    .fetch_one(pool)
+    .await
+    .map_err(|e| match DbError::from(e) {
+        DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may plan maintenance".into()),
+        other => other,
+    })?;
+    Ok(id)
+}
+
+/// Every series that is not cancelled as a whole.
+pub async fn list(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE state <> 'cancelled' ORDER BY id"));
+    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(pool).await?;
+    rows.into_iter().map(stored).collect()
+}
+
+/// One occurrence of a stored series, for lists, exports and checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub series: StoredSeries,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub local_date: NaiveDate,
+}
+
+/// The occurrences of every series overlapping `[from, to)`, secondary windows after the primaries they follow,
+/// sorted by start.
+pub fn expand(all: &[StoredSeries], from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Planned>, DbError> {
+    let mut planned = Vec::new();
+    for stored in all {
+        let occurrences = match (stored.follows, stored.linked()) {
+            (Some((primary, days)), Some(linked)) => {
+                let Some(primary) = all.iter().find(|p| p.id == primary) else { continue };
+                let reach = Duration::days(days);
+                let primaries =
+                    primary.series.occurrences(from - reach, to).map_err(|e| DbError::Schema(e.to_string()))?;
+                linked
+                    .follow(&primaries, stored.series.zone)
+                    .into_iter()
+                    .filter(|o| o.end > from && o.start < to && !stored.series.cancelled.contains(&o.local_date))
+                    .collect()
+            }
+            _ => stored.series.occurrences(from, to).map_err(|e| DbError::Schema(e.to_string()))?,
+        };
+        planned.extend(occurrences.into_iter().map(|o| Planned {
+            series: stored.clone(),
+            start: o.start,
+            end: o.end,
+            local_date: o.local_date,
+        }));
+    }
+    planned.sort_by_key(|p| (p.start, p.series.id));
+    Ok(planned)
+}
+
+/// The agreement in force today for each service, by service code (notice rules, budgets, zones).
+pub async fn agreements_by_service(
+    pool: &PgPool,
+    today: NaiveDate,
+) -> Result<std::collections::HashMap<String, std::sync::Arc<crate::domain::agreement::Agreement>>, DbError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT s.code, a.code FROM services s JOIN agreements a ON a.id = s.agreement_id")
+            .fetch_all(pool)
+            .await?;
+    let mut by_code = std::collections::HashMap::new();
+    let mut result = std::collections::HashMap::new();
+    for (service, agreement) in rows {
+        if !by_code.contains_key(&agreement) {
+            let stored = super::agreements::version_in_force(pool, &agreement, today).await?;
+            by_code.insert(agreement.clone(), stored.agreement);
+        }
+        if let Some(found) = by_code.get(&agreement) {
+            result.insert(service, found.clone());
+        }
+    }
+    Ok(result)
+}
