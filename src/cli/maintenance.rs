@@ -22,6 +22,27 @@ pub enum MaintenanceCommand {
     List(ListArgs),
     /// Every warning in a period: notice, overlaps, freezes, daylight-saving changes, the windows' budget.
     Check(ListArgs),
+    /// The windows for a calendar program (iCalendar), or as JSON or CSV.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ics,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// First day, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Day after the last, YYYY-MM-DD (default: a year after --from).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -122,6 +143,28 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             match args.format {
                 Format::Json => print!("{}", output::json(&serde_json::json!({ "series_id": id }))),
                 _ => println!("series {id} planned; `vakt maintenance list` shows its windows"),
+            }
+        }
+        MaintenanceCommand::Export(args) => {
+            let from_day = args.from.unwrap_or_else(|| now.date_naive());
+            let to_day = args.to.unwrap_or(from_day + Duration::days(365));
+            if to_day <= from_day {
+                return Err(CliError::bad_input("--to must be after --from"));
+            }
+            match args.format {
+                ExportFormat::Ics => {
+                    let all = maintenance::list_all(&pool).await?;
+                    print!("{}", ics(&all, midnight(from_day), midnight(to_day), now)?);
+                }
+                ExportFormat::Json | ExportFormat::Csv => {
+                    let list = ListArgs {
+                        from: Some(from_day),
+                        to: Some(to_day),
+                        service: None,
+                        format: if args.format == ExportFormat::Json { Format::Json } else { Format::Csv },
+                    };
+                    return Box::pin(maintenance(&MaintenanceCommand::List(list), settings)).await;
+                }
             }
         }
         MaintenanceCommand::List(args) | MaintenanceCommand::Check(args) => {
@@ -384,4 +427,45 @@ fn budget_warnings(planned: &[Planned], agreements: &Agreements, from: NaiveDate
         }
     }
     found
+}
+
+/// The series as iCalendar: a series with a rule is one VEVENT with its RRULE and EXDATEs; a secondary window
+/// is one VEVENT whose occurrences in the period (those of its primary, days later) are its DTSTART and RDATEs.
+fn ics(
+    all: &[maintenance::StoredSeries],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String, CliError> {
+    use crate::report::ics::{Event, calendar};
+    let planned = maintenance::expand(all, from, to)?;
+    let mut events = Vec::new();
+    for stored in all {
+        let s = &stored.series;
+        let local = |at: DateTime<Utc>| at.with_timezone(&s.zone).naive_local();
+        let (start, extra, rule) = if stored.follows.is_some() {
+            let mut occurrences = planned.iter().filter(|p| p.series.id == stored.id);
+            let Some(first) = occurrences.next() else { continue };
+            (local(first.start), occurrences.map(|o| local(o.start)).collect(), None)
+        } else {
+            (s.start, Vec::new(), s.rule.clone())
+        };
+        let time = s.start.time();
+        events.push(Event {
+            uid: format!("maintenance-{}@vakt", stored.id),
+            sequence: u32::try_from(stored.version.saturating_sub(1)).unwrap_or(0),
+            summary: format!("{} · {}", s.kind.as_str().replace('_', " "), s.services.join(", ")),
+            description: stored.reason.clone(),
+            categories: vec![s.kind.as_str().to_string(), s.impact.as_str().to_string()],
+            cancelled: stored.state == crate::domain::maintenance::WindowState::Cancelled,
+            zone: s.zone,
+            start,
+            length: s.length,
+            rule,
+            extra,
+            excluded: s.cancelled.iter().map(|d| d.and_time(time)).collect(),
+        });
+    }
+    let years = (chrono::Datelike::year(&from), chrono::Datelike::year(&to));
+    Ok(calendar("vakt maintenance", &events, now, years))
 }

@@ -128,7 +128,12 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
 
 /// Every series that is not cancelled as a whole.
 pub async fn list(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE state <> 'cancelled' ORDER BY id"));
+    Ok(list_all(pool).await?.into_iter().filter(|s| s.state != WindowState::Cancelled).collect())
+}
+
+/// Every series, cancelled ones too (an export says they are cancelled).
+pub async fn list_all(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id"));
     let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(pool).await?;
     rows.into_iter().map(stored).collect()
 }

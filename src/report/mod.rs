@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod markdown;
 pub mod pir;
 

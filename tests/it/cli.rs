@@ -691,6 +691,32 @@ async fn maintenance_windows_are_planned_listed_and_checked_from_the_cli() {
     }
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenance_series").fetch_one(&db.pool).await.unwrap();
     assert_eq!(count, 2);
+
+    // A calendar program sees exactly vakt's windows: the export read by an independent iCalendar parser
+    // (Python's icalendar with recurring-ical-events), with July's primary cancelled and its secondary with it.
+    sqlx::query("UPDATE maintenance_series SET cancelled_dates = '{2027-07-20}' WHERE kind = 'primary_window'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let range = ["--from", "2027-01-01", "--to", "2028-01-01"];
+    let ours: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &operator,
+        &["list", range[0], range[1], range[2], range[3], "--format", "json"],
+    )))
+    .unwrap();
+    let mut ours: Vec<String> = ours
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| format!("maintenance-{}@vakt {}", w["series_id"], w["start"].as_str().unwrap()))
+        .collect();
+    ours.sort();
+    assert_eq!(ours.len(), 22);
+    let ics = stdout(&run(&operator, &["export", range[0], range[1], range[2], range[3], "--format", "ics"]));
+    let file = fresh_dir("ics").join("maintenance.ics");
+    std::fs::write(&file, format!("{ics}\r\n")).unwrap();
+    let theirs = crate::servers::expand_ics(&file, "2027-01-01", "2028-01-01");
+    assert_eq!(theirs, ours, "the independent parser expands the export to vakt's own windows");
     // Only admins plan windows, with psql as much as from the CLI.
     let refused = run(
         &operator,

@@ -274,21 +274,26 @@ impl SmtpServer {
 /// every SMTP test reports it without retrying pip.
 fn aiosmtpd_path() -> &'static Result<Option<PathBuf>, String> {
     static PATH: OnceLock<Result<Option<PathBuf>, String>> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let python = std::env::var("VAKT_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        if imports_aiosmtpd(&python, None)? {
-            return Ok(None);
-        }
-        install_aiosmtpd(&python).map(Some)
-    })
+    PATH.get_or_init(|| python_packages(&[AIOSMTPD], "import aiosmtpd.smtp"))
 }
 
-/// Installs aiosmtpd into `$TMPDIR/vakt-test-python-<uid>/aiosmtpd-<version>`. A lock file serialises test
-/// processes; pip writes to a staging directory that is renamed when complete, so an interrupted install never
-/// looks finished.
-fn install_aiosmtpd(python: &str) -> Result<PathBuf, String> {
+/// The interpreter the tests run Python programs with (`VAKT_TEST_PYTHON`, else `python3`).
+pub fn python() -> String {
+    std::env::var("VAKT_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Makes `import_check` work: `None` when the interpreter has the packages already, otherwise a private copy of
+/// `requirements` installed with pip into `$TMPDIR/vakt-test-python-<uid>/<requirements>`, kept for later runs
+/// (the returned directory is the `PYTHONPATH`). A lock file serialises test processes; pip writes to a staging
+/// directory that is renamed when complete, so an interrupted install never looks finished.
+pub fn python_packages(requirements: &[&str], import_check: &str) -> Result<Option<PathBuf>, String> {
     use std::os::unix::fs::MetadataExt;
 
+    let python = python();
+    if imports(&python, import_check, None)? {
+        return Ok(None);
+    }
+    let wanted = requirements.join(" ");
     let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(0);
     let base = std::env::temp_dir().join(format!("vakt-test-python-{uid}"));
     std::fs::create_dir_all(&base).map_err(|e| format!("create {}: {e}", base.display()))?;
@@ -299,17 +304,17 @@ fn install_aiosmtpd(python: &str) -> Result<PathBuf, String> {
     let lock = std::fs::File::create(base.join("install.lock")).expect("create the install lock file");
     lock.lock().expect("take the install lock");
 
-    let target = base.join(AIOSMTPD.replace("==", "-"));
-    if imports_aiosmtpd(python, Some(&target))? {
-        return Ok(target);
+    let target = base.join(requirements.join("+").replace("==", "-"));
+    if imports(&python, import_check, Some(&target))? {
+        return Ok(Some(target));
     }
     let no_pip = |why: String| {
         format!(
-            "aiosmtpd is not installed for {python} and pip cannot install it ({why}): install pip (e.g. \
-             `apt install python3-pip`) or aiosmtpd itself (`pip install {AIOSMTPD}`)"
+            "{wanted} is not installed for {python} and pip cannot install it ({why}): install pip (e.g. \
+             `apt install python3-pip`) or the packages themselves (`pip install {wanted}`)"
         )
     };
-    let pip_version = std::process::Command::new(python).args(["-m", "pip", "--version"]).output();
+    let pip_version = std::process::Command::new(&python).args(["-m", "pip", "--version"]).output();
     match pip_version {
         Ok(output) if output.status.success() => {}
         Ok(output) => return Err(no_pip(String::from_utf8_lossy(&output.stderr).trim().to_owned())),
@@ -318,41 +323,41 @@ fn install_aiosmtpd(python: &str) -> Result<PathBuf, String> {
     let staging = base.join("installing");
     let _ = std::fs::remove_dir_all(&staging);
     let _ = std::fs::remove_dir_all(&target);
-    eprintln!("installing {AIOSMTPD} for the SMTP tests into {}", target.display());
-    let output = std::process::Command::new(python)
+    eprintln!("installing {wanted} for the tests into {}", target.display());
+    let output = std::process::Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--target"])
         .arg(&staging)
-        .arg(AIOSMTPD)
+        .args(requirements)
         .output()
         .map_err(|e| no_pip(e.to_string()))?;
     if !output.status.success() {
         return Err(format!(
-            "`{python} -m pip install --target {} {AIOSMTPD}` failed ({}): {}; it needs access to PyPI, or \
-             install aiosmtpd yourself (`pip install {AIOSMTPD}`)",
+            "`{python} -m pip install --target {} {wanted}` failed ({}): {}; it needs access to PyPI, or \
+             install the packages yourself (`pip install {wanted}`)",
             staging.display(),
             output.status,
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
     std::fs::rename(&staging, &target).map_err(|e| format!("rename {}: {e}", staging.display()))?;
-    if imports_aiosmtpd(python, Some(&target))? {
-        Ok(target)
+    if imports(&python, import_check, Some(&target))? {
+        Ok(Some(target))
     } else {
-        Err(format!("{python} cannot import aiosmtpd from {} after installing it", target.display()))
+        Err(format!("{python} cannot `{import_check}` from {} after installing it", target.display()))
     }
 }
 
-/// Whether `python` imports aiosmtpd's server, with `python_path` as `PYTHONPATH` when given.
-fn imports_aiosmtpd(python: &str, python_path: Option<&Path>) -> Result<bool, String> {
+/// Whether `python` runs `import_check`, with `python_path` as `PYTHONPATH` when given.
+fn imports(python: &str, import_check: &str, python_path: Option<&Path>) -> Result<bool, String> {
     let mut command = std::process::Command::new(python);
-    command.args(["-c", "import aiosmtpd.smtp"]).stdout(Stdio::null()).stderr(Stdio::null());
+    command.args(["-c", import_check]).stdout(Stdio::null()).stderr(Stdio::null());
     if let Some(dir) = python_path {
         command.env("PYTHONPATH", dir);
     }
     let status = command.status().map_err(|error| {
         format!(
-            "cannot run `{python}` ({error}): the SMTP tests need Python 3 (e.g. `apt install python3 \
-             python3-pip`); set VAKT_TEST_PYTHON to use another interpreter"
+            "cannot run `{python}` ({error}): the tests need Python 3 (e.g. `apt install python3 python3-pip`); set \
+             VAKT_TEST_PYTHON to use another interpreter"
         )
     })?;
     Ok(status.success())
@@ -638,4 +643,37 @@ async fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
     (dir.join(ca), dir.join(cert), dir.join(key))
+}
+
+/// The occurrences of an iCalendar file between two dates as an independent parser expands them (Python's
+/// icalendar with recurring-ical-events, installed for the tests when missing), one "UID start-in-UTC" line each,
+/// sorted.
+pub fn expand_ics(file: &Path, from: &str, to: &str) -> Vec<String> {
+    static PATH: OnceLock<Result<Option<PathBuf>, String>> = OnceLock::new();
+    let path = PATH.get_or_init(|| {
+        python_packages(
+            &["icalendar==7.3.2", "recurring-ical-events==3.8.2"],
+            "import icalendar, recurring_ical_events",
+        )
+    });
+    let path = path.as_ref().unwrap_or_else(|e| panic!("{e}"));
+    let script = r#"
+import datetime, sys
+import icalendar, recurring_ical_events
+calendar = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+start, end = (datetime.date.fromisoformat(d) for d in sys.argv[2:4])
+for event in recurring_ical_events.of(calendar).between(start, end):
+    at = event["DTSTART"].dt.astimezone(datetime.timezone.utc)
+    print(str(event["UID"]), at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+"#;
+    let mut command = std::process::Command::new(python());
+    command.args(["-c", script]).arg(file).args([from, to]);
+    if let Some(dir) = path {
+        command.env("PYTHONPATH", dir);
+    }
+    let output = command.output().expect("run the iCalendar parser");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(String::from).collect();
+    lines.sort();
+    lines
 }
