@@ -78,6 +78,7 @@ pub enum Action {
         result: Result<Vec<DueDelta>, String>,
     },
     MajorsLoaded(Vec<MajorView>),
+    MaintenanceLoaded(Vec<crate::app::model::MaintenanceWindow>),
     PresenceLoaded(Vec<Presence>),
     RotaLoaded {
         shifts: Vec<ShiftRow>,

@@ -40,6 +40,8 @@ pub enum DbCommand {
         action: IncidentAction,
     },
     LoadMajors,
+    /// The maintenance windows of the next months, annotated (the calendar).
+    LoadMaintenance,
     LoadRota,
     /// Tell others where this console is (a soft lock); `None` when it leaves.
     SetPresence {

@@ -12,6 +12,8 @@ pub enum Scope {
     Board,
     Incident,
     Major,
+    /// The maintenance calendar.
+    Calendar,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -25,6 +27,7 @@ impl Scope {
             Scope::Board => "board",
             Scope::Incident => "incident view",
             Scope::Major => "major incidents",
+            Scope::Calendar => "maintenance calendar",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
         }
@@ -188,6 +191,14 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(Incident, Chord::ch('g'), Command::Top, false),
         bind(Incident, Chord::ch('G'), Command::Bottom, false),
+        bind(Calendar, Chord::ch('j'), Command::Down, true),
+        bind(Calendar, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Calendar, Chord::ch('k'), Command::Up, true),
+        bind(Calendar, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Calendar, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Calendar, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Calendar, Chord::ch('g'), Command::Top, false),
+        bind(Calendar, Chord::ch('G'), Command::Bottom, false),
         bind(Form, Chord::ctrl('s'), Command::Overlay(OverlayKey::Submit), true),
         bind(Form, Chord::key(KeyCode::Tab), Command::Overlay(OverlayKey::NextField), true),
         bind(Form, Chord::key(KeyCode::BackTab), Command::Overlay(OverlayKey::PreviousField), false),

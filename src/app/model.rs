@@ -339,3 +339,36 @@ impl MajorView {
         }
     }
 }
+
+/// A maintenance window as the calendar and `vakt maintenance list --format json` show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaintenanceWindow {
+    /// `series:local date`.
+    pub id: String,
+    pub series_id: i64,
+    pub services: Vec<String>,
+    pub kind: String,
+    pub state: String,
+    pub impact: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub zone: String,
+    pub notice: Option<MaintenanceNotice>,
+    pub warnings: Vec<MaintenanceWarning>,
+}
+
+/// Notice given (as of now, until announcements are recorded) against the agreement's rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaintenanceNotice {
+    pub given_working_days: Option<u32>,
+    pub required_working_days: Option<u32>,
+    pub given_days: Option<u32>,
+    pub required_days: Option<u32>,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaintenanceWarning {
+    pub code: String,
+    pub text: String,
+}

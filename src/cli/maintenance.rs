@@ -5,12 +5,11 @@ use serde::Serialize;
 
 use super::output::{self, Format};
 use super::{CliError, CliResult};
+use crate::app::model::MaintenanceWindow;
 use crate::config::Settings;
-use crate::db::maintenance::{self, NewSeries, Planned};
+use crate::db::maintenance::{self, Agreements, NewSeries, Planned, occurrence};
 use crate::domain::maintenance::budget::WindowBudget;
-use crate::domain::maintenance::notice;
 use crate::domain::maintenance::series::{Occurrence, Series};
-use crate::domain::maintenance::warnings::{self, Warning};
 use crate::domain::maintenance::{Impact, WindowKind};
 use crate::domain::text;
 
@@ -178,14 +177,14 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             let all = maintenance::list(&pool).await?;
             let planned = maintenance::expand(&all, from, to)?;
             let agreements = maintenance::agreements_by_service(&pool, now.date_naive()).await?;
-            let mut rows: Vec<Listed> = planned
+            let mut rows: Vec<MaintenanceWindow> = planned
                 .iter()
                 .filter(|p| {
                     args.service
                         .as_ref()
                         .is_none_or(|s| p.series.series.services.iter().any(|x| x.eq_ignore_ascii_case(s)))
                 })
-                .map(|p| listed(p, &planned, &agreements, now))
+                .map(|p| maintenance::annotate(p, &planned, &agreements, now))
                 .collect();
             let budgets = budget_warnings(&planned, &agreements, from_day, to_day);
             if check {
@@ -198,7 +197,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 Format::Json => print!("{}", output::json(&rows)),
                 format => {
                     let headers = ["series", "start", "end", "zone", "kind", "state", "impact", "services", "warnings"];
-                    let cells: Vec<Vec<String>> = rows.iter().map(Listed::cells).collect();
+                    let cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
                     print!("{}", output::render(format, &headers, &cells, &rows));
                     if check || format == Format::Table {
                         for b in &budgets {
@@ -212,6 +211,22 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
     Ok(())
 }
 
+fn cells(window: &MaintenanceWindow) -> Vec<String> {
+    let zone: chrono_tz::Tz = window.zone.parse().unwrap_or(chrono_tz::UTC);
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+    vec![
+        window.series_id.to_string(),
+        local(window.start),
+        local(window.end),
+        window.zone.clone(),
+        window.kind.clone(),
+        window.state.clone(),
+        window.impact.clone(),
+        window.services.join(" "),
+        window.warnings.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; "),
+    ]
+}
+
 fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliError> {
     NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
         .map_err(|_| CliError::bad_input(format!("{flag} '{}' is not a time like 2027-01-19 18:00", text.trim())))
@@ -219,150 +234,6 @@ fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliError> {
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-}
-
-#[derive(Debug, Serialize)]
-struct NoticeJson {
-    given_working_days: Option<u32>,
-    required_working_days: Option<u32>,
-    given_days: Option<u32>,
-    required_days: Option<u32>,
-    ok: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct WarningJson {
-    code: String,
-    text: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Listed {
-    id: String,
-    series_id: i64,
-    services: Vec<String>,
-    kind: String,
-    state: String,
-    impact: String,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    zone: String,
-    notice: Option<NoticeJson>,
-    warnings: Vec<WarningJson>,
-}
-
-impl Listed {
-    fn cells(&self) -> Vec<String> {
-        let zone: chrono_tz::Tz = self.zone.parse().unwrap_or(chrono_tz::UTC);
-        let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
-        vec![
-            self.series_id.to_string(),
-            local(self.start),
-            local(self.end),
-            self.zone.clone(),
-            self.kind.clone(),
-            self.state.clone(),
-            self.impact.clone(),
-            self.services.join(" "),
-            self.warnings.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; "),
-        ]
-    }
-}
-
-type Agreements = std::collections::HashMap<String, std::sync::Arc<crate::domain::agreement::Agreement>>;
-
-fn occurrence(p: &Planned) -> Occurrence {
-    Occurrence { start: p.start, end: p.end, local_date: p.local_date }
-}
-
-fn listed(p: &Planned, all: &[Planned], agreements: &Agreements, now: DateTime<Utc>) -> Listed {
-    let s = &p.series.series;
-    let window = occurrence(p);
-    let mut found: Vec<Warning> = Vec::new();
-    if !s.kind.is_period() {
-        let others: Vec<(&[String], Vec<Occurrence>)> = all
-            .iter()
-            .filter(|o| o.series.id != p.series.id && !o.series.series.kind.is_period())
-            .map(|o| (&o.series.series.services[..], vec![occurrence(o)]))
-            .collect();
-        found.extend(warnings::overlaps(&window, &s.services, others.iter().map(|(sv, oc)| (*sv, &oc[..]))));
-        let periods: Vec<Occurrence> = all
-            .iter()
-            .filter(|o| {
-                o.series.series.kind.is_period() && o.series.series.services.iter().any(|x| s.services.contains(x))
-            })
-            .map(occurrence)
-            .collect();
-        found.extend(warnings::inside_periods(&window, &periods));
-    }
-    found.extend(warnings::crosses_dst(&window, s.zone));
-    let mut texts: Vec<WarningJson> =
-        found.iter().map(|w| WarningJson { code: w.code().into(), text: describe(w, s.zone) }).collect();
-    // Until announcements are recorded, notice is measured from now: what announcing now would give.
-    let rule = s
-        .services
-        .iter()
-        .filter_map(|sv| agreements.get(sv).and_then(|a| notice::required(a, sv).map(|n| (a.clone(), n))))
-        .max_by_key(|(_, n)| n.amount);
-    let notice = rule.filter(|_| !s.kind.is_period() && p.start > now).map(|(agreement, required)| {
-        let checked = notice::check(&agreement, required, now, p.start);
-        if !checked.ok {
-            texts.push(WarningJson {
-                code: "notice_short".into(),
-                text: format!(
-                    "announced now it gets {} of the {} {} {} requires",
-                    checked.given,
-                    required.amount,
-                    unit(required.unit),
-                    agreement.code()
-                ),
-            });
-        }
-        let working = required.unit == crate::domain::agreement::spec::NoticeUnit::WorkingDays;
-        NoticeJson {
-            given_working_days: working.then_some(checked.given),
-            required_working_days: working.then_some(required.amount),
-            given_days: (!working).then_some(checked.given),
-            required_days: (!working).then_some(required.amount),
-            ok: checked.ok,
-        }
-    });
-    Listed {
-        id: format!("{}:{}", p.series.id, p.local_date),
-        series_id: p.series.id,
-        services: s.services.clone(),
-        kind: s.kind.as_str().into(),
-        state: p.series.state.as_str().into(),
-        impact: s.impact.as_str().into(),
-        start: p.start,
-        end: p.end,
-        zone: s.zone.name().into(),
-        notice,
-        warnings: texts,
-    }
-}
-
-fn unit(unit: crate::domain::agreement::spec::NoticeUnit) -> &'static str {
-    match unit {
-        crate::domain::agreement::spec::NoticeUnit::WorkingDays => "working days",
-        crate::domain::agreement::spec::NoticeUnit::Days => "days",
-    }
-}
-
-fn describe(warning: &Warning, zone: chrono_tz::Tz) -> String {
-    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
-    match warning {
-        Warning::Overlap { service, other } => {
-            format!("overlaps another window on {service} from {}", local(other.start))
-        }
-        Warning::InsidePeriod { period } => {
-            format!("inside a freeze or high-volume period {} – {}", local(period.start), local(period.end))
-        }
-        Warning::CrossesDst { wall } => format!(
-            "crosses a daylight-saving change: {} on the wall clock",
-            crate::domain::text::duration::compact(*wall)
-        ),
-    }
 }
 
 #[derive(Debug, Serialize)]

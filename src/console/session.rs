@@ -63,6 +63,7 @@ impl Session {
             vec![
                 Effect::Db(DbCommand::LoadMajors),
                 Effect::Db(DbCommand::LoadRota),
+                Effect::Db(DbCommand::LoadMaintenance),
                 Effect::Db(DbCommand::LoadPresence { console: session.state.presence.console_id.clone() }),
             ],
             now,

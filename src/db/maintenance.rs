@@ -5,7 +5,11 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use sqlx::PgPool;
 
 use super::DbError;
+use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
+use crate::domain::maintenance::notice;
+use crate::domain::maintenance::series::Occurrence;
 use crate::domain::maintenance::series::{Linked, Series};
+use crate::domain::maintenance::warnings::{self, Warning};
 use crate::domain::maintenance::{Impact, WindowKind, WindowState};
 
 /// A series as stored, with the domain's view of it.
@@ -198,4 +202,111 @@ pub async fn agreements_by_service(
         }
     }
     Ok(result)
+}
+
+pub type Agreements = std::collections::HashMap<String, std::sync::Arc<crate::domain::agreement::Agreement>>;
+
+pub fn occurrence(p: &Planned) -> Occurrence {
+    Occurrence { start: p.start, end: p.end, local_date: p.local_date }
+}
+
+/// A window with its notice (as of `now`) and its warnings: overlaps on shared services, freezes and high-volume
+/// periods, daylight-saving changes, notice too short.
+pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: DateTime<Utc>) -> MaintenanceWindow {
+    let s = &p.series.series;
+    let window = occurrence(p);
+    let mut found: Vec<Warning> = Vec::new();
+    if !s.kind.is_period() {
+        let others: Vec<(&[String], Vec<Occurrence>)> = all
+            .iter()
+            .filter(|o| o.series.id != p.series.id && !o.series.series.kind.is_period())
+            .map(|o| (&o.series.series.services[..], vec![occurrence(o)]))
+            .collect();
+        found.extend(warnings::overlaps(&window, &s.services, others.iter().map(|(sv, oc)| (*sv, &oc[..]))));
+        let periods: Vec<Occurrence> = all
+            .iter()
+            .filter(|o| {
+                o.series.series.kind.is_period() && o.series.series.services.iter().any(|x| s.services.contains(x))
+            })
+            .map(occurrence)
+            .collect();
+        found.extend(warnings::inside_periods(&window, &periods));
+    }
+    found.extend(warnings::crosses_dst(&window, s.zone));
+    let mut texts: Vec<MaintenanceWarning> =
+        found.iter().map(|w| MaintenanceWarning { code: w.code().into(), text: describe(w, s.zone) }).collect();
+    // Until announcements are recorded, notice is measured from now: what announcing now would give.
+    let rule = s
+        .services
+        .iter()
+        .filter_map(|sv| agreements.get(sv).and_then(|a| notice::required(a, sv).map(|n| (a.clone(), n))))
+        .max_by_key(|(_, n)| n.amount);
+    let notice = rule.filter(|_| !s.kind.is_period() && p.start > now).map(|(agreement, required)| {
+        let checked = notice::check(&agreement, required, now, p.start);
+        if !checked.ok {
+            texts.push(MaintenanceWarning {
+                code: "notice_short".into(),
+                text: format!(
+                    "announced now it gets {} of the {} {} {} requires",
+                    checked.given,
+                    required.amount,
+                    unit(required.unit),
+                    agreement.code()
+                ),
+            });
+        }
+        let working = required.unit == crate::domain::agreement::spec::NoticeUnit::WorkingDays;
+        MaintenanceNotice {
+            given_working_days: working.then_some(checked.given),
+            required_working_days: working.then_some(required.amount),
+            given_days: (!working).then_some(checked.given),
+            required_days: (!working).then_some(required.amount),
+            ok: checked.ok,
+        }
+    });
+    MaintenanceWindow {
+        id: format!("{}:{}", p.series.id, p.local_date),
+        series_id: p.series.id,
+        services: s.services.clone(),
+        kind: s.kind.as_str().into(),
+        state: p.series.state.as_str().into(),
+        impact: s.impact.as_str().into(),
+        start: p.start,
+        end: p.end,
+        zone: s.zone.name().into(),
+        notice,
+        warnings: texts,
+    }
+}
+
+fn unit(unit: crate::domain::agreement::spec::NoticeUnit) -> &'static str {
+    match unit {
+        crate::domain::agreement::spec::NoticeUnit::WorkingDays => "working days",
+        crate::domain::agreement::spec::NoticeUnit::Days => "days",
+    }
+}
+
+fn describe(warning: &Warning, zone: chrono_tz::Tz) -> String {
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+    match warning {
+        Warning::Overlap { service, other } => {
+            format!("overlaps another window on {service} from {}", local(other.start))
+        }
+        Warning::InsidePeriod { period } => {
+            format!("inside a freeze or high-volume period {} – {}", local(period.start), local(period.end))
+        }
+        Warning::CrossesDst { wall } => format!(
+            "crosses a daylight-saving change: {} on the wall clock",
+            crate::domain::text::duration::compact(*wall)
+        ),
+    }
+}
+
+/// The windows of the next four months by the database's clock, annotated, for the console's calendar.
+pub async fn agenda(pool: &PgPool) -> Result<Vec<MaintenanceWindow>, DbError> {
+    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
+    let all = list(pool).await?;
+    let planned = expand(&all, now, now + Duration::days(122))?;
+    let agreements = agreements_by_service(pool, now.date_naive()).await?;
+    Ok(planned.iter().map(|p| annotate(p, &planned, &agreements, now)).collect())
 }

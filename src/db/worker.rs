@@ -1,5 +1,6 @@
 //! Runs the console's database commands off the UI loop and sends the results back as actions.
 
+use super::maintenance;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
@@ -93,6 +94,10 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             }
             Action::MajorsLoaded(list)
         }
+        DbCommand::LoadMaintenance => match maintenance::agenda(pool).await {
+            Ok(windows) => Action::MaintenanceLoaded(windows),
+            Err(e) => failed("loading the maintenance calendar", e),
+        },
         DbCommand::LoadRota => {
             let shifts = rota::shifts_around_now(pool).await;
             match (shifts, rota::duty_line(pool).await, rota::pending_handover(pool).await) {

@@ -717,6 +717,18 @@ async fn maintenance_windows_are_planned_listed_and_checked_from_the_cli() {
     std::fs::write(&file, format!("{ics}\r\n")).unwrap();
     let theirs = crate::servers::expand_ics(&file, "2027-01-01", "2028-01-01");
     assert_eq!(theirs, ours, "the independent parser expands the export to vakt's own windows");
+
+    // The console's calendar (tab 4) gets the windows of the next four months the same way, annotated.
+    let agenda = vakt::db::maintenance::agenda(&operator_pool).await.unwrap();
+    assert!(!agenda.is_empty(), "the series recur every month");
+    for window in &agenda {
+        let local = window.start.with_timezone(&chrono_tz::Europe::Stockholm);
+        assert_eq!(
+            (chrono::Datelike::weekday(&local), chrono::Timelike::hour(&local)),
+            (chrono::Weekday::Tue, 18),
+            "{window:?}"
+        );
+    }
     // Only admins plan windows, with psql as much as from the CLI.
     let refused = run(
         &operator,

@@ -6,6 +6,7 @@
 //! (docs/architecture.md, "Adding a screen").
 
 pub mod board;
+pub mod calendar;
 pub mod major;
 
 use super::command::Screen;
@@ -29,6 +30,7 @@ pub trait ScreenState {
 pub struct Screens {
     pub board: board::BoardScreen,
     pub major: major::MajorScreen,
+    pub calendar: calendar::CalendarScreen,
 }
 
 impl Screens {
@@ -37,7 +39,8 @@ impl Screens {
         match screen {
             Screen::Board => Some(&self.board),
             Screen::Major => Some(&self.major),
-            Screen::Heatmap | Screen::Calendar | Screen::Minutes | Screen::Admin => None,
+            Screen::Calendar => Some(&self.calendar),
+            Screen::Heatmap | Screen::Minutes | Screen::Admin => None,
         }
     }
 
@@ -45,12 +48,13 @@ impl Screens {
         match screen {
             Screen::Board => Some(&mut self.board),
             Screen::Major => Some(&mut self.major),
-            Screen::Heatmap | Screen::Calendar | Screen::Minutes | Screen::Admin => None,
+            Screen::Calendar => Some(&mut self.calendar),
+            Screen::Heatmap | Screen::Minutes | Screen::Admin => None,
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 2] {
-        [&self.board, &self.major]
+    pub fn all(&self) -> [&dyn ScreenState; 3] {
+        [&self.board, &self.major, &self.calendar]
     }
 }

@@ -163,6 +163,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.major.handover = handover;
             Vec::new()
         }
+        Action::MaintenanceLoaded(windows) => {
+            state.screens.calendar.replace(windows);
+            Vec::new()
+        }
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
         Action::ReportLoaded { major_id, report } => {
             crate::app::screens::major::update::report_loaded(state, major_id, report, now)
@@ -194,6 +198,7 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
+        ("maintenance_series", _) => vec![Effect::Db(DbCommand::LoadMaintenance)],
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }

@@ -1,6 +1,7 @@
 //! One file per screen; `render` is the only place that chooses between them (see app/screens for the state).
 
 mod board;
+mod calendar;
 mod incident;
 mod major;
 mod placeholder;
@@ -19,8 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Some(incident) => incident::render(frame, area, state, incident, view),
         },
         Screen::Major => major::render(frame, area, state, view),
-        Screen::Heatmap | Screen::Calendar | Screen::Minutes | Screen::Admin => {
-            placeholder::render(frame, area, state.screen, view)
-        }
+        Screen::Calendar => calendar::render(frame, area, state, view),
+        Screen::Heatmap | Screen::Minutes | Screen::Admin => placeholder::render(frame, area, state.screen, view),
     }
 }
