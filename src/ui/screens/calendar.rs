@@ -25,10 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     if calendar.loaded && calendar.windows.is_empty() {
         let lines = vec![
             Line::raw(""),
-            Line::styled(
-                "  No windows planned. Admins plan them with `vakt maintenance add` (see the README).",
-                theme.dim,
-            ),
+            Line::styled("  No windows planned. Admins plan them with `vakt maintenance add`.", theme.dim),
         ];
         frame.render_widget(Paragraph::new(lines), list);
         return;
