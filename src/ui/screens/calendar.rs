@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             let warn = if w.warnings.is_empty() { theme.dim } else { theme.warning };
             let mut cells = vec![
                 Cell::from(local(w, w.start)),
-                Cell::from(local(w, w.end).get(15..).unwrap_or_default().to_string()),
+                Cell::from(end_text(w)),
                 Cell::from(w.kind.replace('_', " ")),
                 Cell::from(text::one_line(&w.services.join(" ")).into_owned()),
             ];
@@ -57,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Row::new(cells)
         })
         .collect();
-    let mut widths = vec![Constraint::Length(20), Constraint::Length(6), Constraint::Length(17), Constraint::Fill(1)];
+    let mut widths = vec![Constraint::Length(20), Constraint::Length(11), Constraint::Length(17), Constraint::Fill(1)];
     let mut heads = vec!["START", "END", "KIND", "SERVICES"];
     if wide {
         widths.extend([Constraint::Length(10), Constraint::Length(12)]);
@@ -104,5 +104,16 @@ fn notice_text(window: &MaintenanceWindow) -> String {
             }
             _ => "notice unknown".to_string(),
         },
+    }
+}
+
+/// The end's time, with its date when the window ends on a later day.
+fn end_text(window: &MaintenanceWindow) -> String {
+    let zone: chrono_tz::Tz = window.zone.parse().unwrap_or(chrono_tz::UTC);
+    let (start, end) = (window.start.with_timezone(&zone), window.end.with_timezone(&zone));
+    if start.date_naive() == end.date_naive() {
+        end.format("%H:%M").to_string()
+    } else {
+        end.format("%m-%d %H:%M").to_string()
     }
 }
