@@ -261,6 +261,62 @@ mod tests {
         }
     }
 
+    /// Hostile text in every field a user or an agreement fills, with escalations and a completion: the
+    /// outputs in tests/fixtures/pir/hostile_* were also written by the renderer before the document model.
+    fn hostile() -> PostIncidentReport {
+        use crate::domain::agreement::spec::TargetKind;
+        use crate::domain::major::escalation::{EscalationReason, EscalationStep};
+        use crate::domain::major::report::Completion;
+        use crate::domain::major::test_support::oslo;
+        let mut report = draft();
+        report.header.title = "<script>alert(\"x\")</script> & *db* [down](http://x)".into();
+        report.header.agreement = "A|B <i>".into();
+        report.header.exercise = false;
+        report.records.escalations = vec![
+            EscalationStep {
+                level: 1,
+                level_name: "Vakt*sjef* <b>".into(),
+                at: oslo(2026, 3, 2, 15, 30),
+                by: "anna_b".into(),
+                whom: "<ops> & `dev`".into(),
+                reason: EscalationReason::Manual { note: "too *slow* <now>\nsecond line".into() },
+            },
+            EscalationStep {
+                level: 2,
+                level_name: "Direktør".into(),
+                at: oslo(2026, 3, 2, 16, 0),
+                by: "per".into(),
+                whom: "cio".into(),
+                reason: EscalationReason::ClockThreshold { target: TargetKind::Resolution, percent: 80 },
+            },
+        ];
+        report.findings.summary = "# not a heading\n- not a list\n> not a quote".into();
+        report.findings.impact = String::new();
+        report.completed = Some(Completion { by: "kari_<x>".into(), at: oslo(2026, 3, 5, 9, 0) });
+        report
+    }
+
+    #[test]
+    fn hostile_text_and_escalations_render_as_before() {
+        let oslo = chrono_tz::Europe::Oslo;
+        let expected = [
+            (
+                Lang::Nb,
+                include_str!("../../tests/fixtures/pir/hostile_nb.md"),
+                include_str!("../../tests/fixtures/pir/hostile_nb.html"),
+            ),
+            (
+                Lang::En,
+                include_str!("../../tests/fixtures/pir/hostile_en.md"),
+                include_str!("../../tests/fixtures/pir/hostile_en.html"),
+            ),
+        ];
+        for (lang, md, page) in expected {
+            assert_eq!(markdown(&hostile(), lang, oslo), md, "{lang:?}");
+            assert_eq!(html(&hostile(), lang, oslo), page, "{lang:?}");
+        }
+    }
+
     #[test]
     fn markdown_has_every_section_and_escapes_text() {
         let mut report = draft();
