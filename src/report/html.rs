@@ -69,3 +69,42 @@ fn table(records: &Records) -> String {
     out.push_str("</table>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Part;
+
+    #[test]
+    fn a_hostile_title_and_every_special_character_are_escaped() {
+        let script = "<script>alert('x')</script>";
+        let document = Document {
+            lang: "en\"><script>".into(),
+            title: script.into(),
+            blocks: vec![
+                Block::Heading { level: 1, text: script.into() },
+                Block::Facts(vec![("<th>".into(), "a & b \"c\"\nd".into())]),
+                Block::Prose("one <i>\ntwo\u{1b}[2J".into()),
+                Block::Bullets { items: vec![], empty: "<none>".into() },
+                Block::Records(Records {
+                    heads: vec!["<Who>".into()],
+                    columns: vec![vec![Part::Raw(0), Part::lit(" <&> "), Part::Text(1)]],
+                    line: vec![],
+                    rows: vec![vec!["<raw>".into(), "x\ny".into()]],
+                    empty: String::new(),
+                }),
+            ],
+        };
+        let page = render(&document);
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en&quot;&gt;&lt;script&gt;\">"), "{page}");
+        assert!(page.contains("<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</title>"), "{page}");
+        assert!(page.contains("<h1>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>"), "{page}");
+        assert!(page.contains("<tr><th>&lt;th&gt;</th><td>a &amp; b &quot;c&quot;\nd</td></tr>"), "{page}");
+        assert!(page.contains("<p class=\"text\">one &lt;i&gt;<br>\ntwo␛[2J</p>"), "{page}");
+        assert!(page.contains("<li>&lt;none&gt;</li>"), "{page}");
+        assert!(page.contains("<th>&lt;Who&gt;</th>"), "{page}");
+        assert!(page.contains("<td>&lt;raw&gt; &lt;&amp;&gt; x<br>\ny</td>"), "{page}");
+        assert!(!page.contains("<script") && !page.contains('\u{1b}'), "{page}");
+        assert!(page.ends_with("</body>\n</html>\n"));
+    }
+}
