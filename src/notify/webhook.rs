@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::http::{self, IDEMPOTENCY_KEY_HEADER};
 use super::{DeliveryError, NotifyConfigError, OutboundMessage, Receipt, WebhookConfig, WebhookPreset};
+use crate::domain::text::markup;
 
 pub(super) struct WebhookSender {
     http: Client,
@@ -50,7 +51,7 @@ pub(super) fn preset_payload(preset: WebhookPreset, message: &OutboundMessage) -
             "body": message.body,
         }),
         WebhookPreset::Slack => json!({
-            "text": format!("*{}*\n{}", slack_escape(&message.subject), slack_escape(&message.body)),
+            "text": format!("*{}*\n{}", markup::slack(&message.subject), markup::slack(&message.body)),
         }),
         // The Workflows format ("Post to a channel when a webhook request is received"), which replaces the
         // retired Office 365 connectors' MessageCard.
@@ -74,11 +75,6 @@ pub(super) fn preset_payload(preset: WebhookPreset, message: &OutboundMessage) -
     }
 }
 
-/// Slack reads `<...>` as links and mentions (`<!channel>`), so message text must not be able to produce them.
-fn slack_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +91,18 @@ mod tests {
         };
         let payload = preset_payload(WebhookPreset::Slack, &message);
         assert_eq!(payload, json!({ "text": "*A &amp; B*\n&lt;!channel&gt; look" }));
+    }
+
+    #[test]
+    fn slack_text_uses_the_one_escaping_rule_with_controls_made_visible() {
+        let message = OutboundMessage {
+            idempotency_key: "k".into(),
+            recipient: Recipient::Webhook { url: "https://example.org".into(), preset: WebhookPreset::Slack },
+            subject: "evil\u{202e}txt.exe".into(),
+            body: "x\u{1b}[2J".into(),
+            payload: None,
+        };
+        let payload = preset_payload(WebhookPreset::Slack, &message);
+        assert_eq!(payload, json!({ "text": "*evil&lt;U+202E&gt;txt.exe*\nx␛[2J" }));
     }
 }
