@@ -1,7 +1,7 @@
 //! Exports: pure renderers on one small document model. A report, minutes or an announcement is built once as a
 //! [`Document`] and rendered to Markdown ([`markdown`]) or a self-contained HTML page ([`html`]); lists of rows go
 //! to CSV ([`csv`]). Every piece of text is escaped for its format here (with the rules of
-//! `domain::text::markup`), so a builder never writes markup. ICS comes next, with the maintenance calendar.
+//! `domain::text::markup`), so a builder never writes markup. The maintenance calendar goes to iCalendar ([`ics`]).
 
 pub mod csv;
 pub mod html;
