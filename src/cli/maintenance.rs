@@ -23,6 +23,14 @@ pub enum MaintenanceCommand {
     Check(ListArgs),
     /// The windows for a calendar program (iCalendar), or as JSON or CSV.
     Export(ExportArgs),
+    /// Cancel one window of a series (--occurrence, its local start date) or the whole series (admins).
+    Cancel {
+        id: i64,
+        #[arg(long)]
+        occurrence: Option<NaiveDate>,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -143,6 +151,9 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 Format::Json => print!("{}", output::json(&serde_json::json!({ "series_id": id }))),
                 _ => println!("series {id} planned; `vakt maintenance list` shows its windows"),
             }
+        }
+        MaintenanceCommand::Cancel { id, occurrence, reason } => {
+            println!("{}", text::one_line(&maintenance::cancel(&pool, *id, *occurrence, reason).await?));
         }
         MaintenanceCommand::Export(args) => {
             let from_day = args.from.unwrap_or_else(|| now.date_naive());

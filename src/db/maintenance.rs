@@ -130,6 +130,53 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
     Ok(id)
 }
 
+/// Cancels one occurrence of a series (its local start date) or, without a date, the whole series (admins).
+/// Returns what was cancelled, for the message.
+pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reason: &str) -> Result<String, DbError> {
+    let Some(stored) = list_all(pool).await?.into_iter().find(|s| s.id == id) else {
+        return Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)")));
+    };
+    if stored.state == WindowState::Cancelled {
+        return Err(DbError::BadInput(format!("series {id} is cancelled already")));
+    }
+    let note = |what: String| if reason.trim().is_empty() { what } else { format!("{what}: {}", reason.trim()) };
+    let refused = |e: sqlx::Error| match DbError::from(e) {
+        DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may cancel maintenance".into()),
+        other => other,
+    };
+    match occurrence {
+        Some(date) => {
+            // The date must name a window of the series: that day, a day either side for windows past midnight.
+            let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            let all = list_all(pool).await?;
+            let windows = expand(&all, day(date) - Duration::days(1), day(date) + Duration::days(2))?;
+            if !windows.iter().any(|w| w.series.id == id && w.local_date == date) {
+                return Err(DbError::BadInput(format!("series {id} has no window starting on {date}")));
+            }
+            sqlx::query(
+                "UPDATE maintenance_series SET cancelled_dates = array_append(cancelled_dates, $2),
+                        reason = CASE WHEN $3 = '' THEN reason ELSE left(reason || E'\\n' || $3, 4000) END
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(date)
+            .bind(reason.trim())
+            .execute(pool)
+            .await
+            .map_err(refused)?;
+            Ok(note(format!("the window of series {id} on {date} is cancelled")))
+        }
+        None => {
+            sqlx::query("UPDATE maintenance_series SET state = 'cancelled' WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+                .map_err(refused)?;
+            Ok(note(format!("series {id} is cancelled")))
+        }
+    }
+}
+
 /// Every series that is not cancelled as a whole.
 pub async fn list(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
     Ok(list_all(pool).await?.into_iter().filter(|s| s.state != WindowState::Cancelled).collect())

@@ -718,6 +718,18 @@ async fn maintenance_windows_are_planned_listed_and_checked_from_the_cli() {
     let theirs = crate::servers::expand_ics(&file, "2027-01-01", "2028-01-01");
     assert_eq!(theirs, ours, "the independent parser expands the export to vakt's own windows");
 
+    // One window is cancelled (its secondary goes with it); a date without a window, or an operator, is refused.
+    let cancelled = stdout(&run(&admin, &["cancel", &id, "--occurrence", "2027-08-17", "--reason", "inget att göra"]));
+    assert!(cancelled.contains("on 2027-08-17 is cancelled"), "{cancelled}");
+    assert_eq!(run(&admin, &["cancel", &id, "--occurrence", "2027-08-18"]).status.code(), Some(2));
+    assert_eq!(run(&operator, &["cancel", &id, "--occurrence", "2027-09-21"]).status.code(), Some(3));
+    let after: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &operator,
+        &["list", range[0], range[1], range[2], range[3], "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(after.as_array().unwrap().len(), 20, "August's primary and secondary are gone");
+
     // The console's calendar (tab 4) gets the windows of the next four months the same way, annotated.
     let agenda = vakt::db::maintenance::agenda(&operator_pool).await.unwrap();
     assert!(!agenda.is_empty(), "the series recur every month");
