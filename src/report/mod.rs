@@ -3,6 +3,9 @@
 //! to CSV ([`csv`]). Every piece of text is escaped for its format here (with the rules of
 //! `domain::text::markup`), so a builder never writes markup. The maintenance calendar goes to iCalendar ([`ics`]).
 
+// Pure like the domain: the stamp of an export is an argument, never read from a clock here.
+#![deny(clippy::disallowed_methods)]
+
 pub mod csv;
 pub mod html;
 pub mod ics;

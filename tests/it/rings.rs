@@ -64,6 +64,27 @@ fn the_app_and_the_renderer_do_no_io() {
 }
 
 #[test]
+fn the_report_renderers_are_pure_and_the_domain_never_reaches_for_them() {
+    let mut found = uses(
+        "report",
+        &[
+            "sqlx",
+            "tokio",
+            "ratatui",
+            "crossterm",
+            "std::fs",
+            "std::net",
+            "std::env",
+            "std::process",
+            "lettre",
+            "reqwest",
+        ],
+    );
+    found.extend(uses("domain", &["crate::report"]));
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn inside_the_domain_major_incidents_build_on_agreements_never_the_reverse() {
     // Tests may borrow the major-incident fixtures; the code itself may not reach back.
     let mut found = Vec::new();
