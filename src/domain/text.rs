@@ -43,6 +43,12 @@ fn needs_replacing(c: char) -> bool {
     c.is_control() || is_c1_or_format(c)
 }
 
+/// Whether a character is one of the invisible ones that can hide or reorder text (see `is_c1_or_format`): for
+/// the other filters (the terminal backend, SMS), so that every one of them knows the same list.
+pub fn is_hidden(c: char) -> bool {
+    is_c1_or_format(c)
+}
+
 /// C1 controls (CSI and friends as single code points), the bidirectional overrides and isolates, and the
 /// invisible characters that can hide or reorder text: line and paragraph separators, the soft hyphen, the
 /// Mongolian vowel separator, the deprecated format characters, interlinear annotation marks and tag characters.

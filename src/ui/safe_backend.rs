@@ -17,9 +17,10 @@ impl<B> SafeBackend<B> {
     }
 }
 
-/// Characters that change how surrounding text is ordered or shown without being visible themselves.
+/// Characters that change how surrounding text is ordered or shown without being visible themselves: the same
+/// list as `domain::text` neutralises.
 pub fn is_hidden_format(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
+    crate::domain::text::is_hidden(c)
 }
 
 impl<B: Backend> Backend for SafeBackend<B> {
@@ -94,8 +95,12 @@ mod tests {
     #[test]
     fn bidi_overrides_never_reach_the_terminal() {
         let mut terminal = Terminal::new(SafeBackend::new(TestBackend::new(20, 1))).unwrap();
-        terminal.draw(|f| f.render_widget(Paragraph::new("abc\u{202e}fed\u{200b}x"), f.area())).unwrap();
+        let hostile = "abc\u{202e}fed\u{200b}x\u{2028}\u{ad}\u{180e}\u{206a}\u{fff9}\u{e0041}y";
+        terminal.draw(|f| f.render_widget(Paragraph::new(hostile), f.area())).unwrap();
         let line: String = terminal.backend().inner.buffer().content().iter().map(|c| c.symbol().to_string()).collect();
         assert!(!line.chars().any(is_hidden_format), "{line:?}");
+        for c in ['\u{2028}', '\u{ad}', '\u{180e}', '\u{206a}', '\u{fff9}', '\u{e0041}'] {
+            assert!(!line.contains(c), "{c:?} in {line:?}");
+        }
     }
 }

@@ -83,9 +83,7 @@ fn plain(s: &str) -> String {
             '‘' | '’' | '‚' | '′' => "'",
             '“' | '”' | '„' | '″' | '«' | '»' => "\"",
             '…' => CUT,
-            c if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
+            c if c.is_control() || crate::domain::text::is_hidden(c) => {
                 continue;
             }
             _ => {

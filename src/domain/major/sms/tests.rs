@@ -39,6 +39,9 @@ fn long_updates_are_cut_evenly_and_keep_reference_marker_and_eta() {
 #[test]
 fn typography_is_made_gsm_and_other_scripts_fall_back_to_ucs2() {
     assert_eq!(plain(" «Nede» – igjen…\n\tny\u{202e} linje "), "\"Nede\" - igjen... ny linje");
+    // Invisible characters are dropped too: a soft hyphen alone would force the message into UCS-2.
+    assert_eq!(plain("De\u{ad}ling\u{180e} av\u{206a} tje\u{e0041}nes\u{fff9}ter"), "Deling av tjenester");
+    assert!(is_gsm(&plain("De\u{ad}ling")));
     assert!(is_gsm("Æøå ÄÖ é ü {}[]€"));
     assert_eq!(SmsEncoding::Gsm7.length("{x}€"), 7);
     let mut u = update();
