@@ -170,6 +170,7 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
             match before {
                 Some((_, false)) => println!("{} is active again as {} ({})", args.login, args.role, args.name),
                 Some((old, _)) if old != args.role => {
+                    let old = crate::domain::text::one_line(&old);
                     println!("{} changed role from {old} to {} ({})", args.login, args.role, args.name)
                 }
                 Some(_) => println!("{} was already {}; name and contact details updated", args.login, args.role),

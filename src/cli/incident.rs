@@ -271,7 +271,7 @@ pub async fn run(command: &IncidentCommand, settings: &Settings) -> CliResult {
             let summary = lifecycle::create(&pool, &new).await?;
             match args.format {
                 Format::Json => print!("{}", output::json(&summary)),
-                _ => println!("{}", summary.reference),
+                _ => println!("{}", text::one_line(&summary.reference)),
             }
         }
         IncidentCommand::Link { target, other } => {
@@ -484,10 +484,10 @@ fn describe(detail: &crate::app::model::IncidentDetail, now: DateTime<Utc>) -> S
     let mut out = format!("{}  {}  (version {})\n", text::one_line(&s.reference), text::one_line(&s.title), s.version);
     out.push_str(&format!(
         "priority {} · {} ({}) · {} · status {}\n",
-        s.priority.as_deref().unwrap_or("—"),
+        text::one_line(s.priority.as_deref().unwrap_or("—")),
         text::one_line(&s.service.name),
         text::one_line(&s.service.organisation),
-        s.service.agreement,
+        text::one_line(&s.service.agreement),
         s.status.label()
     ));
     out.push_str(&format!(

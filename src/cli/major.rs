@@ -5,12 +5,13 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::output::{self, Format};
-use super::when::{instant, local};
+use super::when::instant;
 use super::{CliError, CliResult};
 use crate::config::Settings;
 use crate::db::majors::{self, DeclareRequest, MajorView};
 use crate::db::{incidents, pir};
 use crate::domain::major::{self, CallOutcome, EscalationReason, Eta, FollowUp, MajorRole, MajorState, StatusUpdate};
+use crate::domain::text::one_line;
 
 #[derive(Debug, Subcommand)]
 pub enum MajorCommand {
@@ -178,24 +179,25 @@ pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
                 majors::escalate(&pool, id, None, whom.clone(), EscalationReason::Manual { note: reason.clone() })
                     .await?;
             let step = view.major.escalations.last();
-            println!("{} escalated to {}", view.reference, step.map_or("?", |s| s.level_name.as_str()));
+            let level = step.map_or("?", |s| s.level_name.as_str());
+            println!("{}", one_line(&format!("{} escalated to {level}", view.reference)));
         }
         MajorCommand::State { reference, state, note } => {
             let to: MajorState = state.parse().map_err(CliError::bad_input)?;
             let id = major_id(&pool, reference).await?;
             let view = majors::set_state(&pool, id, to, note).await?;
-            println!("{} is {}", view.reference, view.major.state);
+            println!("{} is {}", one_line(&view.reference), view.major.state);
         }
         MajorCommand::Close { reference, note } => {
             let id = major_id(&pool, reference).await?;
             let view = majors::set_state(&pool, id, MajorState::Closed, note).await?;
-            println!("{} is {}", view.reference, view.major.state);
+            println!("{} is {}", one_line(&view.reference), view.major.state);
         }
         MajorCommand::Role { reference, role, person, organisation } => {
             let role: MajorRole = role.parse().map_err(CliError::bad_input)?;
             let id = major_id(&pool, reference).await?;
             majors::assign_role(&pool, id, role, person, organisation.as_deref()).await?;
-            println!("{} is {role}", crate::domain::text::one_line(person));
+            println!("{} is {role}", one_line(person));
         }
         MajorCommand::Call { reference, task, outcome, note } => {
             let outcome: CallOutcome = outcome.parse().map_err(CliError::bad_input)?;
@@ -210,7 +212,7 @@ pub async fn run(command: &MajorCommand, settings: &Settings) -> CliResult {
         MajorCommand::Notified { reference } => {
             let id = major_id(&pool, reference).await?;
             majors::complete_notify(&pool, id).await?;
-            println!("{reference}: notify step complete");
+            println!("{}: notify step complete", one_line(reference));
         }
         MajorCommand::Show { reference, format } => {
             let id = major_id(&pool, reference).await?;
@@ -300,51 +302,45 @@ async fn print_major(pool: &sqlx::PgPool, view: &MajorView, format: Format) -> C
     };
     match format {
         Format::Json => print!("{}", output::json(&cockpit)),
-        _ => {
-            print_view(view);
-            if let Some(due) = cockpit.next_update_due {
-                println!("next update due {} ({})", local(due), cockpit.cadence.as_deref().unwrap_or(""));
-            }
-            if let Some(p) = &cockpit.proposal {
-                println!(
-                    "{}",
-                    crate::domain::text::one_line(&format!("proposed escalation: {} — {}", p.level_name, p.reason))
-                );
-            }
-        }
+        _ => print!("{}", show(&cockpit, super::when::zone())),
     }
     Ok(())
 }
 
-fn print_view(view: &MajorView) {
+/// `vakt major show` for a terminal. Titles, names, services, levels and reasons come from the database (or an
+/// agreement anyone with the rights may edit): every line is neutralised, so none of them can drive the terminal.
+fn show(cockpit: &Cockpit, zone: chrono_tz::Tz) -> String {
+    let view = cockpit.view;
+    let at = |t: DateTime<Utc>| super::when::local_in(t, zone);
     let d = &view.major.declaration;
     let exercise = if d.exercise { " [EXERCISE]" } else { "" };
-    // Titles, names and services come from the database: shown neutralised, they cannot drive the terminal.
-    let say = |line: String| println!("{}", crate::domain::text::one_line(&line));
-    say(format!("{} {} · {} {} · {}{exercise}", view.reference, d.title, d.agreement, d.priority, view.major.state));
-    say(format!("declared {} by {} · level {} · updates sent {}", local(d.at), d.by, view.major.level(), view.updates));
-    say(format!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", ")));
+    let mut lines = vec![
+        format!("{} {} · {} {} · {}{exercise}", view.reference, d.title, d.agreement, d.priority, view.major.state),
+        format!("declared {} by {} · level {} · updates sent {}", at(d.at), d.by, view.major.level(), view.updates),
+        format!("services {} · organisations {}", d.services.join(", "), d.organisations.join(", ")),
+    ];
     for role in view.major.roles.iter().filter(|r| r.renounced_at.is_none()) {
-        say(format!("  {}: {}", role.role, role.person));
+        lines.push(format!("  {}: {}", role.role, role.person));
     }
+    let mut out: String = lines.iter().map(|line| format!("{}\n", one_line(line))).collect();
     let escalations: Vec<Vec<String>> = view
         .major
         .escalations
         .iter()
-        .map(|e| vec![local(e.at), e.level_name.clone(), e.whom.clone(), e.by.clone(), e.reason.to_string()])
+        .map(|e| vec![at(e.at), e.level_name.clone(), e.whom.clone(), e.by.clone(), e.reason.to_string()])
         .collect();
     if !escalations.is_empty() {
-        println!();
-        print!("{}", output::table(&["escalated", "level", "to", "by", "why"], &escalations));
+        out.push('\n');
+        out.push_str(&output::table(&["escalated", "level", "to", "by", "why"], &escalations));
     }
     let rows: Vec<Vec<String>> = view
         .ledger
         .iter()
-        .map(|e| vec![local(e.at), e.channel.to_string(), e.audience.clone(), e.state.to_string(), e.text.clone()])
+        .map(|e| vec![at(e.at), e.channel.to_string(), e.audience.clone(), e.state.to_string(), e.text.clone()])
         .collect();
     if !rows.is_empty() {
-        println!();
-        print!("{}", output::table(&["at", "channel", "audience", "state", "what"], &rows));
+        out.push('\n');
+        out.push_str(&output::table(&["at", "channel", "audience", "state", "what"], &rows));
     }
     let calls: Vec<Vec<String>> = view
         .calls
@@ -362,9 +358,16 @@ fn print_view(view: &MajorView) {
         })
         .collect();
     if !calls.is_empty() {
-        println!();
-        print!("{}", output::table(&["task", "organisation", "name", "role", "number", "call"], &calls));
+        out.push('\n');
+        out.push_str(&output::table(&["task", "organisation", "name", "role", "number", "call"], &calls));
     }
+    if let Some(due) = cockpit.next_update_due {
+        out.push_str(&format!("next update due {} ({})\n", at(due), cockpit.cadence.as_deref().unwrap_or("")));
+    }
+    if let Some(p) = &cockpit.proposal {
+        out.push_str(&format!("{}\n", one_line(&format!("proposed escalation: {} — {}", p.level_name, p.reason))));
+    }
+    out
 }
 
 fn cadence_word(state: major::CadenceState) -> &'static str {
@@ -373,5 +376,61 @@ fn cadence_word(state: major::CadenceState) -> &'static str {
         major::CadenceState::DueSoon => "due_soon",
         major::CadenceState::Overdue => "overdue",
         major::CadenceState::Missed => "missed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::major::test_support::altinn_major;
+
+    #[test]
+    fn show_cannot_drive_the_terminal() {
+        let mut major = altinn_major(false);
+        major.declaration.title = "SBL nede\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe".into();
+        major.declaration.by = "anna\u{9b}31m".into();
+        major.declaration.services = vec!["sbl\n\rrm -rf".into()];
+        major.declaration.agreement = "ALTINN\u{2028}".into();
+        let view = MajorView {
+            id: 7,
+            incident_id: 1,
+            reference: "INC-2026-0042\u{e0041}".into(),
+            agreement_version_id: 1,
+            major,
+            last_update_at: None,
+            updates: 0,
+            clocks: Vec::new(),
+            ledger: Vec::new(),
+            calls: Vec::new(),
+            timeline: Vec::new(),
+            recipients: Vec::new(),
+            version: 1,
+        };
+        let proposal = major::Proposal {
+            level: 1,
+            level_name: "Leder\u{1b}[31m".into(),
+            whom: None,
+            reason: EscalationReason::Manual { note: "fordi\u{1b}[2J".into() },
+        };
+        let cockpit = Cockpit {
+            view: &view,
+            next_update_due: Some(view.major.declaration.at),
+            cadence: Some("overdue".into()),
+            proposal: Some(proposal),
+        };
+        let out = show(&cockpit, chrono_tz::Europe::Oslo);
+        let controls: Vec<char> = out.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        assert!(controls.is_empty(), "{controls:?} in {out}");
+        for hidden in ['\u{202e}', '\u{2028}', '\u{e0041}'] {
+            assert!(!out.contains(hidden), "{hidden:?} in {out}");
+        }
+        assert!(
+            out.starts_with("INC-2026-0042<U+E0041> SBL nede␛]0;pwned␇␛[2J<U+202E>gnp.exe · ALTINN<U+2028> A"),
+            "{out}"
+        );
+        assert!(out.contains("by anna<U+009B>31m") && out.contains("services sbl⏎⏎rm -rf"), "{out}");
+        assert!(out.contains("declared 2026-03-02T14:00:00+01:00") && out.contains("next update due"), "{out}");
+        assert!(out.contains("proposed escalation: Leder␛[31m — "), "{out}");
+        assert_eq!(out.lines().count(), 6, "one line each: {out}");
     }
 }

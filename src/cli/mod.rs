@@ -177,7 +177,8 @@ pub fn finish(result: CliResult) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("vakt: {}", e.message);
+            // Messages may quote the database (a refused value, a name): shown like any other stored text.
+            eprintln!("vakt: {}", crate::domain::text::block(&e.message));
             ExitCode::from(u8::try_from(e.code).unwrap_or(1))
         }
     }

@@ -52,6 +52,13 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
     crate::report::csv::render(headers, rows)
 }
 
+/// A document meant for a file (an agreement's TOML): its exact bytes when stdout is redirected, neutralised like any
+/// other stored text when it is a terminal.
+pub fn exact_unless_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() { crate::domain::text::block(text) } else { std::borrow::Cow::Borrowed(text) }
+}
+
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising our own plain data cannot fail; fall back to an empty document rather than panic.
     serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into()) + "\n"

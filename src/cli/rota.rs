@@ -254,7 +254,7 @@ pub async fn contact(command: &ContactCommand, settings: &Settings) -> CliResult
         }
         ContactCommand::Remove { id } => {
             let name = rota::remove_contact(&pool, *id).await?;
-            println!("contact {id} ({name}) removed");
+            println!("contact {id} ({}) removed", one_line(&name));
         }
     }
     Ok(())

@@ -104,7 +104,13 @@ pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliRe
             let text = std::fs::read_to_string(file)
                 .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
             let outcome = agreements::import(&pool, &text).await?;
-            println!("{} version {}: {}", outcome.code, outcome.version, outcome.result);
+            println!(
+                "{}",
+                crate::domain::text::one_line(&format!(
+                    "{} version {}: {}",
+                    outcome.code, outcome.version, outcome.result
+                ))
+            );
         }
         AgreementCommand::Export { code, on } => {
             let on = on
@@ -114,7 +120,7 @@ pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliRe
                         .map_err(|_| CliError::bad_input(format!("--on '{d}' is not a date YYYY-MM-DD")))
                 })
                 .transpose()?;
-            print!("{}", agreements::export(&pool, code, on).await?)
+            print!("{}", output::exact_unless_terminal(&agreements::export(&pool, code, on).await?))
         }
         AgreementCommand::List { format } => {
             let list = agreements::list(&pool).await?;

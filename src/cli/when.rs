@@ -10,7 +10,12 @@ pub(super) fn zone() -> chrono_tz::Tz {
 
 /// An instant for people: in the viewer's zone, to the second, with its offset (RFC 3339). What `instant` reads.
 pub(super) fn local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&zone()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    local_in(at, zone())
+}
+
+/// `local` in a given zone, for renderers that take the zone as an argument.
+pub(super) fn local_in(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    at.with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (midnight) in the viewer's zone (`VAKT_TZ`, then
