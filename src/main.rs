@@ -72,8 +72,8 @@ async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
     let login = vakt::db::staff::whoami(&pool).await.map(|u| u.login).unwrap_or_default();
     let slug: String =
         format!("{}-{login}", target.label).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let drafts = vakt::logging::log_dir().join(format!("drafts-{slug}.json"));
-    vakt::console::run(pool, &target.label, theme, zone, Some(drafts))
+    let drafts = vakt::logging::log_dir().map(|dir| dir.join(format!("drafts-{slug}.json")));
+    vakt::console::run(pool, &target.label, theme, zone, drafts)
         .await
         .map_err(|e| CliError { message: e.to_string(), code: 1 })
 }
