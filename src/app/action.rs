@@ -107,9 +107,32 @@ pub struct ChangeNotice {
     pub op: String,
 }
 
+/// The tables whose notices the console acts on (`update` reloads or refetches for each); every other audited table
+/// notifies too, and those notices are dropped where they arrive.
+pub const WATCHED_TABLES: [&str; 13] = [
+    "incidents",
+    "agreements",
+    "majors",
+    "outbox",
+    "maintenance_series",
+    "presence",
+    "rota_shifts",
+    "settings",
+    "handovers",
+    "services",
+    "organisations",
+    "staff",
+    "bulk",
+];
+
 impl ChangeNotice {
     /// Parses a notice payload; anything else on the channel is ignored by the caller.
     pub fn parse(payload: &str) -> Option<Self> {
         serde_json::from_str(payload).ok()
+    }
+
+    /// Whether the console has anything to do for this notice.
+    pub fn is_watched(&self) -> bool {
+        WATCHED_TABLES.contains(&self.table.as_str())
     }
 }

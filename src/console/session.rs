@@ -91,9 +91,9 @@ impl Session {
             match effect {
                 Effect::Db(command) => match self.commands.try_send(command) {
                     Ok(()) => {}
-                    Err(mpsc::error::TrySendError::Full(_)) => {
+                    Err(mpsc::error::TrySendError::Full(command)) => {
                         // A load that never left must not be waited for: the next notice asks again.
-                        self.state.link.in_flight.forget();
+                        self.state.link.in_flight.not_sent(&command);
                         self.state.write_not_sent("the database is busy; nothing was sent, try again", now)
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => self.state.write_not_sent(

@@ -44,13 +44,23 @@ async fn listen(pool: &PgPool, actions: &mpsc::Sender<Action>) -> Result<Stop, s
     if actions.send(Action::Online).await.is_err() {
         return Ok(Stop::ConsoleGone);
     }
+    // Any login may send anything on the channel: junk costs a count here, and a log line only at 1, 2, 4, 8 …
+    let mut malformed: u64 = 0;
     loop {
         match listener.try_recv().await? {
             Some(notification) => {
                 let Some(notice) = ChangeNotice::parse(notification.payload()) else {
-                    tracing::warn!(payload = notification.payload(), "ignoring a malformed change notice");
+                    malformed += 1;
+                    if malformed.is_power_of_two() {
+                        let sample = crate::domain::text::truncate(notification.payload(), 80);
+                        tracing::warn!(malformed, sample = %sample.escape_debug(), "ignoring malformed change notices");
+                    }
                     continue;
                 };
+                // Tables the console shows nothing of never reach its loop.
+                if !notice.is_watched() {
+                    continue;
+                }
                 if actions.send(Action::Changed(notice)).await.is_err() {
                     return Ok(Stop::ConsoleGone);
                 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::coalesce::{Load, Since};
 use crate::app::action::{Action, ChangeNotice};
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::screens::board::filter::Filter;
@@ -17,19 +18,19 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::BoardLoaded(rows) => {
-            state.link.in_flight.board_loaded();
             state.screens.board.queue.replace(rows, now);
+            let queue = &state.screens.board.queue;
+            let mut effects = state.link.in_flight.board_loaded(|id| queue.version_of(id));
             // A command got through: the worker's side is back.
             if state.link.worker_down {
                 state.link.worker_down = false;
-                return back_online(state, now);
+                effects.extend(back_online(state, now));
             }
-            Vec::new()
+            effects
         }
         Action::AgreementsLoaded(agreements) => {
-            state.link.in_flight.agreements_loaded();
             state.agreements = agreements;
-            Vec::new()
+            state.link.in_flight.loaded(Load::Agreements)
         }
         Action::SettingsLoaded(settings) => {
             if let Some(view) = VIEWS.iter().position(|v| v.name == settings.view) {
@@ -48,9 +49,9 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::SummaryFetched { id, summary } => {
-            state.link.in_flight.fetched(id);
+            let have = summary.as_ref().map(|s| s.version);
             state.screens.board.queue.apply(id, summary.map(|s| *s), now);
-            Vec::new()
+            state.link.in_flight.fetched(id, have)
         }
         Action::DetailLoaded { id, detail } => {
             if let Some(view) = state.screens.board.incident.as_mut().filter(|v| v.id == id) {
@@ -63,11 +64,11 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                     }
                 }
             }
-            Vec::new()
+            state.link.in_flight.loaded(Load::Detail(id))
         }
         Action::Changed(notice) => {
             let wanted = on_change(state, &notice);
-            state.link.in_flight.admit(wanted)
+            state.link.in_flight.admit(wanted, Since::of(&notice))
         }
         Action::Offline { reason } => {
             state.link.in_flight.forget();
@@ -85,7 +86,8 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::Online => {
             state.link.listener_down = false;
             let mut effects = back_online(state, now);
-            effects.extend(resync(state));
+            // Tracked like a notice's loads, so that the notices that follow it are coalesced with it.
+            effects.extend(state.link.in_flight.admit(resync(state), Since::Unknown));
             effects
         }
         Action::DbFailed { what, error } => {
@@ -126,12 +128,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::PresenceLoaded(presence) => {
-            state.link.in_flight.presence_loaded();
             state.presence.others = presence;
-            Vec::new()
+            state.link.in_flight.loaded(Load::Presence)
         }
         Action::MajorsLoaded(list) => {
-            state.link.in_flight.majors_loaded();
             let keep = state.screens.major.selected().map(|m| m.id);
             state.screens.major.list = list;
             state.screens.major.loaded = true;
@@ -140,10 +140,9 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                 .unwrap_or(0)
                 .min(state.screens.major.list.len().saturating_sub(1));
             crate::app::screens::major::update::remind(state, now);
-            Vec::new()
+            state.link.in_flight.loaded(Load::Majors)
         }
         Action::RotaLoaded { shifts, duty, handover } => {
-            state.link.in_flight.rota_loaded();
             state.screens.major.rota = shifts;
             state.screens.major.duty = duty;
             if let Some(waiting) = &handover
@@ -161,11 +160,11 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                 );
             }
             state.screens.major.handover = handover;
-            Vec::new()
+            state.link.in_flight.loaded(Load::Rota)
         }
         Action::MaintenanceLoaded(windows) => {
             state.screens.calendar.replace(windows);
-            Vec::new()
+            state.link.in_flight.loaded(Load::Maintenance)
         }
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
         Action::ReportLoaded { major_id, report } => {

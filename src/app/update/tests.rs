@@ -15,11 +15,11 @@ use crate::demo::seed_agreements;
 use crate::domain::incident::Status;
 use crate::domain::incident::lifecycle::IncidentAction;
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()
 }
 
-fn row(id: i64, priority: &str, agreement_version_id: i64, status: Status) -> IncidentSummary {
+pub(super) fn row(id: i64, priority: &str, agreement_version_id: i64, status: Status) -> IncidentSummary {
     IncidentSummary {
         id,
         reference: format!("INC-{id}"),
@@ -43,7 +43,7 @@ fn row(id: i64, priority: &str, agreement_version_id: i64, status: Status) -> In
     }
 }
 
-fn state(operator: bool) -> State {
+pub(super) fn state(operator: bool) -> State {
     let mut state = State::new("test");
     state.link.connection = Connection::Live;
     let agreements: AgreementSet =
@@ -647,35 +647,4 @@ mod snapshots {
             insta::assert_snapshot!(format!("confirm_{}x{}", size.0, size.1), screen);
         }
     }
-}
-
-#[test]
-fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
-    let mut s = state(true);
-    let notice = |table: &str, id: i64, version: i32| {
-        Action::Changed(ChangeNotice { table: table.into(), id: Some(id), version: Some(version), op: "update".into() })
-    };
-    let mut commands = 0;
-    // Forged or real: 10,000 incidents, each announced twice, and 10,000 notices for the major incidents.
-    for round in 0..2 {
-        for id in 0..10_000 {
-            commands += update(&mut s, notice("incidents", id, 99 + round), now()).len();
-        }
-    }
-    for id in 0..10_000 {
-        commands += update(&mut s, notice("majors", id, 1), now()).len();
-    }
-    for _ in 0..1_000 {
-        commands += update(&mut s, notice("no_such_table", 1, 1), now()).len();
-    }
-    // At most MAX_FETCHES single fetches, then one reload of the board, and one load of the majors.
-    assert!(commands <= super::coalesce::MAX_FETCHES + 2, "{commands} commands");
-    // The reload arrives: the next notice is answered again, by a fetch of its own.
-    update(&mut s, Action::BoardLoaded(vec![row(1, "Høy", 2, Status::Acknowledged)]), now());
-    let effects = update(&mut s, notice("incidents", 1, 99), now());
-    assert_eq!(effects, vec![Effect::Db(DbCommand::FetchSummary { id: 1 })]);
-    // A failed load is not waited for.
-    update(&mut s, notice("majors", 1, 2), now());
-    update(&mut s, Action::DbFailed { what: "loading major incidents".into(), error: "x".into() }, now());
-    assert_eq!(update(&mut s, notice("majors", 1, 3), now()), vec![Effect::Db(DbCommand::LoadMajors)]);
 }
