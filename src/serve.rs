@@ -213,6 +213,10 @@ pub async fn periodic(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbError> 
     if notified > 0 {
         tracing::info!(notified, "deputies told of missed stakeholder updates");
     }
+    let reminded = crate::db::maintenance::remind_due(pool, now).await?;
+    if reminded > 0 {
+        tracing::info!(reminded, "recipients reminded of maintenance windows starting within a day");
+    }
     Ok(())
 }
 

@@ -109,12 +109,14 @@ pub struct ChangeNotice {
 
 /// The tables whose notices the console acts on (`update` reloads or refetches for each); every other audited table
 /// notifies too, and those notices are dropped where they arrive.
-pub const WATCHED_TABLES: [&str; 13] = [
+pub const WATCHED_TABLES: [&str; 15] = [
     "incidents",
     "agreements",
     "majors",
     "outbox",
     "maintenance_series",
+    "maintenance_approvals",
+    "maintenance_announcements",
     "presence",
     "rota_shifts",
     "settings",

@@ -357,7 +357,8 @@ pub struct MaintenanceWindow {
     pub warnings: Vec<MaintenanceWarning>,
 }
 
-/// Notice given (as of now, until announcements are recorded) against the agreement's rule.
+/// Notice given against the agreement's rule: from the announcement of the window's times, or, before it is
+/// announced, what announcing it now would give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MaintenanceNotice {
     pub given_working_days: Option<u32>,
@@ -365,6 +366,8 @@ pub struct MaintenanceNotice {
     pub given_days: Option<u32>,
     pub required_days: Option<u32>,
     pub ok: bool,
+    /// When its times were announced; `None` while it is not announced.
+    pub announced_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

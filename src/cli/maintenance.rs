@@ -3,6 +3,8 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
+mod ledger;
+
 use super::output::{self, Format};
 use super::{CliError, CliResult};
 use crate::app::model::MaintenanceWindow;
@@ -23,6 +25,26 @@ pub enum MaintenanceCommand {
     Check(ListArgs),
     /// The windows for a calendar program (iCalendar), or as JSON or CSV.
     Export(ExportArgs),
+    /// One series: its windows ahead, the approvals its agreements ask for, and what was announced when.
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Change a series (admins); an announced one is announced again with the change.
+    Edit(Box<EditArgs>),
+    /// Record an approval of a series, by a person in a role (admins record it; the approver may be a contact).
+    Approve {
+        id: i64,
+        /// Who approved, e.g. "Kari Nordmann".
+        #[arg(long)]
+        by: String,
+        /// In which role, e.g. systemansvarlig.
+        #[arg(long)]
+        role: String,
+    },
+    /// Announce a series to the contacts of the organisations that own its services (admins).
+    Announce { id: i64 },
     /// Cancel one window of a series (--occurrence, its local start date) or the whole series (admins).
     Cancel {
         id: i64,
@@ -86,8 +108,39 @@ pub struct AddArgs {
     /// … and how many days after each primary window it falls (its time and length are its own).
     #[arg(long, requires = "follows")]
     pub days_after: Option<i64>,
+    /// Why the window may fall inside a freeze (without it a window inside a freeze is refused).
+    #[arg(long)]
+    pub override_freeze: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    pub id: i64,
+    /// Service codes, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub services: Option<Vec<String>>,
+    /// First start, "YYYY-MM-DD HH:MM" in the series' zone.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// End of the first window, "YYYY-MM-DD HH:MM" in the series' zone (or give --duration).
+    #[arg(long, conflicts_with = "duration")]
+    pub end: Option<String>,
+    #[arg(long)]
+    pub duration: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// An RFC 5545 rule; "" makes it a single window.
+    #[arg(long)]
+    pub rrule: Option<String>,
+    #[arg(long)]
+    pub impact: Option<String>,
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Why the window may fall inside a freeze (without it a window inside a freeze is refused).
+    #[arg(long)]
+    pub override_freeze: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,11 +199,35 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 cancelled: Vec::new(),
             };
             let follows = args.follows.zip(args.days_after);
-            let id = maintenance::add(&pool, &NewSeries { series, reason: args.reason.clone(), follows }).await?;
+            let new = NewSeries {
+                series,
+                reason: args.reason.clone(),
+                follows,
+                freeze_override: args.override_freeze.clone(),
+            };
+            let id = maintenance::add(&pool, &new).await?;
             match args.format {
                 Format::Json => print!("{}", output::json(&serde_json::json!({ "series_id": id }))),
                 _ => println!("series {id} planned; `vakt maintenance list` shows its windows"),
             }
+        }
+        MaintenanceCommand::Show { id, format } => ledger::show(&pool, *id, *format, now).await?,
+        MaintenanceCommand::Edit(args) => ledger::edit(&pool, args).await?,
+        MaintenanceCommand::Approve { id, by, role } => {
+            let approved = maintenance::approve(&pool, *id, by, role).await?;
+            let rest = if approved.missing.is_empty() {
+                format!("series {id} is {}", approved.state)
+            } else {
+                format!("series {id} is {}; still needs {}", approved.state, approved.missing.join(" and "))
+            };
+            println!("{}", text::one_line(&format!("approval by {} ({}) recorded; {rest}", by.trim(), role.trim())));
+        }
+        MaintenanceCommand::Announce { id } => {
+            let announced = maintenance::announce(&pool, *id).await?;
+            println!(
+                "series {id} announced to {} recipients (SEQUENCE {}); vakt serve delivers it",
+                announced.recipients, announced.sequence
+            );
         }
         MaintenanceCommand::Cancel { id, occurrence, reason } => {
             println!("{}", text::one_line(&maintenance::cancel(&pool, *id, *occurrence, reason).await?));
@@ -222,7 +299,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
     Ok(())
 }
 
-fn cells(window: &MaintenanceWindow) -> Vec<String> {
+pub(super) fn cells(window: &MaintenanceWindow) -> Vec<String> {
     let zone: chrono_tz::Tz = window.zone.parse().unwrap_or(chrono_tz::UTC);
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
     vec![
@@ -238,7 +315,7 @@ fn cells(window: &MaintenanceWindow) -> Vec<String> {
     ]
 }
 
-fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliError> {
+pub(super) fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliError> {
     NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
         .map_err(|_| CliError::bad_input(format!("{flag} '{}' is not a time like 2027-01-19 18:00", text.trim())))
 }

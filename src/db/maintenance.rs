@@ -5,12 +5,20 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use sqlx::PgPool;
 
 use super::DbError;
+
+mod edit;
+mod ledger;
+
 use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
 use crate::domain::maintenance::notice;
 use crate::domain::maintenance::series::Occurrence;
 use crate::domain::maintenance::series::{Linked, Series};
 use crate::domain::maintenance::warnings::{self, Warning};
 use crate::domain::maintenance::{Impact, WindowKind, WindowState};
+pub use edit::{Changes, Edited, edit};
+pub use ledger::{
+    Announced, AnnouncementRow, ApprovalRow, Approved, Ledger, REMINDER_LEAD, announce, approve, ledger, remind_due,
+};
 
 /// A series as stored, with the domain's view of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +31,12 @@ pub struct StoredSeries {
     pub follows: Option<(i64, i64)>,
     pub created_by: String,
     pub version: i32,
+    /// The version at which the window itself last changed (approvals before it are void).
+    pub content_version: i32,
+    /// Why an admin planned it inside a freeze.
+    pub freeze_override: Option<String>,
+    /// When its times were last announced: notice is measured from here.
+    pub announced_at: Option<DateTime<Utc>>,
 }
 
 impl StoredSeries {
@@ -42,52 +56,115 @@ pub struct NewSeries {
     pub series: Series,
     pub reason: String,
     pub follows: Option<(i64, i64)>,
+    /// Why it may fall inside a freeze; without it, a window inside a freeze is refused.
+    pub freeze_override: Option<String>,
 }
 
-type Row = (
-    i64,
-    Vec<String>,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    i64,
-    Option<String>,
-    Option<i64>,
-    Option<i32>,
-    String,
-    Vec<NaiveDate>,
-    String,
-    i32,
-);
+/// How far ahead a new or edited series is checked against freezes.
+const FREEZE_HORIZON_DAYS: i64 = 2 * 366;
+
+/// Refuses a window that falls inside a freeze on one of its services unless an admin says why (the one wall in
+/// the calendar). `candidate` replaces the stored series with its id (an edit) or is new (id 0).
+pub(crate) fn check_freezes(
+    all: &[StoredSeries],
+    candidate: &StoredSeries,
+    override_reason: Option<&str>,
+) -> Result<(), DbError> {
+    if candidate.series.kind.is_period() || override_reason.is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(());
+    }
+    let mut others: Vec<StoredSeries> = all.iter().filter(|s| s.id != candidate.id).cloned().collect();
+    others.push(candidate.clone());
+    let Some(first) = crate::domain::calendar::wall_clock::at_local(candidate.series.start, candidate.series.zone)
+    else {
+        return Ok(());
+    };
+    let (from, to) = (first - Duration::days(32), first + Duration::days(FREEZE_HORIZON_DAYS));
+    let planned = expand(&others, from, to)?;
+    let freezes: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| p.series.series.kind == WindowKind::Freeze && p.series.state != WindowState::Cancelled)
+        .filter(|p| p.series.series.services.iter().any(|s| candidate.series.services.contains(s)))
+        .collect();
+    for window in planned.iter().filter(|p| p.series.id == candidate.id) {
+        if let Some(freeze) = freezes.iter().find(|f| f.start < window.end && window.start < f.end) {
+            let local = |t: DateTime<Utc>| t.with_timezone(&candidate.series.zone).format("%Y-%m-%d %H:%M");
+            return Err(DbError::BadInput(format!(
+                "the window {} – {} falls inside the freeze {} – {} (series {}); an admin may plan it anyway \
+                 with a reason (--override-freeze REASON)",
+                local(window.start),
+                local(window.end),
+                local(freeze.start),
+                local(freeze.end),
+                freeze.series.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    services: Vec<String>,
+    kind: String,
+    state: String,
+    impact: String,
+    zone: String,
+    start_local: NaiveDateTime,
+    length_seconds: i64,
+    rule: Option<String>,
+    follows: Option<i64>,
+    follow_days: Option<i32>,
+    reason: String,
+    cancelled_dates: Vec<NaiveDate>,
+    created_by: String,
+    version: i32,
+    content_version: i32,
+    freeze_override: Option<String>,
+    announced_at: Option<DateTime<Utc>>,
+}
 
 const SELECT: &str = "SELECT id, services, kind, state, impact, zone, start_local, length_seconds, rule, follows, \
-                      follow_days, reason, cancelled_dates, created_by, version FROM maintenance_series";
+                      follow_days, reason, cancelled_dates, created_by, version, content_version, freeze_override, \
+                      (SELECT max(a.announced_at) FROM maintenance_announcements a \
+                       WHERE a.series_id = maintenance_series.id AND a.moves) AS announced_at \
+                      FROM maintenance_series";
 
 fn stored(row: Row) -> Result<StoredSeries, DbError> {
-    let (id, services, kind, state, impact, zone, start, length, rule, follows, days, reason, cancelled, by, version) =
-        row;
     let unexpected =
         |what: &str, value: &str| DbError::Schema(format!("unexpected {what} '{value}' in maintenance_series"));
     Ok(StoredSeries {
-        id,
-        state: state.parse().map_err(|_| unexpected("state", &state))?,
-        reason,
+        id: row.id,
+        state: row.state.parse().map_err(|_| unexpected("state", &row.state))?,
+        reason: row.reason,
         series: Series {
-            services,
-            kind: kind.parse().map_err(|_| unexpected("kind", &kind))?,
-            impact: impact.parse::<Impact>().map_err(|_| unexpected("impact", &impact))?,
-            zone: zone.parse().map_err(|_| unexpected("zone", &zone))?,
-            start,
-            length: Duration::seconds(length),
-            rule,
-            cancelled,
+            services: row.services,
+            kind: row.kind.parse().map_err(|_| unexpected("kind", &row.kind))?,
+            impact: row.impact.parse::<Impact>().map_err(|_| unexpected("impact", &row.impact))?,
+            zone: row.zone.parse().map_err(|_| unexpected("zone", &row.zone))?,
+            start: row.start_local,
+            length: Duration::seconds(row.length_seconds),
+            rule: row.rule,
+            cancelled: row.cancelled_dates,
         },
-        follows: follows.zip(days.map(i64::from)),
-        created_by: by,
-        version,
+        follows: row.follows.zip(row.follow_days.map(i64::from)),
+        created_by: row.created_by,
+        version: row.version,
+        content_version: row.content_version,
+        freeze_override: row.freeze_override,
+        announced_at: row.announced_at,
     })
+}
+
+/// One series by id, locked for the rest of the transaction when `lock`.
+pub(crate) async fn one(conn: &mut sqlx::PgConnection, id: i64, lock: bool) -> Result<StoredSeries, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1{}", if lock { " FOR UPDATE" } else { "" }));
+    let row: Option<Row> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
+    match row {
+        Some(row) => stored(row),
+        None => Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)"))),
+    }
 }
 
 /// Adds a series (admins). The domain checks it first, so a bad one is explained, not half-saved.
@@ -105,11 +182,24 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
             return Err(DbError::BadInput(format!("series {primary} is not a primary window to follow")));
         }
     }
+    let candidate = StoredSeries {
+        id: 0,
+        state: WindowState::Draft,
+        reason: new.reason.clone(),
+        series: new.series.clone(),
+        follows: new.follows,
+        created_by: String::new(),
+        version: 1,
+        content_version: 1,
+        freeze_override: None,
+        announced_at: None,
+    };
+    check_freezes(&list(pool).await?, &candidate, new.freeze_override.as_deref())?;
     let s = &new.series;
     let id = sqlx::query_scalar(
         "INSERT INTO maintenance_series (services, kind, impact, zone, start_local, length_seconds, rule, follows,
-                                         follow_days, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                         follow_days, reason, freeze_override)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(&s.services)
     .bind(s.kind.as_str())
@@ -121,6 +211,7 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
     .bind(new.follows.map(|(id, _)| id))
     .bind(new.follows.and_then(|(_, days)| i32::try_from(days).ok()))
     .bind(new.reason.trim())
+    .bind(new.freeze_override.as_deref().map(str::trim).filter(|r| !r.is_empty()))
     .fetch_one(pool)
     .await
     .map_err(|e| match DbError::from(e) {
@@ -130,25 +221,20 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
     Ok(id)
 }
 
-/// Cancels one occurrence of a series (its local start date) or, without a date, the whole series (admins).
-/// Returns what was cancelled, for the message.
+/// Cancels one occurrence of a series (its local start date) or, without a date, the whole series (admins). An
+/// announced series announces the cancellation to the same recipients. Returns what was cancelled, for the
+/// message.
 pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reason: &str) -> Result<String, DbError> {
-    let Some(stored) = list_all(pool).await?.into_iter().find(|s| s.id == id) else {
-        return Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)")));
-    };
+    let mut tx = pool.begin().await?;
+    let stored = one(&mut tx, id, true).await?;
     if stored.state == WindowState::Cancelled {
         return Err(DbError::BadInput(format!("series {id} is cancelled already")));
     }
-    let note = |what: String| if reason.trim().is_empty() { what } else { format!("{what}: {}", reason.trim()) };
-    let refused = |e: sqlx::Error| match DbError::from(e) {
-        DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may cancel maintenance".into()),
-        other => other,
-    };
-    match occurrence {
+    let what = match occurrence {
         Some(date) => {
             // The date must name a window of the series: that day, a day either side for windows past midnight.
             let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-            let all = list_all(pool).await?;
+            let all = stored_all(&mut tx).await?;
             let windows = expand(&all, day(date) - Duration::days(1), day(date) + Duration::days(2))?;
             if !windows.iter().any(|w| w.series.id == id && w.local_date == date) {
                 return Err(DbError::BadInput(format!("series {id} has no window starting on {date}")));
@@ -161,20 +247,31 @@ pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reaso
             .bind(id)
             .bind(date)
             .bind(reason.trim())
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map_err(refused)?;
-            Ok(note(format!("the window of series {id} on {date} is cancelled")))
+            .map_err(ledger::refused("cancel maintenance"))?;
+            format!("the window of series {id} on {date} is cancelled")
         }
         None => {
-            sqlx::query("UPDATE maintenance_series SET state = 'cancelled' WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await
-                .map_err(refused)?;
-            Ok(note(format!("series {id} is cancelled")))
+            ledger::set_state(&mut tx, id, WindowState::Cancelled).await.map_err(|e| match e {
+                DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may cancel maintenance".into()),
+                other => other,
+            })?;
+            format!("series {id} is cancelled")
         }
-    }
+    };
+    let told = if stored.state == WindowState::Announced {
+        let kind = crate::domain::maintenance::announcement::AnnouncementKind::Cancel;
+        Some(ledger::tell(&mut tx, pool, id, kind, occurrence, true).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    let what = match told {
+        Some(n) => format!("{what}; the cancellation is announced to {n} recipients"),
+        None => what,
+    };
+    Ok(if reason.trim().is_empty() { what } else { format!("{what}: {}", reason.trim()) })
 }
 
 /// Every series that is not cancelled as a whole.
@@ -184,8 +281,13 @@ pub async fn list(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
 
 /// Every series, cancelled ones too (an export says they are cancelled).
 pub async fn list_all(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
+    stored_all(&mut *pool.acquire().await?).await
+}
+
+/// As [`list_all`], on a connection (inside a transaction).
+pub(crate) async fn stored_all(conn: &mut sqlx::PgConnection) -> Result<Vec<StoredSeries>, DbError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id"));
-    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(pool).await?;
+    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(conn).await?;
     rows.into_iter().map(stored).collect()
 }
 
@@ -282,19 +384,25 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
     found.extend(warnings::crosses_dst(&window, s.zone));
     let mut texts: Vec<MaintenanceWarning> =
         found.iter().map(|w| MaintenanceWarning { code: w.code().into(), text: describe(w, s.zone) }).collect();
-    // Until announcements are recorded, notice is measured from now: what announcing now would give.
+    // Notice counts from the announcement of the window's times; before it, from now (what announcing now gives).
+    let announced = p.series.announced_at.filter(|_| p.series.state == WindowState::Announced);
     let rule = s
         .services
         .iter()
         .filter_map(|sv| agreements.get(sv).and_then(|a| notice::required(a, sv).map(|n| (a.clone(), n))))
         .max_by_key(|(_, n)| n.amount);
-    let notice = rule.filter(|_| !s.kind.is_period() && p.start > now).map(|(agreement, required)| {
-        let checked = notice::check(&agreement, required, now, p.start);
+    let upcoming = p.start > now || announced.is_some();
+    let notice = rule.filter(|_| !s.kind.is_period() && upcoming).map(|(agreement, required)| {
+        let checked = notice::check(&agreement, required, announced.unwrap_or(now), p.start);
         if !checked.ok {
+            let given = match announced {
+                Some(at) => format!("announced {} it got", at.format("%Y-%m-%d")),
+                None => "announced now it gets".to_string(),
+            };
             texts.push(MaintenanceWarning {
                 code: "notice_short".into(),
                 text: format!(
-                    "announced now it gets {} of the {} {} {} requires",
+                    "{given} {} of the {} {} {} requires",
                     checked.given,
                     required.amount,
                     unit(required.unit),
@@ -309,14 +417,21 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
             given_days: (!working).then_some(checked.given),
             required_days: (!working).then_some(required.amount),
             ok: checked.ok,
+            announced_at: announced,
         }
     });
+    // Approved and announced windows are in progress while they run and done after; the rest keep their state.
+    let state = match p.series.state {
+        WindowState::Approved | WindowState::Announced if p.end <= now => WindowState::Done,
+        WindowState::Approved | WindowState::Announced if p.start <= now => WindowState::InProgress,
+        other => other,
+    };
     MaintenanceWindow {
         id: format!("{}:{}", p.series.id, p.local_date),
         series_id: p.series.id,
         services: s.services.clone(),
         kind: s.kind.as_str().into(),
-        state: p.series.state.as_str().into(),
+        state: state.as_str().into(),
         impact: s.impact.as_str().into(),
         start: p.start,
         end: p.end,

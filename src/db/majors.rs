@@ -8,7 +8,7 @@
 //! missed (`deputies`). Everything public is re-exported here, so callers keep using `db::majors::…`.
 
 mod calls;
-mod contacts;
+pub(crate) mod contacts;
 mod deputies;
 mod updates;
 

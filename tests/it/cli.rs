@@ -1,5 +1,7 @@
 //! The binary as a process: the scripting interface and its errors.
 
+mod maintenance;
+
 use std::process::Command;
 
 use crate::harness::{TestDb, insert_incident, seed_reference};

@@ -648,3 +648,72 @@ async fn maintenance_series_are_stamped_bounded_and_name_real_services() {
     assert_eq!((by.as_str(), recent), (admin_login.as_str(), true));
     psql.refused(&format!("{}; DELETE FROM public.maintenance_series", "SELECT 1"), "permission denied").await;
 }
+
+#[tokio::test]
+async fn maintenance_approvals_and_announcements_are_ledgers_only_admins_write() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, admin) = db.login("admin").await;
+    let (_, operator) = db.login("operator").await;
+    let (_, worker) = db.login("worker").await;
+    let id: i64 = scalar(
+        &admin,
+        "INSERT INTO public.maintenance_series (services, kind, zone, start_local, length_seconds)
+         VALUES ('{SBL}', 'change', 'Europe/Oslo', '2027-05-01 10:00', 3600) RETURNING id",
+    )
+    .await;
+    let approve = |version: i64, approver: &str| {
+        format!(
+            "INSERT INTO public.maintenance_approvals (series_id, approver, role, version)
+             VALUES ({id}, {approver}, 'systemeier', {version})"
+        )
+    };
+    let announce = |what: &str| {
+        format!(
+            "INSERT INTO public.maintenance_announcements (series_id, what, occurrence, sequence, moves, recipients)
+             VALUES ({id}, '{what}', '2027-05-01', 0, true, 0)"
+        )
+    };
+    // An operator writes none of it, with or without SET ROLE.
+    let mut psql = Psql::open(&operator).await;
+    psql.refused(&approve(1, "'Ola'"), "permission denied").await;
+    psql.refused(&announce("announce"), "permission denied").await;
+    psql.refused(
+        &format!("UPDATE public.maintenance_series SET state = 'announced' WHERE id = {id}"),
+        "permission denied",
+    )
+    .await;
+    psql.refused("SET ROLE vakt_admin", "permission denied").await;
+    // vakt serve only reminds, and only of announced windows.
+    let mut psql = Psql::open(&worker).await;
+    psql.refused(&announce("announce"), "only an admin announces").await;
+    psql.refused(&announce("reminder"), "only an admin announces").await;
+    psql.refused(&approve(1, "'Ola'"), "permission denied").await;
+    // An admin's approval is of the series as it is now, whatever the client says; ledgers are never rewritten.
+    let mut psql = Psql::open(&admin).await;
+    psql.run(&approve(99, "'Kari'")).await.unwrap();
+    assert_eq!(scalar::<i32>(&db.pool, "SELECT version FROM maintenance_approvals").await, 1);
+    psql.refused(&approve(1, "E'Kari\\x1b[2J'"), "check constraint").await;
+    psql.refused(&approve(1, "''"), "check constraint").await;
+    psql.refused("UPDATE public.maintenance_approvals SET role = 'driftsansvarlig'", "permission denied").await;
+    psql.refused("DELETE FROM public.maintenance_approvals", "permission denied").await;
+    psql.run(&announce("announce")).await.unwrap();
+    psql.refused("UPDATE public.maintenance_announcements SET recipients = 0", "permission denied").await;
+    psql.refused(
+        &format!(
+            "INSERT INTO public.maintenance_announcements (series_id, what, sequence, moves, recipients)
+             VALUES ({id}, 'change', 0, false, -1)"
+        ),
+        "check constraint",
+    )
+    .await;
+    // A change of state keeps the approvals; a change of the window voids them (content_version moves on).
+    psql.run(&format!("UPDATE public.maintenance_series SET state = 'approved', content_version = 7 WHERE id = {id}"))
+        .await
+        .unwrap();
+    assert_eq!(scalar::<i32>(&db.pool, "SELECT content_version FROM maintenance_series").await, 1);
+    psql.run(&format!("UPDATE public.maintenance_series SET length_seconds = 7200 WHERE id = {id}")).await.unwrap();
+    let (version, content): (i32, i32) =
+        sqlx::query_as("SELECT version, content_version FROM maintenance_series").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((version, content), (3, 3));
+}

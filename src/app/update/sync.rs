@@ -197,7 +197,9 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
-        ("maintenance_series", _) => vec![Effect::Db(DbCommand::LoadMaintenance)],
+        ("maintenance_series" | "maintenance_approvals" | "maintenance_announcements", _) => {
+            vec![Effect::Db(DbCommand::LoadMaintenance)]
+        }
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }

@@ -584,6 +584,7 @@ mod snapshots {
                     given_days: Some(20),
                     required_days: Some(3),
                     ok: true,
+                    announced_at: None,
                 }),
                 warnings,
             }

@@ -34,7 +34,7 @@ impl From<&ContactRow> for Contact {
 }
 
 /// The contacts of these organisations (by code), with their channels, in a stable order.
-pub(super) async fn contacts_of(
+pub(crate) async fn contacts_of(
     tx: &mut Transaction<'_, Postgres>,
     organisations: &[String],
 ) -> Result<Vec<ContactRow>, DbError> {

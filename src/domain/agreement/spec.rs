@@ -443,6 +443,21 @@ pub struct AgreementSpec {
     /// Major-incident settings: duty line, update cadence, escalation ladder, phone duty, report due.
     #[serde(default, skip_serializing_if = "MajorPolicy::is_default")]
     pub major: MajorPolicy,
+    /// Who must approve a maintenance window of a kind before it is announced (ROR-IKT §4.7, §6.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintenance_approvals: Vec<MaintenanceApproval>,
+}
+
+/// The roles whose approval windows of these kinds need, all of them (e.g. an upgrade: systemansvarlig and
+/// driftsansvarlig). Kinds are the maintenance calendar's stored names (`release`, `planned_downtime`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceApproval {
+    pub kinds: Vec<String>,
+    pub roles: Vec<String>,
+    /// Seed reference or interpretation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Rules an agreement sets for working its incidents, enforced by the console and by the database.

@@ -2,6 +2,8 @@
 //! occurrences, the secondary window linked to its primary, and the warnings the calendar shows. Pure: every
 //! instant is an argument, recurrences are expanded here (never with timestamp casts in PostgreSQL).
 
+pub mod announcement;
+pub mod approval;
 pub mod budget;
 pub mod notice;
 pub mod series;

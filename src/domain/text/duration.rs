@@ -5,7 +5,7 @@ use chrono::Duration;
 
 /// A compact duration that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid duration '{0}' (expected e.g. 7h30m, 45m, 2h, 90s)")]
+#[error("invalid duration '{0}' (expected e.g. 7h30m, 45m, 2h, 90s, 2d)")]
 pub struct DurationParseError(pub String);
 
 /// "3 h 20 m", "45 m", "12 s"; negative durations get a leading "-". Seconds show only under a minute.
@@ -68,9 +68,10 @@ pub fn parse_compact(s: &str) -> Result<Duration, DurationParseError> {
             continue;
         }
         let (rank, factor) = match c {
-            'h' => (1, 3600),
-            'm' => (2, 60),
-            's' => (3, 1),
+            'd' => (1, 86_400),
+            'h' => (2, 3600),
+            'm' => (3, 60),
+            's' => (4, 1),
             _ => return Err(bad()),
         };
         if number.is_empty() || rank <= last_rank {
@@ -119,13 +120,21 @@ mod tests {
 
     #[test]
     fn compact_round_trips() {
-        for (text, secs) in [("7h30m", 27_000), ("15m", 900), ("2h", 7200), ("90s", 90), ("1h0m5s", 3605)] {
+        for (text, secs) in [
+            ("7h30m", 27_000),
+            ("15m", 900),
+            ("2h", 7200),
+            ("90s", 90),
+            ("1h0m5s", 3605),
+            ("31d", 2_678_400),
+            ("1d12h", 129_600),
+        ] {
             let d = parse_compact(text).unwrap();
             assert_eq!(d.num_seconds(), secs, "{text}");
             assert_eq!(parse_compact(&compact(d)).unwrap(), d);
         }
         assert_eq!(compact(Duration::minutes(450)), "7h30m");
-        for bad in ["", "7", "30m7h", "1x", "h", "1h1h"] {
+        for bad in ["", "7", "30m7h", "1x", "h", "1h1h", "2h1d"] {
             assert!(parse_compact(bad).is_err(), "{bad}");
         }
     }

@@ -1,0 +1,120 @@
+//! Editing a series (admins): the same checks as planning it, a freeze still refused without a reason, and an
+//! announced series announced again with its new SEQUENCE. An edit of the window itself voids earlier approvals
+//! (the database keeps `content_version`).
+
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+use sqlx::PgPool;
+
+use super::{StoredSeries, check_freezes, ledger, one, stored_all};
+use crate::db::DbError;
+use crate::domain::maintenance::announcement::AnnouncementKind;
+use crate::domain::maintenance::{Impact, WindowKind, WindowState};
+
+/// What to change; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub services: Option<Vec<String>>,
+    pub kind: Option<WindowKind>,
+    pub impact: Option<Impact>,
+    /// The first start in the series' zone.
+    pub start: Option<NaiveDateTime>,
+    pub length: Option<Duration>,
+    /// `Some(None)` removes the rule (a single window).
+    pub rule: Option<Option<String>>,
+    pub reason: Option<String>,
+    pub freeze_override: Option<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.services.is_none()
+            && self.kind.is_none()
+            && self.impact.is_none()
+            && self.start.is_none()
+            && self.length.is_none()
+            && self.rule.is_none()
+            && self.reason.is_none()
+            && self.freeze_override.is_none()
+    }
+
+    fn apply(&self, stored: &StoredSeries) -> StoredSeries {
+        let mut next = stored.clone();
+        let s = &mut next.series;
+        if let Some(services) = &self.services {
+            s.services.clone_from(services);
+        }
+        s.kind = self.kind.unwrap_or(s.kind);
+        s.impact = self.impact.unwrap_or(s.impact);
+        s.start = self.start.unwrap_or(s.start);
+        s.length = self.length.unwrap_or(s.length);
+        if let Some(rule) = &self.rule {
+            s.rule = rule.as_ref().map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        }
+        if let Some(reason) = &self.reason {
+            next.reason = reason.trim().to_string();
+        }
+        if let Some(why) = &self.freeze_override {
+            next.freeze_override = Some(why.trim().to_string()).filter(|w| !w.is_empty());
+        }
+        next
+    }
+}
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edited {
+    pub version: i32,
+    /// Recipients of the change announcement, when the series was announced.
+    pub announced_to: Option<usize>,
+}
+
+pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, DbError> {
+    if changes.is_empty() {
+        return Err(DbError::BadInput("nothing to change: give at least one field (see --help)".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let stored = one(&mut tx, id, true).await?;
+    if stored.state == WindowState::Cancelled {
+        return Err(DbError::BadInput(format!("series {id} is cancelled")));
+    }
+    let next = changes.apply(&stored);
+    next.series.validate().map_err(|e| DbError::BadInput(e.to_string()))?;
+    if stored.follows.is_some() && (next.series.kind != WindowKind::Secondary || next.series.rule.is_some()) {
+        return Err(DbError::BadInput("a secondary window keeps its kind and follows its primary's dates".into()));
+    }
+    let all = stored_all(&mut tx).await?;
+    check_freezes(&all, &next, next.freeze_override.as_deref())?;
+    let s = &next.series;
+    sqlx::query(
+        "UPDATE maintenance_series SET services = $2, kind = $3, impact = $4, start_local = $5, length_seconds = $6,
+                rule = $7, reason = $8, freeze_override = $9
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&s.services)
+    .bind(s.kind.as_str())
+    .bind(s.impact.as_str())
+    .bind(s.start)
+    .bind(s.length.num_seconds())
+    .bind(&s.rule)
+    .bind(&next.reason)
+    .bind(&next.freeze_override)
+    .execute(&mut *tx)
+    .await
+    .map_err(ledger::refused("edit maintenance"))?;
+    let moves = (s.start, s.length, &s.rule) != (stored.series.start, stored.series.length, &stored.series.rule)
+        || s.services != stored.series.services;
+    // A change of the window itself voids its approvals: an approved window waits for them again.
+    if stored.state == WindowState::Approved && !ledger::missing_now(&mut tx, pool, id).await?.is_empty() {
+        ledger::set_state(&mut tx, id, WindowState::Proposed).await?;
+    }
+    let announced_to = if stored.state == WindowState::Announced {
+        Some(ledger::tell(&mut tx, pool, id, AnnouncementKind::Change, None, moves).await?)
+    } else {
+        None
+    };
+    let version = one(&mut tx, id, false).await?.version;
+    tx.commit().await?;
+    Ok(Edited { version, announced_to })
+}

@@ -1,0 +1,201 @@
+//! `vakt maintenance` approvals, announcements, edits and freezes, as an admin of ROR-IKT would use them.
+
+use chrono::{TimeZone, Utc};
+
+use super::{seeded, stdout, vakt};
+
+#[tokio::test]
+async fn an_upgrade_is_approved_announced_changed_reminded_and_cancelled_with_a_ledger() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let (operator, operator_pool) = db.login("operator").await;
+    let (_, worker_pool) = db.login("worker").await;
+    // The system owner's side of Molde: one contact by e-mail, one chat channel.
+    sqlx::query(
+        "INSERT INTO contacts (organisation_id, name, role, email, webhook_url, webhook_preset)
+         SELECT id, 'Siri Dahl', 'systemansvarlig', 'siri@molde.example', NULL, NULL FROM organisations WHERE code = 'molde'
+         UNION ALL
+         SELECT id, 'Drift', 'kanal', NULL, 'https://chat.example/hooks/abc', 'slack' FROM organisations WHERE code = 'molde'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let run = |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let show = |login: &str, id: &str| -> serde_json::Value {
+        serde_json::from_str(&stdout(&run(login, &["show", id, "--format", "json"]))).unwrap()
+    };
+    let release = [
+        "add",
+        "--services",
+        "MOLDE-EPJ",
+        "--start",
+        "2027-06-01 20:00",
+        "--duration",
+        "2h",
+        "--kind",
+        "release",
+        "--reason",
+        "EPJ 24.2",
+        "--format",
+        "json",
+    ];
+    let id: serde_json::Value = serde_json::from_str(&stdout(&run(&admin, &release))).unwrap();
+    let id = id["series_id"].to_string();
+
+    // ROR-IKT: an upgrade needs systemansvarlig and driftsansvarlig before it is announced.
+    let refused = run(&admin, &["announce", &id]);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("systemansvarlig and driftsansvarlig"), "{why}");
+    let first = stdout(&run(&admin, &["approve", &id, "--by", "Siri Dahl", "--role", "systemansvarlig"]));
+    assert!(first.contains("is proposed; still needs driftsansvarlig"), "{first}");
+    assert_eq!(run(&operator, &["approve", &id, "--by", "Ola", "--role", "driftsansvarlig"]).status.code(), Some(3));
+    assert_eq!(run(&admin, &["approve", &id, "--by", " ", "--role", "driftsansvarlig"]).status.code(), Some(2));
+    let second = stdout(&run(&admin, &["approve", &id, "--by", "Per Lie", "--role", "Driftsansvarlig"]));
+    assert!(second.contains("is approved"), "{second}");
+
+    let announced = stdout(&run(&admin, &["announce", &id]));
+    assert!(announced.contains("announced to 2 recipients"), "{announced}");
+    let keys: Vec<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT idempotency_key, message ->> 'subject', major_id FROM outbox ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.iter().all(|(key, subject, major)| key.starts_with("mnt")
+        && subject == "Varsel om planlagt vedlikehold: MOLDE-EPJ 2027-06-01 20:00"
+        && major.is_none()));
+    assert_eq!(run(&admin, &["announce", &id]).status.code(), Some(2), "announced once");
+    let shown = show(&operator, &id);
+    assert_eq!(shown["state"], "announced");
+    assert_eq!(shown["ledger"]["missing"], serde_json::json!([]));
+    let first_sequence = shown["ledger"]["announcements"][0]["sequence"].as_i64().unwrap();
+    assert_eq!(shown["windows"][0]["notice"]["ok"], true, "announced months ahead");
+    assert!(shown["windows"][0]["notice"]["announced_at"].is_string());
+
+    // Moving it announces the change with a higher SEQUENCE, and the approvals of the old time are void.
+    let moved = stdout(&run(&admin, &["edit", &id, "--start", "2027-06-02 20:00"]));
+    assert!(moved.contains("the change is announced to 2 recipients"), "{moved}");
+    let shown = show(&operator, &id);
+    let ledger = &shown["ledger"]["announcements"];
+    assert_eq!(ledger[1]["what"], "change");
+    assert_eq!(ledger[1]["moves"], true);
+    assert!(ledger[1]["sequence"].as_i64().unwrap() > first_sequence);
+    assert_eq!(shown["ledger"]["missing"], serde_json::json!(["systemansvarlig", "driftsansvarlig"]));
+    assert_eq!(shown["windows"][0]["start"], "2027-06-02T18:00:00Z");
+    assert_eq!(run(&admin, &["edit", &id]).status.code(), Some(2), "nothing to change");
+    assert_eq!(run(&admin, &["edit", &id, "--duration", "0m"]).status.code(), Some(2));
+
+    // vakt serve reminds once a day ahead, however often (and by however many workers) it runs.
+    let day_before = Utc.with_ymd_and_hms(2027, 6, 1, 20, 0, 0).unwrap();
+    assert_eq!(vakt::db::maintenance::remind_due(&worker_pool, day_before).await.unwrap(), 1);
+    assert_eq!(vakt::db::maintenance::remind_due(&worker_pool, day_before).await.unwrap(), 0);
+    let reminders: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE message ->> 'subject' LIKE 'Påminnelse om planlagt vedlikehold%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(reminders, 2);
+
+    // Cancelling an announced window tells the same people.
+    let cancelled = stdout(&run(&admin, &["cancel", &id, "--reason", "leverandøren er ikke klar"]));
+    assert!(cancelled.contains("cancellation is announced to 2 recipients"), "{cancelled}");
+    let subjects: Vec<String> = sqlx::query_scalar("SELECT message ->> 'subject' FROM outbox ORDER BY id DESC LIMIT 2")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert!(subjects.iter().all(|s| s.starts_with("Avlyst planlagt vedlikehold: MOLDE-EPJ")), "{subjects:?}");
+    let shown = show(&operator, &id);
+    let whats: Vec<&str> =
+        shown["ledger"]["announcements"].as_array().unwrap().iter().map(|a| a["what"].as_str().unwrap()).collect();
+    assert_eq!(whats, ["announce", "change", "reminder", "cancel"]);
+    drop(operator_pool);
+}
+
+#[tokio::test]
+async fn a_freeze_refuses_a_window_unless_an_admin_records_why() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&admin);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    stdout(&run(&[
+        "add",
+        "--services",
+        "SBL,TUL",
+        "--start",
+        "2027-12-01 00:00",
+        "--duration",
+        "31d",
+        "--kind",
+        "freeze",
+        "--reason",
+        "year-end",
+    ]));
+    let inside = ["add", "--services", "SBL", "--start", "2027-12-10 22:00", "--duration", "2h", "--kind", "change"];
+    let refused = run(&inside);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("inside the freeze 2027-12-01 00:00") && why.contains("--override-freeze"), "{why}");
+    // A monthly series is refused for its December window too; another service is not in the freeze.
+    let monthly = [
+        "add",
+        "--services",
+        "SBL",
+        "--start",
+        "2027-10-05 22:00",
+        "--duration",
+        "2h",
+        "--kind",
+        "change",
+        "--rrule",
+        "FREQ=MONTHLY;BYDAY=1TU",
+    ];
+    assert_eq!(run(&monthly).status.code(), Some(2));
+    stdout(&run(&[
+        "add",
+        "--services",
+        "SERES",
+        "--start",
+        "2027-12-10 22:00",
+        "--duration",
+        "2h",
+        "--kind",
+        "change",
+    ]));
+    let mut allowed = inside.to_vec();
+    allowed.extend(["--override-freeze", "sikkerhetsoppdatering som ikke kan vente", "--format", "json"]);
+    let id: serde_json::Value = serde_json::from_str(&stdout(&run(&allowed))).unwrap();
+    let reason: Option<String> = sqlx::query_scalar("SELECT freeze_override FROM maintenance_series WHERE id = $1")
+        .bind(id["series_id"].as_i64().unwrap())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(reason.as_deref(), Some("sikkerhetsoppdatering som ikke kan vente"));
+    // Moving a window into the freeze is refused the same way.
+    let id = stdout(&run(&[
+        "add",
+        "--services",
+        "SBL",
+        "--start",
+        "2027-11-10 22:00",
+        "--duration",
+        "2h",
+        "--kind",
+        "change",
+        "--format",
+        "json",
+    ]));
+    let id: serde_json::Value = serde_json::from_str(&id).unwrap();
+    let id = id["series_id"].to_string();
+    assert_eq!(run(&["edit", &id, "--start", "2027-12-15 22:00"]).status.code(), Some(2));
+}
