@@ -3,6 +3,7 @@
 use chrono::{TimeZone, Utc};
 
 use super::{seeded, stdout, vakt};
+use crate::servers::{HttpReceiver, SmtpServer, mail_and_sms_notifier};
 
 #[tokio::test]
 async fn an_upgrade_is_approved_announced_changed_reminded_and_cancelled_with_a_ledger() {
@@ -10,13 +11,15 @@ async fn an_upgrade_is_approved_announced_changed_reminded_and_cancelled_with_a_
     let (admin, _) = db.login("admin").await;
     let (operator, operator_pool) = db.login("operator").await;
     let (_, worker_pool) = db.login("worker").await;
-    // The system owner's side of Molde: one contact by e-mail, one chat channel.
+    // The system owner's side of Molde: one contact by e-mail, one chat channel; real servers receive them.
+    let (smtp, http) = (SmtpServer::start().await, HttpReceiver::start().await);
     sqlx::query(
         "INSERT INTO contacts (organisation_id, name, role, email, webhook_url, webhook_preset)
          SELECT id, 'Siri Dahl', 'systemansvarlig', 'siri@molde.example', NULL, NULL FROM organisations WHERE code = 'molde'
          UNION ALL
-         SELECT id, 'Drift', 'kanal', NULL, 'https://chat.example/hooks/abc', 'slack' FROM organisations WHERE code = 'molde'",
+         SELECT id, 'Drift', 'kanal', NULL, $1, 'slack' FROM organisations WHERE code = 'molde'",
     )
+    .bind(http.url("/hooks/abc"))
     .execute(&db.pool)
     .await
     .unwrap();
@@ -71,6 +74,19 @@ async fn an_upgrade_is_approved_announced_changed_reminded_and_cancelled_with_a_
         && subject == "Varsel om planlagt vedlikehold: MOLDE-EPJ 2027-06-01 20:00"
         && major.is_none()));
     assert_eq!(run(&admin, &["announce", &id]).status.code(), Some(2), "announced once");
+    // vakt serve delivers it: the mail through a real SMTP server, the chat message to a real HTTP server.
+    let notifier = mail_and_sms_notifier(&smtp, &http);
+    let now = Utc::now();
+    vakt::serve::deliver_due(&worker_pool, &notifier, &vakt::serve::ServeOptions::new("serve-1"), now).await.unwrap();
+    let mails = smtp.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_tos, ["siri@molde.example"]);
+    assert_eq!(mails[0].header("Subject"), Some("Varsel om planlagt vedlikehold: MOLDE-EPJ 2027-06-01 20:00"));
+    assert!(mails[0].body.contains("  2027-06-01 20:00 – 22:00\n"), "{}", mails[0].body);
+    assert!(mails[0].body.contains("Type: leveranse\nKonsekvens: utilgjengelig\nBegrunnelse: EPJ 24.2\n"));
+    let posted = http.requests();
+    assert_eq!(posted.len(), 1);
+    assert!(posted[0].json()["text"].as_str().unwrap().contains("Varsel om planlagt vedlikehold"));
     let shown = show(&operator, &id);
     assert_eq!(shown["state"], "announced");
     assert_eq!(shown["ledger"]["missing"], serde_json::json!([]));
