@@ -79,6 +79,7 @@ pub enum Action {
     },
     MajorsLoaded(Vec<MajorView>),
     MaintenanceLoaded(Vec<crate::app::model::MaintenanceWindow>),
+    ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     PresenceLoaded(Vec<Presence>),
     RotaLoaded {
         shifts: Vec<ShiftRow>,

@@ -42,6 +42,8 @@ pub enum DbCommand {
     LoadMajors,
     /// The maintenance windows of the next months, annotated (the calendar).
     LoadMaintenance,
+    /// Approved or announced windows running now or in the coming hours (the board marks their incidents).
+    LoadServiceWindows,
     LoadRota,
     /// Tell others where this console is (a soft lock); `None` when it leaves.
     SetPresence {

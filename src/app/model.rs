@@ -357,6 +357,41 @@ pub struct MaintenanceWindow {
     pub warnings: Vec<MaintenanceWarning>,
 }
 
+/// One window of approved or announced maintenance that takes services down or degrades them, for marking the
+/// board while it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceWindow {
+    pub series_id: i64,
+    pub services: Vec<String>,
+    /// The stored kind, e.g. `primary_window`.
+    pub kind: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// The service windows of the coming hours, as last loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceWindows {
+    pub windows: Vec<ServiceWindow>,
+    /// The end of the period they were loaded for: before it passes they are loaded again.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl ServiceWindows {
+    /// The window running on `service` at `now`, the one ending last when several do.
+    pub fn running_on(&self, service: &str, now: DateTime<Utc>) -> Option<&ServiceWindow> {
+        self.windows
+            .iter()
+            .filter(|w| w.start <= now && now < w.end && w.services.iter().any(|s| s == service))
+            .max_by_key(|w| w.end)
+    }
+
+    /// Whether the loaded period runs out within `margin` of `now` (or nothing is loaded yet).
+    pub fn stale(&self, now: DateTime<Utc>, margin: chrono::Duration) -> bool {
+        self.until.is_none_or(|until| until - margin <= now)
+    }
+}
+
 /// Notice given against the agreement's rule: from the announcement of the window's times, or, before it is
 /// announced, what announcing it now would give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

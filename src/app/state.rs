@@ -202,6 +202,8 @@ pub struct State {
     /// The connection to the database and what is on its way.
     pub link: Link,
     pub agreements: AgreementSet,
+    /// Maintenance running now or soon: the board marks the incidents of services under it.
+    pub service_windows: super::model::ServiceWindows,
     /// For the new-incident form and the assign form.
     pub services: Vec<ServiceChoice>,
     pub staff: Vec<StaffMember>,
@@ -236,6 +238,7 @@ impl State {
                 in_flight: Default::default(),
             },
             agreements: AgreementSet::default(),
+            service_windows: Default::default(),
             services: Vec::new(),
             staff: Vec::new(),
             drafts: Default::default(),

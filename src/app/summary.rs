@@ -21,6 +21,9 @@ pub struct Summary {
     /// The first major incident whose stakeholder update is overdue, and the first the ladder would escalate.
     pub update_overdue: Option<String>,
     pub escalate: Option<String>,
+    /// Maintenance running now: the services under it (by code) and how many open incidents are on them.
+    pub in_maintenance: Vec<String>,
+    pub incidents_in_maintenance: usize,
 }
 
 impl Summary {
@@ -53,7 +56,20 @@ impl Summary {
             .map(|m| m.reference.clone());
         let escalate =
             majors_list.iter().find(|m| super::major_proposal(state, m, now).is_some()).map(|m| m.reference.clone());
+        let mut in_maintenance: Vec<String> = state
+            .service_windows
+            .windows
+            .iter()
+            .filter(|w| w.start <= now && now < w.end)
+            .flat_map(|w| w.services.iter().cloned())
+            .collect();
+        in_maintenance.sort();
+        in_maintenance.dedup();
+        let incidents_in_maintenance =
+            rows.iter().filter(|r| in_maintenance.binary_search(&r.service.code).is_ok()).count();
         Summary {
+            in_maintenance,
+            incidents_in_maintenance,
             open: rows.len(),
             breached,
             due_soon,

@@ -464,6 +464,29 @@ fn describe(warning: &Warning, zone: chrono_tz::Tz) -> String {
     }
 }
 
+/// How far ahead the board's service windows are loaded.
+const SERVICE_WINDOW_HORIZON: Duration = Duration::hours(36);
+
+/// Approved or announced windows that take services down or degrade them, running now or within the next
+/// [`SERVICE_WINDOW_HORIZON`] by the database's clock: the board marks the incidents of services under them.
+pub async fn service_windows(pool: &PgPool) -> Result<crate::app::model::ServiceWindows, DbError> {
+    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
+    let until = now + SERVICE_WINDOW_HORIZON;
+    let windows = expand(&list(pool).await?, now, until)?
+        .into_iter()
+        .filter(|p| matches!(p.series.state, WindowState::Approved | WindowState::Announced))
+        .filter(|p| !p.series.series.kind.is_period() && p.series.series.impact != Impact::None)
+        .map(|p| crate::app::model::ServiceWindow {
+            series_id: p.series.id,
+            services: p.series.series.services.clone(),
+            kind: p.series.series.kind.as_str().into(),
+            start: p.start,
+            end: p.end,
+        })
+        .collect();
+    Ok(crate::app::model::ServiceWindows { windows, until: Some(until) })
+}
+
 /// The windows of the next four months by the database's clock, annotated, for the console's calendar.
 pub async fn agenda(pool: &PgPool) -> Result<Vec<MaintenanceWindow>, DbError> {
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;

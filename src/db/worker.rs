@@ -94,6 +94,10 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             }
             Action::MajorsLoaded(list)
         }
+        DbCommand::LoadServiceWindows => match maintenance::service_windows(pool).await {
+            Ok(windows) => Action::ServiceWindowsLoaded(windows),
+            Err(e) => failed("loading the service windows", e),
+        },
         DbCommand::LoadMaintenance => match maintenance::agenda(pool).await {
             Ok(windows) => Action::MaintenanceLoaded(windows),
             Err(e) => failed("loading the maintenance calendar", e),

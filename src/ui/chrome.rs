@@ -10,6 +10,7 @@ use super::{View, format};
 use crate::app::Screen;
 use crate::app::keymap::Scope;
 use crate::app::state::{Connection, Severity, State};
+use crate::domain::text;
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let theme = view.theme;
@@ -101,6 +102,17 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
     ];
     if figures.exercises > 0 {
         spans.push(Span::styled(format!(" (+{} exercise)", figures.exercises), theme.dim));
+    }
+    if let Some(first) = figures.in_maintenance.first() {
+        let services = match figures.in_maintenance.len() {
+            1 => text::one_line(first).into_owned(),
+            n => format!("{} +{}", text::one_line(first), n - 1),
+        };
+        // A narrow terminal gets the count alone; the board's M flag and footer say which.
+        let long = format!("   maintenance {services} ({} open)", figures.incidents_in_maintenance);
+        let fits = Line::from(spans.clone()).width() + long.chars().count() <= usize::from(area.width);
+        let text = if fits { long } else { format!("   maint. {}", figures.incidents_in_maintenance) };
+        spans.push(Span::styled(text, theme.accent));
     }
     if let Some(reference) = &figures.update_overdue {
         spans.push(Span::styled(format!("   update overdue {reference}"), theme.breached));

@@ -72,6 +72,7 @@ pub enum Load {
     Agreements,
     Majors,
     Maintenance,
+    ServiceWindows,
     Rota,
     Presence,
 }
@@ -83,6 +84,7 @@ impl Load {
             DbCommand::LoadAgreements => Some(Load::Agreements),
             DbCommand::LoadMajors => Some(Load::Majors),
             DbCommand::LoadMaintenance => Some(Load::Maintenance),
+            DbCommand::LoadServiceWindows => Some(Load::ServiceWindows),
             DbCommand::LoadRota => Some(Load::Rota),
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
             _ => None,

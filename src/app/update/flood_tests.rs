@@ -42,6 +42,8 @@ fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
         "majors",
         "outbox",
         "maintenance_series",
+        "maintenance_approvals",
+        "maintenance_announcements",
         "presence",
         "rota_shifts",
         "settings",
@@ -60,10 +62,15 @@ fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
             sent.extend(commands(update(&mut s, notice(table, id, 1), now())));
         }
     }
-    // MAX_FETCHES fetches, then the board, the open incident, the agreements, the majors, the calendar, the rota
-    // and the presence: once each.
-    assert!(sent.len() <= MAX_FETCHES + 7, "{} commands: {:?}", sent.len(), &sent[MAX_FETCHES..]);
-    for list in [DbCommand::LoadBoard, DbCommand::LoadMaintenance, DbCommand::LoadDetail { id: open }] {
+    // MAX_FETCHES fetches, then the board, the open incident, the agreements, the majors, the calendar, the
+    // service windows, the rota and the presence: once each.
+    assert!(sent.len() <= MAX_FETCHES + 8, "{} commands: {:?}", sent.len(), &sent[MAX_FETCHES..]);
+    for list in [
+        DbCommand::LoadBoard,
+        DbCommand::LoadMaintenance,
+        DbCommand::LoadServiceWindows,
+        DbCommand::LoadDetail { id: open },
+    ] {
         assert_eq!(sent.iter().filter(|c| **c == list).count(), 1, "{list:?}");
     }
 }

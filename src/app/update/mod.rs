@@ -10,19 +10,28 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::effect::{DbCommand, Effect};
 use super::state::{Severity, State};
+use coalesce::Since;
 
 pub use crate::app::screens::major::update::{cadence as major_cadence, proposal as major_proposal};
 pub use input::palette_matches;
 
 /// How long an informational message stays in the status line; errors stay until the next key.
 const INFO_MESSAGE_SECONDS: i64 = 6;
+/// Service windows are loaded again this long before the period they were loaded for runs out.
+const SERVICE_WINDOW_MARGIN_HOURS: i64 = 12;
 /// How often a console whose commands cannot reach the database tries again.
 const WORKER_PROBE_SECONDS: i64 = 5;
 
 pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     // Once a second and when a whole list arrives: a burst of change notices costs one count, on the next tick.
-    let refigure =
-        matches!(action, Action::Tick | Action::BoardLoaded(_) | Action::MajorsLoaded(_) | Action::AgreementsLoaded(_));
+    let refigure = matches!(
+        action,
+        Action::Tick
+            | Action::BoardLoaded(_)
+            | Action::MajorsLoaded(_)
+            | Action::AgreementsLoaded(_)
+            | Action::ServiceWindowsLoaded(_)
+    );
     let mut effects = dispatch(state, action, now);
     effects.extend(presence(state, now));
     if refigure {
@@ -85,6 +94,15 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
             {
                 state.link.probed_at = Some(now);
                 effects.push(Effect::Db(DbCommand::LoadBoard));
+            }
+            // Windows are loaded for the coming hours; well before those run out, the next ones are loaded.
+            if state.service_windows.until.is_some()
+                && state.service_windows.stale(now, Duration::hours(SERVICE_WINDOW_MARGIN_HOURS))
+            {
+                state.service_windows.until = None;
+                effects.extend(
+                    state.link.in_flight.admit(vec![Effect::Db(DbCommand::LoadServiceWindows)], Since::Unknown),
+                );
             }
             // Drafts are written at most once a second, however fast the typing.
             if state.drafts_dirty {

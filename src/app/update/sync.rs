@@ -162,6 +162,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.major.handover = handover;
             state.link.in_flight.loaded(Load::Rota)
         }
+        Action::ServiceWindowsLoaded(windows) => {
+            state.service_windows = windows;
+            state.link.in_flight.loaded(Load::ServiceWindows)
+        }
         Action::MaintenanceLoaded(windows) => {
             state.screens.calendar.replace(windows);
             state.link.in_flight.loaded(Load::Maintenance)
@@ -198,7 +202,7 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
         ("maintenance_series" | "maintenance_approvals" | "maintenance_announcements", _) => {
-            vec![Effect::Db(DbCommand::LoadMaintenance)]
+            vec![Effect::Db(DbCommand::LoadMaintenance), Effect::Db(DbCommand::LoadServiceWindows)]
         }
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]

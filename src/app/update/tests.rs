@@ -608,7 +608,46 @@ mod snapshots {
         // A change to the windows on another console reloads them.
         let notice =
             ChangeNotice { table: "maintenance_series".into(), id: Some(3), version: Some(1), op: "insert".into() };
-        assert_eq!(update(&mut s, Action::Changed(notice), now()), vec![Effect::Db(DbCommand::LoadMaintenance)]);
+        assert_eq!(
+            update(&mut s, Action::Changed(notice), now()),
+            vec![Effect::Db(DbCommand::LoadMaintenance), Effect::Db(DbCommand::LoadServiceWindows)]
+        );
+    }
+
+    #[test]
+    fn incidents_on_a_service_in_maintenance_are_marked_while_the_window_runs() {
+        use crate::app::model::{ServiceWindow, ServiceWindows};
+        let mut s = state(true);
+        let rows = vec![row(1, "Høy", 2, Status::Acknowledged), row(2, "Middels", 2, Status::New)];
+        update(&mut s, Action::BoardLoaded(rows), now());
+        let window = ServiceWindow {
+            series_id: 4,
+            services: vec!["SVC".into()],
+            kind: "primary_window".into(),
+            start: now() - Duration::hours(1),
+            end: now() + Duration::hours(3),
+        };
+        let until = now() + Duration::hours(36);
+        update(
+            &mut s,
+            Action::ServiceWindowsLoaded(ServiceWindows { windows: vec![window], until: Some(until) }),
+            now(),
+        );
+        assert_eq!((s.summary.in_maintenance.clone(), s.summary.incidents_in_maintenance), (vec!["SVC".into()], 2));
+        let narrow = render(&s, now(), (80, 24));
+        assert!(narrow.contains("maint. 2"), "{narrow}");
+        let wide = render(&s, now(), (160, 48));
+        assert!(wide.contains("maintenance SVC (2 open)"), "{wide}");
+        assert!(wide.contains("in maintenance (primary window) until 12:30"), "{wide}");
+        // After the window no incident is marked, on the next tick.
+        let later = now() + Duration::hours(4);
+        update(&mut s, Action::Tick, later);
+        assert!(s.summary.in_maintenance.is_empty());
+        // Well before the loaded period runs out, the next one is loaded, once.
+        let effects = update(&mut s, Action::Tick, until - Duration::hours(11));
+        assert!(effects.contains(&Effect::Db(DbCommand::LoadServiceWindows)), "{effects:?}");
+        let effects = update(&mut s, Action::Tick, until - Duration::hours(10));
+        assert!(!effects.contains(&Effect::Db(DbCommand::LoadServiceWindows)), "{effects:?}");
     }
 
     #[test]

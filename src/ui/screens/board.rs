@@ -96,6 +96,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             ),
             theme.text,
         ));
+        if let Some(window) = state.service_windows.running_on(&selected.service.code, view.now) {
+            spans.push(Span::styled(
+                format!(
+                    " · in maintenance ({}) until {}",
+                    window.kind.replace('_', " "),
+                    format::local_time(window.end, view.now, view.zone)
+                ),
+                theme.accent,
+            ));
+        }
         let others: Vec<String> = state
             .present_at(selected.id)
             .map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() })
@@ -194,16 +204,23 @@ fn assignee(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> 
     incident.assignee.as_ref().map_or_else(|| dash(view), |staff| plain(&staff.name, 15))
 }
 
-/// Major, security, workaround, reopened, deprioritised — in that order, one character each.
-fn flags(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+/// Major, security, in maintenance, workaround, reopened, deprioritised — in that order, one character each.
+fn flags(incident: &IncidentSummary, state: &State, view: View) -> Cell<'static> {
     let f = incident.flags;
     let symbols = view.theme.symbols.major;
-    let marks: String =
-        [(f.major, symbols), (f.security, "S"), (f.workaround, "W"), (f.reopened, "R"), (f.deprioritised, "D")]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, mark)| *mark)
-            .collect();
+    let maintenance = state.service_windows.running_on(&incident.service.code, view.now).is_some();
+    let marks: String = [
+        (f.major, symbols),
+        (f.security, "S"),
+        (maintenance, "M"),
+        (f.workaround, "W"),
+        (f.reopened, "R"),
+        (f.deprioritised, "D"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, mark)| *mark)
+    .collect();
     let cell = Cell::from(marks);
     if f.major || f.security { cell.style(view.theme.major) } else { cell }
 }

@@ -215,3 +215,46 @@ async fn a_freeze_refuses_a_window_unless_an_admin_records_why() {
     let id = id["series_id"].to_string();
     assert_eq!(run(&["edit", &id, "--start", "2027-12-15 22:00"]).status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn the_board_learns_of_approved_windows_running_now_and_not_of_drafts() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let (_, operator_pool) = db.login("operator").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&admin);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let local =
+        |at: chrono::DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Oslo).format("%Y-%m-%d %H:%M").to_string();
+    let start = local(Utc::now() - chrono::Duration::hours(1));
+    let added = stdout(&run(&[
+        "add",
+        "--services",
+        "SBL",
+        "--start",
+        &start,
+        "--duration",
+        "3h",
+        "--kind",
+        "change",
+        "--format",
+        "json",
+    ]));
+    let id: serde_json::Value = serde_json::from_str(&added).unwrap();
+    let id = id["series_id"].to_string();
+    let freeze = local(Utc::now() + chrono::Duration::hours(5));
+    stdout(&run(&["add", "--services", "SBL", "--start", &freeze, "--duration", "2h", "--kind", "freeze"]));
+    let windows = vakt::db::maintenance::service_windows(&operator_pool).await.unwrap();
+    assert!(windows.windows.is_empty(), "a draft marks nothing: {windows:?}");
+    assert!(windows.until.unwrap() > Utc::now() + chrono::Duration::hours(24));
+    // Altinn asks for no approval: one approval makes it approved, and the board marks SBL's incidents.
+    let approved = stdout(&run(&["approve", &id, "--by", "Ola Nordmann", "--role", "tjenesteeier"]));
+    assert!(approved.contains("is approved"), "{approved}");
+    let windows = vakt::db::maintenance::service_windows(&operator_pool).await.unwrap();
+    assert_eq!(windows.windows.len(), 1, "{windows:?}");
+    assert!(windows.running_on("SBL", Utc::now()).is_some());
+    assert!(windows.running_on("TUL", Utc::now()).is_none());
+}

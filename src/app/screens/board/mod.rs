@@ -66,7 +66,7 @@ impl ScreenState for BoardScreen {
     }
 
     fn resync(&self) -> Vec<Effect> {
-        let mut effects = vec![Effect::Db(DbCommand::LoadBoard)];
+        let mut effects = vec![Effect::Db(DbCommand::LoadBoard), Effect::Db(DbCommand::LoadServiceWindows)];
         if let Some(view) = &self.incident {
             effects.push(Effect::Db(DbCommand::LoadDetail { id: view.id }));
         }
