@@ -189,6 +189,7 @@ fn maintenance_expansion() {
         length: Duration::hours(4),
         rule: Some("FREQ=MONTHLY;BYDAY=3TU".into()),
         cancelled: Vec::new(),
+        moved: Vec::new(),
     };
     let from = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).single().unwrap_or_default();
     let to = Utc.with_ymd_and_hms(2037, 1, 1, 0, 0, 0).single().unwrap_or_default();

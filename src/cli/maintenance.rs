@@ -118,6 +118,10 @@ pub struct AddArgs {
 #[derive(Debug, clap::Args)]
 pub struct EditArgs {
     pub id: i64,
+    /// Move one window of a recurring series, named by its local start date in the series (then give --start, and
+    /// optionally --end or --duration and --reason as a note).
+    #[arg(long, requires = "start", conflicts_with_all = ["services", "kind", "rrule", "impact"])]
+    pub occurrence: Option<NaiveDate>,
     /// Service codes, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub services: Option<Vec<String>>,
@@ -197,6 +201,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 length,
                 rule: args.rrule.as_ref().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
                 cancelled: Vec::new(),
+                moved: Vec::new(),
             };
             let follows = args.follows.zip(args.days_after);
             let new = NewSeries {
@@ -410,7 +415,8 @@ fn ics(
             (s.start, Vec::new(), s.rule.clone())
         };
         let time = s.start.time();
-        events.push(Event {
+        let recurring = rule.is_some();
+        let master = Event {
             uid: format!("maintenance-{}@vakt", stored.id),
             sequence: u32::try_from(stored.version.saturating_sub(1)).unwrap_or(0),
             summary: format!("{} · {}", s.kind.as_str().replace('_', " "), s.services.join(", ")),
@@ -423,7 +429,23 @@ fn ics(
             rule,
             extra,
             excluded: s.cancelled.iter().map(|d| d.and_time(time)).collect(),
-        });
+            recurrence_id: None,
+        };
+        // A window moved on its own is an event of the same UID naming the start it had (RECURRENCE-ID).
+        if recurring {
+            for moved in s.moved.iter().filter(|m| !s.cancelled.contains(&m.date)) {
+                events.push(Event {
+                    start: moved.start,
+                    length: moved.length,
+                    rule: None,
+                    extra: Vec::new(),
+                    excluded: Vec::new(),
+                    recurrence_id: Some(moved.date.and_time(time)),
+                    ..master.clone()
+                });
+            }
+        }
+        events.push(master);
     }
     let years = (chrono::Datelike::year(&from), chrono::Datelike::year(&to));
     Ok(calendar("vakt maintenance", &events, now, years))

@@ -12,10 +12,10 @@ mod ledger;
 use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
 use crate::domain::maintenance::notice;
 use crate::domain::maintenance::series::Occurrence;
-use crate::domain::maintenance::series::{Linked, Series};
+use crate::domain::maintenance::series::{Linked, Moved, Series};
 use crate::domain::maintenance::warnings::{self, Warning};
 use crate::domain::maintenance::{Impact, WindowKind, WindowState};
-pub use edit::{Changes, Edited, edit};
+pub use edit::{Changes, Edited, edit, move_occurrence};
 pub use ledger::{
     Announced, AnnouncementRow, ApprovalRow, Approved, Ledger, REMINDER_LEAD, announce, approve, ledger, remind_due,
 };
@@ -59,6 +59,9 @@ pub struct NewSeries {
     /// Why it may fall inside a freeze; without it, a window inside a freeze is refused.
     pub freeze_override: Option<String>,
 }
+
+/// How far around its date a window named by that date may be: moved, or running past midnight.
+const REACH: Duration = Duration::days(33);
 
 /// How far ahead a new or edited series is checked against freezes.
 const FREEZE_HORIZON_DAYS: i64 = 2 * 366;
@@ -147,6 +150,7 @@ fn stored(row: Row) -> Result<StoredSeries, DbError> {
             length: Duration::seconds(row.length_seconds),
             rule: row.rule,
             cancelled: row.cancelled_dates,
+            moved: Vec::new(),
         },
         follows: row.follows.zip(row.follow_days.map(i64::from)),
         created_by: row.created_by,
@@ -160,11 +164,28 @@ fn stored(row: Row) -> Result<StoredSeries, DbError> {
 /// One series by id, locked for the rest of the transaction when `lock`.
 pub(crate) async fn one(conn: &mut sqlx::PgConnection, id: i64, lock: bool) -> Result<StoredSeries, DbError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1{}", if lock { " FOR UPDATE" } else { "" }));
-    let row: Option<Row> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
-    match row {
-        Some(row) => stored(row),
-        None => Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)"))),
-    }
+    let row: Option<Row> = sqlx::query_as(sql).bind(id).fetch_optional(&mut *conn).await?;
+    let mut one = match row {
+        Some(row) => stored(row)?,
+        None => return Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)"))),
+    };
+    one.series.moved = moves(conn, Some(id)).await?.into_iter().map(|(_, m)| m).collect();
+    Ok(one)
+}
+
+/// Windows moved on their own, of one series or of all, by series id.
+async fn moves(conn: &mut sqlx::PgConnection, series: Option<i64>) -> Result<Vec<(i64, Moved)>, DbError> {
+    let rows: Vec<(i64, NaiveDate, NaiveDateTime, i64)> = sqlx::query_as(
+        "SELECT series_id, occurrence, start_local, length_seconds FROM maintenance_moves
+         WHERE $1::bigint IS NULL OR series_id = $1 ORDER BY series_id, occurrence",
+    )
+    .bind(series)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, date, start, length)| (id, Moved { date, start, length: Duration::seconds(length) }))
+        .collect())
 }
 
 /// Adds a series (admins). The domain checks it first, so a bad one is explained, not half-saved.
@@ -232,10 +253,10 @@ pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reaso
     }
     let what = match occurrence {
         Some(date) => {
-            // The date must name a window of the series: that day, a day either side for windows past midnight.
+            // The date must name a window of the series (it may have been moved away from it).
             let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
             let all = stored_all(&mut tx).await?;
-            let windows = expand(&all, day(date) - Duration::days(1), day(date) + Duration::days(2))?;
+            let windows = expand(&all, day(date) - REACH, day(date) + REACH)?;
             if !windows.iter().any(|w| w.series.id == id && w.local_date == date) {
                 return Err(DbError::BadInput(format!("series {id} has no window starting on {date}")));
             }
@@ -287,8 +308,14 @@ pub async fn list_all(pool: &PgPool) -> Result<Vec<StoredSeries>, DbError> {
 /// As [`list_all`], on a connection (inside a transaction).
 pub(crate) async fn stored_all(conn: &mut sqlx::PgConnection) -> Result<Vec<StoredSeries>, DbError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id"));
-    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(conn).await?;
-    rows.into_iter().map(stored).collect()
+    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
+    let mut all: Vec<StoredSeries> = rows.into_iter().map(stored).collect::<Result<_, _>>()?;
+    for (id, moved) in moves(conn, None).await? {
+        if let Some(series) = all.iter_mut().find(|s| s.id == id) {
+            series.series.moved.push(moved);
+        }
+    }
+    Ok(all)
 }
 
 /// One occurrence of a stored series, for lists, exports and checks.

@@ -24,6 +24,8 @@ pub struct Event {
     pub extra: Vec<NaiveDateTime>,
     /// Occurrences left out (local starts).
     pub excluded: Vec<NaiveDateTime>,
+    /// An occurrence of the series with this UID moved on its own: the local start it had (RECURRENCE-ID).
+    pub recurrence_id: Option<NaiveDateTime>,
 }
 
 /// A complete VCALENDAR; `years` bounds the time-zone transitions written.
@@ -49,6 +51,9 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>, years: (i32,
         lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
         lines.push(format!("SEQUENCE:{}", event.sequence));
         lines.push(format!("DTSTART;TZID={tzid}:{}", local(&event.start)));
+        if let Some(original) = &event.recurrence_id {
+            lines.push(format!("RECURRENCE-ID;TZID={tzid}:{}", local(original)));
+        }
         lines.push(format!("DURATION:{}", duration(event.length)));
         if let Some(rule) = &event.rule {
             lines.push(format!("RRULE:{rule}"));

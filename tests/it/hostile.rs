@@ -716,4 +716,24 @@ async fn maintenance_approvals_and_announcements_are_ledgers_only_admins_write()
     let (version, content): (i32, i32) =
         sqlx::query_as("SELECT version, content_version FROM maintenance_series").fetch_one(&db.pool).await.unwrap();
     assert_eq!((version, content), (3, 3));
+    // A window moved on its own: only by an admin, near its date, and the series' SEQUENCE goes up with it.
+    let mv = |start: &str| {
+        format!(
+            "INSERT INTO public.maintenance_moves (series_id, occurrence, start_local, length_seconds, moved_by)
+             VALUES ({id}, '2027-05-01', '{start}', 3600, 'ola')"
+        )
+    };
+    Psql::open(&operator).await.refused(&mv("2027-05-02 10:00"), "permission denied").await;
+    psql.refused(&mv("2027-09-01 10:00"), "check constraint").await;
+    psql.refused(&mv("infinity"), "check constraint").await;
+    psql.run(&mv("2027-05-02 10:00")).await.unwrap();
+    let (version, by): (i32, String) = sqlx::query_as(
+        "SELECT s.version, m.moved_by FROM maintenance_series s JOIN maintenance_moves m ON m.series_id = s.id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(version, 4);
+    assert_ne!(by, "ola");
+    psql.refused("DELETE FROM public.maintenance_moves", "permission denied").await;
 }

@@ -163,6 +163,17 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
         }
         (None, None) => None,
     };
+    if let (Some(date), Some(start)) = (args.occurrence, start) {
+        let note = args.reason.as_deref().unwrap_or("");
+        let edited =
+            maintenance::move_occurrence(pool, id, date, start, length, note, args.override_freeze.as_deref()).await?;
+        let local = start.format("%Y-%m-%d %H:%M");
+        match edited.announced_to {
+            Some(n) => println!("the window of {date} is moved to {local}; the move is announced to {n} recipients"),
+            None => println!("the window of {date} is moved to {local}"),
+        }
+        return Ok(());
+    }
     let parse_kind = |k: &String| k.parse::<WindowKind>().map_err(|e| CliError::bad_input(format!("--kind: {e}")));
     let parse_impact = |i: &String| i.parse::<Impact>().map_err(|e| CliError::bad_input(format!("--impact: {e}")));
     let changes = Changes {

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use super::{StoredSeries, check_freezes, ledger, one, stored_all};
 use crate::db::DbError;
 use crate::domain::maintenance::announcement::AnnouncementKind;
+use crate::domain::maintenance::series::Moved;
 use crate::domain::maintenance::{Impact, WindowKind, WindowState};
 
 /// What to change; `None` keeps the stored value.
@@ -111,6 +112,73 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     }
     let announced_to = if stored.state == WindowState::Announced {
         Some(ledger::tell(&mut tx, pool, id, AnnouncementKind::Change, None, moves).await?)
+    } else {
+        None
+    };
+    let version = one(&mut tx, id, false).await?.version;
+    tx.commit().await?;
+    Ok(Edited { version, announced_to })
+}
+
+/// Moves one window of a series (named by the local date it has in the series) to `start` for `length` (by
+/// default its current length), like iCalendar's RECURRENCE-ID. An announced series announces the move.
+pub async fn move_occurrence(
+    pool: &PgPool,
+    id: i64,
+    date: chrono::NaiveDate,
+    start: NaiveDateTime,
+    length: Option<Duration>,
+    note: &str,
+    freeze_override: Option<&str>,
+) -> Result<Edited, DbError> {
+    let mut tx = pool.begin().await?;
+    let stored = one(&mut tx, id, true).await?;
+    if stored.state == WindowState::Cancelled {
+        return Err(DbError::BadInput(format!("series {id} is cancelled")));
+    }
+    if stored.follows.is_some() {
+        return Err(DbError::BadInput(format!(
+            "series {id} follows its primary: move the primary's window and this one moves with it"
+        )));
+    }
+    let all = stored_all(&mut tx).await?;
+    let current = stored.series.moved.iter().find(|m| m.date == date);
+    let unmoved = {
+        let mut plain = stored.series.clone();
+        plain.moved.retain(|m| m.date != date);
+        plain
+    };
+    let day = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let exists = unmoved
+        .occurrences(day - Duration::days(1), day + Duration::days(2))
+        .map_err(|e| DbError::BadInput(e.to_string()))?
+        .iter()
+        .any(|o| o.local_date == date);
+    if !exists {
+        return Err(DbError::BadInput(format!("series {id} has no window on {date} (the date it has in the series)")));
+    }
+    let moved = Moved { date, start, length: length.or(current.map(|m| m.length)).unwrap_or(stored.series.length) };
+    stored.series.validate_move(&moved).map_err(|e| DbError::BadInput(e.to_string()))?;
+    let mut candidate = stored.clone();
+    candidate.series.moved = unmoved.moved.clone();
+    candidate.series.moved.push(moved);
+    check_freezes(&all, &candidate, freeze_override.or(stored.freeze_override.as_deref()))?;
+    sqlx::query(
+        "INSERT INTO maintenance_moves (series_id, occurrence, start_local, length_seconds, note)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (series_id, occurrence) DO UPDATE
+         SET start_local = excluded.start_local, length_seconds = excluded.length_seconds, note = excluded.note",
+    )
+    .bind(id)
+    .bind(date)
+    .bind(start)
+    .bind(moved.length.num_seconds())
+    .bind(note.trim())
+    .execute(&mut *tx)
+    .await
+    .map_err(ledger::refused("move maintenance"))?;
+    let announced_to = if stored.state == WindowState::Announced {
+        Some(ledger::tell(&mut tx, pool, id, AnnouncementKind::Change, Some(date), true).await?)
     } else {
         None
     };

@@ -286,7 +286,7 @@ async fn send(
             for s in uncancelled.iter_mut().filter(|s| s.id == id) {
                 s.series.cancelled.retain(|d| *d != date);
             }
-            expand(&uncancelled, day - Duration::days(1), day + Duration::days(2))?
+            expand(&uncancelled, day - super::REACH, day + super::REACH)?
                 .into_iter()
                 .filter(|p| p.series.id == id && p.local_date == date)
                 .map(|p| super::occurrence(&p))

@@ -12,6 +12,8 @@ use super::{Impact, WindowKind};
 pub const MAX_OCCURRENCES_IN_TEN_YEARS: u16 = 4_000;
 /// No window is longer than this; a longer freeze is entered as several.
 pub const MAX_LENGTH: Duration = Duration::days(92);
+/// How far one window of a series may be moved from its date; further is a cancellation and a window of its own.
+pub const MAX_MOVE: Duration = Duration::days(31);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SeriesError {
@@ -26,6 +28,8 @@ pub enum SeriesError {
          the repeated hour"
     )]
     Ambiguous { local: String, zone: String },
+    #[error("a window is moved at most 31 days from its date; cancel it and plan a window of its own instead")]
+    MovedTooFar,
     #[error("'{rule}' is not a recurrence rule vakt can use: {reason}")]
     BadRule { rule: String, reason: String },
     #[error(
@@ -48,6 +52,17 @@ pub struct Series {
     pub rule: Option<String>,
     /// Starts (local dates) of occurrences that are cancelled (EXDATE).
     pub cancelled: Vec<NaiveDate>,
+    /// Occurrences moved on their own (iCalendar's RECURRENCE-ID), by the local date they had.
+    pub moved: Vec<Moved>,
+}
+
+/// One window of a series at another time: it keeps the name (local date) it had in the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    pub date: NaiveDate,
+    /// Its new start, in the series' zone.
+    pub start: NaiveDateTime,
+    pub length: Duration,
 }
 
 /// One window: its instants and its wall-clock start.
@@ -103,27 +118,48 @@ impl Series {
         parsed.build(dt_start).map_err(|e| bad(e.to_string()))
     }
 
-    /// The occurrences that overlap `[from, to)`, cancelled ones left out, in order.
+    /// Checks moving the window of `date` to `start` for `length`: the same limits as a window, a start that
+    /// exists once in the zone, and at most [`MAX_MOVE`] from its date.
+    pub fn validate_move(&self, moved: &Moved) -> Result<(), SeriesError> {
+        let one = Series { rule: None, start: moved.start, length: moved.length, moved: Vec::new(), ..self.clone() };
+        one.validate()?;
+        if (moved.start.date() - moved.date).abs() > MAX_MOVE {
+            return Err(SeriesError::MovedTooFar);
+        }
+        Ok(())
+    }
+
+    /// The occurrences that overlap `[from, to)`, moved ones where they were moved to, cancelled ones left out,
+    /// in order.
     pub fn occurrences(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Occurrence>, SeriesError> {
+        // A window moved into the period may come from a date outside it.
+        let reach = if self.moved.is_empty() { Duration::zero() } else { MAX_MOVE + Duration::days(2) };
+        let (wide_from, wide_to) = (from - reach, to + reach);
         let starts: Vec<DateTime<Utc>> = match &self.rule {
             None => vec![self.first_start()?],
             Some(rule) => {
                 // An occurrence that started before `from` may still be open then.
-                let after = in_rule_zone(from - self.length - Duration::seconds(1), self.zone);
-                let set = self.rule_set(rule)?.after(after).before(in_rule_zone(to, self.zone));
+                let after = in_rule_zone(wide_from - self.length - Duration::seconds(1), self.zone);
+                let set = self.rule_set(rule)?.after(after).before(in_rule_zone(wide_to, self.zone));
                 let result = set.all(MAX_OCCURRENCES_IN_TEN_YEARS);
                 result.dates.into_iter().map(|d| d.with_timezone(&Utc)).collect()
             }
         };
-        Ok(starts
+        let mut occurrences: Vec<Occurrence> = starts
             .into_iter()
-            .map(|start| Occurrence {
-                start,
-                end: start + self.length,
-                local_date: start.with_timezone(&self.zone).date_naive(),
+            .map(|start| {
+                let local_date = start.with_timezone(&self.zone).date_naive();
+                let moved = self.moved.iter().find(|m| m.date == local_date).and_then(|m| {
+                    let start = crate::domain::calendar::wall_clock::at_local(m.start, self.zone)?;
+                    Some((start, start + m.length))
+                });
+                let (start, end) = moved.unwrap_or((start, start + self.length));
+                Occurrence { start, end, local_date }
             })
             .filter(|o| o.end > from && o.start < to && !self.cancelled.contains(&o.local_date))
-            .collect())
+            .collect();
+        occurrences.sort_by_key(|o| o.start);
+        Ok(occurrences)
     }
 }
 
@@ -146,7 +182,8 @@ impl Linked {
         primary
             .iter()
             .filter_map(|p| {
-                let date = p.local_date + Duration::days(self.days_after);
+                // From where the primary is, so that moving one primary window carries its secondary along.
+                let date = p.start.with_timezone(&zone).date_naive() + Duration::days(self.days_after);
                 let start = crate::domain::calendar::wall_clock::at_local(date.and_time(self.start_time), zone)?;
                 Some(Occurrence { start, end: start + self.length, local_date: date })
             })

@@ -258,3 +258,88 @@ async fn the_board_learns_of_approved_windows_running_now_and_not_of_drafts() {
     assert!(windows.running_on("SBL", Utc::now()).is_some());
     assert!(windows.running_on("TUL", Utc::now()).is_none());
 }
+
+#[tokio::test]
+async fn a_window_moved_on_its_own_is_exported_with_recurrence_id_and_parsed_alike() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&admin);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let primary = stdout(&run(&[
+        "add",
+        "--services",
+        "TRA-EPOST,ULR-EPOST",
+        "--start",
+        "2027-01-19 18:00",
+        "--duration",
+        "4h",
+        "--kind",
+        "primary_window",
+        "--rrule",
+        "FREQ=MONTHLY;BYDAY=3TU",
+        "--format",
+        "json",
+    ]));
+    let id = serde_json::from_str::<serde_json::Value>(&primary).unwrap()["series_id"].to_string();
+    stdout(&run(&[
+        "add",
+        "--services",
+        "TRA-EPOST,ULR-EPOST",
+        "--start",
+        "2027-01-26 18:00",
+        "--duration",
+        "3h",
+        "--kind",
+        "secondary_window",
+        "--follows",
+        &id,
+        "--days-after",
+        "7",
+    ]));
+    // March's primary moves to the Wednesday at 19:00 for 2 h; its secondary follows a week after.
+    let moved = stdout(&run(&[
+        "edit",
+        &id,
+        "--occurrence",
+        "2027-03-16",
+        "--start",
+        "2027-03-17 19:00",
+        "--duration",
+        "2h",
+        "--reason",
+        "leverantören kan inte på tisdag",
+    ]));
+    assert!(moved.contains("moved to 2027-03-17 19:00"), "{moved}");
+    // A date that names no window, a move too far, and a field of the whole series with one window are refused.
+    for bad in [
+        &["edit", &id, "--occurrence", "2027-03-15", "--start", "2027-03-17 19:00"][..],
+        &["edit", &id, "--occurrence", "2027-04-20", "--start", "2027-06-01 19:00"],
+        &["edit", &id, "--occurrence", "2027-04-20", "--start", "2027-04-20 19:00", "--kind", "change"],
+    ] {
+        assert_eq!(run(bad).status.code(), Some(2), "{bad:?}");
+    }
+    let range = ["--from", "2027-01-01", "--to", "2028-01-01"];
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["list", range[0], range[1], range[2], range[3], "--format", "json"])))
+            .unwrap();
+    let starts: Vec<&str> = listed.as_array().unwrap().iter().map(|w| w["start"].as_str().unwrap()).collect();
+    assert!(starts.contains(&"2027-03-17T18:00:00Z") && !starts.contains(&"2027-03-16T17:00:00Z"), "{starts:?}");
+    assert!(starts.contains(&"2027-03-24T17:00:00Z"), "the secondary follows the moved primary: {starts:?}");
+    let mut ours: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| format!("maintenance-{}@vakt {}", w["series_id"], w["start"].as_str().unwrap()))
+        .collect();
+    ours.sort();
+    let ics = stdout(&run(&["export", range[0], range[1], range[2], range[3], "--format", "ics"]));
+    assert!(ics.contains("RECURRENCE-ID;TZID=Europe/Stockholm:20270316T180000"), "{ics}");
+    let file = super::fresh_dir("ics-moved").join("maintenance.ics");
+    std::fs::write(&file, format!("{ics}\r\n")).unwrap();
+    let theirs = crate::servers::expand_ics(&file, "2027-01-01", "2028-01-01");
+    assert_eq!(theirs, ours, "the independent parser applies the RECURRENCE-ID override as vakt does");
+}

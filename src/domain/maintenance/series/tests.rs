@@ -27,6 +27,7 @@ fn tu_primary() -> Series {
         length: Duration::hours(4),
         rule: Some("FREQ=MONTHLY;BYDAY=3TU".into()),
         cancelled: Vec::new(),
+        moved: Vec::new(),
     }
 }
 
@@ -145,4 +146,29 @@ fn ten_years_of_the_primary_series_expand_without_running_away() {
     let ten = tu_primary().occurrences(utc(2027, 1, 1, 0), utc(2037, 1, 1, 0)).unwrap();
     assert_eq!(ten.len(), 120);
     assert!(ten.windows(2).all(|w| w[0].start < w[1].start));
+}
+
+#[test]
+fn one_window_moved_on_its_own_keeps_its_name_and_its_secondary_follows_it() {
+    let mut primary = tu_primary();
+    let march = NaiveDate::from_ymd_opt(2027, 3, 16).unwrap();
+    let moved = Moved { date: march, start: local(2027, 3, 17, 19, 0), length: Duration::hours(2) };
+    primary.validate_move(&moved).unwrap();
+    primary.moved.push(moved);
+    let year = primary.occurrences(utc(2027, 1, 1, 0), utc(2028, 1, 1, 0)).unwrap();
+    assert_eq!(year.len(), 12);
+    let march_window = year.iter().find(|o| o.local_date == march).unwrap();
+    assert_eq!((march_window.start, march_window.end), (utc(2027, 3, 17, 18), utc(2027, 3, 17, 20)));
+    // Its secondary is the Tuesday... seven days after where the primary now is.
+    let secondary = tu_secondary().follow(&year, STOCKHOLM);
+    assert!(secondary.iter().any(|o| o.start == utc(2027, 3, 24, 17)), "{secondary:?}");
+    // A window moved into a period from outside it is found; one moved out of it is not.
+    let in_march_17 = primary.occurrences(utc(2027, 3, 17, 0), utc(2027, 3, 18, 0)).unwrap();
+    assert_eq!(in_march_17.len(), 1);
+    assert!(primary.occurrences(utc(2027, 3, 16, 0), utc(2027, 3, 17, 0)).unwrap().is_empty());
+    // A move of more than a month, or into the spring gap, is refused.
+    let far = Moved { date: march, start: local(2027, 5, 1, 18, 0), length: Duration::hours(4) };
+    assert_eq!(primary.validate_move(&far), Err(SeriesError::MovedTooFar));
+    let gap = Moved { date: march, start: local(2027, 3, 28, 2, 30), length: Duration::hours(1) };
+    assert!(matches!(primary.validate_move(&gap), Err(SeriesError::InGap { .. })));
 }
