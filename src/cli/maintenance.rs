@@ -43,6 +43,17 @@ pub enum MaintenanceCommand {
         #[arg(long)]
         role: String,
     },
+    /// Note one window of a series (by its local date): its work left unfinished (--unfinished), and a text.
+    Annotate {
+        id: i64,
+        #[arg(long)]
+        occurrence: NaiveDate,
+        /// The work was not finished: the secondary window that follows is for it.
+        #[arg(long)]
+        unfinished: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Announce a series to the contacts of the organisations that own its services (admins).
     Announce { id: i64 },
     /// Cancel one window of a series (--occurrence, its local start date) or the whole series (admins).
@@ -227,6 +238,11 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             };
             println!("{}", text::one_line(&format!("approval by {} ({}) recorded; {rest}", by.trim(), role.trim())));
         }
+        MaintenanceCommand::Annotate { id, occurrence, unfinished, note } => {
+            maintenance::annotate_occurrence(&pool, *id, *occurrence, *unfinished, note).await?;
+            let what = if *unfinished { "its work is recorded as unfinished" } else { "noted" };
+            println!("the window of series {id} on {occurrence}: {what}");
+        }
         MaintenanceCommand::Announce { id } => {
             let announced = maintenance::announce(&pool, *id).await?;
             println!(
@@ -280,21 +296,25 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 .map(|p| maintenance::annotate(p, &planned, &agreements, now))
                 .collect();
             let budgets = budget_warnings(&planned, &agreements, from_day, to_day);
+            let release_plans = release_plan_warnings(&all, &agreements, now)?;
             if check {
                 rows.retain(|r| !r.warnings.is_empty());
             }
             match args.format {
-                Format::Json if check => {
-                    print!("{}", output::json(&serde_json::json!({ "windows": rows, "budgets": budgets })))
-                }
+                Format::Json if check => print!(
+                    "{}",
+                    output::json(
+                        &serde_json::json!({ "windows": rows, "budgets": budgets, "release_plans": release_plans })
+                    )
+                ),
                 Format::Json => print!("{}", output::json(&rows)),
                 format => {
                     let headers = ["series", "start", "end", "zone", "kind", "state", "impact", "services", "warnings"];
                     let cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
                     print!("{}", output::render(format, &headers, &cells, &rows));
                     if check || format == Format::Table {
-                        for b in &budgets {
-                            eprintln!("{}", text::one_line(&b.text));
+                        for text in budgets.iter().map(|b| &b.text).chain(release_plans.iter().map(|r| &r.text)) {
+                            eprintln!("{}", text::one_line(text));
                         }
                     }
                 }
@@ -337,6 +357,62 @@ struct BudgetWarning {
     windows_hours: f64,
     allowed_hours: f64,
     text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ReleasePlanWarning {
+    code: &'static str,
+    agreement: String,
+    last_release: Option<DateTime<Utc>>,
+    required_until: DateTime<Utc>,
+    text: String,
+}
+
+/// Agreements whose release plan must reach months ahead (Altinn: 12) and whose planned releases do not.
+fn release_plan_warnings(
+    all: &[maintenance::StoredSeries],
+    agreements: &Agreements,
+    now: DateTime<Utc>,
+) -> Result<Vec<ReleasePlanWarning>, CliError> {
+    use crate::domain::maintenance::release_plan;
+    let mut found = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for agreement in agreements.values() {
+        let Some(months) = agreement.spec().release_plan_months else { continue };
+        if !seen.insert(agreement.code().to_string()) {
+            continue;
+        }
+        let services: Vec<&str> = agreement.spec().services.iter().map(|s| s.code.as_str()).collect();
+        // Past the period too, so a plan whose next release lies beyond it is seen to reach that far.
+        let horizon = now + Duration::days(i64::from(months) * 31 + 366);
+        let releases: Vec<Occurrence> = maintenance::expand(all, now, horizon)?
+            .iter()
+            .filter(|p| p.series.series.kind == WindowKind::Release)
+            .filter(|p| p.series.series.services.iter().any(|s| services.contains(&s.as_str())))
+            .map(occurrence)
+            .collect();
+        if let Some(short) = release_plan::check(months, &releases, now) {
+            let zone = agreement.zone();
+            let day = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d").to_string();
+            let reaches = match short.last_release {
+                Some(last) => format!("its last planned release is {}", day(last)),
+                None => "no release is planned".to_string(),
+            };
+            found.push(ReleasePlanWarning {
+                code: "release_plan_short",
+                agreement: agreement.code().to_string(),
+                last_release: short.last_release,
+                required_until: short.required_until,
+                text: format!(
+                    "{}: the release plan must cover the next {months} months (to {}); {reaches}",
+                    agreement.code(),
+                    day(short.required_until)
+                ),
+            });
+        }
+    }
+    found.sort_by(|a, b| a.agreement.cmp(&b.agreement));
+    Ok(found)
 }
 
 /// Where maintenance counts against a yearly target measured round the clock (Tranemo/Ulricehamn), the

@@ -14,7 +14,7 @@ use crate::domain::maintenance::notice;
 use crate::domain::maintenance::series::Occurrence;
 use crate::domain::maintenance::series::{Linked, Moved, Series};
 use crate::domain::maintenance::warnings::{self, Warning};
-use crate::domain::maintenance::{Impact, WindowKind, WindowState};
+use crate::domain::maintenance::{Impact, OccurrenceNote, WindowKind, WindowState};
 pub use edit::{Changes, Edited, edit, move_occurrence};
 pub use ledger::{
     Announced, AnnouncementRow, ApprovalRow, Approved, Ledger, REMINDER_LEAD, announce, approve, ledger, remind_due,
@@ -37,6 +37,8 @@ pub struct StoredSeries {
     pub freeze_override: Option<String>,
     /// When its times were last announced: notice is measured from here.
     pub announced_at: Option<DateTime<Utc>>,
+    /// Notes on single windows, by their local date.
+    pub notes: Vec<OccurrenceNote>,
 }
 
 impl StoredSeries {
@@ -158,6 +160,7 @@ fn stored(row: Row) -> Result<StoredSeries, DbError> {
         content_version: row.content_version,
         freeze_override: row.freeze_override,
         announced_at: row.announced_at,
+        notes: Vec::new(),
     })
 }
 
@@ -169,8 +172,51 @@ pub(crate) async fn one(conn: &mut sqlx::PgConnection, id: i64, lock: bool) -> R
         Some(row) => stored(row)?,
         None => return Err(DbError::NotFound(format!("no maintenance series {id} (`vakt maintenance list`)"))),
     };
-    one.series.moved = moves(conn, Some(id)).await?.into_iter().map(|(_, m)| m).collect();
+    one.series.moved = moves(&mut *conn, Some(id)).await?.into_iter().map(|(_, m)| m).collect();
+    one.notes = notes(conn, Some(id)).await?.into_iter().map(|(_, n)| n).collect();
     Ok(one)
+}
+
+/// Notes on single windows, of one series or of all, by series id.
+async fn notes(conn: &mut sqlx::PgConnection, series: Option<i64>) -> Result<Vec<(i64, OccurrenceNote)>, DbError> {
+    let rows: Vec<(i64, NaiveDate, bool, String)> = sqlx::query_as(
+        "SELECT series_id, occurrence, unfinished, note FROM maintenance_notes
+         WHERE $1::bigint IS NULL OR series_id = $1 ORDER BY series_id, occurrence",
+    )
+    .bind(series)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, date, unfinished, note)| (id, OccurrenceNote { date, unfinished, note })).collect())
+}
+
+/// Notes a window of a series (admins): its work left unfinished (the secondary window is then for it), and text.
+pub async fn annotate_occurrence(
+    pool: &PgPool,
+    id: i64,
+    date: NaiveDate,
+    unfinished: bool,
+    note: &str,
+) -> Result<(), DbError> {
+    let mut tx = pool.begin().await?;
+    let stored = one(&mut tx, id, false).await?;
+    let all = stored_all(&mut tx).await?;
+    let day = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    if !expand(&all, day - REACH, day + REACH)?.iter().any(|p| p.series.id == stored.id && p.local_date == date) {
+        return Err(DbError::BadInput(format!("series {id} has no window on {date} (the date it has in the series)")));
+    }
+    sqlx::query(
+        "INSERT INTO maintenance_notes (series_id, occurrence, unfinished, note) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (series_id, occurrence) DO UPDATE SET unfinished = excluded.unfinished, note = excluded.note",
+    )
+    .bind(id)
+    .bind(date)
+    .bind(unfinished)
+    .bind(note.trim())
+    .execute(&mut *tx)
+    .await
+    .map_err(ledger::refused("note maintenance"))?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Windows moved on their own, of one series or of all, by series id.
@@ -214,6 +260,7 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
         content_version: 1,
         freeze_override: None,
         announced_at: None,
+        notes: Vec::new(),
     };
     check_freezes(&list(pool).await?, &candidate, new.freeze_override.as_deref())?;
     let s = &new.series;
@@ -310,9 +357,14 @@ pub(crate) async fn stored_all(conn: &mut sqlx::PgConnection) -> Result<Vec<Stor
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id"));
     let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
     let mut all: Vec<StoredSeries> = rows.into_iter().map(stored).collect::<Result<_, _>>()?;
-    for (id, moved) in moves(conn, None).await? {
+    for (id, moved) in moves(&mut *conn, None).await? {
         if let Some(series) = all.iter_mut().find(|s| s.id == id) {
             series.series.moved.push(moved);
+        }
+    }
+    for (id, note) in notes(conn, None).await? {
+        if let Some(series) = all.iter_mut().find(|s| s.id == id) {
+            series.notes.push(note);
         }
     }
     Ok(all)
@@ -325,6 +377,8 @@ pub struct Planned {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub local_date: NaiveDate,
+    /// A secondary window: the date (its name) of the primary window it follows.
+    pub primary_date: Option<NaiveDate>,
 }
 
 /// The occurrences of every series overlapping `[from, to)`, secondary windows after the primaries they follow,
@@ -332,25 +386,37 @@ pub struct Planned {
 pub fn expand(all: &[StoredSeries], from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Planned>, DbError> {
     let mut planned = Vec::new();
     for stored in all {
-        let occurrences = match (stored.follows, stored.linked()) {
+        let occurrences: Vec<(Occurrence, Option<NaiveDate>)> = match (stored.follows, stored.linked()) {
             (Some((primary, days)), Some(linked)) => {
                 let Some(primary) = all.iter().find(|p| p.id == primary) else { continue };
                 let reach = Duration::days(days);
                 let primaries =
                     primary.series.occurrences(from - reach, to).map_err(|e| DbError::Schema(e.to_string()))?;
-                linked
-                    .follow(&primaries, stored.series.zone)
-                    .into_iter()
-                    .filter(|o| o.end > from && o.start < to && !stored.series.cancelled.contains(&o.local_date))
+                primaries
+                    .iter()
+                    .flat_map(|p| {
+                        linked
+                            .follow(std::slice::from_ref(p), stored.series.zone)
+                            .into_iter()
+                            .map(|o| (o, Some(p.local_date)))
+                    })
+                    .filter(|(o, _)| o.end > from && o.start < to && !stored.series.cancelled.contains(&o.local_date))
                     .collect()
             }
-            _ => stored.series.occurrences(from, to).map_err(|e| DbError::Schema(e.to_string()))?,
+            _ => stored
+                .series
+                .occurrences(from, to)
+                .map_err(|e| DbError::Schema(e.to_string()))?
+                .into_iter()
+                .map(|o| (o, None))
+                .collect(),
         };
-        planned.extend(occurrences.into_iter().map(|o| Planned {
+        planned.extend(occurrences.into_iter().map(|(o, primary_date)| Planned {
             series: stored.clone(),
             start: o.start,
             end: o.end,
             local_date: o.local_date,
+            primary_date,
         }));
     }
     planned.sort_by_key(|p| (p.start, p.series.id));
@@ -409,6 +475,16 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
         found.extend(warnings::inside_periods(&window, &periods));
     }
     found.extend(warnings::crosses_dst(&window, s.zone));
+    if let (Some((primary_id, _)), Some(primary_date)) = (p.series.follows, p.primary_date) {
+        let unfinished = all
+            .iter()
+            .find(|o| o.series.id == primary_id)
+            .map(|o| &o.series)
+            .is_some_and(|primary| primary.notes.iter().any(|n| n.date == primary_date && n.unfinished));
+        if !unfinished {
+            found.push(Warning::SecondaryUnlinked { primary: primary_id, date: primary_date });
+        }
+    }
     let mut texts: Vec<MaintenanceWarning> =
         found.iter().map(|w| MaintenanceWarning { code: w.code().into(), text: describe(w, s.zone) }).collect();
     // Notice counts from the announcement of the window's times; before it, from now (what announcing now gives).
@@ -484,6 +560,10 @@ fn describe(warning: &Warning, zone: chrono_tz::Tz) -> String {
         Warning::InsidePeriod { period } => {
             format!("inside a freeze or high-volume period {} – {}", local(period.start), local(period.end))
         }
+        Warning::SecondaryUnlinked { primary, date } => format!(
+            "reserve window: no unfinished work is recorded for the primary window of {date} (vakt maintenance \
+             annotate {primary} --occurrence {date} --unfinished)"
+        ),
         Warning::CrossesDst { wall } => format!(
             "crosses a daylight-saving change: {} on the wall clock",
             crate::domain::text::duration::compact(*wall)

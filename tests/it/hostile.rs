@@ -736,4 +736,14 @@ async fn maintenance_approvals_and_announcements_are_ledgers_only_admins_write()
     assert_eq!(version, 4);
     assert_ne!(by, "ola");
     psql.refused("DELETE FROM public.maintenance_moves", "permission denied").await;
+    let note = format!(
+        "INSERT INTO public.maintenance_notes (series_id, occurrence, unfinished, note) VALUES ({id}, '2027-05-01', true, 'x')"
+    );
+    Psql::open(&operator).await.refused(&note, "permission denied").await;
+    psql.run(&note).await.unwrap();
+    psql.refused(
+        &format!("UPDATE public.maintenance_notes SET note = repeat('x', 5000) WHERE series_id = {id}"),
+        "check constraint",
+    )
+    .await;
 }

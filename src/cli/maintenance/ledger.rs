@@ -30,6 +30,7 @@ struct Shown<'a> {
     days_after: Option<i64>,
     reason: &'a str,
     freeze_override: Option<&'a str>,
+    notes: &'a [crate::domain::maintenance::OccurrenceNote],
     version: i32,
     created_by: &'a str,
     windows: Vec<MaintenanceWindow>,
@@ -64,6 +65,7 @@ pub(super) async fn show(pool: &PgPool, id: i64, format: Format, now: DateTime<U
         days_after: stored.follows.map(|(_, days)| days),
         reason: &stored.reason,
         freeze_override: stored.freeze_override.as_deref(),
+        notes: &stored.notes,
         version: stored.version,
         created_by: &stored.created_by,
         windows,
@@ -98,6 +100,10 @@ fn table(shown: &Shown<'_>) -> String {
     }
     if let Some(why) = shown.freeze_override {
         lines.push(format!("in freeze  allowed: {why}"));
+    }
+    for note in shown.notes {
+        let unfinished = if note.unfinished { " · work unfinished" } else { "" };
+        lines.push(format!("note       {}{unfinished} {}", note.date, note.note));
     }
     let ledger = &shown.ledger;
     if !ledger.required.is_empty() {

@@ -446,6 +446,9 @@ pub struct AgreementSpec {
     /// Who must approve a maintenance window of a kind before it is announced (ROR-IKT §4.7, §6.2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maintenance_approvals: Vec<MaintenanceApproval>,
+    /// How many months ahead the release plan must always reach (Altinn §2.10.3: 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_plan_months: Option<u32>,
 }
 
 /// The roles whose approval windows of these kinds need, all of them (e.g. an upgrade: systemansvarlig and

@@ -6,6 +6,7 @@ pub mod announcement;
 pub mod approval;
 pub mod budget;
 pub mod notice;
+pub mod release_plan;
 pub mod series;
 pub mod warnings;
 
@@ -54,6 +55,15 @@ stored_names!(
         None => "none",
     }
 );
+
+/// A note on one window of a series (named by its local date), and whether its work was left unfinished: a
+/// secondary window is for unfinished work of its primary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceNote {
+    pub date: chrono::NaiveDate,
+    pub unfinished: bool,
+    pub note: String,
+}
 
 impl WindowKind {
     /// Periods that constrain other windows rather than take services down.

@@ -14,6 +14,8 @@ pub enum Warning {
     InsidePeriod { period: Occurrence },
     /// The window crosses a daylight-saving change: on the wall clock it lasts `wall`, not its length.
     CrossesDst { wall: Duration },
+    /// A secondary window whose primary (series `primary`, window of `date`) has no unfinished work recorded.
+    SecondaryUnlinked { primary: i64, date: chrono::NaiveDate },
 }
 
 impl Warning {
@@ -23,6 +25,7 @@ impl Warning {
             Warning::Overlap { .. } => "overlap",
             Warning::InsidePeriod { .. } => "inside_period",
             Warning::CrossesDst { .. } => "crosses_dst",
+            Warning::SecondaryUnlinked { .. } => "secondary_unlinked",
         }
     }
 }

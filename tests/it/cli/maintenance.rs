@@ -342,4 +342,68 @@ async fn a_window_moved_on_its_own_is_exported_with_recurrence_id_and_parsed_ali
     std::fs::write(&file, format!("{ics}\r\n")).unwrap();
     let theirs = crate::servers::expand_ics(&file, "2027-01-01", "2028-01-01");
     assert_eq!(theirs, ours, "the independent parser applies the RECURRENCE-ID override as vakt does");
+
+    // A secondary window is a reserve: warned about until its primary's work is recorded as unfinished.
+    let codes_on = |listed: &serde_json::Value, start: &str| -> Vec<String> {
+        let window = listed.as_array().unwrap().iter().find(|w| w["start"] == start).unwrap();
+        window["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(codes_on(&listed, "2027-02-23T17:00:00Z").contains(&"secondary_unlinked".to_string()));
+    assert!(!codes_on(&listed, "2027-02-16T17:00:00Z").contains(&"secondary_unlinked".to_string()));
+    let noted = stdout(&run(&["annotate", &id, "--occurrence", "2027-02-16", "--unfinished", "--note", "disk kvar"]));
+    assert!(noted.contains("recorded as unfinished"), "{noted}");
+    assert_eq!(run(&["annotate", &id, "--occurrence", "2027-02-17"]).status.code(), Some(2), "no window that day");
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["list", range[0], range[1], range[2], range[3], "--format", "json"])))
+            .unwrap();
+    assert!(!codes_on(&listed, "2027-02-23T17:00:00Z").contains(&"secondary_unlinked".to_string()));
+    assert!(codes_on(&listed, "2027-04-27T16:00:00Z").contains(&"secondary_unlinked".to_string()));
+}
+
+#[tokio::test]
+async fn altinn_is_told_when_its_release_plan_no_longer_reaches_twelve_months() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&admin);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let check =
+        || -> serde_json::Value { serde_json::from_str(&stdout(&run(&["check", "--format", "json"]))).unwrap() };
+    let plans = check()["release_plans"].clone();
+    assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
+    assert_eq!((plans[0]["agreement"].as_str(), plans[0]["last_release"].is_null()), (Some("ALTINN"), true));
+    // Quarterly releases from next month reach a year ahead; a single one does not.
+    let start = (Utc::now() + chrono::Duration::days(40)).format("%Y-%m-%d 20:00").to_string();
+    stdout(&run(&[
+        "add",
+        "--services",
+        "TUL",
+        "--start",
+        &start,
+        "--duration",
+        "2h",
+        "--kind",
+        "release",
+        "--format",
+        "json",
+    ]));
+    let plans = check()["release_plans"].clone();
+    assert!(plans[0]["text"].as_str().unwrap().contains("must cover the next 12 months"), "{plans}");
+    stdout(&run(&[
+        "add",
+        "--services",
+        "SBL",
+        "--start",
+        &start,
+        "--duration",
+        "2h",
+        "--kind",
+        "release",
+        "--rrule",
+        "FREQ=MONTHLY;INTERVAL=3",
+    ]));
+    assert_eq!(check()["release_plans"], serde_json::json!([]));
 }
