@@ -122,6 +122,9 @@ pub struct AddArgs {
     /// Why the window may fall inside a freeze (without it a window inside a freeze is refused).
     #[arg(long)]
     pub override_freeze: Option<String>,
+    /// The change forces service owners or vendors to change their side (Altinn: 6 months' notice).
+    #[arg(long)]
+    pub breaking: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -131,7 +134,7 @@ pub struct EditArgs {
     pub id: i64,
     /// Move one window of a recurring series, named by its local start date in the series (then give --start, and
     /// optionally --end or --duration and --reason as a note).
-    #[arg(long, requires = "start", conflicts_with_all = ["services", "kind", "rrule", "impact"])]
+    #[arg(long, requires = "start", conflicts_with_all = ["services", "kind", "rrule", "impact", "breaking"])]
     pub occurrence: Option<NaiveDate>,
     /// Service codes, comma-separated.
     #[arg(long, value_delimiter = ',')]
@@ -156,6 +159,9 @@ pub struct EditArgs {
     /// Why the window may fall inside a freeze (without it a window inside a freeze is refused).
     #[arg(long)]
     pub override_freeze: Option<String>,
+    /// Whether the change forces service owners or vendors to change their side (true or false).
+    #[arg(long)]
+    pub breaking: Option<bool>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -220,6 +226,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 reason: args.reason.clone(),
                 follows,
                 freeze_override: args.override_freeze.clone(),
+                breaking: args.breaking,
             };
             let id = maintenance::add(&pool, &new).await?;
             match args.format {

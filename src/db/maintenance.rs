@@ -39,6 +39,8 @@ pub struct StoredSeries {
     pub announced_at: Option<DateTime<Utc>>,
     /// Notes on single windows, by their local date.
     pub notes: Vec<OccurrenceNote>,
+    /// It forces service owners or vendors to change their side (Altinn: 6 months' notice).
+    pub breaking: bool,
 }
 
 impl StoredSeries {
@@ -60,6 +62,8 @@ pub struct NewSeries {
     pub follows: Option<(i64, i64)>,
     /// Why it may fall inside a freeze; without it, a window inside a freeze is refused.
     pub freeze_override: Option<String>,
+    /// It forces service owners or vendors to change their side.
+    pub breaking: bool,
 }
 
 /// How far around its date a window named by that date may be: moved, or running past midnight.
@@ -128,10 +132,11 @@ struct Row {
     content_version: i32,
     freeze_override: Option<String>,
     announced_at: Option<DateTime<Utc>>,
+    breaking: bool,
 }
 
 const SELECT: &str = "SELECT id, services, kind, state, impact, zone, start_local, length_seconds, rule, follows, \
-                      follow_days, reason, cancelled_dates, created_by, version, content_version, freeze_override, \
+                      follow_days, reason, cancelled_dates, created_by, version, content_version, freeze_override, breaking, \
                       (SELECT max(a.announced_at) FROM maintenance_announcements a \
                        WHERE a.series_id = maintenance_series.id AND a.moves) AS announced_at \
                       FROM maintenance_series";
@@ -161,6 +166,7 @@ fn stored(row: Row) -> Result<StoredSeries, DbError> {
         freeze_override: row.freeze_override,
         announced_at: row.announced_at,
         notes: Vec::new(),
+        breaking: row.breaking,
     })
 }
 
@@ -261,13 +267,14 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
         freeze_override: None,
         announced_at: None,
         notes: Vec::new(),
+        breaking: new.breaking,
     };
     check_freezes(&list(pool).await?, &candidate, new.freeze_override.as_deref())?;
     let s = &new.series;
     let id = sqlx::query_scalar(
         "INSERT INTO maintenance_series (services, kind, impact, zone, start_local, length_seconds, rule, follows,
-                                         follow_days, reason, freeze_override)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                         follow_days, reason, freeze_override, breaking)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(&s.services)
     .bind(s.kind.as_str())
@@ -280,6 +287,7 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
     .bind(new.follows.and_then(|(_, days)| i32::try_from(days).ok()))
     .bind(new.reason.trim())
     .bind(new.freeze_override.as_deref().map(str::trim).filter(|r| !r.is_empty()))
+    .bind(new.breaking)
     .fetch_one(pool)
     .await
     .map_err(|e| match DbError::from(e) {
@@ -523,6 +531,29 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
             announced_at: announced,
         }
     });
+    // A change that forces others to change needs months of notice where the agreement says so (Altinn: 6).
+    if p.series.breaking && !s.kind.is_period() && (p.start > now || announced.is_some()) {
+        for agreement in s.services.iter().filter_map(|sv| agreements.get(sv)) {
+            let Some(months) = agreement.spec().breaking_change_notice_months else { continue };
+            let from = announced.unwrap_or(now);
+            if !notice::breaking_ok(months, from, p.start) {
+                let given = match announced {
+                    Some(at) => {
+                        format!("announced {} it got {} days", at.format("%Y-%m-%d"), (p.start - at).num_days())
+                    }
+                    None => format!("announced now it gets {} days", (p.start - now).num_days()),
+                };
+                texts.push(MaintenanceWarning {
+                    code: "breaking_notice_short".into(),
+                    text: format!(
+                        "a change others must follow needs {months} months' notice under {}; {given}",
+                        agreement.code()
+                    ),
+                });
+                break;
+            }
+        }
+    }
     // Approved and announced windows are in progress while they run and done after; the rest keep their state.
     let state = match p.series.state {
         WindowState::Approved | WindowState::Announced if p.end <= now => WindowState::Done,

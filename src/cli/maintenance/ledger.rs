@@ -191,6 +191,7 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
         rule: args.rrule.as_ref().map(|r| Some(r.clone()).filter(|r| !r.trim().is_empty())),
         reason: args.reason.clone(),
         freeze_override: args.override_freeze.clone(),
+        breaking: args.breaking,
     };
     let edited = maintenance::edit(pool, id, &changes).await?;
     match edited.announced_to {

@@ -25,6 +25,7 @@ pub struct Changes {
     pub rule: Option<Option<String>>,
     pub reason: Option<String>,
     pub freeze_override: Option<String>,
+    pub breaking: Option<bool>,
 }
 
 impl Changes {
@@ -37,6 +38,7 @@ impl Changes {
             && self.rule.is_none()
             && self.reason.is_none()
             && self.freeze_override.is_none()
+            && self.breaking.is_none()
     }
 
     fn apply(&self, stored: &StoredSeries) -> StoredSeries {
@@ -55,6 +57,7 @@ impl Changes {
         if let Some(reason) = &self.reason {
             next.reason = reason.trim().to_string();
         }
+        next.breaking = self.breaking.unwrap_or(next.breaking);
         if let Some(why) = &self.freeze_override {
             next.freeze_override = Some(why.trim().to_string()).filter(|w| !w.is_empty());
         }
@@ -89,7 +92,7 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     let s = &next.series;
     sqlx::query(
         "UPDATE maintenance_series SET services = $2, kind = $3, impact = $4, start_local = $5, length_seconds = $6,
-                rule = $7, reason = $8, freeze_override = $9
+                rule = $7, reason = $8, freeze_override = $9, breaking = $10
          WHERE id = $1",
     )
     .bind(id)
@@ -101,6 +104,7 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     .bind(&s.rule)
     .bind(&next.reason)
     .bind(&next.freeze_override)
+    .bind(next.breaking)
     .execute(&mut *tx)
     .await
     .map_err(ledger::refused("edit maintenance"))?;

@@ -449,6 +449,9 @@ pub struct AgreementSpec {
     /// How many months ahead the release plan must always reach (Altinn §2.10.3: 12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_plan_months: Option<u32>,
+    /// Months of notice for a change that forces service owners or vendors to change (Altinn §2.1.3: 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaking_change_notice_months: Option<u32>,
 }
 
 /// The roles whose approval windows of these kinds need, all of them (e.g. an upgrade: systemansvarlig and

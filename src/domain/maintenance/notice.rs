@@ -40,6 +40,12 @@ pub fn check(agreement: &Agreement, required: Notice, announced: DateTime<Utc>, 
     NoticeCheck { required, given, ok: given >= required.amount }
 }
 
+/// Whether a change announced at `announced` that forces others to change, starting at `start`, had `months`
+/// of notice (Altinn §2.1.3: 6): the same day and time `months` later is no later than the start.
+pub fn breaking_ok(months: u32, announced: DateTime<Utc>, start: DateTime<Utc>) -> bool {
+    announced.checked_add_months(chrono::Months::new(months)).is_some_and(|due| due <= start)
+}
+
 /// The latest moment to announce a window starting at `start` with enough notice, to the minute; None when the
 /// rule cannot be met (the window starts too soon after any working day).
 pub fn announce_by(agreement: &Agreement, required: Notice, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -102,5 +108,14 @@ mod tests {
         assert!(check(&ror, rule, oslo(6, 4, 16, 0), start).ok);
         let short = check(&ror, rule, oslo(6, 4, 16, 1), start);
         assert_eq!((short.given, short.ok), (2, false));
+    }
+
+    #[test]
+    fn a_breaking_change_needs_the_same_day_months_later() {
+        use chrono::TimeZone;
+        let announced = Utc.with_ymd_and_hms(2027, 1, 31, 10, 0, 0).unwrap();
+        // Six months after 31 January is 31 July (chrono clamps shorter months to their last day).
+        assert!(breaking_ok(6, announced, Utc.with_ymd_and_hms(2027, 7, 31, 10, 0, 0).unwrap()));
+        assert!(!breaking_ok(6, announced, Utc.with_ymd_and_hms(2027, 7, 31, 9, 59, 0).unwrap()));
     }
 }

@@ -407,3 +407,41 @@ async fn altinn_is_told_when_its_release_plan_no_longer_reaches_twelve_months() 
     ]));
     assert_eq!(check()["release_plans"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn a_change_altinn_service_owners_must_follow_needs_six_months_notice() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&admin);
+        let mut all = vec!["--database-url", url.as_str(), "maintenance"];
+        all.extend(args);
+        vakt(&all, &config)
+    };
+    let in_days = |days: i64| (Utc::now() + chrono::Duration::days(days)).format("%Y-%m-%d 20:00").to_string();
+    for (days, short) in [(60, true), (200, false)] {
+        let start = in_days(days);
+        let added = stdout(&run(&[
+            "add",
+            "--services",
+            "SBL",
+            "--start",
+            &start,
+            "--duration",
+            "2h",
+            "--kind",
+            "change",
+            "--breaking",
+            "--format",
+            "json",
+        ]));
+        let id = serde_json::from_str::<serde_json::Value>(&added).unwrap()["series_id"].as_i64().unwrap();
+        let listed: serde_json::Value = serde_json::from_str(&stdout(&run(&["list", "--format", "json"]))).unwrap();
+        let window = listed.as_array().unwrap().iter().find(|w| w["series_id"] == id).unwrap();
+        let warned = window["warnings"].as_array().unwrap().iter().any(|w| {
+            w["code"] == "breaking_notice_short"
+                && w["text"].as_str().unwrap().contains("6 months' notice under ALTINN")
+        });
+        assert_eq!(warned, short, "{days} days ahead: {window}");
+    }
+}
