@@ -23,7 +23,7 @@ fn notice_and_warnings<'a>(window: &MaintenanceWindow, theme: &Theme) -> Vec<Lin
     lines
 }
 
-/// Every window of the cursor's day, soonest first: times, kind and services, then state, impact, zone and notice,
+/// Every window of the cursor's day, soonest first: times, zone, kind and services, then state, impact and notice,
 /// then its warnings.
 pub fn day(frame: &mut Frame, area: Rect, day: NaiveDate, windows: &[&MaintenanceWindow], theme: &Theme) {
     let count = match windows.len() {
@@ -38,16 +38,14 @@ pub fn day(frame: &mut Frame, area: Rect, day: NaiveDate, windows: &[&Maintenanc
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} "), theme.warning),
             Span::styled(label::full_span(window), theme.accent),
+            Span::styled(format!(" {}", text::one_line(&window.zone)), theme.dim),
             Span::styled(
                 format!("  {} · {}", label::kind_name(&window.kind), text::one_line(&window.services.join(" "))),
                 theme.text,
             ),
         ]));
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("   {} · {} · {} · ", window.state, window.impact, text::one_line(&window.zone)),
-                theme.dim,
-            ),
+            Span::styled(format!("   {} · {} · ", window.state, window.impact), theme.dim),
             Span::styled(label::notice(window), if late { theme.warning } else { theme.dim }),
         ]));
         lines.extend(warnings(window, theme));

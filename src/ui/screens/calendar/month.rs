@@ -73,7 +73,9 @@ struct Look {
 /// windows, as many as fit.
 fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Rect, theme: &Theme) -> Vec<Line<'a>> {
     let width = usize::from(cell.width);
-    let windows: Vec<&MaintenanceWindow> = calendar.on_day(date).collect();
+    let mut windows: Vec<&MaintenanceWindow> = calendar.on_day(date).collect();
+    // What starts on the day comes before what runs into it from the day before, when not all fit.
+    windows.sort_by_key(|w| days::local_days(w).0 != date);
     let shown = windows.len().min(usize::from(cell.height.saturating_sub(1)));
     let text_style = if look.in_month { theme.text } else { theme.dim };
     let marker = if look.cursor { theme.symbols.selected } else { " " };
