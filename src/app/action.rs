@@ -78,7 +78,12 @@ pub enum Action {
         result: Result<Vec<DueDelta>, String>,
     },
     MajorsLoaded(Vec<MajorView>),
-    MaintenanceLoaded(Vec<crate::app::model::MaintenanceWindow>),
+    /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`).
+    MaintenanceLoaded {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        windows: Vec<crate::app::model::MaintenanceWindow>,
+    },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     PresenceLoaded(Vec<Presence>),
     RotaLoaded {

@@ -57,6 +57,7 @@ pub enum Command {
     SortReverse,
     Act(Act),
     Major(MajorAct),
+    Calendar(CalendarAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
 }
@@ -178,6 +179,58 @@ impl MajorAct {
     }
 }
 
+/// Moving around the maintenance calendar and choosing how it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CalendarAct {
+    Month,
+    Week,
+    Agenda,
+    PreviousDay,
+    NextDay,
+    PreviousMonth,
+    NextMonth,
+    Today,
+}
+
+impl CalendarAct {
+    pub const ALL: [CalendarAct; 8] = [
+        CalendarAct::Month,
+        CalendarAct::Week,
+        CalendarAct::Agenda,
+        CalendarAct::PreviousDay,
+        CalendarAct::NextDay,
+        CalendarAct::PreviousMonth,
+        CalendarAct::NextMonth,
+        CalendarAct::Today,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CalendarAct::Month => "month",
+            CalendarAct::Week => "week",
+            CalendarAct::Agenda => "agenda",
+            CalendarAct::PreviousDay => "previous-day",
+            CalendarAct::NextDay => "next-day",
+            CalendarAct::PreviousMonth => "previous-month",
+            CalendarAct::NextMonth => "next-month",
+            CalendarAct::Today => "today",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            CalendarAct::Month => "the maintenance calendar as a month",
+            CalendarAct::Week => "the maintenance calendar as a week",
+            CalendarAct::Agenda => "the maintenance windows as a list, from the chosen day",
+            CalendarAct::PreviousDay => "the calendar's day before",
+            CalendarAct::NextDay => "the calendar's day after",
+            CalendarAct::PreviousMonth => "the calendar a month back",
+            CalendarAct::NextMonth => "the calendar a month forward",
+            CalendarAct::Today => "the calendar back to today",
+        }
+    }
+}
+
 /// Actions on incidents, each with a key and a palette name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Act {
@@ -285,13 +338,14 @@ impl Command {
     }
 
     /// Every command the palette offers, in the order it lists them: navigation, then the incident actions,
-    /// then the major-incident ones.
+    /// then the major-incident ones, then the calendar's.
     pub fn every() -> impl Iterator<Item = Command> {
         Command::GENERAL
             .iter()
             .copied()
             .chain(Act::ALL.into_iter().map(Command::Act))
             .chain(MajorAct::ALL.into_iter().map(Command::Major))
+            .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -350,6 +404,7 @@ impl Command {
             Command::SortReverse => "sort-reverse",
             Command::Act(act) => act.name(),
             Command::Major(act) => act.name(),
+            Command::Calendar(act) => act.name(),
             Command::Overlay(key) => key.name(),
         }
     }
@@ -382,6 +437,7 @@ impl Command {
             Command::SortReverse => "reverse the sort order",
             Command::Act(act) => act.description(),
             Command::Major(act) => act.description(),
+            Command::Calendar(act) => act.description(),
             Command::Overlay(key) => key.description(),
         }
     }

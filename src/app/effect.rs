@@ -40,8 +40,12 @@ pub enum DbCommand {
         action: IncidentAction,
     },
     LoadMajors,
-    /// The maintenance windows of the next months, annotated (the calendar).
-    LoadMaintenance,
+    /// The maintenance windows touching the dates `from` up to, not including, `to` (read as UTC midnights),
+    /// annotated (the calendar; it chooses the dates around its cursor).
+    LoadMaintenance {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     /// Approved or announced windows running now or in the coming hours (the board marks their incidents).
     LoadServiceWindows,
     LoadRota,

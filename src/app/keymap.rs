@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command::{Act, Command, MajorAct, OverlayKey, Screen};
+use super::command::{Act, CalendarAct, Command, MajorAct, OverlayKey, Screen};
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,9 +191,20 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(Incident, Chord::ch('g'), Command::Top, false),
         bind(Incident, Chord::ch('G'), Command::Bottom, false),
-        bind(Calendar, Chord::ch('j'), Command::Down, true),
+        // In the month and week views j/k move a week and PgUp/PgDn a month; in the agenda they move the row.
+        bind(Calendar, Chord::ch('m'), Command::Calendar(CalendarAct::Month), true),
+        bind(Calendar, Chord::ch('w'), Command::Calendar(CalendarAct::Week), true),
+        bind(Calendar, Chord::ch('a'), Command::Calendar(CalendarAct::Agenda), true),
+        bind(Calendar, Chord::ch('t'), Command::Calendar(CalendarAct::Today), true),
+        bind(Calendar, Chord::ch('['), Command::Calendar(CalendarAct::PreviousMonth), true),
+        bind(Calendar, Chord::ch(']'), Command::Calendar(CalendarAct::NextMonth), true),
+        bind(Calendar, Chord::ch('h'), Command::Calendar(CalendarAct::PreviousDay), false),
+        bind(Calendar, Chord::key(KeyCode::Left), Command::Calendar(CalendarAct::PreviousDay), false),
+        bind(Calendar, Chord::ch('l'), Command::Calendar(CalendarAct::NextDay), false),
+        bind(Calendar, Chord::key(KeyCode::Right), Command::Calendar(CalendarAct::NextDay), false),
+        bind(Calendar, Chord::ch('j'), Command::Down, false),
         bind(Calendar, Chord::key(KeyCode::Down), Command::Down, false),
-        bind(Calendar, Chord::ch('k'), Command::Up, true),
+        bind(Calendar, Chord::ch('k'), Command::Up, false),
         bind(Calendar, Chord::key(KeyCode::Up), Command::Up, false),
         bind(Calendar, Chord::key(KeyCode::PageDown), Command::PageDown, false),
         bind(Calendar, Chord::key(KeyCode::PageUp), Command::PageUp, false),

@@ -58,16 +58,15 @@ impl Session {
         session.dispatch(Action::AgreementsLoaded(agreements), now);
         session.dispatch(Action::SettingsLoaded(settings), now);
         // The board itself is loaded once the change listener is online (`Action::Online` resyncs), so no change
-        // falls between the load and the LISTEN, and ten thousand rows are not fetched twice at start.
-        session.run_effects(
-            vec![
-                Effect::Db(DbCommand::LoadMajors),
-                Effect::Db(DbCommand::LoadRota),
-                Effect::Db(DbCommand::LoadMaintenance),
-                Effect::Db(DbCommand::LoadPresence { console: session.state.presence.console_id.clone() }),
-            ],
-            now,
-        );
+        // falls between the load and the LISTEN, and ten thousand rows are not fetched twice at start. The calendar
+        // loads the dates around today that `Connected` chose.
+        let mut first = vec![
+            Effect::Db(DbCommand::LoadMajors),
+            Effect::Db(DbCommand::LoadRota),
+            Effect::Db(DbCommand::LoadPresence { console: session.state.presence.console_id.clone() }),
+        ];
+        first.extend(crate::app::screens::ScreenState::resync(&session.state.screens.calendar));
+        session.run_effects(first, now);
         Ok(session)
     }
 

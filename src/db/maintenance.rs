@@ -625,11 +625,13 @@ pub async fn service_windows(pool: &PgPool) -> Result<crate::app::model::Service
     Ok(crate::app::model::ServiceWindows { windows, until: Some(until) })
 }
 
-/// The windows of the next four months by the database's clock, annotated, for the console's calendar.
-pub async fn agenda(pool: &PgPool) -> Result<Vec<MaintenanceWindow>, DbError> {
+/// The windows touching the dates `from` up to `to` (UTC midnights; the console asks with a day to spare at each
+/// end), annotated by the database's clock, for the console's calendar.
+pub async fn agenda(pool: &PgPool, from: NaiveDate, to: NaiveDate) -> Result<Vec<MaintenanceWindow>, DbError> {
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
     let all = list(pool).await?;
-    let planned = expand(&all, now, now + Duration::days(122))?;
+    let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let planned = expand(&all, midnight(from), midnight(to))?;
     let agreements = agreements_by_service(pool, now.date_naive()).await?;
     Ok(planned.iter().map(|p| annotate(p, &planned, &agreements, now)).collect())
 }

@@ -98,8 +98,8 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(windows) => Action::ServiceWindowsLoaded(windows),
             Err(e) => failed("loading the service windows", e),
         },
-        DbCommand::LoadMaintenance => match maintenance::agenda(pool).await {
-            Ok(windows) => Action::MaintenanceLoaded(windows),
+        DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
+            Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),
         },
         DbCommand::LoadRota => {

@@ -83,7 +83,7 @@ impl Load {
             DbCommand::LoadDetail { id } => Some(Load::Detail(*id)),
             DbCommand::LoadAgreements => Some(Load::Agreements),
             DbCommand::LoadMajors => Some(Load::Majors),
-            DbCommand::LoadMaintenance => Some(Load::Maintenance),
+            DbCommand::LoadMaintenance { .. } => Some(Load::Maintenance),
             DbCommand::LoadServiceWindows => Some(Load::ServiceWindows),
             DbCommand::LoadRota => Some(Load::Rota),
             DbCommand::LoadPresence { .. } => Some(Load::Presence),

@@ -83,7 +83,7 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
                 state.message = None;
             }
             crate::app::screens::major::update::remind(state, now);
-            let mut effects = Vec::new();
+            let mut effects = crate::app::screens::calendar::update::tick(state, now);
             // Time-based filters (breached, today) change with the clock, not only with the data.
             if state.screens.board.queue.filter().depends_on_time() {
                 state.screens.board.queue.refresh(now);
@@ -116,6 +116,8 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
     }
 }
 
+#[cfg(test)]
+mod calendar_tests;
 #[cfg(test)]
 mod flood_tests;
 #[cfg(test)]

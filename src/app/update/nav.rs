@@ -8,9 +8,16 @@ use crate::app::effect::{BoardSettings, DbCommand, Effect};
 use crate::app::screens::board::filter::Filter;
 use crate::app::screens::board::queue::VIEWS;
 use crate::app::screens::board::{FilterInput, IncidentView};
+use crate::app::screens::calendar;
 use crate::app::state::{Overlay, Palette, State};
 
 pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effect> {
+    // The month and week views move their cursor day with the movement keys.
+    if state.screen == Screen::Calendar
+        && let Some(effects) = calendar::update::navigate(state, command, now)
+    {
+        return effects;
+    }
     let page = state.page_size() as isize;
     match command {
         Command::Quit => {
@@ -83,6 +90,7 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         }
         Command::Act(act) => crate::app::screens::board::actions::start(state, act, now),
         Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
+        Command::Calendar(act) => calendar::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
     }

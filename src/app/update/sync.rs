@@ -7,6 +7,7 @@ use crate::app::action::{Action, ChangeNotice};
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::screens::board::filter::Filter;
 use crate::app::screens::board::queue::{SortKey, VIEWS};
+use crate::app::screens::calendar::days::Dates;
 use crate::app::state::{Connection, State};
 
 pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -15,6 +16,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.board.queue.set_me(&user.login);
             state.screens.board.queue.set_zone(state.zone);
             state.user = Some(user);
+            crate::app::screens::calendar::update::start(state, now);
             Vec::new()
         }
         Action::BoardLoaded(rows) => {
@@ -166,8 +168,8 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.service_windows = windows;
             state.link.in_flight.loaded(Load::ServiceWindows)
         }
-        Action::MaintenanceLoaded(windows) => {
-            state.screens.calendar.replace(windows);
+        Action::MaintenanceLoaded { from, to, windows } => {
+            state.screens.calendar.replace(Dates { from, to }, windows);
             state.link.in_flight.loaded(Load::Maintenance)
         }
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
@@ -202,7 +204,8 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
         ("maintenance_series" | "maintenance_approvals" | "maintenance_announcements", _) => {
-            vec![Effect::Db(DbCommand::LoadMaintenance), Effect::Db(DbCommand::LoadServiceWindows)]
+            let calendar = state.screens.calendar.reload().map(Effect::Db);
+            calendar.into_iter().chain([Effect::Db(DbCommand::LoadServiceWindows)]).collect()
         }
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]

@@ -474,7 +474,7 @@ fn an_admin_reassigns_or_removes_a_shift_and_an_empty_change_is_explained() {
 }
 
 /// Every screen and overlay as the user sees it, at the smallest supported terminal and a large one.
-mod snapshots {
+pub(super) mod snapshots {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -483,14 +483,14 @@ mod snapshots {
     use crate::app::command::Screen;
     use crate::ui::{self, Theme, View};
 
-    fn render(state: &State, at: DateTime<Utc>, (width, height): (u16, u16)) -> String {
+    pub(in crate::app::update) fn render(state: &State, at: DateTime<Utc>, (width, height): (u16, u16)) -> String {
         let theme = Theme::builtin("dark").unwrap();
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| ui::render(frame, state, View { theme: &theme, now: at, zone: chrono_tz::UTC })).unwrap();
         terminal.backend().to_string()
     }
 
-    const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+    pub(in crate::app::update) const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
     fn mim_with_major() -> (State, DateTime<Utc>) {
         let mut s = state(true);
@@ -560,58 +560,6 @@ mod snapshots {
             assert!(screen.contains("Heat-map is not part of this build yet"), "{screen}");
             insta::assert_snapshot!(format!("heatmap_placeholder_{}x{}", size.0, size.1), screen);
         }
-    }
-
-    #[test]
-    fn the_maintenance_calendar() {
-        use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
-        let mut s = state(true);
-        let window = |series: i64, day: u32, hours: i64, kind: &str, warnings: Vec<MaintenanceWarning>| {
-            let start = Utc.with_ymd_and_hms(2026, 12, day, 17, 0, 0).unwrap();
-            MaintenanceWindow {
-                id: format!("{series}:2026-12-{day:02}"),
-                series_id: series,
-                services: vec!["TRA-EPOST".into(), "ULR-EPOST".into()],
-                kind: kind.into(),
-                state: "approved".into(),
-                impact: "unavailable".into(),
-                start,
-                end: start + Duration::hours(hours),
-                zone: "Europe/Stockholm".into(),
-                notice: Some(MaintenanceNotice {
-                    given_working_days: None,
-                    required_working_days: None,
-                    given_days: Some(20),
-                    required_days: Some(3),
-                    ok: true,
-                    announced_at: None,
-                }),
-                warnings,
-            }
-        };
-        let overlap = MaintenanceWarning {
-            code: "overlap".into(),
-            text: "overlaps another window on ULR-EPOST from 2026-12-15 20:00".into(),
-        };
-        let windows =
-            vec![window(1, 15, 4, "primary_window", vec![overlap]), window(2, 22, 3, "secondary_window", Vec::new())];
-        update(&mut s, Action::MaintenanceLoaded(windows), now());
-        update(&mut s, Action::Run(Command::Show(Screen::Calendar)), now());
-        assert_eq!(s.scope(), crate::app::keymap::Scope::Calendar);
-        for size in SIZES {
-            let screen = render(&s, now(), size);
-            assert!(screen.contains("2026-12-15 18:00") && screen.contains("overlaps another window"), "{screen}");
-            insta::assert_snapshot!(format!("calendar_{}x{}", size.0, size.1), screen);
-        }
-        update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('j'))), now());
-        assert_eq!(s.screens.calendar.selected, 1);
-        // A change to the windows on another console reloads them.
-        let notice =
-            ChangeNotice { table: "maintenance_series".into(), id: Some(3), version: Some(1), op: "insert".into() };
-        assert_eq!(
-            update(&mut s, Action::Changed(notice), now()),
-            vec![Effect::Db(DbCommand::LoadMaintenance), Effect::Db(DbCommand::LoadServiceWindows)]
-        );
     }
 
     #[test]

@@ -1,0 +1,196 @@
+//! The maintenance calendar through `update`: its keys, the dates it asks for, and its three views on screen.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::tests::snapshots::{SIZES, render};
+use super::tests::{now, state};
+use super::update;
+use crate::app::action::{Action, ChangeNotice};
+use crate::app::command::{Command, Screen};
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
+use crate::app::screens::calendar::CalendarView;
+use crate::app::state::State;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::from(code)), now())
+}
+
+fn keys(s: &mut State, typed: &str) -> Vec<Effect> {
+    typed.chars().flat_map(|c| press(s, KeyCode::Char(c))).collect()
+}
+
+fn load(from: NaiveDate, to: NaiveDate) -> Effect {
+    Effect::Db(DbCommand::LoadMaintenance { from, to })
+}
+
+/// The calendar on screen, as the session starts it: today's dates asked for (and on their way).
+fn calendar() -> State {
+    let mut s = state(true);
+    let start = s.screens.calendar.reload().expect("the dates around today");
+    s.link.in_flight.admit(vec![Effect::Db(start)], super::coalesce::Since::Unknown);
+    update(&mut s, Action::Run(Command::Show(Screen::Calendar)), now());
+    s
+}
+
+#[test]
+fn the_cursor_moves_by_day_week_and_month_across_the_year_end() {
+    let mut s = calendar();
+    assert_eq!((s.screens.calendar.view, s.screens.calendar.day()), (CalendarView::Month, Some(date(2026, 11, 24))));
+    keys(&mut s, "]");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 24)));
+    keys(&mut s, "jl");
+    assert_eq!(s.screens.calendar.day(), Some(date(2027, 1, 1)), "a week and a day on, into the new year");
+    keys(&mut s, "[");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 1)));
+    press(&mut s, KeyCode::PageDown);
+    press(&mut s, KeyCode::Left);
+    keys(&mut s, "k");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 24)));
+    keys(&mut s, "G");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 31)));
+    keys(&mut s, "w");
+    press(&mut s, KeyCode::Down);
+    assert_eq!((s.screens.calendar.view, s.screens.calendar.day()), (CalendarView::Week, Some(date(2027, 1, 7))));
+    keys(&mut s, "t");
+    assert_eq!((s.screens.calendar.cursor, s.screens.calendar.day()), (None, Some(date(2026, 11, 24))));
+    // In the agenda j/k move the row, not the day.
+    keys(&mut s, "aj");
+    assert_eq!((s.screens.calendar.view, s.screens.calendar.day()), (CalendarView::Agenda, Some(date(2026, 11, 24))));
+    // From the palette anywhere, a calendar command shows the calendar.
+    update(&mut s, Action::Run(Command::Show(Screen::Board)), now());
+    update(&mut s, Action::Run(Command::by_name("month").unwrap()), now());
+    assert_eq!((s.screen, s.screens.calendar.view), (Screen::Calendar, CalendarView::Month));
+}
+
+#[test]
+fn leaving_the_loaded_dates_loads_the_months_around_the_cursor_once() {
+    let mut s = calendar();
+    // October 2026 to March 2027 were asked for at the start; up to February nothing more is needed.
+    assert!(keys(&mut s, "]]]").is_empty());
+    assert_eq!(s.screens.calendar.day(), Some(date(2027, 2, 24)));
+    // March's grid runs into April: its months are asked for once the start's answer is in.
+    let march = load(date(2027, 2, 1), date(2027, 8, 1));
+    assert!(keys(&mut s, "]").is_empty(), "one load on its way at a time");
+    let start = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: Vec::new() };
+    assert_eq!(update(&mut s, start, now()), vec![march]);
+    assert!(keys(&mut s, "]]").is_empty(), "April and May are on their way");
+    let answer = Action::MaintenanceLoaded { from: date(2027, 2, 1), to: date(2027, 8, 1), windows: Vec::new() };
+    assert!(update(&mut s, answer, now()).is_empty());
+    // Back to today: its months are asked for again.
+    assert_eq!(keys(&mut s, "t"), vec![load(date(2026, 10, 1), date(2027, 4, 1))]);
+    // A change to the windows reloads the dates last asked for, and the board's service windows.
+    let notice =
+        ChangeNotice { table: "maintenance_series".into(), id: Some(3), version: Some(1), op: "insert".into() };
+    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: Vec::new() };
+    update(&mut s, loaded, now());
+    assert_eq!(
+        update(&mut s, Action::Changed(notice), now()),
+        vec![load(date(2026, 10, 1), date(2027, 4, 1)), Effect::Db(DbCommand::LoadServiceWindows)]
+    );
+}
+
+#[test]
+fn a_cursor_that_follows_today_loads_new_dates_as_the_days_pass() {
+    let mut s = calendar();
+    // The start's load has arrived.
+    s.link.in_flight.forget();
+    assert!(update(&mut s, Action::Tick, now() + Duration::days(1)).is_empty());
+    let later = now() + Duration::days(120);
+    assert_eq!(update(&mut s, Action::Tick, later), vec![load(date(2027, 2, 1), date(2027, 8, 1))]);
+    // A cursor the user moved stays where it is.
+    keys(&mut s, "l");
+    assert!(update(&mut s, Action::Tick, later + Duration::days(200)).is_empty());
+}
+
+fn windows() -> Vec<MaintenanceWindow> {
+    let stockholm = chrono_tz::Europe::Stockholm;
+    let oslo = chrono_tz::Europe::Oslo;
+    let notice = |given, required, ok| MaintenanceNotice {
+        given_working_days: None,
+        required_working_days: None,
+        given_days: Some(given),
+        required_days: Some(required),
+        ok,
+        announced_at: None,
+    };
+    let window = |id: &str, zone: chrono_tz::Tz, start: (u32, u32, u32), hours, kind: &str, services: &[&str]| {
+        let (month, day, hour) = start;
+        let year = if month == 1 { 2027 } else { 2026 };
+        let start = zone.with_ymd_and_hms(year, month, day, hour, 0, 0).unwrap().with_timezone(&Utc);
+        MaintenanceWindow {
+            id: id.into(),
+            series_id: id.split(':').next().and_then(|s| s.parse().ok()).unwrap_or(0),
+            services: services.iter().map(|s| s.to_string()).collect(),
+            kind: kind.into(),
+            state: "approved".into(),
+            impact: "unavailable".into(),
+            start,
+            end: start + Duration::hours(hours),
+            zone: zone.name().into(),
+            notice: Some(notice(20, 3, true)),
+            warnings: Vec::new(),
+        }
+    };
+    let mut primary = window("1:2026-12-15", stockholm, (12, 15, 18), 4, "primary_window", &["TRA-EPOST", "ULR-EPOST"]);
+    primary.warnings.push(MaintenanceWarning {
+        code: "overlap".into(),
+        text: "overlaps another window on ULR-EPOST from 2026-12-15 20:00".into(),
+    });
+    let mut patch = window("3:2026-12-03", oslo, (12, 3, 22), 4, "release", &["SBL"]);
+    patch.notice = Some(notice(2, 5, false));
+    patch.warnings.push(MaintenanceWarning {
+        code: "notice_short".into(),
+        text: "announcing now gives 2 working days' notice, the agreement needs 5 (Altinn 2.1.2)".into(),
+    });
+    vec![
+        patch,
+        window("4:2026-12-15", oslo, (12, 15, 8), 1, "change", &["AT"]),
+        primary,
+        window("5:2026-12-15", oslo, (12, 15, 20), 2, "release", &["SBL", "TT01"]),
+        window("6:2026-12-18", oslo, (12, 18, 0), 24 * 17, "freeze", &["SBL", "AT", "YT"]),
+        window("2:2026-12-22", stockholm, (12, 22, 18), 3, "secondary_window", &["TRA-EPOST", "ULR-EPOST"]),
+    ]
+}
+
+#[test]
+fn the_calendar_as_a_month_a_week_and_an_agenda() {
+    let mut s = calendar();
+    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    update(&mut s, loaded, now());
+    assert_eq!(s.scope(), crate::app::keymap::Scope::Calendar);
+    // December, on the 15th: three windows that day.
+    keys(&mut s, "]khh");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 15)));
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("December 2026") && screen.contains("overlaps another window"), "{screen}");
+        assert!(screen.contains("!22–02 re"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_month_{}x{}", size.0, size.1), screen);
+    }
+    keys(&mut s, "w");
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("week 51") && screen.contains("Tue 15"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_week_{}x{}", size.0, size.1), screen);
+    }
+    keys(&mut s, "a");
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("2026-12-15 18:00") && screen.contains("announced now"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_agenda_{}x{}", size.0, size.1), screen);
+    }
+    keys(&mut s, "j");
+    assert_eq!(s.screens.calendar.selected().map(|w| w.id.as_str()), Some("1:2026-12-15"));
+    keys(&mut s, "l");
+    assert_eq!(s.screens.calendar.selected().map(|w| w.id.as_str()), Some("6:2026-12-18"), "the list starts anew");
+    // November, today marked.
+    keys(&mut s, "tm");
+    let screen = render(&s, now(), (80, 24));
+    assert!(screen.contains("24 today"), "{screen}");
+}

@@ -1,0 +1,84 @@
+//! The short texts a window is shown with on the calendar: its times as seen on one day, its kind, its notice.
+//! Times are the window's own zone's wall clock, as it was planned.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
+
+use crate::app::model::MaintenanceWindow;
+use crate::app::screens::calendar::days::{local_days, shift, zone_of};
+
+/// The kind in a few letters, for narrow day cells.
+pub fn short_kind(kind: &str) -> &str {
+    match kind {
+        "primary_window" => "prim",
+        "secondary_window" => "sec",
+        "planned_downtime" => "down",
+        "release" => "rel",
+        "change" => "chg",
+        "freeze" => "frz",
+        "high_volume" => "peak",
+        "critical_period" => "crit",
+        other => other,
+    }
+}
+
+/// The kind in words: `primary window`.
+pub fn kind_name(kind: &str) -> String {
+    kind.replace('_', " ")
+}
+
+/// `18` on the hour, `18:30` otherwise (`compact`), or always `18:00`.
+fn clock(time: NaiveTime, compact: bool) -> String {
+    if compact && time.minute() == 0 { format!("{:02}", time.hour()) } else { time.format("%H:%M").to_string() }
+}
+
+fn local(window: &MaintenanceWindow, at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&zone_of(window)).naive_local()
+}
+
+/// The window's times as seen on `day`: `18–22` within the day or overnight into the next, `22→` on the first of
+/// several days, `→02` on its last, and a day it covers whole `00–24` (`compact`) or `all day`.
+pub fn span_on(window: &MaintenanceWindow, day: NaiveDate, compact: bool) -> String {
+    let (first, last) = local_days(window);
+    let (start, end) = (local(window, window.start), local(window, window.end));
+    let whole_day = if compact { "00–24" } else { "all day" };
+    // From the day's first minute, or up to the next day's midnight.
+    let from_midnight = day > first || start.time() == NaiveTime::MIN;
+    let to_midnight = day < last || end.date() > day;
+    if from_midnight && to_midnight {
+        return whole_day.to_string();
+    }
+    let (start, end) = (clock(start.time(), compact), clock(end.time(), compact));
+    let overnight = last == shift(first, 1);
+    match (day == first, day == last) {
+        (true, false) if !overnight => format!("{start}→"),
+        (false, true) => format!("→{end}"),
+        _ => format!("{start}–{end}"),
+    }
+}
+
+/// Start and end in full, the end with its date when it falls on a later day: `Tue 15 Dec 18:00–22:00`.
+pub fn full_span(window: &MaintenanceWindow) -> String {
+    let (start, end) = (local(window, window.start), local(window, window.end));
+    if start.date() == end.date() {
+        format!("{}–{}", start.format("%a %-d %b %H:%M"), end.format("%H:%M"))
+    } else {
+        format!("{} → {}", start.format("%a %-d %b %H:%M"), end.format("%a %-d %b %H:%M"))
+    }
+}
+
+/// The notice against the agreement's rule, as the detail panes show it.
+pub fn notice(window: &MaintenanceWindow) -> String {
+    let late = |ok: bool| if ok { "" } else { " — too late" };
+    match &window.notice {
+        None => "no notice rule".to_string(),
+        Some(n) => match (n.given_working_days, n.required_working_days, n.given_days, n.required_days) {
+            (Some(given), Some(required), _, _) => {
+                format!("announced now: {given} of {required} working days' notice{}", late(n.ok))
+            }
+            (_, _, Some(given), Some(required)) => {
+                format!("announced now: {given} of {required} days' notice{}", late(n.ok))
+            }
+            _ => "notice unknown".to_string(),
+        },
+    }
+}
