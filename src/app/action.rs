@@ -115,7 +115,7 @@ pub struct ChangeNotice {
 
 /// The tables whose notices the console acts on (`update` reloads or refetches for each); every other audited table
 /// notifies too, and those notices are dropped where they arrive.
-pub const WATCHED_TABLES: [&str; 15] = [
+pub const WATCHED_TABLES: [&str; 17] = [
     "incidents",
     "agreements",
     "majors",
@@ -123,6 +123,8 @@ pub const WATCHED_TABLES: [&str; 15] = [
     "maintenance_series",
     "maintenance_approvals",
     "maintenance_announcements",
+    "maintenance_moves",
+    "maintenance_notes",
     "presence",
     "rota_shifts",
     "settings",

@@ -203,7 +203,14 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
-        ("maintenance_series" | "maintenance_approvals" | "maintenance_announcements", _) => {
+        (
+            "maintenance_series"
+            | "maintenance_approvals"
+            | "maintenance_announcements"
+            | "maintenance_moves"
+            | "maintenance_notes",
+            _,
+        ) => {
             let calendar = state.screens.calendar.reload().map(Effect::Db);
             calendar.into_iter().chain([Effect::Db(DbCommand::LoadServiceWindows)]).collect()
         }
