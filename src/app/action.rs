@@ -96,6 +96,8 @@ pub enum Action {
         what: String,
         result: Result<(), WriteError>,
     },
+    /// An admin's write to the maintenance calendar: what it did, in words.
+    MaintenanceWritten(Result<String, WriteError>),
     ReportLoaded {
         major_id: i64,
         report: Option<(Box<crate::domain::major::PostIncidentReport>, i32)>,

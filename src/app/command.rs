@@ -190,10 +190,28 @@ pub enum CalendarAct {
     PreviousMonth,
     NextMonth,
     Today,
+    /// Admins: plan a window or a series.
+    New,
+    /// Admins: move one window, or change the length, impact or reason of its series.
+    Edit,
+    /// Admins: record an approval.
+    Approve,
+    /// Admins: announce to the owners' contacts.
+    Announce,
+    /// Admins: cancel one window or its series.
+    Cancel,
 }
 
 impl CalendarAct {
-    pub const ALL: [CalendarAct; 8] = [
+    /// The admins' actions on windows.
+    pub fn plans(self) -> bool {
+        matches!(
+            self,
+            CalendarAct::New | CalendarAct::Edit | CalendarAct::Approve | CalendarAct::Announce | CalendarAct::Cancel
+        )
+    }
+
+    pub const ALL: [CalendarAct; 13] = [
         CalendarAct::Month,
         CalendarAct::Week,
         CalendarAct::Agenda,
@@ -202,6 +220,11 @@ impl CalendarAct {
         CalendarAct::PreviousMonth,
         CalendarAct::NextMonth,
         CalendarAct::Today,
+        CalendarAct::New,
+        CalendarAct::Edit,
+        CalendarAct::Approve,
+        CalendarAct::Announce,
+        CalendarAct::Cancel,
     ];
 
     pub fn name(self) -> &'static str {
@@ -214,6 +237,11 @@ impl CalendarAct {
             CalendarAct::PreviousMonth => "previous-month",
             CalendarAct::NextMonth => "next-month",
             CalendarAct::Today => "today",
+            CalendarAct::New => "window-new",
+            CalendarAct::Edit => "window-edit",
+            CalendarAct::Approve => "window-approve",
+            CalendarAct::Announce => "window-announce",
+            CalendarAct::Cancel => "window-cancel",
         }
     }
 
@@ -227,6 +255,11 @@ impl CalendarAct {
             CalendarAct::PreviousMonth => "the calendar a month back",
             CalendarAct::NextMonth => "the calendar a month forward",
             CalendarAct::Today => "the calendar back to today",
+            CalendarAct::New => "plan a maintenance window or series (admins)",
+            CalendarAct::Edit => "move a window, or change its series' length, impact or reason (admins)",
+            CalendarAct::Approve => "record an approval of a window's series (admins)",
+            CalendarAct::Announce => "announce a window's series to the owners' contacts (admins)",
+            CalendarAct::Cancel => "cancel a window or its whole series (admins)",
         }
     }
 }
@@ -333,6 +366,7 @@ impl Command {
             Command::Major(MajorAct::ExportReport) => true,
             Command::Major(MajorAct::AddShift | MajorAct::EditShift) => rights.admin,
             Command::Major(_) => rights.mim,
+            Command::Calendar(act) if act.plans() => rights.admin,
             _ => true,
         }
     }

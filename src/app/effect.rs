@@ -59,6 +59,7 @@ pub enum DbCommand {
         console: String,
     },
     Major(MajorCommand),
+    Maintenance(MaintenanceWrite),
     LoadReport {
         major_id: i64,
     },
@@ -131,6 +132,48 @@ pub enum MajorCommand {
         findings: ReportFindings,
         complete: bool,
         version: i32,
+    },
+}
+
+/// An admin's write to the maintenance calendar, as the CLI's `vakt maintenance` does it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MaintenanceWrite {
+    /// A window or series, in the zone of its first service's agreement.
+    Plan {
+        series: crate::domain::maintenance::series::Series,
+        reason: String,
+        freeze_override: Option<String>,
+        breaking: bool,
+    },
+    /// One window of a series (named by its local date) to another start and length.
+    Move {
+        series_id: i64,
+        date: chrono::NaiveDate,
+        start: chrono::NaiveDateTime,
+        length: chrono::Duration,
+        note: String,
+        freeze_override: Option<String>,
+    },
+    /// The whole series: its length, impact or reason.
+    Edit {
+        series_id: i64,
+        length: Option<chrono::Duration>,
+        impact: Option<crate::domain::maintenance::Impact>,
+        reason: Option<String>,
+    },
+    Approve {
+        series_id: i64,
+        by: String,
+        role: String,
+    },
+    Announce {
+        series_id: i64,
+    },
+    /// One window (`Some(date)`) or the whole series.
+    Cancel {
+        series_id: i64,
+        date: Option<chrono::NaiveDate>,
+        reason: String,
     },
 }
 

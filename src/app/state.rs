@@ -61,6 +61,8 @@ pub enum FormPurpose {
     AddShift,
     /// Admins: another MIM or deputy for a shift, or its removal.
     EditShift,
+    /// Admins: an action on the maintenance calendar, from the cursor's day.
+    Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
 }
 
 /// The major incident a cockpit action is for.
@@ -78,6 +80,9 @@ impl FormPurpose {
             FormPurpose::Handover => return "handover".into(),
             FormPurpose::AddShift => return "rota-add".into(),
             FormPurpose::EditShift => return "rota-edit".into(),
+            FormPurpose::Maintenance(act, day) => {
+                return format!("{}:{}", act.name(), day.map(|d| d.to_string()).unwrap_or_default());
+            }
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -102,6 +107,7 @@ impl FormPurpose {
             | FormPurpose::Handover
             | FormPurpose::AddShift
             | FormPurpose::EditShift
+            | FormPurpose::Maintenance(..)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

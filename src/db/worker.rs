@@ -5,6 +5,7 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 use super::{DbError, agreements, incidents, lifecycle, majors, outbox, pir, presence, rota, settings, staff};
+use crate::app::effect::MaintenanceWrite;
 use crate::app::model::{DueDelta, IncidentSummary, WriteError};
 use crate::app::{Action, DbCommand, MajorCommand};
 use crate::domain::agreement::spec::TargetKind;
@@ -113,6 +114,9 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(report) => Action::ReportLoaded { major_id, report: report.map(|(r, v)| (Box::new(r), v)) },
             Err(e) => failed("loading the report", e),
         },
+        DbCommand::Maintenance(write) => {
+            Action::MaintenanceWritten(maintenance_write(pool, write).await.map_err(write_error))
+        }
         DbCommand::Major(command) => {
             let (what, result) = major_write(pool, command).await;
             Action::MajorWritten { what, result: result.map_err(write_error) }
@@ -202,6 +206,55 @@ async fn major_write(pool: &PgPool, command: MajorCommand) -> (String, Result<()
             }
         }
     }
+}
+
+/// An admin's write to the maintenance calendar; what it did, in words, for the status line.
+async fn maintenance_write(pool: &PgPool, write: MaintenanceWrite) -> Result<String, DbError> {
+    Ok(match write {
+        MaintenanceWrite::Plan { series, reason, freeze_override, breaking } => {
+            let new = maintenance::NewSeries { series, reason, follows: None, freeze_override, breaking };
+            let id = maintenance::add(pool, &new).await?;
+            format!("series {id} planned (draft): approve (A) and announce (N) it when it is agreed")
+        }
+        MaintenanceWrite::Move { series_id, date, start, length, note, freeze_override } => {
+            let edited = maintenance::move_occurrence(
+                pool,
+                series_id,
+                date,
+                start,
+                Some(length),
+                &note,
+                freeze_override.as_deref(),
+            )
+            .await?;
+            let told = edited.announced_to.map(|n| format!("; announced to {n} recipients")).unwrap_or_default();
+            format!("the window of {date} is moved to {}{told}", start.format("%Y-%m-%d %H:%M"))
+        }
+        MaintenanceWrite::Edit { series_id, length, impact, reason } => {
+            let changes = maintenance::Changes { length, impact, reason, ..Default::default() };
+            let edited = maintenance::edit(pool, series_id, &changes).await?;
+            let told = edited.announced_to.map(|n| format!("; announced to {n} recipients")).unwrap_or_default();
+            format!("series {series_id} changed{told}")
+        }
+        MaintenanceWrite::Approve { series_id, by, role } => {
+            let approved = maintenance::approve(pool, series_id, &by, &role).await?;
+            match approved.missing.is_empty() {
+                true => format!("approval recorded: series {series_id} is {}", approved.state),
+                false => format!(
+                    "approval recorded: series {series_id} is {} and still needs {}",
+                    approved.state,
+                    approved.missing.join(" and ")
+                ),
+            }
+        }
+        MaintenanceWrite::Announce { series_id } => {
+            let announced = maintenance::announce(pool, series_id).await?;
+            format!("series {series_id} announced to {} recipients; vakt serve delivers it", announced.recipients)
+        }
+        MaintenanceWrite::Cancel { series_id, date, reason } => {
+            maintenance::cancel(pool, series_id, date, &reason).await?
+        }
+    })
 }
 
 fn write_error(error: DbError) -> WriteError {

@@ -194,3 +194,133 @@ fn the_calendar_as_a_month_a_week_and_an_agenda() {
     let screen = render(&s, now(), (80, 24));
     assert!(screen.contains("24 today"), "{screen}");
 }
+
+/// The calendar with the sketch's windows, as an admin sees it.
+fn admin_calendar() -> State {
+    use crate::app::model::{Rights, ServiceChoice, UserInfo};
+    let mut s = calendar();
+    let rights = Rights { viewer: true, operator: true, mim: true, admin: true, ..Rights::default() };
+    update(&mut s, Action::Connected { user: UserInfo { login: "ada".into(), full_name: None, rights } }, now());
+    let service = |code: &str, agreement: &str| ServiceChoice {
+        code: code.into(),
+        name: code.into(),
+        organisation: "x".into(),
+        agreement: agreement.into(),
+    };
+    let services = vec![service("SBL", "ALTINN"), service("TRA-EPOST", "TRANEMO-ULRICEHAMN")];
+    update(&mut s, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
+    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    update(&mut s, loaded, now());
+    s
+}
+
+fn form_error(s: &State) -> Option<String> {
+    match &s.overlay {
+        Some(crate::app::state::Overlay::Form(form)) => form.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_admin_approves_announces_moves_and_cancels_from_the_calendar() {
+    use crate::app::effect::MaintenanceWrite;
+    let mut s = admin_calendar();
+    keys(&mut s, "]khh");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 15)));
+    // Approve: the day's first window is chosen; who and in which role are typed.
+    keys(&mut s, "A");
+    assert!(matches!(s.overlay, Some(crate::app::state::Overlay::Form(_))), "{:?}", s.overlay);
+    press(&mut s, KeyCode::Tab);
+    keys(&mut s, "Siri Dahl");
+    press(&mut s, KeyCode::Tab);
+    keys(&mut s, "systemansvarlig");
+    let sent = press(&mut s, KeyCode::Enter);
+    let approve = sent.iter().find_map(|e| match e {
+        Effect::Db(DbCommand::Maintenance(MaintenanceWrite::Approve { series_id, by, role })) => {
+            Some((*series_id, by.clone(), role.clone()))
+        }
+        _ => None,
+    });
+    assert_eq!(approve, Some((4, "Siri Dahl".into(), "systemansvarlig".into())), "{sent:?} {:?}", form_error(&s));
+    // The database's answer closes the form and loads the calendar and the board's windows again.
+    let effects =
+        update(&mut s, Action::MaintenanceWritten(Ok("approval recorded: series 3 is approved".into())), now());
+    assert!(s.overlay.is_none());
+    assert!(effects.contains(&Effect::Db(DbCommand::LoadServiceWindows)), "{effects:?}");
+    // A refusal keeps the form and its text, and says why.
+    keys(&mut s, "N");
+    press(&mut s, KeyCode::Enter);
+    let refusal = crate::app::model::WriteError::BadInput("series 3 needs approval from driftsansvarlig first".into());
+    update(&mut s, Action::MaintenanceWritten(Err(refusal)), now());
+    assert!(form_error(&s).is_some_and(|e| e.contains("driftsansvarlig")));
+    press(&mut s, KeyCode::Esc);
+    // Move this window of its series to the next evening; a time that is not one is explained in the form.
+    keys(&mut s, "e");
+    let mut effects = Vec::new();
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    for _ in 0..16 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    keys(&mut s, "2026-12-16 xx:00");
+    press(&mut s, KeyCode::Enter);
+    assert!(form_error(&s).is_some_and(|e| e.contains("is not a time")), "{:?}", form_error(&s));
+    for _ in 0..5 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    keys(&mut s, "22:00");
+    effects.extend(press(&mut s, KeyCode::Enter));
+    let moved = effects.iter().any(|e| {
+        matches!(e, Effect::Db(DbCommand::Maintenance(MaintenanceWrite::Move { series_id: 4, date: d, .. }))
+            if *d == date(2026, 12, 15))
+    });
+    assert!(moved, "{effects:?} {:?}", form_error(&s));
+    update(&mut s, Action::MaintenanceWritten(Ok("moved".into())), now());
+    // Cancel the whole series of the day's first window, with a reason.
+    keys(&mut s, "x");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Tab);
+    keys(&mut s, "leverandøren er ikke klar");
+    let sent = press(&mut s, KeyCode::Enter);
+    let cancel = sent.iter().any(|e| {
+        matches!(e, Effect::Db(DbCommand::Maintenance(MaintenanceWrite::Cancel { series_id: 4, date: None, reason }))
+            if reason == "leverandøren er ikke klar")
+    });
+    assert!(cancel, "{sent:?} {:?}", form_error(&s));
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("Cancel a window or its series"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_cancel_form_{}x{}", size.0, size.1), screen);
+    }
+}
+
+#[test]
+fn others_are_told_the_calendar_is_read_only_and_a_new_window_is_checked_first() {
+    let mut s = calendar();
+    let effects = keys(&mut s, "n");
+    assert!(effects.is_empty() && s.overlay.is_none());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("read-only")), "{:?}", s.message);
+    let mut s = admin_calendar();
+    keys(&mut s, "n");
+    keys(&mut s, "sbl");
+    press(&mut s, KeyCode::Tab);
+    // The spring gap in Oslo: refused in the form, nothing sent.
+    for _ in 0..16 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    keys(&mut s, "2027-03-28 02:30");
+    let sent = press(&mut s, KeyCode::Enter);
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(form_error(&s).is_some_and(|e| e.contains("does not exist in Europe/Oslo")), "{:?}", form_error(&s));
+    for _ in 0..5 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    keys(&mut s, "22:00");
+    let sent = press(&mut s, KeyCode::Enter);
+    let planned = sent.iter().any(|e| {
+        matches!(e, Effect::Db(DbCommand::Maintenance(crate::app::effect::MaintenanceWrite::Plan { series, .. }))
+            if series.zone == chrono_tz::Europe::Oslo && series.services == ["SBL"])
+    });
+    assert!(planned, "{sent:?} {:?}", form_error(&s));
+}

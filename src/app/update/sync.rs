@@ -172,6 +172,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.calendar.replace(Dates { from, to }, windows);
             state.link.in_flight.loaded(Load::Maintenance)
         }
+        Action::MaintenanceWritten(result) => crate::app::screens::calendar::plan::written(state, result, now),
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
         Action::ReportLoaded { major_id, report } => {
             crate::app::screens::major::update::report_loaded(state, major_id, report, now)

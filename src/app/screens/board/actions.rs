@@ -294,6 +294,13 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = &mut state.overlay else {
         return Vec::new();
     };
+    if crate::app::screens::calendar::plan::owns(&form.purpose) {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return crate::app::screens::calendar::plan::submit(state, now);
+    }
     if crate::app::screens::major::update::owns(&form.purpose) {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

@@ -3,6 +3,7 @@
 //! screen asks for the dates around it whenever the view would show days that are not loaded.
 
 pub mod days;
+pub mod plan;
 pub mod update;
 
 use chrono::NaiveDate;

@@ -41,6 +41,9 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 /// A calendar command: from the keys on the calendar or from the palette anywhere (which shows the calendar).
 pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effect> {
     state.screen = Screen::Calendar;
+    if act.plans() {
+        return super::plan::start(state, act, now);
+    }
     state.screens.calendar.today = Some(today(state, now));
     let calendar = &mut state.screens.calendar;
     let Some(day) = calendar.day() else { return Vec::new() };
@@ -53,6 +56,7 @@ pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effec
         CalendarAct::PreviousMonth => calendar.set_cursor(Some(shift_months(day, -1))),
         CalendarAct::NextMonth => calendar.set_cursor(Some(shift_months(day, 1))),
         CalendarAct::Today => calendar.set_cursor(None),
+        CalendarAct::New | CalendarAct::Edit | CalendarAct::Approve | CalendarAct::Announce | CalendarAct::Cancel => {}
     }
     follow(state)
 }
