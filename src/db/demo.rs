@@ -9,6 +9,8 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
+mod maintenance;
+
 use super::{DbError, agreements, staff};
 use crate::demo::{self, ExtraService, Generator, Plan, SeedIncident, catalog};
 use crate::domain::agreement::Agreement;
@@ -396,6 +398,9 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
         super::majors::send_update(&mim, view.id, &update, false).await?;
         mim.close().await;
     }
+    let admin = as_role(pool, "admin").await?;
+    maintenance::seed(&admin, now).await?;
+    admin.close().await;
     Ok(())
 }
 

@@ -301,6 +301,7 @@ pub async fn add(pool: &PgPool, new: &NewSeries) -> Result<i64, DbError> {
 /// announced series announces the cancellation to the same recipients. Returns what was cancelled, for the
 /// message.
 pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reason: &str) -> Result<String, DbError> {
+    let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
     if stored.state == WindowState::Cancelled {
@@ -338,7 +339,7 @@ pub async fn cancel(pool: &PgPool, id: i64, occurrence: Option<NaiveDate>, reaso
     };
     let told = if stored.state == WindowState::Announced {
         let kind = crate::domain::maintenance::announcement::AnnouncementKind::Cancel;
-        Some(ledger::tell(&mut tx, pool, id, kind, occurrence, true).await?)
+        Some(ledger::tell(&mut tx, &agreements, id, kind, occurrence, true).await?)
     } else {
         None
     };

@@ -106,6 +106,25 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
     let verified = vakt::db::clock_audit::verify(&db.pool, vakt::db::clock_audit::Scope::All, None, now).await.unwrap();
     assert_eq!(verified.checked, 1_512);
     assert!(verified.differing.is_empty() && verified.unreadable.is_empty(), "{verified:?}");
+    // The seeds' window patterns: Tranemo/Ulricehamn's third Tuesday and the Tuesday after (announced), Altinn's
+    // quarterly release (announced), a freeze, and a ROR-IKT upgrade still waiting for driftsansvarlig.
+    let series = vakt::db::maintenance::list_all(&db.pool).await.unwrap();
+    let states: Vec<(&str, &str)> = series.iter().map(|s| (s.series.kind.as_str(), s.state.as_str())).collect();
+    assert_eq!(
+        states,
+        [
+            ("primary_window", "announced"),
+            ("secondary_window", "announced"),
+            ("release", "announced"),
+            ("freeze", "approved"),
+            ("release", "proposed")
+        ]
+    );
+    let windows =
+        vakt::db::maintenance::agenda(&db.pool, now.date_naive(), now.date_naive() + chrono::Duration::days(60))
+            .await
+            .unwrap();
+    assert!(windows.iter().any(|w| w.kind == "primary_window"), "{windows:?}");
     let err = demo::load(&db.pool, Plan::demo(now), &mut |_, _| {}).await.unwrap_err();
     assert!(err.to_string().contains("already has"), "{err}");
     let (_, operator) = db.login("operator").await;

@@ -77,6 +77,7 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     if changes.is_empty() {
         return Err(DbError::BadInput("nothing to change: give at least one field (see --help)".into()));
     }
+    let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
     if stored.state == WindowState::Cancelled {
@@ -111,11 +112,11 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     let moves = (s.start, s.length, &s.rule) != (stored.series.start, stored.series.length, &stored.series.rule)
         || s.services != stored.series.services;
     // A change of the window itself voids its approvals: an approved window waits for them again.
-    if stored.state == WindowState::Approved && !ledger::missing_now(&mut tx, pool, id).await?.is_empty() {
+    if stored.state == WindowState::Approved && !ledger::missing_now(&mut tx, &agreements, id).await?.is_empty() {
         ledger::set_state(&mut tx, id, WindowState::Proposed).await?;
     }
     let announced_to = if stored.state == WindowState::Announced {
-        Some(ledger::tell(&mut tx, pool, id, AnnouncementKind::Change, None, moves).await?)
+        Some(ledger::tell(&mut tx, &agreements, id, AnnouncementKind::Change, None, moves).await?)
     } else {
         None
     };
@@ -135,6 +136,7 @@ pub async fn move_occurrence(
     note: &str,
     freeze_override: Option<&str>,
 ) -> Result<Edited, DbError> {
+    let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
     if stored.state == WindowState::Cancelled {
@@ -182,7 +184,7 @@ pub async fn move_occurrence(
     .await
     .map_err(ledger::refused("move maintenance"))?;
     let announced_to = if stored.state == WindowState::Announced {
-        Some(ledger::tell(&mut tx, pool, id, AnnouncementKind::Change, Some(date), true).await?)
+        Some(ledger::tell(&mut tx, &agreements, id, AnnouncementKind::Change, Some(date), true).await?)
     } else {
         None
     };

@@ -71,6 +71,8 @@ pub async fn approve(pool: &PgPool, id: i64, approver: &str, role: &str) -> Resu
             return Err(DbError::BadInput(format!("{flag}: a name of 1 to {MAX_NAME_CHARS} characters")));
         }
     }
+    // Read before the transaction: a caller with a one-connection pool must not need a second one inside it.
+    let agreements = agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
     if stored.state == WindowState::Cancelled {
@@ -83,7 +85,6 @@ pub async fn approve(pool: &PgPool, id: i64, approver: &str, role: &str) -> Resu
         .execute(&mut *tx)
         .await
         .map_err(refused("approve maintenance"))?;
-    let agreements = agreements_by_service(pool, database_today(&mut tx).await?).await?;
     let missing = missing_approvals(&mut tx, &stored, &agreements).await?;
     let state = match stored.state {
         WindowState::Draft | WindowState::Proposed if missing.is_empty() => WindowState::Approved,
@@ -107,6 +108,7 @@ pub struct Announced {
 /// Announces a series to the contacts of the organisations that own its services, once every approval its
 /// agreements ask for is in. Notice is measured from here.
 pub async fn announce(pool: &PgPool, id: i64) -> Result<Announced, DbError> {
+    let agreements = agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
     match stored.state {
@@ -118,7 +120,6 @@ pub async fn announce(pool: &PgPool, id: i64) -> Result<Announced, DbError> {
         }
         _ => {}
     }
-    let agreements = agreements_by_service(pool, database_today(&mut tx).await?).await?;
     let missing = missing_approvals(&mut tx, &stored, &agreements).await?;
     if !missing.is_empty() {
         return Err(DbError::BadInput(format!(
@@ -136,14 +137,19 @@ pub async fn announce(pool: &PgPool, id: i64) -> Result<Announced, DbError> {
 /// series as it is now in it.
 pub(super) async fn tell(
     tx: &mut Transaction<'_, Postgres>,
-    pool: &PgPool,
+    agreements: &Agreements,
     id: i64,
     what: AnnouncementKind,
     occurrence: Option<NaiveDate>,
     moves: bool,
 ) -> Result<usize, DbError> {
-    let agreements = agreements_by_service(pool, database_today(tx).await?).await?;
-    Ok(send(tx, id, what, occurrence, moves, &agreements).await?.map_or(0, |a| a.recipients))
+    Ok(send(tx, id, what, occurrence, moves, agreements).await?.map_or(0, |a| a.recipients))
+}
+
+/// The agreements in force by the database's date, read before a transaction starts.
+pub(super) async fn agreements_now(pool: &PgPool) -> Result<Agreements, DbError> {
+    let today = database_today(&mut *pool.acquire().await?).await?;
+    agreements_by_service(pool, today).await
 }
 
 /// Reminds the recipients of every announced window that starts within [`REMINDER_LEAD`] of `now`, once per
@@ -155,6 +161,7 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
         .filter(|p| p.series.state == WindowState::Announced && p.start > now)
         .map(|p| (p.series.id, p.local_date))
         .collect();
+    let agreements = agreements_by_service(pool, now.date_naive()).await?;
     let mut sent = 0;
     for (id, date) in due {
         // Not locked (a worker may not lock the series): the unique reminder per sequence keeps it to one.
@@ -163,7 +170,6 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
         if stored.state != WindowState::Announced {
             continue;
         }
-        let agreements = agreements_by_service(pool, now.date_naive()).await?;
         if send(&mut tx, id, AnnouncementKind::Reminder, Some(date), false, &agreements).await?.is_some() {
             sent += 1;
         }
@@ -174,10 +180,9 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
 
 /// A series' ledger, for `vakt maintenance show` and the console.
 pub async fn ledger(pool: &PgPool, id: i64) -> Result<Ledger, DbError> {
+    let agreements = agreements_now(pool).await?;
     let mut conn = pool.acquire().await?;
     let stored = one(&mut conn, id, false).await?;
-    let today = database_today(&mut conn).await?;
-    let agreements = agreements_by_service(pool, today).await?;
     let required = required_roles(&stored, &agreements);
     let approvals: Vec<ApprovalRow> = sqlx::query_as(
         "SELECT approver, role, version, recorded_by, recorded_at FROM maintenance_approvals
@@ -218,12 +223,11 @@ fn required_roles(stored: &StoredSeries, agreements: &Agreements) -> Vec<String>
 /// The roles still missing for the series as it is now in the transaction.
 pub(super) async fn missing_now(
     tx: &mut Transaction<'_, Postgres>,
-    pool: &PgPool,
+    agreements: &Agreements,
     id: i64,
 ) -> Result<Vec<String>, DbError> {
     let stored = one(tx, id, false).await?;
-    let agreements = agreements_by_service(pool, database_today(tx).await?).await?;
-    missing_approvals(tx, &stored, &agreements).await
+    missing_approvals(tx, &stored, agreements).await
 }
 
 async fn missing_approvals(
