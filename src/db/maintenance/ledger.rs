@@ -115,7 +115,7 @@ pub async fn announce(pool: &PgPool, id: i64) -> Result<Announced, DbError> {
         WindowState::Cancelled => return Err(DbError::BadInput(format!("series {id} is cancelled"))),
         WindowState::Announced => {
             return Err(DbError::BadInput(format!(
-                "series {id} is announced already; an edit announces the change (vakt maintenance edit {id})"
+                "series {id} is announced already; editing or moving it announces the change"
             )));
         }
         _ => {}

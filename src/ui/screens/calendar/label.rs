@@ -71,14 +71,60 @@ pub fn notice(window: &MaintenanceWindow) -> String {
     let late = |ok: bool| if ok { "" } else { " — too late" };
     match &window.notice {
         None => "no notice rule".to_string(),
-        Some(n) => match (n.given_working_days, n.required_working_days, n.given_days, n.required_days) {
-            (Some(given), Some(required), _, _) => {
-                format!("announced now: {given} of {required} working days' notice{}", late(n.ok))
+        Some(n) => {
+            // Before it is announced, what announcing now would give; after, what it got.
+            let when = match n.announced_at {
+                Some(at) => format!("announced {}", local(window, at).format("%-d %b")),
+                None => "announced now".to_string(),
+            };
+            match (n.given_working_days, n.required_working_days, n.given_days, n.required_days) {
+                (Some(given), Some(required), _, _) => {
+                    format!("{when}: {given} of {required} working days' notice{}", late(n.ok))
+                }
+                (_, _, Some(given), Some(required)) => {
+                    format!("{when}: {given} of {required} days' notice{}", late(n.ok))
+                }
+                _ => "notice unknown".to_string(),
             }
-            (_, _, Some(given), Some(required)) => {
-                format!("announced now: {given} of {required} days' notice{}", late(n.ok))
-            }
-            _ => "notice unknown".to_string(),
-        },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::app::model::MaintenanceNotice;
+
+    #[test]
+    fn notice_says_when_it_was_announced_once_it_was() {
+        let start = Utc.with_ymd_and_hms(2027, 1, 5, 21, 0, 0).unwrap();
+        let mut window = MaintenanceWindow {
+            id: "3:2027-01-05".into(),
+            series_id: 3,
+            services: vec!["SBL".into()],
+            kind: "release".into(),
+            state: "announced".into(),
+            impact: "degraded".into(),
+            start,
+            end: start + chrono::Duration::hours(3),
+            zone: "Europe/Oslo".into(),
+            notice: Some(MaintenanceNotice {
+                given_working_days: Some(19),
+                required_working_days: Some(5),
+                given_days: None,
+                required_days: None,
+                ok: true,
+                announced_at: None,
+            }),
+            warnings: Vec::new(),
+        };
+        assert_eq!(notice(&window), "announced now: 19 of 5 working days' notice");
+        if let Some(n) = window.notice.as_mut() {
+            n.announced_at = Some(Utc.with_ymd_and_hms(2026, 12, 5, 11, 0, 0).unwrap());
+            n.ok = false;
+        }
+        assert_eq!(notice(&window), "announced 5 Dec: 19 of 5 working days' notice — too late");
     }
 }
