@@ -1,7 +1,8 @@
-//! Maintenance calendar benchmark (`cargo bench --bench maintenance`, `harness = false`), issue 10's budgets: the
-//! iCalendar export of a year of every window (≤ 200 ms) with 2,000 windows on 500 services, measured as a user
-//! runs it (`vakt maintenance export --format ics`, a process: start, connect, read, expand, write). Results are
-//! printed, never asserted.
+//! Maintenance calendar benchmark (`cargo bench --bench maintenance`, `harness = false`), issue 10's budgets with
+//! 2,000 windows on 500 services: the iCalendar export of a year of every window (≤ 200 ms), measured as a user
+//! runs it (`vakt maintenance export --format ics`, a process: start, connect, read, expand, write), and the month
+//! view's key to frame (≤ 16 ms p99) with the year's windows loaded, and with all 2,000 in the month shown.
+//! Results are printed, never asserted.
 //!
 //! Environment: `VAKT_BENCH_INCIDENTS` (default 10,000 here: the calendar does not depend on the incidents),
 //! `VAKT_BENCH_REPEAT` (default 30), `VAKT_BENCH_REUSE=1`, `VAKT_BENCH_KEEP_CLUSTER=1` as for the other benchmarks.
@@ -58,8 +59,77 @@ fn main() {
     }
     println!("{}", export.line("ICS export of a year, as a process", "budget 200 ms"));
     println!("  ({} KiB of iCalendar)", bytes / 1024);
+    let year = runtime.block_on(async {
+        let pool = vakt::db::connect(&url, 2).await.expect("connect");
+        let windows = vakt::db::maintenance::agenda(&pool, today, today + Duration::days(365)).await.expect("agenda");
+        pool.close().await;
+        windows
+    });
+    month_view("the year's windows loaded", today, today + Duration::days(365), year.clone(), repeat);
+    // Every window moved into the month on screen: the densest month the budget speaks of.
+    let dense: Vec<_> = year
+        .iter()
+        .enumerate()
+        .map(|(n, w)| {
+            let shift = w.start.date_naive() - today - Duration::days((n % 28) as i64);
+            let mut w = w.clone();
+            w.start -= shift;
+            w.end -= shift;
+            w.id = format!("{}:{n}", w.series_id);
+            w
+        })
+        .collect();
+    month_view("all of them in the month shown", today, today + Duration::days(365), dense, repeat);
     runtime.block_on(dataset.owner.close());
     common::finish(&cluster);
+}
+
+/// Moves the cursor a day at a time through the month view (`l`, then `h` back), timing each key with the frame it
+/// causes, at 160×48.
+fn month_view(
+    label: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    windows: Vec<vakt::app::model::MaintenanceWindow>,
+    repeat: usize,
+) {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use vakt::app::command::{Command, Screen};
+    use vakt::app::state::{Connection, State};
+    use vakt::app::{Action, update};
+    use vakt::ui::{self, Theme, View};
+    let count = windows.len();
+    let mut state = State::new("bench");
+    state.link.connection = Connection::Live;
+    let now = Utc::now();
+    update(&mut state, Action::MaintenanceLoaded { from, to, windows }, now);
+    update(&mut state, Action::Run(Command::Show(Screen::Calendar)), now);
+    let theme = Theme::builtin("dark").expect("the built-in dark theme");
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("a test terminal");
+    let zone = chrono_tz::Europe::Oslo;
+    let mut draw = |state: &State| {
+        terminal.draw(|frame| ui::render(frame, state, View { theme: &theme, now, zone })).expect("render");
+    };
+    draw(&state);
+    let presses = repeat * 100;
+    let (mut total, mut keys, mut frames) = (Samples::new(), Samples::new(), Samples::new());
+    for n in 0..presses {
+        let key = if (n / 60) % 2 == 0 { 'l' } else { 'h' };
+        let t0 = Instant::now();
+        update(&mut state, Action::Key(KeyEvent::from(KeyCode::Char(key))), now);
+        let t1 = Instant::now();
+        draw(&state);
+        let t2 = Instant::now();
+        total.push(t2 - t0);
+        keys.push(t1 - t0);
+        frames.push(t2 - t1);
+    }
+    println!("\nmonth view 160×48, {label} ({count} windows, {presses} presses of l/h):");
+    println!("{}", total.line("key to frame", "budget ≤ 16 ms p99"));
+    println!("{}", keys.line("  of which: app::update", ""));
+    println!("{}", frames.line("  of which: render the frame", ""));
 }
 
 /// Replaces the calendar with 2,000 windows of the coming year: one-off changes and releases on the generated

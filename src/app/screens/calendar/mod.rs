@@ -30,6 +30,9 @@ pub enum CalendarView {
 pub struct CalendarScreen {
     /// The loaded windows, soonest first.
     pub windows: Vec<MaintenanceWindow>,
+    /// Each window's first and last date on its zone's wall clock, worked out once when the windows arrive: a
+    /// month's grid asks for them 42 times per window on every frame.
+    pub spans: Vec<(NaiveDate, NaiveDate)>,
     /// The dates the windows were loaded for; `None` until the first answer.
     pub loaded: Option<Dates>,
     /// The dates last asked for (maybe still on their way), so a key press asks at most once for them.
@@ -52,7 +55,15 @@ impl CalendarScreen {
     /// The agenda's rows: the loaded windows still running on or after the cursor's day.
     pub fn agenda(&self) -> Vec<&MaintenanceWindow> {
         let from = self.day().unwrap_or(NaiveDate::MIN);
-        self.windows.iter().filter(|w| days::local_days(w).1 >= from).collect()
+        self.with_spans().filter(|(_, (_, last))| *last >= from).map(|(w, _)| w).collect()
+    }
+
+    /// The windows with their first and last local dates.
+    pub fn with_spans(&self) -> impl Iterator<Item = (&MaintenanceWindow, (NaiveDate, NaiveDate))> {
+        self.windows
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w, self.spans.get(i).copied().unwrap_or_else(|| days::local_days(w))))
     }
 
     pub fn selected(&self) -> Option<&MaintenanceWindow> {
@@ -61,12 +72,18 @@ impl CalendarScreen {
 
     /// The windows shown on a day (its start date on its zone's wall clock, and the dates it runs into).
     pub fn on_day(&self, day: NaiveDate) -> impl Iterator<Item = &MaintenanceWindow> {
-        self.windows.iter().filter(move |w| days::falls_on(w, day))
+        self.on_day_from(day).map(|(w, _)| w)
+    }
+
+    /// As [`Self::on_day`], with each window's first local date.
+    pub fn on_day_from(&self, day: NaiveDate) -> impl Iterator<Item = (&MaintenanceWindow, NaiveDate)> {
+        self.with_spans().filter(move |(_, (first, last))| *first <= day && day <= *last).map(|(w, (f, _))| (w, f))
     }
 
     /// New windows arrived for `dates`: the same window stays selected where it still exists.
     pub fn replace(&mut self, dates: Dates, windows: Vec<MaintenanceWindow>) {
         self.keep_selection(|screen| {
+            screen.spans = windows.iter().map(days::local_days).collect();
             screen.windows = windows;
             screen.loaded = Some(dates);
         });

@@ -73,9 +73,10 @@ struct Look {
 /// windows, as many as fit.
 fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Rect, theme: &Theme) -> Vec<Line<'a>> {
     let width = usize::from(cell.width);
-    let mut windows: Vec<&MaintenanceWindow> = calendar.on_day(date).collect();
+    let mut starting: Vec<(&MaintenanceWindow, NaiveDate)> = calendar.on_day_from(date).collect();
     // What starts on the day comes before what runs into it from the day before, when not all fit.
-    windows.sort_by_key(|w| days::local_days(w).0 != date);
+    starting.sort_by_key(|(_, first)| *first != date);
+    let windows: Vec<&MaintenanceWindow> = starting.into_iter().map(|(w, _)| w).collect();
     let shown = windows.len().min(usize::from(cell.height.saturating_sub(1)));
     let text_style = if look.in_month { theme.text } else { theme.dim };
     let marker = if look.cursor { theme.symbols.selected } else { " " };
