@@ -1,7 +1,6 @@
 //! `vakt maintenance`: plan service windows and see their occurrences with the warnings the calendar shows.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use serde::Serialize;
 
 mod ledger;
 
@@ -9,9 +8,8 @@ use super::output::{self, Format};
 use super::{CliError, CliResult};
 use crate::app::model::MaintenanceWindow;
 use crate::config::Settings;
-use crate::db::maintenance::{self, Agreements, NewSeries, Planned, occurrence};
-use crate::domain::maintenance::budget::WindowBudget;
-use crate::domain::maintenance::series::{Occurrence, Series};
+use crate::db::maintenance::{self, NewSeries};
+use crate::domain::maintenance::series::Series;
 use crate::domain::maintenance::{Impact, WindowKind};
 use crate::domain::text;
 
@@ -302,8 +300,9 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                 })
                 .map(|p| maintenance::annotate(p, &planned, &agreements, now))
                 .collect();
-            let budgets = budget_warnings(&planned, &agreements, from_day, to_day);
-            let release_plans = release_plan_warnings(&all, &agreements, now)?;
+            let budgets = maintenance::periods::budget_warnings(&all, &agreements, from_day, to_day)?;
+            let release_plans = maintenance::periods::release_plan_warnings(&all, &agreements, now)?;
+            maintenance::periods::attach(&mut rows, &budgets, &release_plans, maintenance::periods::local_year);
             if check {
                 rows.retain(|r| !r.warnings.is_empty());
             }
@@ -354,126 +353,6 @@ pub(super) fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliE
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-}
-
-#[derive(Debug, Serialize)]
-struct BudgetWarning {
-    code: &'static str,
-    agreement: String,
-    year: i32,
-    windows_hours: f64,
-    allowed_hours: f64,
-    text: String,
-}
-
-#[derive(Debug, Serialize)]
-struct ReleasePlanWarning {
-    code: &'static str,
-    agreement: String,
-    last_release: Option<DateTime<Utc>>,
-    required_until: DateTime<Utc>,
-    text: String,
-}
-
-/// Agreements whose release plan must reach months ahead (Altinn: 12) and whose planned releases do not.
-fn release_plan_warnings(
-    all: &[maintenance::StoredSeries],
-    agreements: &Agreements,
-    now: DateTime<Utc>,
-) -> Result<Vec<ReleasePlanWarning>, CliError> {
-    use crate::domain::maintenance::release_plan;
-    let mut found = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for agreement in agreements.values() {
-        let Some(months) = agreement.spec().release_plan_months else { continue };
-        if !seen.insert(agreement.code().to_string()) {
-            continue;
-        }
-        let services: Vec<&str> = agreement.spec().services.iter().map(|s| s.code.as_str()).collect();
-        // Past the period too, so a plan whose next release lies beyond it is seen to reach that far.
-        let horizon = now + Duration::days(i64::from(months) * 31 + 366);
-        let releases: Vec<Occurrence> = maintenance::expand(all, now, horizon)?
-            .iter()
-            .filter(|p| p.series.series.kind == WindowKind::Release)
-            .filter(|p| p.series.series.services.iter().any(|s| services.contains(&s.as_str())))
-            .map(occurrence)
-            .collect();
-        if let Some(short) = release_plan::check(months, &releases, now) {
-            let zone = agreement.zone();
-            let day = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d").to_string();
-            let reaches = match short.last_release {
-                Some(last) => format!("its last planned release is {}", day(last)),
-                None => "no release is planned".to_string(),
-            };
-            found.push(ReleasePlanWarning {
-                code: "release_plan_short",
-                agreement: agreement.code().to_string(),
-                last_release: short.last_release,
-                required_until: short.required_until,
-                text: format!(
-                    "{}: the release plan must cover the next {months} months (to {}); {reaches}",
-                    agreement.code(),
-                    day(short.required_until)
-                ),
-            });
-        }
-    }
-    found.sort_by(|a, b| a.agreement.cmp(&b.agreement));
-    Ok(found)
-}
-
-/// Where maintenance counts against a yearly target measured round the clock (Tranemo/Ulricehamn), the
-/// windows of each year in the period against what the target allows.
-fn budget_warnings(planned: &[Planned], agreements: &Agreements, from: NaiveDate, to: NaiveDate) -> Vec<BudgetWarning> {
-    use crate::domain::agreement::spec::{MaintenancePolicy, MeasuringPeriod};
-    let mut found = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for (service, agreement) in agreements {
-        for target in agreement.spec().availability.iter().filter(|t| {
-            t.maintenance == MaintenancePolicy::Counts
-                && t.period == MeasuringPeriod::Year
-                && t.calendar.to_string() == "24x7"
-                && t.services.contains(service)
-        }) {
-            for year in chrono::Datelike::year(&from)..=chrono::Datelike::year(&(to - Duration::days(1))) {
-                if !seen.insert((agreement.code().to_string(), year)) {
-                    continue;
-                }
-                let zone = agreement.zone();
-                let start = |y: i32| {
-                    NaiveDate::from_ymd_opt(y, 1, 1)
-                        .and_then(|d| crate::domain::calendar::wall_clock::at_local(d.and_hms_opt(0, 0, 0)?, zone))
-                };
-                let (Some(a), Some(b)) = (start(year), start(year + 1)) else { continue };
-                // Windows that take a covered service down; each occurrence once.
-                let windows: Vec<Occurrence> = planned
-                    .iter()
-                    .filter(|p| p.series.series.impact == Impact::Unavailable && !p.series.series.kind.is_period())
-                    .filter(|p| p.series.series.services.iter().any(|s| target.services.contains(s)))
-                    .map(occurrence)
-                    .collect();
-                let budget = WindowBudget::round_the_clock(target.percent, a, b, &windows);
-                if budget.excess().is_some() {
-                    let hours = |d: Duration| d.num_seconds() as f64 / 3600.0;
-                    found.push(BudgetWarning {
-                        code: "budget_exceeded",
-                        agreement: agreement.code().to_string(),
-                        year,
-                        windows_hours: hours(budget.windows),
-                        allowed_hours: hours(budget.allowed),
-                        text: format!(
-                            "{} {year}: the windows take {:.1} h, more than the {:.1} h that {} % availability allows",
-                            agreement.code(),
-                            hours(budget.windows),
-                            hours(budget.allowed),
-                            target.percent
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    found
 }
 
 /// The series as iCalendar: a series with a rule is one VEVENT with its RRULE and EXDATEs; a secondary window

@@ -8,6 +8,7 @@ use super::DbError;
 
 mod edit;
 mod ledger;
+pub mod periods;
 
 use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
 use crate::domain::maintenance::notice;
@@ -634,5 +635,22 @@ pub async fn agenda(pool: &PgPool, from: NaiveDate, to: NaiveDate) -> Result<Vec
     let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
     let planned = expand(&all, midnight(from), midnight(to))?;
     let agreements = agreements_by_service(pool, now.date_naive()).await?;
-    Ok(planned.iter().map(|p| annotate(p, &planned, &agreements, now)).collect())
+    let mut rows: Vec<MaintenanceWindow> = planned.iter().map(|p| annotate(p, &planned, &agreements, now)).collect();
+    with_period_warnings(&mut rows, &all, &agreements, from, to, now)?;
+    Ok(rows)
+}
+
+/// The budget and release-plan warnings of the period, on the windows they concern (the console's calendar).
+pub fn with_period_warnings(
+    rows: &mut [MaintenanceWindow],
+    all: &[StoredSeries],
+    agreements: &Agreements,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let budgets = periods::budget_warnings(all, agreements, from, to)?;
+    let plans = periods::release_plan_warnings(all, agreements, now)?;
+    periods::attach(rows, &budgets, &plans, periods::local_year);
+    Ok(())
 }
