@@ -12,6 +12,10 @@ use crate::db::maintenance::{self, Changes, Ledger};
 use crate::domain::maintenance::{Impact, WindowKind};
 use crate::domain::text;
 
+fn zone_of(window: &MaintenanceWindow) -> chrono_tz::Tz {
+    window.zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
 /// Windows `show` lists.
 const WINDOWS_SHOWN: usize = 6;
 
@@ -137,6 +141,28 @@ fn table(shown: &Shown<'_>) -> String {
             a.recipients,
             a.announced_by
         ));
+    }
+    // The daylight-saving preview: the same wall-clock time is another UTC time on each side of a change.
+    if shown
+        .windows
+        .iter()
+        .map(|w| w.start.with_timezone(&zone_of(w)).format("%Z").to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        > 1
+    {
+        lines.push("daylight saving: the windows keep their wall-clock time".into());
+        for w in &shown.windows {
+            let (start, end) = (w.start.with_timezone(&zone_of(w)), w.end.with_timezone(&zone_of(w)));
+            lines.push(format!(
+                "  {} – {} {} = {} – {} UTC",
+                start.format("%Y-%m-%d %H:%M"),
+                end.format("%H:%M"),
+                start.format("%Z"),
+                w.start.format("%H:%M"),
+                w.end.format("%H:%M")
+            ));
+        }
     }
     let rows: Vec<Vec<String>> = shown.windows.iter().map(cells).collect();
     let headers = ["series", "start", "end", "zone", "kind", "state", "impact", "services", "warnings"];

@@ -1,6 +1,6 @@
 //! `vakt maintenance` approvals, announcements, edits and freezes, as an admin of ROR-IKT would use them.
 
-use chrono::{TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 
 use super::{seeded, stdout, vakt};
 use crate::servers::{HttpReceiver, SmtpServer, mail_and_sms_notifier};
@@ -359,6 +359,17 @@ async fn a_window_moved_on_its_own_is_exported_with_recurrence_id_and_parsed_ali
     let february = agenda.iter().find(|w| w.kind == "primary_window").unwrap();
     let budget = february.warnings.iter().find(|w| w.code == "budget_exceeded").unwrap();
     assert!(budget.text.contains("82.0 h, more than the 78.8 h that 99.1 %"), "{}", budget.text);
+    // The daylight-saving preview of `show`: 18:00 is 17:00 UTC in winter (CET) and 16:00 UTC in summer (CEST).
+    let shown = stdout(&run(&["show", &id]));
+    let previewed = shown.lines().filter(|l| l.ends_with(" UTC") && l.contains(" = ")).count();
+    // The six windows from today: January to June 2027 cross the spring change (later runs may not).
+    assert!(previewed == 6 || (previewed == 0 && Utc::now().year() >= 2027), "{shown}");
+    for line in shown.lines().filter(|l| l.ends_with(" UTC") && l.contains(" = ")) {
+        let hour = |text: &str| text[..2].parse::<i32>().unwrap();
+        let (local, utc) = line.trim().split_once(" = ").unwrap();
+        let offset = if local.contains(" CEST") { 2 } else if local.contains(" CET") { 1 } else { panic!("{line}") };
+        assert_eq!(hour(&local[11..16]) - offset, hour(utc), "{line}");
+    }
     let noted = stdout(&run(&["annotate", &id, "--occurrence", "2027-02-16", "--unfinished", "--note", "disk kvar"]));
     assert!(noted.contains("recorded as unfinished"), "{noted}");
     assert_eq!(run(&["annotate", &id, "--occurrence", "2027-02-17"]).status.code(), Some(2), "no window that day");
