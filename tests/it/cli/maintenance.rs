@@ -367,7 +367,13 @@ async fn a_window_moved_on_its_own_is_exported_with_recurrence_id_and_parsed_ali
     for line in shown.lines().filter(|l| l.ends_with(" UTC") && l.contains(" = ")) {
         let hour = |text: &str| text[..2].parse::<i32>().unwrap();
         let (local, utc) = line.trim().split_once(" = ").unwrap();
-        let offset = if local.contains(" CEST") { 2 } else if local.contains(" CET") { 1 } else { panic!("{line}") };
+        let offset = if local.contains(" CEST") {
+            2
+        } else if local.contains(" CET") {
+            1
+        } else {
+            panic!("{line}")
+        };
         assert_eq!(hour(&local[11..16]) - offset, hour(utc), "{line}");
     }
     let noted = stdout(&run(&["annotate", &id, "--occurrence", "2027-02-16", "--unfinished", "--note", "disk kvar"]));
