@@ -85,6 +85,11 @@ pub enum Action {
         windows: Vec<crate::app::model::MaintenanceWindow>,
     },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
+    /// The calendar export asked for: the dates and the iCalendar text, or why not.
+    CalendarExported {
+        from: chrono::NaiveDate,
+        result: Result<String, String>,
+    },
     PresenceLoaded(Vec<Presence>),
     RotaLoaded {
         shifts: Vec<ShiftRow>,

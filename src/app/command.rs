@@ -200,6 +200,8 @@ pub enum CalendarAct {
     Announce,
     /// Admins: cancel one window or its series.
     Cancel,
+    /// Everyone: the windows of a year from the chosen month as an iCalendar file.
+    Export,
 }
 
 impl CalendarAct {
@@ -211,7 +213,7 @@ impl CalendarAct {
         )
     }
 
-    pub const ALL: [CalendarAct; 13] = [
+    pub const ALL: [CalendarAct; 14] = [
         CalendarAct::Month,
         CalendarAct::Week,
         CalendarAct::Agenda,
@@ -225,6 +227,7 @@ impl CalendarAct {
         CalendarAct::Approve,
         CalendarAct::Announce,
         CalendarAct::Cancel,
+        CalendarAct::Export,
     ];
 
     pub fn name(self) -> &'static str {
@@ -242,6 +245,7 @@ impl CalendarAct {
             CalendarAct::Approve => "window-approve",
             CalendarAct::Announce => "window-announce",
             CalendarAct::Cancel => "window-cancel",
+            CalendarAct::Export => "calendar-export",
         }
     }
 
@@ -260,6 +264,7 @@ impl CalendarAct {
             CalendarAct::Approve => "record an approval of a window's series (admins)",
             CalendarAct::Announce => "announce a window's series to the owners' contacts (admins)",
             CalendarAct::Cancel => "cancel a window or its whole series (admins)",
+            CalendarAct::Export => "write the windows of a year from the chosen month as an .ics file",
         }
     }
 }

@@ -42,6 +42,11 @@ pub enum DbCommand {
     LoadMajors,
     /// The maintenance windows touching the dates `from` up to, not including, `to` (read as UTC midnights),
     /// annotated (the calendar; it chooses the dates around its cursor).
+    /// The windows of `[from, to)` as iCalendar, for a file.
+    ExportCalendar {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     LoadMaintenance {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
@@ -195,6 +200,11 @@ pub enum Effect {
         stem: String,
         markdown: String,
         html: String,
+    },
+    /// Write files into the reports directory (`name`, text); `what` names them in the message.
+    ExportFiles {
+        what: String,
+        files: Vec<(String, String)>,
     },
     Quit,
 }

@@ -201,6 +201,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Calendar, Chord::ch('A'), Command::Calendar(CalendarAct::Approve), true),
         bind(Calendar, Chord::ch('N'), Command::Calendar(CalendarAct::Announce), true),
         bind(Calendar, Chord::ch('x'), Command::Calendar(CalendarAct::Cancel), true),
+        bind(Calendar, Chord::ch('i'), Command::Calendar(CalendarAct::Export), true),
         bind(Calendar, Chord::ch('['), Command::Calendar(CalendarAct::PreviousMonth), true),
         bind(Calendar, Chord::ch(']'), Command::Calendar(CalendarAct::NextMonth), true),
         bind(Calendar, Chord::ch('h'), Command::Calendar(CalendarAct::PreviousDay), false),

@@ -267,7 +267,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             match args.format {
                 ExportFormat::Ics => {
                     let all = maintenance::list_all(&pool).await?;
-                    print!("{}", ics(&all, midnight(from_day), midnight(to_day), now)?);
+                    print!("{}", maintenance::ics::calendar(&all, midnight(from_day), midnight(to_day), now)?);
                 }
                 ExportFormat::Json | ExportFormat::Csv => {
                     let list = ListArgs {
@@ -353,62 +353,4 @@ pub(super) fn local_minute(flag: &str, text: &str) -> Result<NaiveDateTime, CliE
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-}
-
-/// The series as iCalendar: a series with a rule is one VEVENT with its RRULE and EXDATEs; a secondary window
-/// is one VEVENT whose occurrences in the period (those of its primary, days later) are its DTSTART and RDATEs.
-fn ics(
-    all: &[maintenance::StoredSeries],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<String, CliError> {
-    use crate::report::ics::{Event, calendar};
-    let planned = maintenance::expand(all, from, to)?;
-    let mut events = Vec::new();
-    for stored in all {
-        let s = &stored.series;
-        let local = |at: DateTime<Utc>| at.with_timezone(&s.zone).naive_local();
-        let (start, extra, rule) = if stored.follows.is_some() {
-            let mut occurrences = planned.iter().filter(|p| p.series.id == stored.id);
-            let Some(first) = occurrences.next() else { continue };
-            (local(first.start), occurrences.map(|o| local(o.start)).collect(), None)
-        } else {
-            (s.start, Vec::new(), s.rule.clone())
-        };
-        let time = s.start.time();
-        let recurring = rule.is_some();
-        let master = Event {
-            uid: format!("maintenance-{}@vakt", stored.id),
-            sequence: u32::try_from(stored.version.saturating_sub(1)).unwrap_or(0),
-            summary: format!("{} · {}", s.kind.as_str().replace('_', " "), s.services.join(", ")),
-            description: stored.reason.clone(),
-            categories: vec![s.kind.as_str().to_string(), s.impact.as_str().to_string()],
-            cancelled: stored.state == crate::domain::maintenance::WindowState::Cancelled,
-            zone: s.zone,
-            start,
-            length: s.length,
-            rule,
-            extra,
-            excluded: s.cancelled.iter().map(|d| d.and_time(time)).collect(),
-            recurrence_id: None,
-        };
-        // A window moved on its own is an event of the same UID naming the start it had (RECURRENCE-ID).
-        if recurring {
-            for moved in s.moved.iter().filter(|m| !s.cancelled.contains(&m.date)) {
-                events.push(Event {
-                    start: moved.start,
-                    length: moved.length,
-                    rule: None,
-                    extra: Vec::new(),
-                    excluded: Vec::new(),
-                    recurrence_id: Some(moved.date.and_time(time)),
-                    ..master.clone()
-                });
-            }
-        }
-        events.push(master);
-    }
-    let years = (chrono::Datelike::year(&from), chrono::Datelike::year(&to));
-    Ok(calendar("vakt maintenance", &events, now, years))
 }

@@ -107,27 +107,37 @@ impl Session {
                     }
                 }
                 Effect::ExportReport { stem, markdown, html } => {
-                    let Some(dir) = self.drafts_file.as_ref().and_then(|f| f.parent()).map(|d| d.join("reports"))
-                    else {
-                        self.state.warn("reports cannot be exported here (no state directory)", now);
-                        continue;
-                    };
-                    // Off the event loop: a slow disk must not freeze the screen. The outcome comes back as an action.
-                    let report_back = self.actions_tx.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let written = crate::private_files::create_dir(&dir)
-                            .and_then(|()| crate::private_files::write(&dir.join(format!("{stem}.md")), &markdown))
-                            .and_then(|()| crate::private_files::write(&dir.join(format!("{stem}.html")), &html));
-                        let result = match written {
-                            Ok(()) => Ok(format!("report written to {}/{stem}.md and .html", dir.display())),
-                            Err(e) => Err(format!("could not write the report to {}: {e}", dir.display())),
-                        };
-                        let _ = report_back.blocking_send(Action::FileWritten { result });
-                    });
+                    let files = vec![(format!("{stem}.md"), markdown), (format!("{stem}.html"), html)];
+                    self.export(&format!("report written to {{dir}}/{stem}.md and .html"), files, now);
+                }
+                Effect::ExportFiles { what, files } => {
+                    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+                    self.export(&format!("{what} written to {{dir}}/{}", names.join(", ")), files, now);
                 }
                 Effect::Quit => {}
             }
         }
+    }
+
+    /// Writes files into the reports directory, off the event loop (a slow disk must not freeze the screen); the
+    /// outcome comes back as an action. `{dir}` in `done` is replaced by the directory.
+    fn export(&mut self, done: &str, files: Vec<(String, String)>, now: DateTime<Utc>) {
+        let Some(dir) = self.drafts_file.as_ref().and_then(|f| f.parent()).map(|d| d.join("reports")) else {
+            self.state.warn("files cannot be exported here (no state directory)", now);
+            return;
+        };
+        let done = done.to_string();
+        let report_back = self.actions_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let written = crate::private_files::create_dir(&dir).and_then(|()| {
+                files.iter().try_for_each(|(name, text)| crate::private_files::write(&dir.join(name), text))
+            });
+            let result = match written {
+                Ok(()) => Ok(done.replace("{dir}", &dir.display().to_string())),
+                Err(e) => Err(format!("could not write to {}: {e}", dir.display())),
+            };
+            let _ = report_back.blocking_send(Action::FileWritten { result });
+        });
     }
 
     /// The next action from the worker, the listener or the terminal.

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use super::DbError;
 
 mod edit;
+pub mod ics;
 mod ledger;
 pub mod periods;
 

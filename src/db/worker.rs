@@ -99,6 +99,11 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(windows) => Action::ServiceWindowsLoaded(windows),
             Err(e) => failed("loading the service windows", e),
         },
+        DbCommand::ExportCalendar { from, to } => {
+            let midnight = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+            let result = maintenance::ics::export(pool, midnight(from), midnight(to)).await;
+            Action::CalendarExported { from, result: result.map_err(|e| e.to_string()) }
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),

@@ -149,3 +149,62 @@ async fn an_admin_keeps_the_rota_from_the_console_and_every_console_sees_it() {
     viewer.dispatch(Action::Run(Command::Major(MajorAct::EditShift)), Utc::now());
     assert!(viewer.state().message.as_ref().unwrap().text.contains("only admins edit the rota"));
 }
+
+#[tokio::test]
+async fn the_calendar_is_exported_from_the_console_as_a_file_a_calendar_program_reads() {
+    use vakt::app::command::CalendarAct;
+    let db = TestDb::new().await;
+    for (_, text) in vakt::demo::SEED_AGREEMENTS {
+        vakt::db::agreements::import(&db.pool, text).await.unwrap();
+    }
+    let (_, admin_pool) = db.login("admin").await;
+    let (_, viewer_pool) = db.login("viewer").await;
+    let year = chrono::Datelike::year(&Utc::now()) + 1;
+    let third_tuesday = chrono::NaiveDate::from_weekday_of_month_opt(year, 1, chrono::Weekday::Tue, 3).unwrap();
+    let series = vakt::domain::maintenance::series::Series {
+        services: vec!["TRA-EPOST".into(), "ULR-EPOST".into()],
+        kind: vakt::domain::maintenance::WindowKind::Primary,
+        impact: vakt::domain::maintenance::Impact::Unavailable,
+        zone: chrono_tz::Europe::Stockholm,
+        start: third_tuesday.and_hms_opt(18, 0, 0).unwrap(),
+        length: chrono::Duration::hours(4),
+        rule: Some("FREQ=MONTHLY;BYDAY=3TU".into()),
+        cancelled: Vec::new(),
+        moved: Vec::new(),
+    };
+    let new = vakt::db::maintenance::NewSeries {
+        series,
+        reason: String::new(),
+        follows: None,
+        freeze_override: None,
+        breaking: false,
+    };
+    vakt::db::maintenance::add(&admin_pool, &new).await.unwrap();
+    // A viewer may export too: reading the calendar is everyone's right.
+    let state_dir = std::env::temp_dir().join(format!("vakt-console-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state_dir);
+    std::fs::create_dir_all(&state_dir).unwrap();
+    let mut viewer =
+        Session::start(viewer_pool, "test", chrono_tz::UTC, Utc::now(), Some(state_dir.join("drafts.json")))
+            .await
+            .unwrap();
+    within("the board", viewer.run_until(|s| s.link.connection == vakt::app::state::Connection::Live)).await;
+    // The chosen month is January of next year: a year of windows from there.
+    viewer.dispatch(Action::Run(Command::Calendar(CalendarAct::Today)), Utc::now());
+    for _ in 0..12 {
+        if viewer.state().screens.calendar.day().is_some_and(|d| chrono::Datelike::year(&d) == year) {
+            break;
+        }
+        viewer.dispatch(Action::Run(Command::Calendar(CalendarAct::NextMonth)), Utc::now());
+    }
+    viewer.dispatch(Action::Run(Command::Calendar(CalendarAct::Export)), Utc::now());
+    within(
+        "the file",
+        viewer.run_until(|s| s.message.as_ref().is_some_and(|m| m.text.contains("the calendar written to"))),
+    )
+    .await;
+    let file = state_dir.join("reports").join(format!("maintenance-{year}-01-01.ics"));
+    let theirs = crate::servers::expand_ics(&file, &format!("{year}-01-01"), &format!("{}-01-01", year + 1));
+    assert_eq!(theirs.len(), 12, "{theirs:?}");
+    let _ = std::fs::remove_dir_all(&state_dir);
+}

@@ -324,3 +324,19 @@ fn others_are_told_the_calendar_is_read_only_and_a_new_window_is_checked_first()
     });
     assert!(planned, "{sent:?} {:?}", form_error(&s));
 }
+
+#[test]
+fn anyone_exports_a_year_of_windows_from_the_chosen_month_as_a_file() {
+    let mut s = calendar();
+    keys(&mut s, "]");
+    let effects = keys(&mut s, "i");
+    let from = date(2026, 12, 1);
+    assert_eq!(effects, vec![Effect::Db(DbCommand::ExportCalendar { from, to: date(2027, 12, 1) })]);
+    let ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_string();
+    let written = update(&mut s, Action::CalendarExported { from, result: Ok(ics.clone()) }, now());
+    let expected =
+        Effect::ExportFiles { what: "the calendar".into(), files: vec![("maintenance-2026-12-01.ics".into(), ics)] };
+    assert_eq!(written, vec![expected]);
+    update(&mut s, Action::CalendarExported { from, result: Err("the database is unreachable".into()) }, now());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("could not be exported")), "{:?}", s.message);
+}

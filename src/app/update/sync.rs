@@ -172,6 +172,16 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.calendar.replace(Dates { from, to }, windows);
             state.link.in_flight.loaded(Load::Maintenance)
         }
+        Action::CalendarExported { from, result } => match result {
+            Ok(ics) => {
+                let name = format!("maintenance-{from}.ics");
+                vec![Effect::ExportFiles { what: "the calendar".into(), files: vec![(name, ics)] }]
+            }
+            Err(why) => {
+                state.warn(format!("the calendar could not be exported: {why}"), now);
+                Vec::new()
+            }
+        },
         Action::MaintenanceWritten(result) => crate::app::screens::calendar::plan::written(state, result, now),
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
         Action::ReportLoaded { major_id, report } => {

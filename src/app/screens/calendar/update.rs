@@ -44,6 +44,12 @@ pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effec
     if act.plans() {
         return super::plan::start(state, act, now);
     }
+    if act == CalendarAct::Export {
+        let from = days::first_of_month(state.screens.calendar.day().unwrap_or(today(state, now)));
+        let to = days::shift_months(from, 12);
+        state.inform(format!("exporting the windows from {from} to {to} …"), now);
+        return vec![Effect::Db(crate::app::effect::DbCommand::ExportCalendar { from, to })];
+    }
     state.screens.calendar.today = Some(today(state, now));
     let calendar = &mut state.screens.calendar;
     let Some(day) = calendar.day() else { return Vec::new() };
@@ -56,7 +62,12 @@ pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effec
         CalendarAct::PreviousMonth => calendar.set_cursor(Some(shift_months(day, -1))),
         CalendarAct::NextMonth => calendar.set_cursor(Some(shift_months(day, 1))),
         CalendarAct::Today => calendar.set_cursor(None),
-        CalendarAct::New | CalendarAct::Edit | CalendarAct::Approve | CalendarAct::Announce | CalendarAct::Cancel => {}
+        CalendarAct::New
+        | CalendarAct::Edit
+        | CalendarAct::Approve
+        | CalendarAct::Announce
+        | CalendarAct::Cancel
+        | CalendarAct::Export => {}
     }
     follow(state)
 }
