@@ -172,8 +172,20 @@ pub struct ListArgs {
     pub to: Option<NaiveDate>,
     #[arg(long)]
     pub service: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Only the windows on this agreement's services.
+    #[arg(long)]
+    pub agreement: Option<String>,
+    /// table, json, csv, or ics (list only: the series of the listed windows for a calendar program).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+    Ics,
 }
 
 pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> CliResult {
@@ -274,7 +286,8 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
                         from: Some(from_day),
                         to: Some(to_day),
                         service: None,
-                        format: if args.format == ExportFormat::Json { Format::Json } else { Format::Csv },
+                        agreement: None,
+                        format: if args.format == ExportFormat::Json { ListFormat::Json } else { ListFormat::Csv },
                     };
                     return Box::pin(maintenance(&MaintenanceCommand::List(list), settings)).await;
                 }
@@ -291,13 +304,34 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             let all = maintenance::list(&pool).await?;
             let planned = maintenance::expand(&all, from, to)?;
             let agreements = maintenance::agreements_by_service(&pool, now.date_naive()).await?;
+            if let Some(code) = &args.agreement
+                && !agreements.values().any(|a| a.code().eq_ignore_ascii_case(code))
+            {
+                return Err(CliError::bad_input(format!("unknown agreement '{code}' (see vakt agreement list)")));
+            }
+            let wanted = |services: &[String]| {
+                services.iter().any(|x| {
+                    args.service.as_ref().is_none_or(|s| x.eq_ignore_ascii_case(s))
+                        && args
+                            .agreement
+                            .as_ref()
+                            .is_none_or(|code| agreements.get(x).is_some_and(|a| a.code().eq_ignore_ascii_case(code)))
+                })
+            };
+            if args.format == ListFormat::Ics {
+                if check {
+                    return Err(CliError::bad_input(
+                        "check writes table, json or csv; the calendar is `list --format ics`",
+                    ));
+                }
+                let listed: Vec<_> =
+                    maintenance::list_all(&pool).await?.into_iter().filter(|s| wanted(&s.series.services)).collect();
+                print!("{}", maintenance::ics::calendar(&listed, from, to, now)?);
+                return Ok(());
+            }
             let mut rows: Vec<MaintenanceWindow> = planned
                 .iter()
-                .filter(|p| {
-                    args.service
-                        .as_ref()
-                        .is_none_or(|s| p.series.series.services.iter().any(|x| x.eq_ignore_ascii_case(s)))
-                })
+                .filter(|p| wanted(&p.series.series.services))
                 .map(|p| maintenance::annotate(p, &planned, &agreements, now))
                 .collect();
             let budgets = maintenance::periods::budget_warnings(&all, &agreements, from_day, to_day)?;
@@ -306,7 +340,12 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
             if check {
                 rows.retain(|r| !r.warnings.is_empty());
             }
-            match args.format {
+            let format = match args.format {
+                ListFormat::Json => Format::Json,
+                ListFormat::Csv => Format::Csv,
+                ListFormat::Table | ListFormat::Ics => Format::Table,
+            };
+            match format {
                 Format::Json if check => print!(
                     "{}",
                     output::json(

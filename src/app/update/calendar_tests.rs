@@ -207,7 +207,7 @@ fn admin_calendar() -> State {
         organisation: "x".into(),
         agreement: agreement.into(),
     };
-    let services = vec![service("SBL", "ALTINN"), service("TRA-EPOST", "TRANEMO-ULRICEHAMN")];
+    let services = vec![service("SBL", "ALTINN"), service("TRA-EPOST", "TU-IT")];
     update(&mut s, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
     let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
     update(&mut s, loaded, now());

@@ -214,6 +214,21 @@ async fn a_freeze_refuses_a_window_unless_an_admin_records_why() {
     let id: serde_json::Value = serde_json::from_str(&id).unwrap();
     let id = id["series_id"].to_string();
     assert_eq!(run(&["edit", &id, "--start", "2027-12-15 22:00"]).status.code(), Some(2));
+
+    // Filters: by agreement (SERES is Altinn's too), by service, and the listed series as iCalendar.
+    let range = ["--from", "2027-11-01", "--to", "2028-01-01"];
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec!["list", range[0], range[1], range[2], range[3], "--format", "json"];
+        all.extend(args);
+        serde_json::from_str::<serde_json::Value>(&stdout(&run(&all))).unwrap().as_array().unwrap().len()
+    };
+    assert_eq!(count(&["--agreement", "altinn"]), 4);
+    assert_eq!(count(&["--agreement", "TU-IT"]), 0);
+    assert_eq!(count(&["--service", "SERES"]), 1);
+    assert_eq!(run(&["list", "--agreement", "NOPE"]).status.code(), Some(2));
+    let ics = stdout(&run(&["list", range[0], range[1], range[2], range[3], "--service", "SERES", "--format", "ics"]));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
+    assert_eq!(run(&["check", "--format", "ics"]).status.code(), Some(2));
 }
 
 #[tokio::test]
