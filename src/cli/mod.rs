@@ -5,6 +5,7 @@ mod admin;
 mod incident;
 mod maintenance;
 mod major;
+mod outage;
 pub mod output;
 mod rota;
 mod serve;
@@ -87,6 +88,11 @@ pub enum Commands {
     /// The maintenance calendar: plan service windows, list them with notice and warnings.
     #[command(subcommand)]
     Maintenance(maintenance::MaintenanceCommand),
+    /// Outages of services: record, end and list them.
+    #[command(subcommand)]
+    Outage(outage::OutageCommand),
+    /// Each service's availability against its target, in its operating hours, for a month, tertial or year.
+    Availability(outage::AvailabilityArgs),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -166,6 +172,8 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Rota(c) => rota::rota(c, settings).await,
         Commands::Contact(c) => rota::contact(c, settings).await,
         Commands::Maintenance(c) => maintenance::maintenance(c, settings).await,
+        Commands::Outage(c) => outage::outage(c, settings).await,
+        Commands::Availability(args) => outage::availability(args, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod listener;
 pub mod maintenance;
 pub mod majors;
+pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;

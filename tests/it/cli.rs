@@ -1,5 +1,6 @@
 //! The binary as a process: the scripting interface and its errors.
 
+mod availability;
 mod maintenance;
 
 use std::process::Command;

@@ -747,3 +747,37 @@ async fn maintenance_approvals_and_announcements_are_ledgers_only_admins_write()
     )
     .await;
 }
+
+#[tokio::test]
+async fn outages_are_recorded_by_operators_stamped_bounded_and_excluded_only_for_the_agreements_reasons() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (operator_login, operator) = db.login("operator").await;
+    let (_, viewer) = db.login("viewer").await;
+    let insert = |service: &str, start: &str, exclusion: &str| {
+        format!(
+            "INSERT INTO public.outages (service_id, starts_at, exclusion, created_by, created_at)
+             SELECT id, '{start}', {exclusion}, 'ola', '2001-01-01' FROM public.services WHERE code = '{service}'"
+        )
+    };
+    Psql::open(&viewer).await.refused(&insert("SBL", "2027-03-01 10:00", "NULL"), "permission denied").await;
+    let mut psql = Psql::open(&operator).await;
+    psql.refused(&insert("SBL", "infinity", "NULL"), "check constraint").await;
+    psql.refused(&insert("SBL", "2027-03-01 10:00", "'it was Tuesday'"), "names no exclusion reason").await;
+    // Altinn names no exclusion reasons at all; ROR-IKT's are accepted.
+    psql.refused(&insert("SBL", "2027-03-01 10:00", "'linje- og strømbrudd'"), "names no exclusion reason").await;
+    psql.run(&insert("MOLDE-EPJ", "2027-03-01 10:00", "'linje- og strømbrudd'")).await.unwrap();
+    let (by, recent): (String, bool) =
+        sqlx::query_as("SELECT created_by, created_at > now() - interval '1 hour' FROM outages")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((by.as_str(), recent), (operator_login.as_str(), true));
+    // An outage is ended, not moved to another service or start; it ends after it starts; none is deleted.
+    psql.refused("UPDATE public.outages SET starts_at = '2020-01-01'", "permission denied").await;
+    psql.refused("UPDATE public.outages SET service_id = service_id + 1", "permission denied").await;
+    psql.refused("UPDATE public.outages SET ends_at = '2027-03-01 09:00'", "check constraint").await;
+    psql.refused("UPDATE public.outages SET exclusion = 'pga. været'", "names no exclusion reason").await;
+    psql.run("UPDATE public.outages SET ends_at = '2027-03-01 11:00'").await.unwrap();
+    psql.refused("DELETE FROM public.outages", "permission denied").await;
+}

@@ -1,0 +1,102 @@
+//! `vakt outage` and `vakt availability`: the seeds' hand-computed numbers through the command line.
+
+use super::{seeded, stdout};
+
+#[tokio::test]
+async fn outages_give_availability_in_operating_hours_with_maintenance_as_the_agreement_says() {
+    let (db, config) = seeded().await;
+    let (admin, _) = db.login("admin").await;
+    let (operator, _) = db.login("operator").await;
+    let (viewer, _) = db.login("viewer").await;
+    let run = |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
+        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
+        command.output().unwrap()
+    };
+    let availability = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["availability", "--format", "json"];
+        all.extend(args);
+        serde_json::from_str(&stdout(&run(&operator, &all))).unwrap()
+    };
+    // TUL is measured 07:00-20:00 on weekdays: Monday 1 March 19:30-21:00 costs 30 minutes.
+    let added = stdout(&run(
+        &operator,
+        &["outage", "add", "--service", "TUL", "--start", "2027-03-01 19:30", "--end", "2027-03-01 21:00"],
+    ));
+    assert!(added.starts_with("outage "), "{added}");
+    let tul = availability(&["--service", "TUL", "--month", "2027-03"]);
+    assert_eq!(tul[0]["downtime_seconds"], 1800);
+    assert_eq!(tul[0]["target"], 99.8);
+
+    // An SBL window announced months ahead is agreed maintenance: the outage inside it does not count.
+    let window = stdout(&run(
+        &admin,
+        &[
+            "maintenance",
+            "add",
+            "--services",
+            "SBL",
+            "--start",
+            "2027-03-16 22:00",
+            "--duration",
+            "1h",
+            "--kind",
+            "planned_downtime",
+            "--format",
+            "json",
+        ],
+    ));
+    let id = serde_json::from_str::<serde_json::Value>(&window).unwrap()["series_id"].to_string();
+    stdout(&run(&admin, &["maintenance", "approve", &id, "--by", "Astrid", "--role", "ASF"]));
+    stdout(&run(&admin, &["maintenance", "announce", &id]));
+    let open = stdout(&run(
+        &operator,
+        &["outage", "add", "--service", "SBL", "--start", "2027-03-16 22:10", "--format", "json"],
+    ));
+    let open = serde_json::from_str::<serde_json::Value>(&open).unwrap()["id"].to_string();
+    stdout(&run(&operator, &["outage", "end", &open, "--at", "2027-03-16 22:50"]));
+    let sbl = availability(&["--service", "SBL", "--month", "2027-03"]);
+    assert_eq!((sbl[0]["downtime_seconds"].as_i64(), sbl[0]["excluded_seconds"].as_i64()), (Some(0), Some(3600)));
+    assert_eq!(sbl[0]["availability"], 1.0);
+    assert_eq!(sbl[0]["met"], true);
+
+    // The whole agreement: SERES had no outage, 100 %; a tertial and a year read the same way.
+    let altinn = availability(&["--agreement", "ALTINN", "--tertial", "2027-T1"]);
+    let seres = altinn.as_array().unwrap().iter().find(|r| r["service"] == "SERES").unwrap();
+    assert_eq!(seres["availability"], 1.0);
+    assert_eq!(availability(&["--service", "TUL", "--year", "2027"])[0]["downtime_seconds"], 1800);
+
+    // ROR-IKT's exclusion reasons are the only ones accepted; a viewer records nothing; bad input is explained.
+    let reason = "linje- og strømbrudd";
+    let excluded =
+        ["outage", "add", "--service", "MOLDE-EPJ", "--start", "2027-03-02 10:00", "--end", "2027-03-02 11:00"];
+    let mut with_reason = excluded.to_vec();
+    with_reason.extend(["--exclusion", reason]);
+    stdout(&run(&operator, &with_reason));
+    let ror = availability(&["--service", "MOLDE-EPJ", "--month", "2027-03"]);
+    assert_eq!(ror[0]["downtime_seconds"], 0);
+    let reasons = ror[0]["accounting"].to_string();
+    assert!(reasons.contains(reason), "{reasons}");
+    let mut bad_reason = excluded.to_vec();
+    bad_reason.extend(["--exclusion", "it was Tuesday"]);
+    assert_eq!(run(&operator, &bad_reason).status.code(), Some(2));
+    assert_eq!(run(&viewer, &excluded).status.code(), Some(3));
+    for bad in [
+        &["outage", "add", "--service", "NOPE", "--start", "2027-03-02 10:00"][..],
+        &["outage", "add", "--service", "SBL", "--start", "2027-03-02 10:00", "--end", "2027-03-02 09:00"],
+        &["outage", "end", &open, "--at", "2027-03-16 22:00"],
+        &["availability", "--service", "SBL", "--month", "2027-13"],
+        &["availability", "--service", "SBL"],
+    ] {
+        assert_eq!(run(&operator, bad).status.code(), Some(2), "{bad:?}");
+    }
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &viewer,
+        &["outage", "list", "--from", "2027-03-01", "--to", "2027-04-01", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+}
