@@ -101,6 +101,8 @@ pub enum Action {
         what: String,
         result: Result<(), WriteError>,
     },
+    /// An outage recorded from an incident: what was recorded, in words.
+    OutageRecorded(Result<String, WriteError>),
     /// An admin's write to the maintenance calendar: what it did, in words.
     MaintenanceWritten(Result<String, WriteError>),
     ReportLoaded {

@@ -290,10 +290,12 @@ pub enum Act {
     Deprioritise,
     Security,
     Declare,
+    /// Record the outage the incident caused (availability).
+    Outage,
 }
 
 impl Act {
-    pub const ALL: [Act; 18] = [
+    pub const ALL: [Act; 19] = [
         Act::New,
         Act::Acknowledge,
         Act::Assign,
@@ -312,6 +314,7 @@ impl Act {
         Act::Deprioritise,
         Act::Security,
         Act::Declare,
+        Act::Outage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -334,6 +337,7 @@ impl Act {
             Act::Deprioritise => "deprioritise",
             Act::Security => "security",
             Act::Declare => "declare",
+            Act::Outage => "outage",
         }
     }
 
@@ -357,6 +361,7 @@ impl Act {
             Act::Deprioritise => "deprioritise a C with a workaround (Altinn)",
             Act::Security => "flag or unflag as a security incident",
             Act::Declare => "declare a major incident",
+            Act::Outage => "record the outage this incident caused (for availability)",
         }
     }
 }

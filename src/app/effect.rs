@@ -65,6 +65,16 @@ pub enum DbCommand {
     },
     Major(MajorCommand),
     Maintenance(MaintenanceWrite),
+    /// An outage caused by an incident (`vakt outage add --incident`).
+    RecordOutage {
+        incident: String,
+        service: String,
+        start: chrono::DateTime<chrono::Utc>,
+        end: Option<chrono::DateTime<chrono::Utc>>,
+        degraded: bool,
+        exclusion: Option<String>,
+        note: String,
+    },
     LoadReport {
         major_id: i64,
     },

@@ -133,7 +133,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
     ];
     // The incident actions work the same on the board (selected incident) and in the incident view.
-    let actions: [(Chord, Act, bool); 18] = [
+    let actions: [(Chord, Act, bool); 19] = [
         (Chord::ch('n'), Act::New, true),
         (Chord::ch('a'), Act::Acknowledge, true),
         (Chord::ch('A'), Act::Assign, false),
@@ -152,6 +152,7 @@ pub fn default_keymap() -> Vec<Binding> {
         (Chord::ch('D'), Act::Deprioritise, false),
         (Chord::ch('x'), Act::Security, false),
         (Chord::ch('m'), Act::Declare, false),
+        (Chord::ch('O'), Act::Outage, false),
     ];
     for scope in [Board, Incident] {
         for (chord, act, hint) in actions {

@@ -61,6 +61,8 @@ pub enum FormPurpose {
     AddShift,
     /// Admins: another MIM or deputy for a shift, or its removal.
     EditShift,
+    /// The outage an incident caused.
+    Outage(ActionTarget),
     /// Admins: an action on the maintenance calendar, from the cursor's day.
     Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
 }
@@ -89,6 +91,7 @@ impl FormPurpose {
             FormPurpose::MajorState(m) => return format!("state:{}", m.reference),
             FormPurpose::Report(m) => return format!("report:{}", m.reference),
             FormPurpose::Declare(t) => ("declare", t),
+            FormPurpose::Outage(t) => ("outage", t),
             FormPurpose::Assign(t) => ("assign", t),
             FormPurpose::Priority(t) => ("priority", t),
             FormPurpose::Pause(t) => ("pause", t),
@@ -113,7 +116,8 @@ impl FormPurpose {
             | FormPurpose::MajorRole(_)
             | FormPurpose::MajorState(_)
             | FormPurpose::Report(_)
-            | FormPurpose::Declare(_) => None,
+            | FormPurpose::Declare(_)
+            | FormPurpose::Outage(_) => None,
             FormPurpose::Assign(t)
             | FormPurpose::Priority(t)
             | FormPurpose::Pause(t)

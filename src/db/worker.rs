@@ -119,6 +119,20 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(report) => Action::ReportLoaded { major_id, report: report.map(|(r, v)| (Box::new(r), v)) },
             Err(e) => failed("loading the report", e),
         },
+        DbCommand::RecordOutage { incident, service, start, end, degraded, exclusion, note } => {
+            let new = super::outages::NewOutage {
+                service,
+                incident: Some(incident.clone()),
+                start,
+                end,
+                degraded,
+                exclusion,
+                note,
+            };
+            let recorded =
+                super::outages::add(pool, &new).await.map(|id| format!("outage {id} recorded for {incident}"));
+            Action::OutageRecorded(recorded.map_err(write_error))
+        }
         DbCommand::Maintenance(write) => {
             Action::MaintenanceWritten(maintenance_write(pool, write).await.map_err(write_error))
         }

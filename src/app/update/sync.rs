@@ -182,6 +182,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
                 Vec::new()
             }
         },
+        Action::OutageRecorded(result) => crate::app::screens::board::outage::recorded(state, result, now),
         Action::MaintenanceWritten(result) => crate::app::screens::calendar::plan::written(state, result, now),
         Action::MajorWritten { what, result } => crate::app::screens::major::update::written(state, what, result, now),
         Action::ReportLoaded { major_id, report } => {

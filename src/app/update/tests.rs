@@ -83,6 +83,33 @@ fn viewers_are_told_they_are_read_only_and_nothing_is_sent() {
 }
 
 #[test]
+fn an_operator_records_the_outage_an_incident_caused_with_rors_exclusion_reasons_offered() {
+    let mut s = state(true);
+    update(&mut s, key('O'), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form: {:?}", s.message) };
+    assert_eq!(form.title, "Outage caused by INC-1");
+    // The outage starts when the incident was received; it lasts until ended.
+    let sent = press(&mut s, KeyCode::Enter);
+    let start = now() - Duration::minutes(99);
+    let expected = DbCommand::RecordOutage {
+        incident: "INC-1".into(),
+        service: "SVC".into(),
+        start,
+        end: None,
+        degraded: false,
+        exclusion: None,
+        note: String::new(),
+    };
+    assert_eq!(sent, vec![Effect::Db(expected)], "{:?}", s.overlay);
+    update(&mut s, Action::OutageRecorded(Ok("outage 4 recorded for INC-1".into())), now());
+    assert!(s.overlay.is_none());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("outage 4 recorded")));
+    // A viewer records nothing.
+    let mut viewer = state(false);
+    assert!(update(&mut viewer, key('O'), now()).is_empty() && viewer.overlay.is_none());
+}
+
+#[test]
 fn acknowledging_sends_the_version_the_user_saw() {
     let mut s = state(true);
     let effects = update(&mut s, key('a'), now());

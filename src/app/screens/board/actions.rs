@@ -69,6 +69,7 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
         Act::Replan => open_form(state, FormPurpose::Replan(target), now),
         Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
         Act::Declare => crate::app::screens::major::update::declare(state, target, now),
+        Act::Outage => super::outage::start(state, target),
     }
 }
 
@@ -294,6 +295,14 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = &mut state.overlay else {
         return Vec::new();
     };
+    if let FormPurpose::Outage(target) = &form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        let target = target.clone();
+        return super::outage::submit(state, &target, now);
+    }
     if crate::app::screens::calendar::plan::owns(&form.purpose) {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

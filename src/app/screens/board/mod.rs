@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod filter;
+pub mod outage;
 pub mod queue;
 
 use super::ScreenState;
