@@ -183,7 +183,7 @@ pub async fn availability(
                 },
             })
             .collect();
-        let measure = Measure { calendar, target, from, to, now, degraded_is_down: false };
+        let measure = Measure { calendar, target, from, to, now, degraded_is_down: target.degraded_is_down };
         found.push(ServiceAvailability {
             service: service.clone(),
             agreement: agreement.code().into(),

@@ -362,6 +362,10 @@ pub struct AvailabilityTarget {
     /// Causes that do not count as downtime.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusion_reasons: Vec<String>,
+    /// Whether a degraded service counts as down. The seeds are silent; vakt's default counts only
+    /// unavailability.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub degraded_is_down: bool,
     /// Seed reference or interpretation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -150,3 +150,17 @@ fn overlapping_outages_count_once_and_an_open_one_runs_to_now() {
     assert_eq!(found.downtime_seconds, 3 * 3600, "09:00 to 12:00, the overlap once");
     assert_eq!(found.outages_counted, 2);
 }
+
+#[test]
+fn an_agreement_may_count_degraded_service_as_down_and_none_of_the_seeds_does() {
+    let text = include_str!("../../../agreements/altinn.toml");
+    assert!(altinn().spec().availability.iter().all(|t| !t.degraded_is_down));
+    let strict = text.replacen(
+        "maintenance = \"excluded_with_notice\"",
+        "maintenance = \"excluded_with_notice\"\ndegraded_is_down = true",
+        1,
+    );
+    let strict = Agreement::from_toml(&strict).unwrap();
+    let (target, _) = target(&strict, "SBL");
+    assert!(target.degraded_is_down);
+}
