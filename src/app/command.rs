@@ -202,6 +202,11 @@ pub enum CalendarAct {
     Cancel,
     /// Everyone: the windows of a year from the chosen month as an iCalendar file.
     Export,
+    /// Overlays shown or hidden: public holidays, the MIM rota, freezes and periods, the release plan.
+    Holidays,
+    Rota,
+    Periods,
+    Plan,
 }
 
 impl CalendarAct {
@@ -213,7 +218,7 @@ impl CalendarAct {
         )
     }
 
-    pub const ALL: [CalendarAct; 14] = [
+    pub const ALL: [CalendarAct; 18] = [
         CalendarAct::Month,
         CalendarAct::Week,
         CalendarAct::Agenda,
@@ -228,6 +233,10 @@ impl CalendarAct {
         CalendarAct::Announce,
         CalendarAct::Cancel,
         CalendarAct::Export,
+        CalendarAct::Holidays,
+        CalendarAct::Rota,
+        CalendarAct::Periods,
+        CalendarAct::Plan,
     ];
 
     pub fn name(self) -> &'static str {
@@ -246,6 +255,10 @@ impl CalendarAct {
             CalendarAct::Announce => "window-announce",
             CalendarAct::Cancel => "window-cancel",
             CalendarAct::Export => "calendar-export",
+            CalendarAct::Holidays => "holidays",
+            CalendarAct::Rota => "rota",
+            CalendarAct::Periods => "freezes",
+            CalendarAct::Plan => "release-plan",
         }
     }
 
@@ -265,6 +278,10 @@ impl CalendarAct {
             CalendarAct::Announce => "announce a window's series to the owners' contacts (admins)",
             CalendarAct::Cancel => "cancel a window or its whole series (admins)",
             CalendarAct::Export => "write the windows of a year from the chosen month as an .ics file",
+            CalendarAct::Holidays => "show or hide the public holidays of the agreements' countries",
+            CalendarAct::Rota => "show or hide the MIM on duty of the chosen day",
+            CalendarAct::Periods => "show or hide freezes, high-volume and critical periods",
+            CalendarAct::Plan => "show or hide the release plan (release windows)",
         }
     }
 }

@@ -340,3 +340,45 @@ fn anyone_exports_a_year_of_windows_from_the_chosen_month_as_a_file() {
     update(&mut s, Action::CalendarExported { from, result: Err("the database is unreachable".into()) }, now());
     assert!(s.message.as_ref().is_some_and(|m| m.text.contains("could not be exported")), "{:?}", s.message);
 }
+
+#[test]
+fn overlays_show_holidays_and_the_mim_on_duty_and_hide_periods_and_releases_by_key() {
+    let mut s = calendar();
+    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    update(&mut s, loaded, now());
+    let shift = crate::app::model::ShiftRow {
+        id: 1,
+        mim: "ola".into(),
+        mim_name: "Ola Nordmann".into(),
+        deputy: "ingrid".into(),
+        deputy_name: "Ingrid Solberg".into(),
+        starts_at: Utc.with_ymd_and_hms(2026, 12, 25, 6, 0, 0).unwrap(),
+        ends_at: Utc.with_ymd_and_hms(2026, 12, 25, 18, 0, 0).unwrap(),
+    };
+    update(&mut s, Action::RotaLoaded { shifts: vec![shift], duty: Default::default(), handover: None }, now());
+    // Christmas Day: a holiday in both countries, with Ola on duty.
+    keys(&mut s, "]");
+    for _ in 0..24 {
+        if s.screens.calendar.day() == Some(date(2026, 12, 25)) {
+            break;
+        }
+        keys(&mut s, "l");
+    }
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 25)));
+    let screen = render(&s, now(), (160, 48));
+    assert!(screen.contains("holiday: Første juledag (NO), Juldagen (SE)"), "{screen}");
+    assert!(screen.contains("MIM on duty: Ola Nordmann"), "{screen}");
+    assert!(screen.contains("25 hol"), "{screen}");
+    assert!(screen.contains("H holidays ✓ R rota ✓ F freezes ✓ P plan ✓"), "{screen}");
+    // The freeze over Christmas is a period: F hides it, and the release plan's windows go with P.
+    assert!(s.screens.calendar.on_day(date(2026, 12, 25)).any(|w| w.kind == "freeze"));
+    keys(&mut s, "FHR");
+    assert!(s.screens.calendar.on_day(date(2026, 12, 25)).all(|w| w.kind != "freeze"));
+    let screen = render(&s, now(), (160, 48));
+    assert!(!screen.contains("holiday:") && !screen.contains("MIM on duty: Ola"), "{screen}");
+    assert!(s.screens.calendar.on_day(date(2026, 12, 15)).any(|w| w.kind == "release"));
+    keys(&mut s, "P");
+    assert!(s.screens.calendar.on_day(date(2026, 12, 15)).all(|w| w.kind != "release"));
+    keys(&mut s, "FP");
+    assert!(s.screens.calendar.on_day(date(2026, 12, 15)).any(|w| w.kind == "release"));
+}

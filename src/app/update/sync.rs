@@ -145,6 +145,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.link.in_flight.loaded(Load::Majors)
         }
         Action::RotaLoaded { shifts, duty, handover } => {
+            state.screens.calendar.duty = shifts.iter().map(|s| (s.starts_at, s.ends_at, s.mim_name.clone())).collect();
             state.screens.major.rota = shifts;
             state.screens.major.duty = duty;
             if let Some(waiting) = &handover
@@ -170,6 +171,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         }
         Action::MaintenanceLoaded { from, to, windows } => {
             state.screens.calendar.replace(Dates { from, to }, windows);
+            state.screens.calendar.holidays = calendar_holidays(state, from, to);
             state.link.in_flight.loaded(Load::Maintenance)
         }
         Action::CalendarExported { from, result } => match result {
@@ -234,6 +236,28 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         ("services" | "organisations" | "staff" | "bulk", _) => resync(state),
         _ => Vec::new(),
     }
+}
+
+/// The public holidays, by country, of the agreements' regions in `[from, to)`.
+fn calendar_holidays(
+    state: &State,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Vec<(chrono::NaiveDate, String)> {
+    use crate::domain::calendar::holidays;
+    let mut regions: Vec<holidays::Region> = state.agreements.values().map(|a| a.spec().region).collect();
+    regions.sort_by_key(|r| r.code());
+    regions.dedup();
+    let mut found = Vec::new();
+    for year in chrono::Datelike::year(&from)..=chrono::Datelike::year(&to) {
+        for region in &regions {
+            for h in holidays::public_holidays(*region, year).into_iter().filter(|h| h.date >= from && h.date < to) {
+                found.push((h.date, format!("{} ({})", h.name, region.code())));
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 fn go_offline(state: &mut State, reason: String, now: DateTime<Utc>) {

@@ -44,6 +44,23 @@ pub struct CalendarScreen {
     pub cursor: Option<NaiveDate>,
     /// The viewer's date as of the last tick (the app has no clock of its own).
     pub today: Option<NaiveDate>,
+    /// Overlays the user has hidden (all are shown at first).
+    pub hidden: Hidden,
+    /// Public holidays of the agreements' countries in the loaded dates: date, name and country.
+    pub holidays: Vec<(NaiveDate, String)>,
+    /// The MIM rota as loaded: start, end, the MIM on duty.
+    pub duty: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String)>,
+}
+
+/// The overlays that are off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hidden {
+    pub holidays: bool,
+    pub rota: bool,
+    /// Freezes, high-volume and critical periods.
+    pub periods: bool,
+    /// The release plan's windows.
+    pub plan: bool,
 }
 
 impl CalendarScreen {
@@ -58,12 +75,65 @@ impl CalendarScreen {
         self.with_spans().filter(|(_, (_, last))| *last >= from).map(|(w, _)| w).collect()
     }
 
-    /// The windows with their first and last local dates.
+    /// The windows with their first and last local dates, less those of hidden overlays.
     pub fn with_spans(&self) -> impl Iterator<Item = (&MaintenanceWindow, (NaiveDate, NaiveDate))> {
         self.windows
             .iter()
             .enumerate()
+            .filter(|(_, w)| self.shows(w))
             .map(|(i, w)| (w, self.spans.get(i).copied().unwrap_or_else(|| days::local_days(w))))
+    }
+
+    /// Whether a window is shown with the overlays as they are.
+    pub fn shows(&self, window: &MaintenanceWindow) -> bool {
+        let period = matches!(window.kind.as_str(), "freeze" | "high_volume" | "critical_period");
+        let hidden = (self.hidden.periods && period) || (self.hidden.plan && window.kind == "release");
+        !hidden
+    }
+
+    /// The public holiday names on `day`, when holidays are shown.
+    pub fn holidays_on(&self, day: NaiveDate) -> Vec<&str> {
+        if self.hidden.holidays {
+            return Vec::new();
+        }
+        self.holidays.iter().filter(|(d, _)| *d == day).map(|(_, name)| name.as_str()).collect()
+    }
+
+    /// The overlay lines of a day: its holidays and who is MIM on duty (in `zone`), as shown.
+    pub fn day_notes(&self, day: NaiveDate, zone: chrono_tz::Tz) -> Vec<String> {
+        let mut notes = Vec::new();
+        let holidays = self.holidays_on(day);
+        if !holidays.is_empty() {
+            notes.push(format!("holiday: {}", holidays.join(", ")));
+        }
+        if !self.hidden.rota {
+            let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&zone);
+            let on_duty: Vec<String> = self
+                .duty
+                .iter()
+                .filter(|(start, end, _)| local(*start).date_naive() <= day && day <= local(*end).date_naive())
+                .filter(|(start, end, _)| local(*end).date_naive() != day || local(*start).date_naive() == day)
+                .map(|(start, end, mim)| {
+                    format!("{mim} {}–{}", local(*start).format("%H:%M"), local(*end).format("%H:%M"))
+                })
+                .collect();
+            if !on_duty.is_empty() {
+                notes.push(format!("MIM on duty: {}", on_duty.join(", ")));
+            }
+        }
+        notes
+    }
+
+    /// The overlays as the heading shows them: `[H]olidays ✓ [R]ota ✓ [F]reezes ✓ [P]lan ✓`.
+    pub fn overlay_line(&self, on: &str, off: &str) -> String {
+        let mark = |hidden: bool| if hidden { off } else { on };
+        format!(
+            "H holidays {} R rota {} F freezes {} P plan {}",
+            mark(self.hidden.holidays),
+            mark(self.hidden.rota),
+            mark(self.hidden.periods),
+            mark(self.hidden.plan)
+        )
     }
 
     pub fn selected(&self) -> Option<&MaintenanceWindow> {

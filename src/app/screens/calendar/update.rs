@@ -62,6 +62,10 @@ pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effec
         CalendarAct::PreviousMonth => calendar.set_cursor(Some(shift_months(day, -1))),
         CalendarAct::NextMonth => calendar.set_cursor(Some(shift_months(day, 1))),
         CalendarAct::Today => calendar.set_cursor(None),
+        CalendarAct::Holidays => calendar.hidden.holidays = !calendar.hidden.holidays,
+        CalendarAct::Rota => calendar.hidden.rota = !calendar.hidden.rota,
+        CalendarAct::Periods => calendar.hidden.periods = !calendar.hidden.periods,
+        CalendarAct::Plan => calendar.hidden.plan = !calendar.hidden.plan,
         CalendarAct::New
         | CalendarAct::Edit
         | CalendarAct::Approve

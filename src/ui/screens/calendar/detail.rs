@@ -25,13 +25,22 @@ fn notice_and_warnings<'a>(window: &MaintenanceWindow, theme: &Theme) -> Vec<Lin
 
 /// Every window of the cursor's day, soonest first: times, zone, kind and services, then state, impact and notice,
 /// then its warnings.
-pub fn day(frame: &mut Frame, area: Rect, day: NaiveDate, windows: &[&MaintenanceWindow], theme: &Theme) {
+pub fn day(
+    frame: &mut Frame,
+    area: Rect,
+    day: NaiveDate,
+    windows: &[&MaintenanceWindow],
+    notes: &[String],
+    theme: &Theme,
+) {
     let count = match windows.len() {
         0 => "no maintenance".to_string(),
         1 => "1 window".to_string(),
         n => format!("{n} windows"),
     };
     let mut lines = vec![Line::styled(format!(" {} · {count}", day.format("%A %-d %B %Y")), theme.header)];
+    // The overlays of the day: its public holidays and the MIM on duty.
+    lines.extend(notes.iter().map(|note| Line::styled(format!("   {}", text::one_line(note)), theme.dim)));
     for window in windows {
         let mark = if window.warnings.is_empty() { " " } else { "!" };
         let late = window.notice.as_ref().is_some_and(|n| !n.ok);

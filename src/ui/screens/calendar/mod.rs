@@ -24,9 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let day = calendar.cursor.unwrap_or(today);
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     heading(frame, title, calendar, day, view);
+    let notes = calendar.day_notes(day, view.zone);
     match calendar.view {
-        CalendarView::Month => month::render(frame, body, calendar, day, today, view.theme),
-        CalendarView::Week => week::render(frame, body, calendar, day, today, view.theme),
+        CalendarView::Month => month::render(frame, body, calendar, day, today, &notes, view.theme),
+        CalendarView::Week => week::render(frame, body, calendar, day, today, &notes, view.theme),
         CalendarView::Agenda => agenda::render(frame, body, calendar, day, view.theme),
     }
 }
@@ -51,6 +52,12 @@ fn heading(frame: &mut Frame, area: Rect, calendar: &CalendarScreen, day: NaiveD
     let mut spans = vec![Span::styled(format!(" Maintenance · {what}"), theme.header)];
     if loading {
         spans.push(Span::styled("  loading …", theme.dim));
+    }
+    // The overlays and their keys, where the width allows.
+    let overlays = format!("   {}", calendar.overlay_line(theme.symbols.met, "–"));
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + overlays.chars().count() + 22 <= usize::from(area.width) {
+        spans.push(Span::styled(overlays, theme.dim));
     }
     let views = [(CalendarView::Month, "month"), (CalendarView::Week, "week"), (CalendarView::Agenda, "agenda")];
     let switch: Vec<Span> = views

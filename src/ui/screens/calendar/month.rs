@@ -29,6 +29,7 @@ pub fn render(
     calendar: &CalendarScreen,
     day: NaiveDate,
     today: NaiveDate,
+    notes: &[String],
     theme: &Theme,
 ) {
     let grid = days::month_grid(day);
@@ -58,7 +59,7 @@ pub fn render(
         }
     }
     let windows: Vec<&MaintenanceWindow> = calendar.on_day(day).collect();
-    detail::day(frame, pane, day, &windows, theme);
+    detail::day(frame, pane, day, &windows, notes, theme);
 }
 
 /// How a day's cell is marked.
@@ -81,6 +82,10 @@ fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Re
     let text_style = if look.in_month { theme.text } else { theme.dim };
     let marker = if look.cursor { theme.symbols.selected } else { " " };
     let mut number = format!("{marker}{:>2}{}", date.day(), if look.today { " today" } else { "" });
+    // A public holiday (when the overlay is on) is marked by its number: the day's pane names it.
+    if !calendar.holidays_on(date).is_empty() {
+        number.push_str(" hol");
+    }
     let hidden = windows.len() - shown;
     if hidden > 0 {
         // The count matters more than the word: `+2` where `+2 more` does not fit.

@@ -21,6 +21,7 @@ pub fn render(
     calendar: &CalendarScreen,
     day: NaiveDate,
     today: NaiveDate,
+    notes: &[String],
     theme: &Theme,
 ) {
     // The day's pane gets a third of the height, between 4 and 10 lines; the columns the rest.
@@ -35,7 +36,7 @@ pub fn render(
         frame.render_widget(Paragraph::new(lines).style(style), column);
     }
     let windows: Vec<&MaintenanceWindow> = calendar.on_day(day).collect();
-    detail::day(frame, pane, day, &windows, theme);
+    detail::day(frame, pane, day, &windows, notes, theme);
 }
 
 /// `Mon 14` (with the cursor's marker and `today`), then each window's lines while they fit, `+N more` after.
