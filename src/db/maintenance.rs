@@ -503,10 +503,14 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
     let rule = s
         .services
         .iter()
-        .filter_map(|sv| agreements.get(sv).and_then(|a| notice::required(a, sv).map(|n| (a.clone(), n))))
-        .max_by_key(|(_, n)| n.amount);
+        .filter_map(|sv| {
+            agreements.get(sv).and_then(|a| {
+                notice::required(a, sv).map(|n| (a.clone(), n, notice::reference(a, sv).map(|r| format!(" ({r})"))))
+            })
+        })
+        .max_by_key(|(_, n, _)| n.amount);
     let upcoming = p.start > now || announced.is_some();
-    let notice = rule.filter(|_| !s.kind.is_period() && upcoming).map(|(agreement, required)| {
+    let notice = rule.filter(|_| !s.kind.is_period() && upcoming).map(|(agreement, required, reference)| {
         let checked = notice::check(&agreement, required, announced.unwrap_or(now), p.start);
         if !checked.ok {
             let given = match announced {
@@ -516,11 +520,12 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
             texts.push(MaintenanceWarning {
                 code: "notice_short".into(),
                 text: format!(
-                    "{given} {} of the {} {} {} requires",
+                    "{given} {} of the {} {} {} requires{}",
                     checked.given,
                     required.amount,
                     unit(required.unit),
-                    agreement.code()
+                    agreement.code(),
+                    reference.unwrap_or_default()
                 ),
             });
         }

@@ -353,6 +353,9 @@ pub struct AvailabilityTarget {
     /// Required notice for planned maintenance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
+    /// Where the agreement asks for that notice (e.g. "§2.1.2"), named in the warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_reference: Option<String>,
     /// Most outages allowed per year (Tranemo/Ulricehamn: 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_outages_per_year: Option<u32>,

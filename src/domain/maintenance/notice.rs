@@ -23,6 +23,16 @@ pub fn required(agreement: &Agreement, service: &str) -> Option<Notice> {
     agreement.spec().availability.iter().filter(|t| t.services.iter().any(|s| s == service)).find_map(|t| t.notice)
 }
 
+/// Where the agreement asks for the notice it requires for maintenance on a service (e.g. "§2.1.2").
+pub fn reference<'a>(agreement: &'a Agreement, service: &str) -> Option<&'a str> {
+    agreement
+        .spec()
+        .availability
+        .iter()
+        .filter(|t| t.services.iter().any(|s| s == service) && t.notice.is_some())
+        .find_map(|t| t.notice_reference.as_deref())
+}
+
 /// Announced at `announced`, the window starting at `start` was given `given` units of notice: a unit counts
 /// when the same time on the following working day (or day) is still no later than the start.
 pub fn check(agreement: &Agreement, required: Notice, announced: DateTime<Utc>, start: DateTime<Utc>) -> NoticeCheck {

@@ -485,4 +485,24 @@ async fn a_change_altinn_service_owners_must_follow_needs_six_months_notice() {
         });
         assert_eq!(warned, short, "{days} days ahead: {window}");
     }
+    // Too little notice names the rule and where the agreement says so.
+    let soon = in_days(2);
+    let added = stdout(&run(&[
+        "add",
+        "--services",
+        "SBL",
+        "--start",
+        &soon,
+        "--duration",
+        "1h",
+        "--kind",
+        "change",
+        "--format",
+        "json",
+    ]));
+    let id = serde_json::from_str::<serde_json::Value>(&added).unwrap()["series_id"].as_i64().unwrap();
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&run(&["list", "--format", "json"]))).unwrap();
+    let window = listed.as_array().unwrap().iter().find(|w| w["series_id"] == id).unwrap();
+    let short = window["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "notice_short").unwrap();
+    assert!(short["text"].as_str().unwrap().ends_with("of the 5 working days ALTINN requires (§2.1.2)"), "{short}");
 }
