@@ -370,7 +370,7 @@ pub async fn maintenance(command: &MaintenanceCommand, settings: &Settings) -> C
 }
 
 pub(super) fn cells(window: &MaintenanceWindow) -> Vec<String> {
-    let zone: chrono_tz::Tz = window.zone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = crate::app::screens::calendar::days::zone_of(window);
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
     vec![
         window.series_id.to_string(),

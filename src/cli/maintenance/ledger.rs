@@ -6,15 +6,12 @@ use sqlx::PgPool;
 
 use super::{EditArgs, cells, local_minute};
 use crate::app::model::MaintenanceWindow;
+use crate::app::screens::calendar::days::zone_of;
 use crate::cli::output::{self, Format};
 use crate::cli::{CliError, CliResult};
 use crate::db::maintenance::{self, Changes, Ledger};
 use crate::domain::maintenance::{Impact, WindowKind};
 use crate::domain::text;
-
-fn zone_of(window: &MaintenanceWindow) -> chrono_tz::Tz {
-    window.zone.parse().unwrap_or(chrono_tz::UTC)
-}
 
 /// Windows `show` lists.
 const WINDOWS_SHOWN: usize = 6;

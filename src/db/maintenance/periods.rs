@@ -149,7 +149,7 @@ pub fn budget_warnings(
 
 /// The year a window starts in, on its zone's wall clock.
 pub fn local_year(window: &MaintenanceWindow) -> i32 {
-    let zone: chrono_tz::Tz = window.zone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = crate::app::screens::calendar::days::zone_of(window);
     chrono::Datelike::year(&window.start.with_timezone(&zone))
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::CalendarView;
+use super::days::zone_of;
 use crate::app::command::CalendarAct;
 use crate::app::effect::{DbCommand, Effect, MaintenanceWrite};
 use crate::app::form::{ChoiceOption, Field, Values};
@@ -63,10 +64,6 @@ fn targets(state: &State) -> Vec<&MaintenanceWindow> {
         (_, Some(day)) => calendar.on_day(day).collect(),
         (_, None) => Vec::new(),
     }
-}
-
-fn zone_of(window: &MaintenanceWindow) -> Tz {
-    window.zone.parse().unwrap_or(chrono_tz::UTC)
 }
 
 fn local(at: DateTime<Utc>, zone: Tz) -> String {
