@@ -2,6 +2,7 @@
 //! 0 ok, 1 failure, 2 bad input, 3 refused (rights), 4 conflict.
 
 mod admin;
+mod heatmap;
 mod incident;
 mod maintenance;
 mod major;
@@ -93,6 +94,8 @@ pub enum Commands {
     Outage(outage::OutageCommand),
     /// Each service's availability against its target, in its operating hours, for a month, tertial or year.
     Availability(outage::AvailabilityArgs),
+    /// Services by days, weeks, months or tertials: breaches, SLA budget used, availability or incidents received.
+    Heatmap(heatmap::HeatmapArgs),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -174,6 +177,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Maintenance(c) => maintenance::maintenance(c, settings).await,
         Commands::Outage(c) => outage::outage(c, settings).await,
         Commands::Availability(args) => outage::availability(args, settings).await,
+        Commands::Heatmap(args) => heatmap::heatmap(args, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

@@ -144,25 +144,10 @@ pub async fn availability(args: &AvailabilityArgs, settings: &Settings) -> CliRe
     };
     let pool = super::connect(settings).await?;
     let agreements = crate::db::maintenance::agreements_by_service(&pool, Utc::now().date_naive()).await?;
-    let mut services: Vec<String> = match (&args.service, &args.agreement) {
-        (Some(service), _) => vec![service.trim().to_uppercase()],
-        (None, agreement) => {
-            let wanted = |code: &str| agreement.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(code));
-            let chosen: Vec<String> = agreements
-                .iter()
-                .filter(|(service, a)| {
-                    wanted(a.code()) && a.spec().availability.iter().any(|t| t.services.contains(service))
-                })
-                .map(|(service, _)| service.clone())
-                .collect();
-            if chosen.is_empty() {
-                let what = agreement.as_deref().unwrap_or("any agreement");
-                return Err(CliError::bad_input(format!("no service of {what} has an availability target")));
-            }
-            chosen
-        }
+    let services = match &args.service {
+        Some(service) => vec![service.trim().to_uppercase()],
+        None => with_targets(&agreements, args.agreement.as_deref())?,
     };
-    services.sort();
     let bounds = |zone| Some((outages::midnight_in(first, zone)?, outages::midnight_in(after, zone)?));
     let rows = outages::availability(&pool, &services, &period, bounds).await?;
     let cells: Vec<Vec<String>> = rows
@@ -191,4 +176,23 @@ pub async fn availability(args: &AvailabilityArgs, settings: &Settings) -> CliRe
         ["service", "agreement", "period", "availability", "target", "down min", "allowed min", "outages", "met"];
     print!("{}", output::render(args.format, &headers, &cells, &rows));
     Ok(())
+}
+
+/// The services with an availability target, of one agreement or all, sorted.
+pub fn with_targets(
+    agreements: &std::collections::HashMap<String, std::sync::Arc<crate::domain::agreement::Agreement>>,
+    agreement: Option<&str>,
+) -> Result<Vec<String>, CliError> {
+    let wanted = |code: &str| agreement.is_none_or(|a| a.eq_ignore_ascii_case(code));
+    let mut chosen: Vec<String> = agreements
+        .iter()
+        .filter(|(service, a)| wanted(a.code()) && a.spec().availability.iter().any(|t| t.services.contains(service)))
+        .map(|(service, _)| service.clone())
+        .collect();
+    if chosen.is_empty() {
+        let what = agreement.unwrap_or("any agreement");
+        return Err(CliError::bad_input(format!("no service of {what} has an availability target")));
+    }
+    chosen.sort();
+    Ok(chosen)
 }

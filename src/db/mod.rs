@@ -7,6 +7,7 @@ pub mod clock_audit;
 pub mod demo;
 pub mod embedded;
 mod error;
+pub mod heatmap;
 pub mod incidents;
 pub mod lifecycle;
 pub mod listener;

@@ -100,3 +100,86 @@ async fn outages_give_availability_in_operating_hours_with_maintenance_as_the_ag
     .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 3);
 }
+
+/// `vakt heatmap`: a TUL outage as a share of its week's downtime budget, incidents received per day, and bad
+/// input refused with a message.
+#[tokio::test]
+async fn the_heatmap_reads_budget_shares_and_incident_counts() {
+    let (db, config) = seeded().await;
+    let (operator, _) = db.login("operator").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&operator);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
+        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
+        command.output().unwrap()
+    };
+    let json = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["heatmap", "--format", "json"];
+        all.extend(args);
+        serde_json::from_str(&stdout(&run(&all))).unwrap()
+    };
+    stdout(&run(&["outage", "add", "--service", "TUL", "--start", "2027-03-01 19:30", "--end", "2027-03-01 21:00"]));
+    let weeks = json(&[
+        "--agreement",
+        "ALTINN",
+        "--by",
+        "week",
+        "--metric",
+        "availability",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-15",
+    ]);
+    let cell = |service: &str, start: &str| {
+        weeks.iter().find(|c| c["service"] == service && c["start"] == start).unwrap_or_else(|| panic!("{weeks:?}"))
+    };
+    // 30 minutes counted in a week of 5 × 13 operating hours, which at 99.8 % allows 7.8 minutes.
+    let used = cell("TUL", "2027-03-01")["value"].as_f64().unwrap();
+    assert!((used - 30.0 / 7.8).abs() < 1e-6, "{used}");
+    assert_eq!(cell("TUL", "2027-03-01")["glyph"], "█");
+    assert_eq!(cell("TUL", "2027-03-08")["value"], 0.0);
+    assert_eq!(cell("SBL", "2027-03-01")["step"], 0);
+
+    // Two incidents received today on SBL read 2 in today's cell.
+    for title in ["SBL nede", "SBL treg"] {
+        stdout(&run(&["incident", "new", "--service", "SBL", "--priority", "B", "--title", title]));
+    }
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+    let (from, to) = (today.to_string(), today.succ_opt().unwrap().to_string());
+    let days = json(&["--by", "day", "--metric", "received", "--from", &from, "--to", &to]);
+    let sbl = days.iter().find(|c| c["service"] == "SBL").unwrap();
+    assert_eq!(sbl["value"], 2.0);
+    assert_eq!(sbl["glyph"], "▒");
+
+    for (args, expected) in [
+        (vec!["heatmap", "--by", "week", "--metric", "received", "--from", "2027-03-15", "--to", "2027-03-01"], "--to"),
+        (
+            vec!["heatmap", "--by", "day", "--metric", "received", "--from", "2020-01-01", "--to", "2027-01-01"],
+            "columns",
+        ),
+        (
+            vec![
+                "heatmap",
+                "--agreement",
+                "NOPE",
+                "--by",
+                "day",
+                "--metric",
+                "breaches",
+                "--from",
+                "2027-01-01",
+                "--to",
+                "2027-01-02",
+            ],
+            "NOPE",
+        ),
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success());
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+}

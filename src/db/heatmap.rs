@@ -1,0 +1,56 @@
+//! The heat-map's incident figures per service and day on each agreement's wall clock (issue 11): incidents
+//! received, SLA clocks breached and the worst share of a budget used, read from the clocks stored with each
+//! incident (frozen at resolution, so a later agreement edit never moves a past cell).
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use super::DbError;
+
+/// One service's incidents received on one local day.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ServiceDay {
+    pub service: String,
+    pub agreement: String,
+    pub day: NaiveDate,
+    pub received: i64,
+    pub breaches: i64,
+    /// The worst elapsed/budget of any clock of the day's incidents; `None` when no clock has a budget.
+    pub worst_used: Option<f64>,
+}
+
+/// The service-days of `[from, to)` (local dates), of one agreement or all.
+pub async fn service_days(
+    pool: &PgPool,
+    from: NaiveDate,
+    to: NaiveDate,
+    agreement: Option<&str>,
+) -> Result<Vec<ServiceDay>, DbError> {
+    // A day either side of the UTC bounds covers every zone; the local date decides.
+    let rows: Vec<ServiceDay> = sqlx::query_as(
+        "WITH days AS (
+             SELECT s.code AS service, a.code AS agreement,
+                    (i.received_at AT TIME ZONE coalesce(v.document ->> 'zone', 'UTC'))::date AS day,
+                    coalesce(i.sla_outcome, i.clocks) AS clocks
+             FROM public.incidents i
+             JOIN public.services s ON s.id = i.service_id
+             JOIN public.agreements a ON a.id = s.agreement_id
+             JOIN public.agreement_versions v ON v.id = i.agreement_version_id
+             WHERE i.received_at >= ($1::date - 1)::timestamp AT TIME ZONE 'UTC'
+               AND i.received_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
+               AND ($3::text IS NULL OR upper(a.code) = upper($3)))
+         SELECT service, agreement, day, count(*)::bigint AS received,
+                coalesce(sum((SELECT count(*) FROM jsonb_array_elements(clocks) c
+                              WHERE c ->> 'breached_at' IS NOT NULL)), 0)::bigint AS breaches,
+                max((SELECT max((c ->> 'elapsed_seconds')::float8 / nullif((c ->> 'budget_seconds')::float8, 0))
+                     FROM jsonb_array_elements(clocks) c)) AS worst_used
+         FROM days WHERE day >= $1 AND day < $2
+         GROUP BY service, agreement, day ORDER BY service, day",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(agreement)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
