@@ -19,8 +19,32 @@ pub struct ServiceDay {
     pub worst_used: Option<f64>,
 }
 
-/// The service-days of `[from, to)` (local dates), of one agreement or all.
+/// The service-days of `[from, to)` (local dates), of one agreement or all, from the rollup (migration 20).
 pub async fn service_days(
+    pool: &PgPool,
+    from: NaiveDate,
+    to: NaiveDate,
+    agreement: Option<&str>,
+) -> Result<Vec<ServiceDay>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT s.code AS service, a.code AS agreement, d.day, sum(d.received)::bigint AS received,
+                sum(d.breaches)::bigint AS breaches, max(d.worst_used) AS worst_used
+         FROM public.service_days d
+         JOIN public.services s ON s.id = d.service_id
+         JOIN public.agreements a ON a.id = s.agreement_id
+         WHERE d.day >= $1 AND d.day < $2 AND ($3::text IS NULL OR upper(a.code) = upper($3))
+         GROUP BY s.code, a.code, d.day ORDER BY s.code, d.day",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(agreement)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The same figures counted from the incidents themselves: what the rollup must always equal (its tests), and the
+/// plain aggregation the heat-map is measured against (benches).
+pub async fn service_days_recounted(
     pool: &PgPool,
     from: NaiveDate,
     to: NaiveDate,

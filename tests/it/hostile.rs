@@ -100,6 +100,9 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
     .unwrap();
     let expected = [
         ("vakt_row_changed", "vakt_auditor"),
+        ("vakt_service_days_inserted", "vakt_tallier"),
+        ("vakt_service_days_recount", "vakt_tallier"),
+        ("vakt_service_days_updated", "vakt_tallier"),
         ("vakt_staff_add", "vakt_staff_keeper"),
         ("vakt_staff_deactivate", "vakt_staff_keeper"),
         ("vakt_staff_servicedesk", "vakt_staff_keeper"),
@@ -111,7 +114,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         "SELECT bool_or(o.rolcanlogin), bool_or(has_schema_privilege(o.oid, 'public', 'CREATE')),
                 bool_or(pg_has_role(o.oid, g.oid, 'USAGE'))
          FROM pg_roles o CROSS JOIN pg_roles g
-         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
+         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper', 'vakt_tallier') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
     )
     .fetch_one(&db.pool)
     .await
@@ -780,4 +783,34 @@ async fn outages_are_recorded_by_operators_stamped_bounded_and_excluded_only_for
     psql.refused("UPDATE public.outages SET exclusion = 'pga. været'", "names no exclusion reason").await;
     psql.run("UPDATE public.outages SET ends_at = '2027-03-01 11:00'").await.unwrap();
     psql.refused("DELETE FROM public.outages", "permission denied").await;
+}
+
+/// The heat-map's rollup follows every write to the incidents, and nobody writes it or recounts it directly.
+#[tokio::test]
+async fn the_service_day_rollup_follows_the_incidents_and_is_written_by_nobody() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let first = sbl_incident(&operator, Some("B")).await;
+    sbl_incident(&operator, None).await;
+    lifecycle::perform(&operator, first, None, &IncidentAction::Acknowledge).await.unwrap();
+    let change = IncidentAction::ChangePriority { to: "A".into(), reason: Some("alle brukere rammet".into()) };
+    lifecycle::perform(&operator, first, None, &change).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today - chrono::Duration::days(2), today + chrono::Duration::days(2));
+    let rolled = vakt::db::heatmap::service_days(&db.pool, from, to, None).await.unwrap();
+    let counted = vakt::db::heatmap::service_days_recounted(&db.pool, from, to, None).await.unwrap();
+    assert_eq!(rolled, counted);
+    assert_eq!(rolled.iter().map(|d| d.received).sum::<i64>(), 2);
+    let priorities: Vec<String> =
+        sqlx::query_scalar("SELECT priority FROM service_days ORDER BY priority").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(priorities, ["", "A"], "the B row went when the incident became A");
+
+    let mut psql = Psql::open(&operator).await;
+    psql.refused("INSERT INTO public.service_days VALUES (1, '2027-01-01', 'A', 9, 9, 9)", "permission denied").await;
+    psql.refused("UPDATE public.service_days SET breaches = 0", "permission denied").await;
+    psql.refused("DELETE FROM public.service_days", "permission denied").await;
+    psql.refused("SELECT public.vakt_service_days_recount('{1}', '{2027-01-01}', '{A}', '{UTC}')", "permission denied")
+        .await;
+    psql.refused("SET ROLE vakt_tallier", "permission denied").await;
 }
