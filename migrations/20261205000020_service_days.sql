@@ -4,9 +4,9 @@
 -- clocks on every key.
 --
 -- Kept current in the same transaction as each change by statement-level triggers on incidents: they gather the
--- keys a statement touched (from its transition tables) and recount those keys from the incidents. Each key is
--- locked (advisory, transaction-scoped, in one order) before it is recounted, so two writers on one service-day
--- never leave a count that misses the other's change. Nobody writes the rollup directly: the triggers run as
+-- keys a statement touched (from its transition tables) and recount those keys from the incidents. The keys'
+-- services are locked (advisory, transaction-scoped, in one order) before they are recounted, so two writers on
+-- one service-day never leave a count that misses the other's change. Nobody writes the rollup directly: the triggers run as
 -- vakt_tallier, a role that logs in as nobody and holds only what the recount needs.
 
 CREATE TABLE public.service_days (
@@ -30,6 +30,20 @@ BEGIN
 END
 $$;
 
+-- One incident's SLA figures: clocks breached and the worst share of a budget used, from its clocks as frozen at
+-- resolution (else as of its last event). The one definition the recount, the backfill and the plain aggregation
+-- (db::heatmap::service_days_recounted) share.
+CREATE FUNCTION public.vakt_clock_figures(p_outcome jsonb, p_clocks jsonb,
+                                          OUT breaches bigint, OUT worst_used double precision)
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.count(*) FILTER (WHERE e ->> 'breached_at' IS NOT NULL),
+           pg_catalog.max((e ->> 'elapsed_seconds')::float8 / NULLIF((e ->> 'budget_seconds')::float8, 0))
+    FROM pg_catalog.jsonb_array_elements(CASE
+        WHEN pg_catalog.jsonb_typeof(p_outcome) = 'array' THEN p_outcome
+        WHEN pg_catalog.jsonb_typeof(p_clocks) = 'array' THEN p_clocks
+        ELSE '[]'::jsonb END) e
+$$;
+
 -- Recounts the keys (service, local day, priority, zone) from the incidents.
 CREATE FUNCTION public.vakt_service_days_recount(p_services bigint[], p_days date[], p_priorities text[],
                                                  p_zones text[]) RETURNS void
@@ -37,14 +51,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     k record;
 BEGIN
-    FOR k IN SELECT DISTINCT s AS service_id, d AS day, p AS priority, z AS zone
-             FROM ROWS FROM (pg_catalog.unnest(p_services), pg_catalog.unnest(p_days),
-                             pg_catalog.unnest(p_priorities), pg_catalog.unnest(p_zones)) AS u (s, d, p, z)
-             ORDER BY 1, 2, 3
-    LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('vakt.service_days'),
-            pg_catalog.hashtext(k.service_id::text || ' ' || k.day::text || ' ' || k.priority));
-    END LOOP;
+    -- One lock per service, not per key: a bulk insert touches thousands of days, and the lock table holds only a
+    -- few thousand locks in all.
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('vakt.service_days'), pg_catalog.hashtext(s::text))
+    FROM (SELECT DISTINCT s FROM pg_catalog.unnest(p_services) AS u (s) ORDER BY 1) AS services;
     FOR k IN SELECT DISTINCT s AS service_id, d AS day, p AS priority, z AS zone
              FROM ROWS FROM (pg_catalog.unnest(p_services), pg_catalog.unnest(p_days),
                              pg_catalog.unnest(p_priorities), pg_catalog.unnest(p_zones)) AS u (s, d, p, z)
@@ -53,16 +63,9 @@ BEGIN
         WHERE service_id = k.service_id AND day = k.day AND priority = k.priority;
         INSERT INTO public.service_days (service_id, day, priority, received, breaches, worst_used)
         SELECT k.service_id, k.day, k.priority, pg_catalog.count(*), coalesce(pg_catalog.sum(c.breaches), 0),
-               pg_catalog.max(c.worst)
+               pg_catalog.max(c.worst_used)
         FROM public.incidents i
-        CROSS JOIN LATERAL (
-            SELECT pg_catalog.count(*) FILTER (WHERE e ->> 'breached_at' IS NOT NULL) AS breaches,
-                   pg_catalog.max((e ->> 'elapsed_seconds')::float8
-                                  / NULLIF((e ->> 'budget_seconds')::float8, 0)) AS worst
-            FROM pg_catalog.jsonb_array_elements(CASE
-                WHEN pg_catalog.jsonb_typeof(i.sla_outcome) = 'array' THEN i.sla_outcome
-                WHEN pg_catalog.jsonb_typeof(i.clocks) = 'array' THEN i.clocks
-                ELSE '[]'::jsonb END) e) c
+        CROSS JOIN LATERAL public.vakt_clock_figures(i.sla_outcome, i.clocks) c
         WHERE i.service_id = k.service_id AND coalesce(i.priority, '') = k.priority
           AND i.received_at >= (k.day::timestamp AT TIME ZONE k.zone)
           AND i.received_at < ((k.day + 1)::timestamp AT TIME ZONE k.zone)
@@ -116,14 +119,10 @@ CREATE TRIGGER incidents_service_days_updated AFTER UPDATE ON public.incidents
 -- What exists already.
 INSERT INTO public.service_days (service_id, day, priority, received, breaches, worst_used)
 SELECT i.service_id, (i.received_at AT TIME ZONE coalesce(v.document ->> 'zone', 'UTC'))::date,
-       coalesce(i.priority, ''), count(*), coalesce(sum(c.breaches), 0), max(c.worst)
+       coalesce(i.priority, ''), count(*), coalesce(sum(c.breaches), 0), max(c.worst_used)
 FROM public.incidents i
 JOIN public.agreement_versions v ON v.id = i.agreement_version_id
-CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE e ->> 'breached_at' IS NOT NULL) AS breaches,
-           max((e ->> 'elapsed_seconds')::float8 / NULLIF((e ->> 'budget_seconds')::float8, 0)) AS worst
-    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(i.sla_outcome) = 'array' THEN i.sla_outcome
-                                   WHEN jsonb_typeof(i.clocks) = 'array' THEN i.clocks ELSE '[]'::jsonb END) e) c
+CROSS JOIN LATERAL public.vakt_clock_figures(i.sla_outcome, i.clocks) c
 GROUP BY 1, 2, 3;
 
 GRANT SELECT ON public.service_days TO vakt_viewer;

@@ -10,7 +10,7 @@ use super::output::{self, Format};
 use super::{CliError, CliResult};
 use crate::config::Settings;
 use crate::db::{heatmap, outages};
-use crate::domain::heatmap::{self as grid, Bucket, Cell, Metric};
+use crate::domain::heatmap::{self as grid, Bucket, Cell, DayFigures, Metric};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum By {
@@ -102,11 +102,7 @@ pub async fn heatmap(args: &HeatmapArgs, settings: &Settings) -> CliResult {
         for (start, end) in &columns {
             let bounds = |zone| Some((outages::midnight_in(*start, zone)?, outages::midnight_in(*end, zone)?));
             for found in outages::availability(&pool, &services, &start.to_string(), bounds).await? {
-                let cell = match &found.measured {
-                    Some(m) if m.availability.is_none() && m.excluded_seconds > 0 => Cell::Maintenance,
-                    Some(m) => m.budget_used.map(Cell::Share).unwrap_or(Cell::Nothing),
-                    None => Cell::Nothing,
-                };
+                let cell = Cell::of_availability(found.measured.as_ref());
                 cells.insert((found.service, *start), (found.agreement, cell));
             }
         }
@@ -120,35 +116,24 @@ pub async fn heatmap(args: &HeatmapArgs, settings: &Settings) -> CliResult {
         }
         for (service, agreement) in agreements.iter().filter(|(_, a)| wanted(a.code())) {
             for (start, _) in &columns {
-                let empty = if metric == Metric::Consumed { Cell::Nothing } else { Cell::Count(0) };
-                cells.insert((service.clone(), *start), (agreement.code().to_string(), empty));
+                cells.insert((service.clone(), *start), (agreement.code().to_string(), Cell::empty(metric)));
             }
         }
         for day in heatmap::service_days(&pool, first, after, args.agreement.as_deref()).await? {
             let start = bucket.start_of(day.day);
             let Some((_, cell)) = cells.get_mut(&(day.service.clone(), start)) else { continue };
-            *cell = match (metric, *cell) {
-                (Metric::Breaches, Cell::Count(n)) => Cell::Count(n + u32::try_from(day.breaches).unwrap_or(u32::MAX)),
-                (Metric::Received, Cell::Count(n)) => Cell::Count(n + u32::try_from(day.received).unwrap_or(u32::MAX)),
-                (Metric::Consumed, Cell::Share(worst)) => Cell::Share(worst.max(day.worst_used.unwrap_or(0.0))),
-                (Metric::Consumed, _) => day.worst_used.map(Cell::Share).unwrap_or(Cell::Nothing),
-                (_, other) => other,
+            let figures = DayFigures {
+                received: u32::try_from(day.received).unwrap_or(u32::MAX),
+                breaches: u32::try_from(day.breaches).unwrap_or(u32::MAX),
+                worst_used: day.worst_used,
             };
+            *cell = cell.add_day(metric, &figures);
         }
     }
     let rows: Vec<Row> = cells
         .into_iter()
         .map(|((service, start), (agreement, cell))| {
-            let step = grid::step(cell);
-            let glyph = match cell {
-                Cell::Maintenance => grid::MAINTENANCE_GLYPH.to_string(),
-                _ => step.map(|s| grid::GLYPHS[s].to_string()).unwrap_or_else(|| " ".into()),
-            };
-            let value = match cell {
-                Cell::Count(n) => Some(f64::from(n)),
-                Cell::Share(share) => Some(share),
-                Cell::Nothing | Cell::Maintenance => None,
-            };
+            let (value, step, glyph) = (cell.value(), grid::step(cell), cell.glyph().to_string());
             Row { service, agreement, start, end: bucket.next(start), value, step, glyph }
         })
         .collect();

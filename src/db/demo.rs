@@ -274,6 +274,18 @@ async fn write_batch(
     .bind(&rows.outcome)
     .execute(&mut *tx)
     .await?;
+    // With the triggers off, the heat-map's rollup is recounted here for the batch's service-days.
+    sqlx::query(
+        "SELECT public.vakt_service_days_recount(array_agg(i.service_id),
+                    array_agg((i.received_at AT TIME ZONE z.zone)::date), array_agg(coalesce(i.priority, '')),
+                    array_agg(z.zone))
+         FROM public.incidents i JOIN public.agreement_versions v ON v.id = i.agreement_version_id
+         CROSS JOIN LATERAL (SELECT coalesce(v.document ->> 'zone', 'UTC') AS zone) z
+         WHERE i.id = ANY($1)",
+    )
+    .bind(&rows.id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO incident_events (incident_id, at, kind, actor, data, recorded_at)
          SELECT u.*, u.at FROM UNNEST($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])

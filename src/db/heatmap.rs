@@ -55,7 +55,7 @@ pub async fn service_days_recounted(
         "WITH days AS (
              SELECT s.code AS service, a.code AS agreement,
                     (i.received_at AT TIME ZONE coalesce(v.document ->> 'zone', 'UTC'))::date AS day,
-                    coalesce(i.sla_outcome, i.clocks) AS clocks
+                    public.vakt_clock_figures(i.sla_outcome, i.clocks) AS f
              FROM public.incidents i
              JOIN public.services s ON s.id = i.service_id
              JOIN public.agreements a ON a.id = s.agreement_id
@@ -64,10 +64,7 @@ pub async fn service_days_recounted(
                AND i.received_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
                AND ($3::text IS NULL OR upper(a.code) = upper($3)))
          SELECT service, agreement, day, count(*)::bigint AS received,
-                coalesce(sum((SELECT count(*) FROM jsonb_array_elements(clocks) c
-                              WHERE c ->> 'breached_at' IS NOT NULL)), 0)::bigint AS breaches,
-                max((SELECT max((c ->> 'elapsed_seconds')::float8 / nullif((c ->> 'budget_seconds')::float8, 0))
-                     FROM jsonb_array_elements(clocks) c)) AS worst_used
+                coalesce(sum((f).breaches), 0)::bigint AS breaches, max((f).worst_used) AS worst_used
          FROM days WHERE day >= $1 AND day < $2
          GROUP BY service, agreement, day ORDER BY service, day",
     )

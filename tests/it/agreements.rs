@@ -106,6 +106,11 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
     let verified = vakt::db::clock_audit::verify(&db.pool, vakt::db::clock_audit::Scope::All, None, now).await.unwrap();
     assert_eq!(verified.checked, 1_512);
     assert!(verified.differing.is_empty() && verified.unreadable.is_empty(), "{verified:?}");
+    // The bulk load runs without triggers, so it fills the heat-map's rollup itself: the same as a recount.
+    let (from, to) = (now.date_naive() - chrono::Duration::days(400), now.date_naive() + chrono::Duration::days(2));
+    let rolled = vakt::db::heatmap::service_days(&db.pool, from, to, None).await.unwrap();
+    assert_eq!(rolled.iter().map(|d| d.received).sum::<i64>(), 1_512);
+    assert_eq!(rolled, vakt::db::heatmap::service_days_recounted(&db.pool, from, to, None).await.unwrap());
     // The seeds' window patterns: Tranemo/Ulricehamn's third Tuesday and the Tuesday after (announced), Altinn's
     // quarterly release (announced), a freeze, and a ROR-IKT upgrade still waiting for driftsansvarlig.
     let series = vakt::db::maintenance::list_all(&db.pool).await.unwrap();

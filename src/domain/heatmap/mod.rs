@@ -4,6 +4,8 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::availability::Availability;
+
 /// How wide a column is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
@@ -90,6 +92,64 @@ pub enum Cell {
     Maintenance,
 }
 
+/// One service's figures on one day, as the rollup holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DayFigures {
+    pub received: u32,
+    pub breaches: u32,
+    /// The worst share of an SLA budget used; `None` when no clock had a budget.
+    pub worst_used: Option<f64>,
+}
+
+impl Cell {
+    /// A column before any day is added: no incidents counts 0, but a worst share of none is nothing.
+    pub fn empty(metric: Metric) -> Cell {
+        match metric {
+            Metric::Breaches | Metric::Received => Cell::Count(0),
+            Metric::Consumed | Metric::Availability => Cell::Nothing,
+        }
+    }
+
+    /// The column with one more day's figures: counts add up, the worst share is the worst of the days.
+    pub fn add_day(self, metric: Metric, day: &DayFigures) -> Cell {
+        match (metric, self) {
+            (Metric::Breaches, Cell::Count(n)) => Cell::Count(n.saturating_add(day.breaches)),
+            (Metric::Received, Cell::Count(n)) => Cell::Count(n.saturating_add(day.received)),
+            (Metric::Consumed, Cell::Share(worst)) => Cell::Share(day.worst_used.map_or(worst, |w| worst.max(w))),
+            (Metric::Consumed, _) => day.worst_used.map_or(self, Cell::Share),
+            (_, other) => other,
+        }
+    }
+
+    /// The availability metric's cell: the share of the allowed downtime used; maintenance where it took all the
+    /// service time, nothing where there is no target or no operating time.
+    pub fn of_availability(measured: Option<&Availability>) -> Cell {
+        match measured {
+            Some(m) if m.availability.is_none() && m.excluded_seconds > 0 => Cell::Maintenance,
+            Some(m) => m.budget_used.map_or(Cell::Nothing, Cell::Share),
+            None => Cell::Nothing,
+        }
+    }
+
+    /// The figure itself: a count or a share; `None` when there is nothing to measure.
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Cell::Count(n) => Some(f64::from(n)),
+            Cell::Share(share) => Some(share),
+            Cell::Nothing | Cell::Maintenance => None,
+        }
+    }
+
+    /// The glyph that carries the step without colour; a blank for nothing to measure.
+    pub fn glyph(self) -> &'static str {
+        match (self, step(self)) {
+            (Cell::Maintenance, _) => MAINTENANCE_GLYPH,
+            (_, Some(step)) => GLYPHS[step],
+            (_, None) => " ",
+        }
+    }
+}
+
 /// The five steps of the scale, lowest first; the glyphs carry the step without colour.
 pub const GLYPHS: [&str; 5] = ["·", "░", "▒", "▓", "█"];
 /// Maintenance has its own glyph.
@@ -170,5 +230,25 @@ mod tests {
         assert_eq!(step(Cell::Nothing), None);
         assert_eq!(step(Cell::Maintenance), None);
         assert_eq!(legend(Metric::Breaches).len(), GLYPHS.len());
+    }
+
+    #[test]
+    fn a_column_adds_its_days_counts_and_keeps_the_worst_share() {
+        let days = [
+            DayFigures { received: 3, breaches: 1, worst_used: Some(0.4) },
+            DayFigures { received: 2, breaches: 0, worst_used: None },
+            DayFigures { received: 1, breaches: 2, worst_used: Some(1.3) },
+        ];
+        let column = |metric| days.iter().fold(Cell::empty(metric), |cell, day| cell.add_day(metric, day));
+        assert_eq!(column(Metric::Received), Cell::Count(6));
+        assert_eq!(column(Metric::Breaches), Cell::Count(3));
+        assert_eq!(column(Metric::Consumed), Cell::Share(1.3));
+        assert_eq!(column(Metric::Consumed).glyph(), "█");
+        // A column without a budgeted clock is nothing, not 0 %.
+        let quiet = DayFigures { received: 1, breaches: 0, worst_used: None };
+        assert_eq!(Cell::empty(Metric::Consumed).add_day(Metric::Consumed, &quiet), Cell::Nothing);
+        assert_eq!(Cell::Count(u32::MAX).add_day(Metric::Received, &quiet), Cell::Count(u32::MAX));
+        assert_eq!((Cell::Nothing.glyph(), Cell::Nothing.value()), (" ", None));
+        assert_eq!((Cell::Maintenance.glyph(), Cell::Count(2).value()), ("▪", Some(2.0)));
     }
 }
