@@ -10,6 +10,13 @@ use super::model::{
     StaffMember, UserInfo, WriteError,
 };
 
+/// The heat-map's grid with each service's standing this month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatmapData {
+    pub grid: crate::domain::heatmap::grid::Grid,
+    pub standings: std::collections::HashMap<String, crate::domain::heatmap::grid::Standing>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A key press (releases and repeats are filtered out by the terminal task).
@@ -78,6 +85,17 @@ pub enum Action {
         result: Result<Vec<DueDelta>, String>,
     },
     MajorsLoaded(Vec<MajorView>),
+    /// The heat-map's grid and standings for the request asked for (`DbCommand::LoadHeatmap`).
+    HeatmapLoaded {
+        request: crate::domain::heatmap::grid::GridRequest,
+        result: Result<HeatmapData, String>,
+    },
+    /// What lies behind a heat-map cell (`DbCommand::LoadHeatCell`).
+    HeatCellLoaded {
+        service: String,
+        from: chrono::NaiveDate,
+        result: Result<crate::domain::heatmap::grid::CellDetail, String>,
+    },
     /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`).
     MaintenanceLoaded {
         from: chrono::NaiveDate,

@@ -58,6 +58,7 @@ pub enum Command {
     Act(Act),
     Major(MajorAct),
     Calendar(CalendarAct),
+    Heatmap(HeatmapAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
 }
@@ -383,6 +384,105 @@ impl Act {
     }
 }
 
+/// The heat-map's keys: the width of its columns, what the cells show, where the range ends, the filters and the
+/// drill-down. Everyone may use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeatmapAct {
+    Days,
+    Weeks,
+    Months,
+    Tertials,
+    Breaches,
+    Consumed,
+    Availability,
+    Received,
+    Earlier,
+    Later,
+    Now,
+    PreviousColumn,
+    NextColumn,
+    Agreement,
+    Organisation,
+    Priority,
+    Group,
+    Fold,
+    Drill,
+}
+
+impl HeatmapAct {
+    pub const ALL: [HeatmapAct; 19] = [
+        HeatmapAct::Days,
+        HeatmapAct::Weeks,
+        HeatmapAct::Months,
+        HeatmapAct::Tertials,
+        HeatmapAct::Breaches,
+        HeatmapAct::Consumed,
+        HeatmapAct::Availability,
+        HeatmapAct::Received,
+        HeatmapAct::Earlier,
+        HeatmapAct::Later,
+        HeatmapAct::Now,
+        HeatmapAct::PreviousColumn,
+        HeatmapAct::NextColumn,
+        HeatmapAct::Agreement,
+        HeatmapAct::Organisation,
+        HeatmapAct::Priority,
+        HeatmapAct::Group,
+        HeatmapAct::Fold,
+        HeatmapAct::Drill,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HeatmapAct::Days => "heat-days",
+            HeatmapAct::Weeks => "heat-weeks",
+            HeatmapAct::Months => "heat-months",
+            HeatmapAct::Tertials => "heat-tertials",
+            HeatmapAct::Breaches => "heat-breaches",
+            HeatmapAct::Consumed => "heat-share-used",
+            HeatmapAct::Availability => "heat-availability",
+            HeatmapAct::Received => "heat-received",
+            HeatmapAct::Earlier => "heat-earlier",
+            HeatmapAct::Later => "heat-later",
+            HeatmapAct::Now => "heat-now",
+            HeatmapAct::PreviousColumn => "heat-left",
+            HeatmapAct::NextColumn => "heat-right",
+            HeatmapAct::Agreement => "heat-agreement",
+            HeatmapAct::Organisation => "heat-organisation",
+            HeatmapAct::Priority => "heat-priority",
+            HeatmapAct::Group => "heat-group",
+            HeatmapAct::Fold => "heat-fold",
+            HeatmapAct::Drill => "heat-drill",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            HeatmapAct::Days => "heat-map columns are days",
+            HeatmapAct::Weeks => "heat-map columns are ISO weeks",
+            HeatmapAct::Months => "heat-map columns are months",
+            HeatmapAct::Tertials => "heat-map columns are tertials (Jan–Apr, May–Aug, Sep–Dec)",
+            HeatmapAct::Breaches => "cells count SLA clocks breached",
+            HeatmapAct::Consumed => "cells show the worst share of an SLA budget used",
+            HeatmapAct::Availability => {
+                "cells show the share of the allowed downtime used (own target, operating hours)"
+            }
+            HeatmapAct::Received => "cells count incidents received",
+            HeatmapAct::Earlier => "the heat-map a page of columns earlier",
+            HeatmapAct::Later => "the heat-map a page of columns later",
+            HeatmapAct::Now => "the heat-map back to the current period",
+            HeatmapAct::PreviousColumn => "the column to the left",
+            HeatmapAct::NextColumn => "the column to the right",
+            HeatmapAct::Agreement => "show one agreement after the other, then all",
+            HeatmapAct::Organisation => "show one organisation after the other, then all",
+            HeatmapAct::Priority => "count all priorities, the most severe only, or the two most severe",
+            HeatmapAct::Group => "group the rows by agreement or by organisation",
+            HeatmapAct::Fold => "fold or unfold the selected group",
+            HeatmapAct::Drill => "the incidents and outages behind the cell (Enter again opens an incident)",
+        }
+    }
+}
+
 impl Command {
     /// Whether a login with these rights may run the command. The database enforces the rights; this only keeps
     /// the key line, help and palette to what the user can actually do.
@@ -407,6 +507,7 @@ impl Command {
             .chain(Act::ALL.into_iter().map(Command::Act))
             .chain(MajorAct::ALL.into_iter().map(Command::Major))
             .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
+            .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -466,6 +567,7 @@ impl Command {
             Command::Act(act) => act.name(),
             Command::Major(act) => act.name(),
             Command::Calendar(act) => act.name(),
+            Command::Heatmap(act) => act.name(),
             Command::Overlay(key) => key.name(),
         }
     }
@@ -499,6 +601,7 @@ impl Command {
             Command::Act(act) => act.description(),
             Command::Major(act) => act.description(),
             Command::Calendar(act) => act.description(),
+            Command::Heatmap(act) => act.description(),
             Command::Overlay(key) => key.description(),
         }
     }

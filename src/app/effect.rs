@@ -78,6 +78,18 @@ pub enum DbCommand {
     LoadReport {
         major_id: i64,
     },
+    /// The heat-map's grid, and where each service stands in the month holding `today`.
+    LoadHeatmap {
+        request: crate::domain::heatmap::grid::GridRequest,
+        today: chrono::NaiveDate,
+    },
+    /// The incidents and outages behind one cell of the heat-map.
+    LoadHeatCell {
+        service: String,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        max_rank: Option<i32>,
+    },
 }
 
 /// A write to a major incident.

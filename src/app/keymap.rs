@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command::{Act, CalendarAct, Command, MajorAct, OverlayKey, Screen};
+use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, OverlayKey, Screen};
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -14,6 +14,8 @@ pub enum Scope {
     Major,
     /// The maintenance calendar.
     Calendar,
+    /// The SLA breach heat-map.
+    Heatmap,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -28,6 +30,7 @@ impl Scope {
             Scope::Incident => "incident view",
             Scope::Major => "major incidents",
             Scope::Calendar => "maintenance calendar",
+            Scope::Heatmap => "heat-map",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
         }
@@ -221,6 +224,36 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Calendar, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(Calendar, Chord::ch('g'), Command::Top, false),
         bind(Calendar, Chord::ch('G'), Command::Bottom, false),
+        bind(Heatmap, Chord::ch('d'), Command::Heatmap(HeatmapAct::Days), false),
+        bind(Heatmap, Chord::ch('w'), Command::Heatmap(HeatmapAct::Weeks), false),
+        bind(Heatmap, Chord::ch('M'), Command::Heatmap(HeatmapAct::Months), false),
+        bind(Heatmap, Chord::ch('t'), Command::Heatmap(HeatmapAct::Tertials), false),
+        bind(Heatmap, Chord::ch('b'), Command::Heatmap(HeatmapAct::Breaches), false),
+        bind(Heatmap, Chord::ch('s'), Command::Heatmap(HeatmapAct::Consumed), false),
+        bind(Heatmap, Chord::ch('v'), Command::Heatmap(HeatmapAct::Availability), false),
+        bind(Heatmap, Chord::ch('r'), Command::Heatmap(HeatmapAct::Received), false),
+        bind(Heatmap, Chord::ch('['), Command::Heatmap(HeatmapAct::Earlier), false),
+        bind(Heatmap, Chord::ch(']'), Command::Heatmap(HeatmapAct::Later), false),
+        bind(Heatmap, Chord::ch('T'), Command::Heatmap(HeatmapAct::Now), false),
+        bind(Heatmap, Chord::ch('h'), Command::Heatmap(HeatmapAct::PreviousColumn), false),
+        bind(Heatmap, Chord::key(KeyCode::Left), Command::Heatmap(HeatmapAct::PreviousColumn), false),
+        bind(Heatmap, Chord::ch('l'), Command::Heatmap(HeatmapAct::NextColumn), false),
+        bind(Heatmap, Chord::key(KeyCode::Right), Command::Heatmap(HeatmapAct::NextColumn), false),
+        bind(Heatmap, Chord::ch('a'), Command::Heatmap(HeatmapAct::Agreement), true),
+        bind(Heatmap, Chord::ch('o'), Command::Heatmap(HeatmapAct::Organisation), false),
+        bind(Heatmap, Chord::ch('p'), Command::Heatmap(HeatmapAct::Priority), true),
+        bind(Heatmap, Chord::ch('z'), Command::Heatmap(HeatmapAct::Group), false),
+        bind(Heatmap, Chord::ch(' '), Command::Heatmap(HeatmapAct::Fold), false),
+        bind(Heatmap, Chord::key(KeyCode::Enter), Command::Heatmap(HeatmapAct::Drill), true),
+        bind(Heatmap, Chord::ch('j'), Command::Down, false),
+        bind(Heatmap, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Heatmap, Chord::ch('k'), Command::Up, false),
+        bind(Heatmap, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Heatmap, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Heatmap, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Heatmap, Chord::ch('g'), Command::Top, false),
+        bind(Heatmap, Chord::ch('G'), Command::Bottom, false),
+        bind(Heatmap, Chord::key(KeyCode::Esc), Command::Back, true),
         bind(Form, Chord::ctrl('s'), Command::Overlay(OverlayKey::Submit), true),
         bind(Form, Chord::key(KeyCode::Tab), Command::Overlay(OverlayKey::NextField), true),
         bind(Form, Chord::key(KeyCode::BackTab), Command::Overlay(OverlayKey::PreviousField), false),

@@ -1,16 +1,15 @@
 //! `vakt heatmap`: services by days, weeks, months or tertials, with the metric of the console's tab 3 and the step
 //! of its scale (`glyph`), for scripts and for the status meeting.
 
-use std::collections::BTreeMap;
-
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::output::{self, Format};
 use super::{CliError, CliResult};
 use crate::config::Settings;
-use crate::db::{heatmap, outages};
-use crate::domain::heatmap::{self as grid, Bucket, Cell, DayFigures, Metric};
+use crate::db::heatmap_grid;
+use crate::domain::heatmap::grid::GridRequest;
+use crate::domain::heatmap::{self as grid, Bucket, Metric};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum By {
@@ -46,6 +45,9 @@ pub struct HeatmapArgs {
     /// The day after the last.
     #[arg(long)]
     pub to: NaiveDate,
+    /// Only incidents whose priority ranks this high in their agreement (1 = the most severe: A, Kritisk).
+    #[arg(long)]
+    pub max_rank: Option<i32>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -90,51 +92,35 @@ pub async fn heatmap(args: &HeatmapArgs, settings: &Settings) -> CliResult {
             columns.len()
         )));
     }
-    let (first, after) = match (columns.first(), columns.last()) {
-        (Some(first), Some(last)) => (first.0, last.1),
-        _ => return Err(CliError::bad_input("the range holds no whole column")),
-    };
-    let pool = super::connect(settings).await?;
-    let agreements = crate::db::maintenance::agreements_by_service(&pool, Utc::now().date_naive()).await?;
-    let mut cells: BTreeMap<(String, NaiveDate), (String, Cell)> = BTreeMap::new();
-    if metric == Metric::Availability {
-        let services = super::outage::with_targets(&agreements, args.agreement.as_deref())?;
-        for (start, end) in &columns {
-            let bounds = |zone| Some((outages::midnight_in(*start, zone)?, outages::midnight_in(*end, zone)?));
-            for found in outages::availability(&pool, &services, &start.to_string(), bounds).await? {
-                let cell = Cell::of_availability(found.measured.as_ref());
-                cells.insert((found.service, *start), (found.agreement, cell));
-            }
-        }
-    } else {
-        let wanted = |code: &str| args.agreement.as_deref().is_none_or(|a| a.eq_ignore_ascii_case(code));
-        if !agreements.values().any(|a| wanted(a.code())) {
-            return Err(CliError::bad_input(format!(
-                "no agreement '{}'",
-                args.agreement.as_deref().unwrap_or_default()
-            )));
-        }
-        for (service, agreement) in agreements.iter().filter(|(_, a)| wanted(a.code())) {
-            for (start, _) in &columns {
-                cells.insert((service.clone(), *start), (agreement.code().to_string(), Cell::empty(metric)));
-            }
-        }
-        for day in heatmap::service_days(&pool, first, after, args.agreement.as_deref()).await? {
-            let start = bucket.start_of(day.day);
-            let Some((_, cell)) = cells.get_mut(&(day.service.clone(), start)) else { continue };
-            let figures = DayFigures {
-                received: u32::try_from(day.received).unwrap_or(u32::MAX),
-                breaches: u32::try_from(day.breaches).unwrap_or(u32::MAX),
-                worst_used: day.worst_used,
-            };
-            *cell = cell.add_day(metric, &figures);
-        }
+    if columns.is_empty() {
+        return Err(CliError::bad_input("the range holds no whole column"));
     }
-    let rows: Vec<Row> = cells
-        .into_iter()
-        .map(|((service, start), (agreement, cell))| {
-            let (value, step, glyph) = (cell.value(), grid::step(cell), cell.glyph().to_string());
-            Row { service, agreement, start, end: bucket.next(start), value, step, glyph }
+    if args.max_rank.is_some_and(|rank| rank < 1) {
+        return Err(CliError::bad_input("--max-rank counts from 1, the most severe priority"));
+    }
+    let pool = super::connect(settings).await?;
+    let request = GridRequest {
+        bucket,
+        metric,
+        from: args.from,
+        to: args.to,
+        agreement: args.agreement.clone(),
+        max_rank: args.max_rank,
+    };
+    let found = heatmap_grid::grid(&pool, &request).await?;
+    let rows: Vec<Row> = found
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.cells.iter().zip(&found.columns).map(|(cell, (start, end))| Row {
+                service: row.service.code.clone(),
+                agreement: row.service.agreement.clone(),
+                start: *start,
+                end: *end,
+                value: cell.value(),
+                step: grid::step(*cell),
+                glyph: cell.glyph().to_string(),
+            })
         })
         .collect();
     let table: Vec<Vec<String>> = rows

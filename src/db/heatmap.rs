@@ -26,6 +26,17 @@ pub async fn service_days(
     to: NaiveDate,
     agreement: Option<&str>,
 ) -> Result<Vec<ServiceDay>, DbError> {
+    service_days_ranked(pool, from, to, agreement, None).await
+}
+
+/// As [`service_days`], counting only incidents whose priority ranks `max_rank` or higher in their agreement.
+pub async fn service_days_ranked(
+    pool: &PgPool,
+    from: NaiveDate,
+    to: NaiveDate,
+    agreement: Option<&str>,
+    max_rank: Option<i32>,
+) -> Result<Vec<ServiceDay>, DbError> {
     Ok(sqlx::query_as(
         "SELECT s.code AS service, a.code AS agreement, d.day, sum(d.received)::bigint AS received,
                 sum(d.breaches)::bigint AS breaches, max(d.worst_used) AS worst_used
@@ -33,11 +44,16 @@ pub async fn service_days(
          JOIN public.services s ON s.id = d.service_id
          JOIN public.agreements a ON a.id = s.agreement_id
          WHERE d.day >= $1 AND d.day < $2 AND ($3::text IS NULL OR upper(a.code) = upper($3))
+           AND ($4::int IS NULL OR EXISTS (
+                SELECT 1 FROM public.priorities p
+                JOIN public.agreement_versions v ON v.id = p.agreement_version_id
+                WHERE v.agreement_id = s.agreement_id AND p.label = d.priority AND p.rank <= $4))
          GROUP BY s.code, a.code, d.day ORDER BY s.code, d.day",
     )
     .bind(from)
     .bind(to)
     .bind(agreement)
+    .bind(max_rank)
     .fetch_all(pool)
     .await?)
 }

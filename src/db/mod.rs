@@ -8,6 +8,7 @@ pub mod demo;
 pub mod embedded;
 mod error;
 pub mod heatmap;
+pub mod heatmap_grid;
 pub mod incidents;
 pub mod lifecycle;
 pub mod listener;

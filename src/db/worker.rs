@@ -104,6 +104,19 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = maintenance::ics::export(pool, midnight(from), midnight(to)).await;
             Action::CalendarExported { from, result: result.map_err(|e| e.to_string()) }
         }
+        DbCommand::LoadHeatmap { request, today } => {
+            let grid = super::heatmap_grid::grid(pool, &request).await;
+            let standings = super::heatmap_grid::standings(pool, today).await;
+            let result = match (grid, standings) {
+                (Ok(grid), Ok(standings)) => Ok(crate::app::action::HeatmapData { grid, standings }),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            };
+            Action::HeatmapLoaded { request, result }
+        }
+        DbCommand::LoadHeatCell { service, from, to, max_rank } => {
+            let result = super::heatmap_grid::cell(pool, &service, from, to, max_rank).await;
+            Action::HeatCellLoaded { service, from, result: result.map_err(|e| e.to_string()) }
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),

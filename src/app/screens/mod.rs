@@ -7,6 +7,7 @@
 
 pub mod board;
 pub mod calendar;
+pub mod heatmap;
 pub mod major;
 
 use super::command::Screen;
@@ -31,6 +32,7 @@ pub struct Screens {
     pub board: board::BoardScreen,
     pub major: major::MajorScreen,
     pub calendar: calendar::CalendarScreen,
+    pub heatmap: heatmap::HeatmapScreen,
 }
 
 impl Screens {
@@ -40,7 +42,8 @@ impl Screens {
             Screen::Board => Some(&self.board),
             Screen::Major => Some(&self.major),
             Screen::Calendar => Some(&self.calendar),
-            Screen::Heatmap | Screen::Minutes | Screen::Admin => None,
+            Screen::Heatmap => Some(&self.heatmap),
+            Screen::Minutes | Screen::Admin => None,
         }
     }
 
@@ -49,12 +52,13 @@ impl Screens {
             Screen::Board => Some(&mut self.board),
             Screen::Major => Some(&mut self.major),
             Screen::Calendar => Some(&mut self.calendar),
-            Screen::Heatmap | Screen::Minutes | Screen::Admin => None,
+            Screen::Heatmap => Some(&mut self.heatmap),
+            Screen::Minutes | Screen::Admin => None,
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 3] {
-        [&self.board, &self.major, &self.calendar]
+    pub fn all(&self) -> [&dyn ScreenState; 4] {
+        [&self.board, &self.major, &self.calendar, &self.heatmap]
     }
 }

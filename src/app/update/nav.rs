@@ -60,9 +60,9 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
             }
             Vec::new()
         }
-        Command::NextTab => show(state, step_screen(state.screen, 1)),
-        Command::PreviousTab => show(state, step_screen(state.screen, -1)),
-        Command::Show(screen) => show(state, screen),
+        Command::NextTab => show(state, step_screen(state.screen, 1), now),
+        Command::PreviousTab => show(state, step_screen(state.screen, -1), now),
+        Command::Show(screen) => show(state, screen, now),
         Command::Filter => {
             let current = state.screens.board.queue.filter().source().to_string();
             state.screens.board.filter_input =
@@ -91,6 +91,7 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Act(act) => crate::app::screens::board::actions::start(state, act, now),
         Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
         Command::Calendar(act) => calendar::update::run(state, act, now),
+        Command::Heatmap(act) => crate::app::screens::heatmap::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
     }
@@ -106,9 +107,13 @@ pub fn save_settings(state: &State) -> Effect {
     }))
 }
 
-fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
+fn show(state: &mut State, screen: Screen, now: DateTime<Utc>) -> Vec<Effect> {
+    let was = state.screen;
     state.screen = screen;
     state.overlay = None;
+    if screen == Screen::Heatmap && was != Screen::Heatmap {
+        return crate::app::screens::heatmap::update::shown(state, now);
+    }
     Vec::new()
 }
 

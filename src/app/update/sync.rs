@@ -174,6 +174,12 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.calendar.holidays = calendar_holidays(state, from, to);
             state.link.in_flight.loaded(Load::Maintenance)
         }
+        Action::HeatmapLoaded { request, result } => {
+            crate::app::screens::heatmap::update::loaded(state, request, result, now)
+        }
+        Action::HeatCellLoaded { service, from, result } => {
+            crate::app::screens::heatmap::update::cell_loaded(state, service, from, result)
+        }
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");

@@ -2,6 +2,8 @@
 //! Pure: the columns of a range, the metric a cell shows and the step of the scale it falls on. The grid's figures
 //! come from the database's per-service-day rollup and from `availability::measure`.
 
+pub mod grid;
+
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::availability::Availability;

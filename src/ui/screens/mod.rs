@@ -2,6 +2,7 @@
 
 mod board;
 mod calendar;
+mod heatmap;
 mod incident;
 mod major;
 mod placeholder;
@@ -21,6 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         },
         Screen::Major => major::render(frame, area, state, view),
         Screen::Calendar => calendar::render(frame, area, state, view),
-        Screen::Heatmap | Screen::Minutes | Screen::Admin => placeholder::render(frame, area, state.screen, view),
+        Screen::Heatmap => heatmap::render(frame, area, state, view),
+        Screen::Minutes | Screen::Admin => placeholder::render(frame, area, state.screen, view),
     }
 }
