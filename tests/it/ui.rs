@@ -216,3 +216,70 @@ fn the_new_incident_form_offers_the_agreements_priorities_with_their_criteria() 
     assert!(screen.contains("Kritisk") && screen.contains("Liv og Helse"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// The heat-map as the keys reach it: `3` asks for a year of weeks ending with the current one, and the answer is
+/// drawn with the step glyphs, the legend and the side panel.
+fn heatmap_state() -> State {
+    use vakt::app::action::HeatmapData;
+    use vakt::app::effect::{DbCommand, Effect};
+    use vakt::domain::heatmap::Cell;
+    use vakt::domain::heatmap::grid::{Grid, Service};
+    let mut state = board_state();
+    let effects = update(&mut state, Action::Run(Command::Show(vakt::app::Screen::Heatmap)), now());
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Db(DbCommand::LoadHeatmap { request, .. }) => Some(request.clone()),
+            _ => None,
+        })
+        .expect("showing the heat-map asks for it");
+    let services = [
+        ("SBL", "Sluttbrukerløsningen", "ALTINN", "Digdir"),
+        ("TUL", "Tjenesteutviklingsløsningen", "ALTINN", "Digdir"),
+        ("MOLDE-EPJ", "Helsejournal", "ROR-IKT", "Molde kommune"),
+        ("TRA-EPOST", "E-post med kalender", "TU-IT", "Tranemo kommun"),
+    ]
+    .map(|(code, name, agreement, organisation)| Service {
+        code: code.into(),
+        name: name.into(),
+        agreement: agreement.into(),
+        organisation: organisation.into(),
+    })
+    .to_vec();
+    let mut grid = Grid::new(request.clone(), services);
+    for (service, column, cell) in [
+        ("SBL", 51, Cell::Count(1)),
+        ("SBL", 40, Cell::Count(3)),
+        ("MOLDE-EPJ", 50, Cell::Count(5)),
+        ("MOLDE-EPJ", 49, Cell::Count(9)),
+        ("TUL", 45, Cell::Maintenance),
+    ] {
+        grid.set(service, column, cell);
+    }
+    let data = HeatmapData { grid, standings: Default::default() };
+    update(&mut state, Action::HeatmapLoaded { request, result: Ok(data) }, now());
+    state
+}
+
+#[test]
+fn heatmap_80x24() {
+    insta::assert_snapshot!(render(&heatmap_state(), 80, 24));
+}
+
+#[test]
+fn heatmap_160x48() {
+    insta::assert_snapshot!(render(&heatmap_state(), 160, 48));
+}
+
+/// Without colour the glyphs still carry every step.
+#[test]
+fn the_heatmap_reads_in_monochrome() {
+    let theme = Theme::builtin("monochrome").unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let view = View { theme: &theme, now: now(), zone: chrono_tz::Europe::Oslo };
+    terminal.draw(|frame| ui::render(frame, &heatmap_state(), view)).unwrap();
+    let screen = terminal.backend().to_string();
+    for glyph in ["·", "░", "▒", "▓", "█", "▪"] {
+        assert!(screen.contains(glyph), "{glyph} missing: {screen}");
+    }
+}

@@ -121,4 +121,6 @@ mod calendar_tests;
 #[cfg(test)]
 mod flood_tests;
 #[cfg(test)]
+mod heatmap_tests;
+#[cfg(test)]
 mod tests;

@@ -183,3 +183,85 @@ async fn the_heatmap_reads_budget_shares_and_incident_counts() {
         assert!(message.contains(expected), "{args:?}: {message}");
     }
 }
+
+/// The heat-map's drill-down, priority filter and side panel read what was recorded: two SBL incidents today (A and
+/// C), one outage; the most severe priority alone leaves the A.
+#[tokio::test]
+async fn the_heatmap_cell_lists_its_incidents_and_outages_and_the_panel_its_month() {
+    use vakt::db::heatmap_grid;
+    use vakt::domain::heatmap::grid::GridRequest;
+    use vakt::domain::heatmap::{Bucket, Cell, Metric};
+    let (db, config) = seeded().await;
+    let (operator, pool) = db.login("operator").await;
+    let run = |args: &[&str]| {
+        let url = db.url_as(&operator);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
+        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
+        stdout(&command.output().unwrap())
+    };
+    for (priority, title) in [("A", "SBL nede"), ("C", "SBL skrivefeil")] {
+        run(&["incident", "new", "--service", "SBL", "--priority", priority, "--title", title]);
+    }
+    // Two minutes, so that only a test run in the first two minutes of a month could see it split.
+    let start = chrono::Utc::now() - chrono::Duration::minutes(2);
+    run(&[
+        "outage",
+        "add",
+        "--service",
+        "SBL",
+        "--start",
+        &start.to_rfc3339(),
+        "--end",
+        &chrono::Utc::now().to_rfc3339(),
+    ]);
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+
+    let cell = heatmap_grid::cell(&pool, "SBL", today, tomorrow, None).await.unwrap();
+    let titles: Vec<&str> = cell.incidents.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, ["SBL nede", "SBL skrivefeil"]);
+    assert_eq!(cell.outages.len(), 1);
+    assert!(!cell.more);
+    let severe = heatmap_grid::cell(&pool, "SBL", today, tomorrow, Some(1)).await.unwrap();
+    assert_eq!(severe.incidents.len(), 1);
+    assert_eq!(severe.incidents[0].priority, "A");
+    assert!(heatmap_grid::cell(&pool, "NOPE", today, tomorrow, None).await.unwrap().incidents.is_empty());
+
+    let request = |max_rank| GridRequest {
+        bucket: Bucket::Day,
+        metric: Metric::Received,
+        from: today,
+        to: tomorrow,
+        agreement: Some("altinn".into()),
+        max_rank,
+    };
+    let sbl = |grid: &vakt::domain::heatmap::grid::Grid| {
+        grid.rows.iter().find(|r| r.service.code == "SBL").map(|r| r.cells[0]).unwrap()
+    };
+    let all = heatmap_grid::grid(&pool, &request(None)).await.unwrap();
+    assert_eq!(sbl(&all), Cell::Count(2));
+    assert!(all.rows.iter().all(|r| r.service.agreement == "ALTINN"), "the agreement filter holds");
+    assert_eq!(sbl(&heatmap_grid::grid(&pool, &request(Some(1))).await.unwrap()), Cell::Count(1));
+    let unknown = GridRequest { agreement: Some("NOPE".into()), ..request(None) };
+    let refused = heatmap_grid::grid(&pool, &unknown).await.unwrap_err().to_string();
+    assert!(refused.contains("NOPE"), "{refused}");
+
+    // SBL is measured 24×7 against 99.9 %; the month's budget is 0.1 % of its minutes, 2 of which are used.
+    let standings = heatmap_grid::standings(&pool, today).await.unwrap();
+    let standing = &standings["SBL"];
+    assert_eq!(standing.target, Some(99.9));
+    let (left, allowed) = standing.budget_left_minutes().unwrap();
+    let days = f64::from(chrono::Datelike::day(
+        &vakt::domain::heatmap::Bucket::Month
+            .next(vakt::domain::heatmap::Bucket::Month.start_of(today))
+            .pred_opt()
+            .unwrap(),
+    ));
+    assert!((allowed - days * 1440.0 * 0.001).abs() < 0.02, "{allowed} for {days} days");
+    assert!((allowed - left - 2.0).abs() < 0.05, "{left} of {allowed}");
+    // Tranemo/Ulricehamn caps the outages of a year at 5.
+    let capped = standings.values().find_map(|s| s.outages).expect("a capped service");
+    assert_eq!(capped.1, 5);
+}
