@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::{DbError, heatmap, outages};
+use crate::domain::availability::forecast::year_forecast;
 use crate::domain::heatmap::grid::{CellDetail, CellIncident, CellOutage, Grid, GridRequest, Service, Standing};
 use crate::domain::heatmap::{Cell, DayFigures, Metric};
 
@@ -93,25 +94,47 @@ pub async fn standings(pool: &PgPool, today: NaiveDate) -> Result<HashMap<String
         .await?
         .into_iter()
         .map(|a| {
-            let standing = Standing { month: month.clone(), target: a.target, measured: a.measured, outages: None };
+            let standing =
+                Standing { month: month.clone(), target: a.target, measured: a.measured, outages: None, year: None };
             (a.service, standing)
         })
         .collect();
-    let capped: Vec<(String, u32)> = targeted
+    // The year's outages against a cap, and the year-end forecast of a yearly target.
+    let yearly: Vec<String> = targeted
         .iter()
-        .filter_map(|code| {
-            let target = agreements.get(code)?.spec().availability.iter().find(|t| t.services.contains(code))?;
-            Some((code.clone(), target.max_outages_per_year?))
+        .filter(|code| {
+            agreements
+                .get(*code)
+                .and_then(|a| a.spec().availability.iter().find(|t| t.services.contains(code)))
+                .is_some_and(|t| {
+                    t.max_outages_per_year.is_some()
+                        || t.period == crate::domain::agreement::spec::MeasuringPeriod::Year
+                })
         })
+        .cloned()
         .collect();
-    if !capped.is_empty() {
+    if !yearly.is_empty() {
         let year = today.year().to_string();
         let (first, after) = outages::period_dates(&year).ok_or_else(|| DbError::BadInput(year.clone()))?;
-        let codes: Vec<String> = capped.iter().map(|(code, _)| code.clone()).collect();
-        for a in outages::availability(pool, &codes, &year, measure(first, after)).await? {
-            let cap = capped.iter().find(|(code, _)| *code == a.service).map(|(_, cap)| *cap);
-            if let (Some(standing), Some(cap), Some(measured)) = (found.get_mut(&a.service), cap, &a.measured) {
-                standing.outages = Some((measured.outages_counted, cap));
+        let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
+        for a in outages::availability(pool, &yearly, &year, measure(first, after)).await? {
+            let (Some(agreement), Some(standing), Some(measured)) =
+                (agreements.get(&a.service), found.get_mut(&a.service), &a.measured)
+            else {
+                continue;
+            };
+            let Some(target) = agreement.spec().availability.iter().find(|t| t.services.contains(&a.service)) else {
+                continue;
+            };
+            let cap = target.max_outages_per_year;
+            standing.outages = cap.map(|cap| (measured.outages_counted, cap));
+            let calendar = agreement.clock_calendar(&target.calendar);
+            let year_start = outages::midnight_in(first, agreement.zone());
+            if target.period == crate::domain::agreement::spec::MeasuringPeriod::Year
+                && let (Some(calendar), Some(year_start)) = (calendar, year_start)
+            {
+                standing.year = year_forecast(measured, calendar, year_start, now, cap)
+                    .map(|f| f.text(target.percent, cap, agreement.zone()));
             }
         }
     }

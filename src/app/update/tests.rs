@@ -581,11 +581,11 @@ pub(super) mod snapshots {
             insta::assert_snapshot!(format!("palette_{}x{}", size.0, size.1), screen);
         }
         update(&mut s, Action::Key(KeyEvent::from(KeyCode::Esc)), now());
-        update(&mut s, Action::Run(Command::Show(Screen::Heatmap)), now());
+        update(&mut s, Action::Run(Command::Show(Screen::Minutes)), now());
         for size in SIZES {
             let screen = render(&s, now(), size);
-            assert!(screen.contains("Heat-map is not part of this build yet"), "{screen}");
-            insta::assert_snapshot!(format!("heatmap_placeholder_{}x{}", size.0, size.1), screen);
+            assert!(screen.contains("Minutes is not part of this build yet"), "{screen}");
+            insta::assert_snapshot!(format!("minutes_placeholder_{}x{}", size.0, size.1), screen);
         }
     }
 

@@ -14,6 +14,7 @@
 //! Outages of exercises and outages with one of the agreement's exclusion reasons are not downtime; the
 //! accounting lists them with the reason.
 
+pub mod forecast;
 pub mod intervals;
 
 use chrono::{DateTime, Duration, Utc};

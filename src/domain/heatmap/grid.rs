@@ -137,6 +137,8 @@ pub struct Standing {
     pub measured: Option<Availability>,
     /// Outages counted this year and the most allowed (Tranemo/Ulricehamn: 5).
     pub outages: Option<(usize, u32)>,
+    /// The year-end forecast of a yearly target, in words (`availability::forecast`).
+    pub year: Option<String>,
 }
 
 impl Standing {
@@ -232,8 +234,13 @@ mod tests {
             outages_counted: 1,
             accounting: Vec::new(),
         };
-        let standing =
-            Standing { month: "2026-12".into(), target: Some(99.9), measured: Some(measured), outages: None };
+        let standing = Standing {
+            month: "2026-12".into(),
+            target: Some(99.9),
+            measured: Some(measured),
+            outages: None,
+            year: None,
+        };
         let (left, allowed) = standing.budget_left_minutes().unwrap();
         assert!((allowed - 44.633).abs() < 0.01 && (left - 17.9).abs() < 0.01, "{left} of {allowed}");
     }

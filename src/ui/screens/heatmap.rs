@@ -262,6 +262,10 @@ fn panel(frame: &mut Frame, area: Rect, state: &State, wide: bool, view: View) {
                 let style = if used as u32 >= cap { theme.breached } else { theme.text };
                 facts.push(Span::styled(format!("{used} of {cap} outages used this year"), style));
             }
+            if let Some(year) = &standing.year {
+                let style = if year.contains("missed") { theme.warning } else { theme.text };
+                facts.push(Span::styled(year.clone(), style));
+            }
         }
         None => facts.push(Span::styled("no availability target", theme.dim)),
     }
