@@ -11,6 +11,7 @@ pub mod output;
 mod rota;
 mod serve;
 mod sla;
+mod survey;
 mod when;
 
 use std::path::PathBuf;
@@ -96,6 +97,9 @@ pub enum Commands {
     Availability(outage::AvailabilityArgs),
     /// Services by days, weeks, months or tertials: breaches, SLA budget used, availability or incidents received.
     Heatmap(heatmap::HeatmapArgs),
+    /// The random survey of closed incidents (Tranemo/Ulricehamn: one in four): list, answer, summary.
+    #[command(subcommand)]
+    Survey(survey::SurveyCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -178,6 +182,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Outage(c) => outage::outage(c, settings).await,
         Commands::Availability(args) => outage::availability(args, settings).await,
         Commands::Heatmap(args) => heatmap::heatmap(args, settings).await,
+        Commands::Survey(c) => survey::survey(c, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

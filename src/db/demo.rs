@@ -90,6 +90,8 @@ pub async fn load(pool: &PgPool, plan: Plan, progress: &mut dyn FnMut(usize, usi
         summary.open += open;
         progress(summary.incidents, total);
     }
+    // With the triggers off, the survey's draws are made here, in closing order, for the whole history at once.
+    sqlx::query("SELECT public.vakt_survey_backfill()").execute(pool).await?;
     if plan.extra_services == 0 {
         seed_operations(pool, plan.now).await?;
     }

@@ -22,6 +22,7 @@ pub mod rota;
 pub mod schema;
 pub mod settings;
 pub mod staff;
+pub mod surveys;
 pub mod worker;
 
 pub use error::DbError;

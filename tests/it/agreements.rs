@@ -111,6 +111,21 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
     let rolled = vakt::db::heatmap::service_days(&db.pool, from, to, None).await.unwrap();
     assert_eq!(rolled.iter().map(|d| d.received).sum::<i64>(), 1_512);
     assert_eq!(rolled, vakt::db::heatmap::service_days_recounted(&db.pool, from, to, None).await.unwrap());
+    // It draws Tranemo/Ulricehamn's survey too: every closed TU incident, a quarter of each tertial's selected.
+    let tertials: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE d.selected),
+                (SELECT count(*) FROM incidents i JOIN services s ON s.id = i.service_id
+                 JOIN agreements a ON a.id = s.agreement_id WHERE a.code = 'TU-IT' AND i.status = 'closed')
+         FROM survey_draws d GROUP BY d.period",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(!tertials.is_empty());
+    assert_eq!(tertials.iter().map(|t| t.0).sum::<i64>(), tertials[0].2, "every closed TU incident is drawn");
+    for (closed, selected, _) in &tertials {
+        assert!(*selected == closed / 4 || *selected == closed / 4 + 1, "{selected} of {closed}");
+    }
     // The seeds' window patterns: Tranemo/Ulricehamn's third Tuesday and the Tuesday after (announced), Altinn's
     // quarterly release (announced), a freeze, and a ROR-IKT upgrade still waiting for driftsansvarlig.
     let series = vakt::db::maintenance::list_all(&db.pool).await.unwrap();

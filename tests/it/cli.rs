@@ -2,6 +2,7 @@
 
 mod availability;
 mod maintenance;
+mod survey;
 
 use std::process::Command;
 

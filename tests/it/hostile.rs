@@ -106,6 +106,9 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         ("vakt_staff_add", "vakt_staff_keeper"),
         ("vakt_staff_deactivate", "vakt_staff_keeper"),
         ("vakt_staff_servicedesk", "vakt_staff_keeper"),
+        ("vakt_survey_backfill", "vakt_surveyor"),
+        ("vakt_survey_closed", "vakt_surveyor"),
+        ("vakt_survey_draw", "vakt_surveyor"),
     ];
     let definers: Vec<(&str, &str)> = definers.iter().map(|(f, o)| (f.as_str(), o.as_str())).collect();
     assert_eq!(definers, expected);
@@ -114,7 +117,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         "SELECT bool_or(o.rolcanlogin), bool_or(has_schema_privilege(o.oid, 'public', 'CREATE')),
                 bool_or(pg_has_role(o.oid, g.oid, 'USAGE'))
          FROM pg_roles o CROSS JOIN pg_roles g
-         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper', 'vakt_tallier') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
+         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper', 'vakt_tallier', 'vakt_surveyor') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
     )
     .fetch_one(&db.pool)
     .await
@@ -813,4 +816,69 @@ async fn the_service_day_rollup_follows_the_incidents_and_is_written_by_nobody()
     psql.refused("SELECT public.vakt_service_days_recount('{1}', '{2027-01-01}', '{A}', '{UTC}')", "permission denied")
         .await;
     psql.refused("SET ROLE vakt_tallier", "permission denied").await;
+}
+
+/// The survey's draws are made by the database when an incident closes; nobody draws, redraws or answers in another's
+/// name, and an answer needs a selected draw.
+#[tokio::test]
+async fn survey_draws_are_the_databases_and_answers_need_a_selected_draw() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (operator_login, operator) = db.login("operator").await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let new = NewIncident {
+            service: "TRA-EPOST".into(),
+            priority: Some("övrigt".into()),
+            title: format!("Utskrift {n}"),
+            ..Default::default()
+        };
+        let id = lifecycle::create(&operator, &new).await.unwrap().id;
+        lifecycle::perform(&operator, id, None, &IncidentAction::Resolve).await.unwrap();
+        lifecycle::perform(&operator, id, None, &IncidentAction::Close).await.unwrap();
+        ids.push(id);
+    }
+    let (chosen, other): (i64, i64) = sqlx::query_as(
+        "SELECT max(incident_id) FILTER (WHERE selected), max(incident_id) FILTER (WHERE NOT selected) FROM survey_draws",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let mut psql = Psql::open(&operator).await;
+    psql.refused(
+        &format!("INSERT INTO public.survey_draws (incident_id, agreement_id, period, position, selected) SELECT {}, agreement_id, period, 99, true FROM public.survey_draws LIMIT 1", ids[0]),
+        "permission denied",
+    )
+    .await;
+    psql.refused(
+        &format!("UPDATE public.survey_draws SET selected = true WHERE incident_id = {other}"),
+        "permission denied",
+    )
+    .await;
+    psql.refused("DELETE FROM public.survey_draws", "permission denied").await;
+    psql.refused(
+        &format!("INSERT INTO public.survey_answers (incident_id, selected, solved, treatment) VALUES ({other}, false, true, 5)"),
+        "permission denied",
+    )
+    .await;
+    psql.refused(
+        &format!("INSERT INTO public.survey_answers (incident_id, solved, treatment) VALUES ({other}, true, 5)"),
+        "foreign key",
+    )
+    .await;
+    psql.refused(
+        &format!("INSERT INTO public.survey_answers (incident_id, solved, treatment) VALUES ({chosen}, true, 0)"),
+        "check constraint",
+    )
+    .await;
+    psql.refused(&format!("SELECT public.vakt_survey_draw({other})"), "permission denied").await;
+    psql.refused("SELECT public.vakt_survey_backfill()", "permission denied").await;
+    psql.refused("SET ROLE vakt_surveyor", "permission denied").await;
+    psql.run(&format!("INSERT INTO public.survey_answers (incident_id, solved, treatment) VALUES ({chosen}, true, 4)"))
+        .await
+        .unwrap();
+    psql.refused("UPDATE public.survey_answers SET treatment = 5", "permission denied").await;
+    psql.refused("DELETE FROM public.survey_answers", "permission denied").await;
+    let by: String = sqlx::query_scalar("SELECT recorded_by FROM survey_answers").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(by, operator_login, "an answer is recorded in the name of who recorded it");
 }

@@ -280,6 +280,14 @@ impl Agreement {
                 return Err(unknown_ref(code, &format!("service '{}'", s.code), "organisation", &s.owner));
             }
         }
+        if let Some(survey) = &spec.survey
+            && !(2..=100).contains(&survey.every)
+        {
+            return Err(invalid(format!(
+                "survey: every {} must be from 2 to 100 (4: one closed incident in four)",
+                survey.every
+            )));
+        }
         for (i, a) in spec.availability.iter().enumerate() {
             let context = format!("availability[{i}]");
             if !(a.percent > 0.0 && a.percent <= 100.0) {

@@ -459,6 +459,23 @@ pub struct AgreementSpec {
     /// Months of notice for a change that forces service owners or vendors to change (Altinn §2.1.3: 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaking_change_notice_months: Option<u32>,
+    /// A random survey of closed incidents (Tranemo/Ulricehamn: "Slumpenkät … till 25 % av alla avslutade ärenden").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveySpec>,
+}
+
+/// One closed incident in `every` is drawn for the survey (4: a quarter), by the database when it closes
+/// (migration 23).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveySpec {
+    pub every: u32,
+    /// The questions as the agreement words them, for the survey and the report.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// Seed reference or interpretation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The roles whose approval windows of these kinds need, all of them (e.g. an upgrade: systemansvarlig and
