@@ -8,6 +8,7 @@ mod maintenance;
 mod major;
 mod outage;
 pub mod output;
+mod report;
 mod rota;
 mod serve;
 mod sla;
@@ -96,6 +97,9 @@ pub enum Commands {
     Availability(outage::AvailabilityArgs),
     /// Services by days, weeks, months or tertials: breaches, SLA budget used, availability or incidents received.
     Heatmap(heatmap::HeatmapArgs),
+    /// Service reports: monthly, tertial and yearly, as Markdown, HTML, CSV or JSON.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -178,6 +182,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Outage(c) => outage::outage(c, settings).await,
         Commands::Availability(args) => outage::availability(args, settings).await,
         Commands::Heatmap(args) => heatmap::heatmap(args, settings).await,
+        Commands::Report(c) => report::run(c, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

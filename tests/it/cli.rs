@@ -2,6 +2,7 @@
 
 mod availability;
 mod maintenance;
+mod report;
 
 use std::process::Command;
 
