@@ -1,4 +1,5 @@
-//! `vakt report monthly|tertial|yearly`: the service report an agreement asks for, in Markdown, HTML, CSV or JSON.
+//! `vakt report monthly|tertial|yearly`: the service report an agreement asks for, in Markdown, HTML, CSV or JSON;
+//! `vakt report issue`: freeze a closed period's figures. An issued period is shown as issued, with what changed since.
 
 use std::path::PathBuf;
 
@@ -7,8 +8,9 @@ use chrono::Utc;
 use super::output;
 use super::{CliError, CliResult};
 use crate::config::Settings;
-use crate::db::reports;
+use crate::db::{report_issues, reports};
 use crate::domain::report::issue::IssueState;
+use crate::domain::report::restatement::{self, Change};
 use crate::domain::report::{ReportFigures, ReportKind, ReportPeriod};
 use crate::report::service;
 
@@ -61,6 +63,17 @@ pub enum ReportCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Issue a closed period's report (MIMs and admins): its figures are frozen, once.
+    Issue {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long, conflicts_with_all = ["tertial", "year"])]
+        month: Option<String>,
+        #[arg(long, conflicts_with = "year")]
+        tertial: Option<String>,
+        #[arg(long)]
+        year: Option<String>,
+    },
 }
 
 /// The kind and period named by `--month`, `--tertial` or `--year`.
@@ -80,25 +93,94 @@ pub async fn run(command: &ReportCommand, settings: &Settings) -> CliResult {
         ReportCommand::Monthly { agreement, month, out } => (agreement, period(ReportKind::Monthly, month)?, out),
         ReportCommand::Tertial { agreement, tertial, out } => (agreement, period(ReportKind::Tertial, tertial)?, out),
         ReportCommand::Yearly { agreement, year, out } => (agreement, period(ReportKind::Yearly, year)?, out),
+        ReportCommand::Issue { agreement, month, tertial, year } => {
+            let period = match (month, tertial, year) {
+                (Some(m), _, _) => period(ReportKind::Monthly, m)?,
+                (_, Some(t), _) => period(ReportKind::Tertial, t)?,
+                (_, _, Some(y)) => period(ReportKind::Yearly, y)?,
+                _ => {
+                    return Err(CliError::bad_input(
+                        "give the period: --month YYYY-MM, --tertial YYYY-Tn or --year YYYY",
+                    ));
+                }
+            };
+            return issue(agreement, &period, settings).await;
+        }
     };
     let pool = super::connect(settings).await?;
-    let figures = reports::figures(&pool, agreement, &period).await?;
+    let current = reports::figures(&pool, agreement, &period).await?;
     let zone = reports::agreement(&pool, agreement, &period).await?.zone();
     let today = Utc::now().with_timezone(&zone).date_naive();
-    let state = IssueState::of(figures.header.due, today, None);
-    emit(&render(&figures, &state, zone, out.format), out)
+    // An issued period shows what was issued, never today's count in its place, and then what changed since.
+    let (figures, state, restated) = match report_issues::find(&pool, &current.header.agreement, &period).await? {
+        Some(issued) => {
+            let on = issued.issued_at.with_timezone(&zone).date_naive();
+            let state =
+                IssueState::of(issued.figures.header.due, today, Some((issued.issued_at, on, issued.issued_by)));
+            let changes = restatement::changes(&issued.figures, &current);
+            (issued.figures, state, Some(changes))
+        }
+        None => {
+            let state = IssueState::of(current.header.due, today, None);
+            (current, state, None)
+        }
+    };
+    emit(&render(&figures, &state, restated.as_deref(), zone, out.format), out)
 }
 
-/// The report in the chosen format.
-pub fn render(figures: &ReportFigures, state: &IssueState, zone: chrono_tz::Tz, format: ReportFormat) -> String {
+async fn issue(agreement: &str, period: &ReportPeriod, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let zone = reports::agreement(&pool, agreement, period).await?.zone();
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    if !period.closed_on(today) {
+        return Err(CliError::bad_input(format!(
+            "{} is not over yet ({} on the agreement's clock): a report is issued for a closed period",
+            period.label, today
+        )));
+    }
+    let figures = reports::figures(&pool, agreement, period).await?;
+    let issued = report_issues::issue(&pool, &figures).await?;
+    let on = issued.issued_at.with_timezone(&zone).date_naive();
+    let state = IssueState::of(figures.header.due, today, Some((issued.issued_at, on, issued.issued_by)));
+    println!(
+        "{} {} report {} {}",
+        figures.header.agreement,
+        period.kind.as_str(),
+        period.label,
+        service::status_text(&state, zone)
+    );
+    Ok(())
+}
+
+/// The report in the chosen format; for an issued period, `restated` is what changed since it was issued.
+pub fn render(
+    figures: &ReportFigures,
+    state: &IssueState,
+    restated: Option<&[Change]>,
+    zone: chrono_tz::Tz,
+    format: ReportFormat,
+) -> String {
+    let document = || {
+        let mut document = service::document(figures, state, zone);
+        if let Some(changes) = restated {
+            document.blocks.extend(service::restatement(changes));
+        }
+        document
+    };
     match format {
-        ReportFormat::Md => crate::report::markdown::render(&service::document(figures, state, zone)),
-        ReportFormat::Html => crate::report::html::render(&service::document(figures, state, zone)),
+        ReportFormat::Md => crate::report::markdown::render(&document()),
+        ReportFormat::Html => crate::report::html::render(&document()),
         ReportFormat::Csv => {
-            let (headers, rows) = service::csv_rows(figures);
+            let (headers, mut rows) = service::csv_rows(figures);
+            for change in restated.unwrap_or_default() {
+                let figure = format!("{} -> {}", change.was, change.now);
+                rows.push(vec!["restatement".into(), change.what.clone(), figure, change.why.join("; ")]);
+            }
             crate::report::csv::render(&headers, &rows)
         }
-        ReportFormat::Json => output::json(&serde_json::json!({ "status": state, "figures": figures })),
+        ReportFormat::Json => {
+            output::json(&serde_json::json!({ "status": state, "figures": figures, "restatement": restated }))
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;
+pub mod report_issues;
 pub mod reports;
 pub mod rota;
 pub mod schema;

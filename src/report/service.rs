@@ -8,6 +8,7 @@ use super::{Bar, Block, Document, Records};
 use crate::domain::availability::Entry;
 use crate::domain::report::ReportFigures;
 use crate::domain::report::issue::IssueState;
+use crate::domain::report::restatement::Change;
 
 fn local(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
@@ -141,6 +142,22 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
         blocks.push(Block::Prose(format!("Exercises, not counted: {}", f.exercises.join(", "))));
     }
     Document { lang: "en".into(), title, blocks }
+}
+
+/// What changed since the report was issued, below the frozen figures.
+pub fn restatement(changes: &[Change]) -> Vec<Block> {
+    let items = changes
+        .iter()
+        .map(|c| {
+            let why = if c.why.is_empty() { String::new() } else { format!(" — {}", c.why.join("; ")) };
+            format!("{}: issued {}; now {}{why}", c.what, c.was, c.now)
+        })
+        .collect();
+    vec![
+        Block::Heading { level: 2, text: "Changes since the report was issued (restatement)".into() },
+        Block::Prose("The figures above are the issued ones and stay as issued. Counted today:".into()),
+        Block::Bullets { items, empty: "nothing has changed since the report was issued".into() },
+    ]
 }
 
 fn records(heads: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Records {

@@ -6,6 +6,7 @@
 pub mod figures;
 pub mod issue;
 pub mod period;
+pub mod restatement;
 pub mod rules;
 
 pub use figures::{ReportFigures, ReportHeader};

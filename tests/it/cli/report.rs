@@ -280,3 +280,83 @@ async fn report_counts_reconcile_with_the_incident_and_outage_lists() {
     let tt01 = service(figures, "TT01")["measured"]["outages_counted"].as_i64().unwrap();
     assert_eq!(counted, 1 + tt01);
 }
+
+/// `vakt report issue`: a closed period's figures are frozen once, by a MIM or an admin; regenerating it shows the
+/// issued figures with what changed since and why; an issue after the due date is marked late.
+#[tokio::test]
+async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
+    let (db, config) = seeded().await;
+    let (operator, _) = db.login("operator").await;
+    let (mim, _) = db.login("mim").await;
+    let run = runner(&db, &config);
+    let oslo = chrono_tz::Europe::Oslo;
+    let today = Utc::now().with_timezone(&oslo).date_naive();
+    let this_month = today.with_day(1).unwrap();
+    // The month before last: over, and its due date (the 15th of last month) has passed.
+    let closed = this_month - chrono::Months::new(2);
+    let month = format!("{:04}-{:02}", closed.year(), closed.month());
+    let on = |day: u32, time: &str| format!("{} {time}", closed.with_day(day).unwrap());
+    stdout(&run(
+        &operator,
+        &["outage", "add", "--service", "SBL", "--start", &on(10, "10:00"), "--end", &on(10, "10:30")],
+    ));
+
+    let issue = ["report", "issue", "--agreement", "ALTINN", "--month", &month];
+    let refused = run(&operator, &issue);
+    assert_eq!(refused.status.code(), Some(3), "{}", String::from_utf8_lossy(&refused.stderr));
+    let current = format!("{:04}-{:02}", today.year(), today.month());
+    let open = run(&mim, &["report", "issue", "--agreement", "ALTINN", "--month", &current]);
+    assert_eq!(open.status.code(), Some(2), "a running month is not issued");
+    let issued = stdout(&run(&mim, &issue));
+    assert!(issued.contains(&format!("ALTINN monthly report {month} issued")) && issued.contains("LATE"), "{issued}");
+    let again = run(&mim, &issue);
+    assert_eq!(again.status.code(), Some(4), "issued once");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already issued"));
+
+    // A second outage recorded afterwards: the report still shows the issued 30 minutes, and says what changed.
+    let late = json(&stdout(&run(
+        &operator,
+        &[
+            "outage",
+            "add",
+            "--service",
+            "SBL",
+            "--start",
+            &on(12, "08:00"),
+            "--end",
+            &on(12, "08:10"),
+            "--format",
+            "json",
+        ],
+    )))["id"]
+        .as_i64()
+        .unwrap();
+    let report = json(&stdout(&run(
+        &operator,
+        &["report", "monthly", "--agreement", "ALTINN", "--month", &month, "--format", "json"],
+    )));
+    assert_eq!(service(&report["figures"], "SBL")["measured"]["downtime_seconds"], 1800);
+    assert_eq!(report["status"]["state"], "issued");
+    assert_eq!(report["status"]["late"], true);
+    let changes = report["restatement"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["what"], "SBL availability");
+    assert!(changes[0]["was"].as_str().unwrap().contains("down 1800 s"), "{changes:?}");
+    assert!(changes[0]["now"].as_str().unwrap().contains("down 2400 s"), "{changes:?}");
+    let why = changes[0]["why"].to_string();
+    assert!(why.contains(&format!("recorded after the issue: outage {late} of SBL")), "{why}");
+    let markdown = stdout(&run(&operator, &["report", "monthly", "--agreement", "ALTINN", "--month", &month]));
+    assert!(
+        markdown.contains("Changes since the report was issued") && markdown.contains("(LATE: after its due date)")
+    );
+
+    // A period never issued whose due date has passed reads late.
+    let older = closed - chrono::Months::new(1);
+    let older = format!("{:04}-{:02}", older.year(), older.month());
+    let report = json(&stdout(&run(
+        &operator,
+        &["report", "monthly", "--agreement", "ALTINN", "--month", &older, "--format", "json"],
+    )));
+    assert_eq!(report["status"], serde_json::json!({ "state": "not_issued", "late": true }));
+    assert!(report["restatement"].is_null());
+}
