@@ -8,6 +8,7 @@ mod maintenance;
 mod major;
 mod outage;
 pub mod output;
+mod report;
 mod rota;
 mod serve;
 mod sla;
@@ -100,6 +101,9 @@ pub enum Commands {
     /// The random survey of closed incidents (Tranemo/Ulricehamn: one in four): list, answer, summary.
     #[command(subcommand)]
     Survey(survey::SurveyCommand),
+    /// Service reports: monthly, tertial and yearly, as Markdown, HTML, CSV or JSON.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -183,6 +187,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Availability(args) => outage::availability(args, settings).await,
         Commands::Heatmap(args) => heatmap::heatmap(args, settings).await,
         Commands::Survey(c) => survey::survey(c, settings).await,
+        Commands::Report(c) => report::run(c, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

@@ -18,6 +18,8 @@ pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;
+pub mod report_issues;
+pub mod reports;
 pub mod rota;
 pub mod schema;
 pub mod settings;

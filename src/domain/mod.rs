@@ -15,5 +15,6 @@ pub mod maintenance;
 pub mod major;
 pub mod minutes;
 pub(crate) mod names;
+pub mod report;
 pub mod sla;
 pub mod text;

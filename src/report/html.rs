@@ -37,6 +37,7 @@ pub fn render(document: &Document) -> String {
                 body.push_str("</ul>\n");
             }
             Block::Records(records) => body.push_str(&table(records)),
+            Block::Bars(bars) => body.push_str(&super::svg::bars(bars)),
         }
     }
     format!(

@@ -27,6 +27,11 @@ pub fn render(document: &Document) -> String {
                     out.push_str(&format!("- {}\n", markdown_inline(item)));
                 }
             }
+            Block::Bars(bars) => {
+                for bar in bars {
+                    out.push_str(&format!("- {}: {}\n", markdown_inline(&bar.label), markdown_inline(&bar.text)));
+                }
+            }
             Block::Records(records) => {
                 if records.rows.is_empty() {
                     out.push_str(&format!("{}\n", markdown_inline(&records.empty)));

@@ -11,6 +11,8 @@ pub mod html;
 pub mod ics;
 pub mod markdown;
 pub mod pir;
+pub mod service;
+mod svg;
 
 /// A report as headings, paragraphs, lists and tables, independent of its format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +38,23 @@ pub enum Block {
     /// Rows of fields: in HTML a table whose cells are composed by `columns`, in Markdown one bullet per row written
     /// by `line`; `empty` stands in for no rows.
     Records(Records),
+    /// One bar per item of a measure against its target: inline SVG in HTML, a line of text in Markdown.
+    Bars(Vec<Bar>),
 }
+
+/// A value in percent against a target in percent (availability against its target).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    /// `None` when there is nothing to measure (no operating time).
+    pub percent: Option<f64>,
+    pub target: f64,
+    /// What the bar says in words ("99.95 % of 99.9 %: met").
+    pub text: String,
+}
+
+// Bars carry floats; a report's blocks still compare exactly (the same figures give the same document).
+impl Eq for Bar {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Records {

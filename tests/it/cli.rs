@@ -2,6 +2,7 @@
 
 mod availability;
 mod maintenance;
+mod report;
 mod survey;
 
 use std::process::Command;

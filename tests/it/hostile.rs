@@ -818,6 +818,42 @@ async fn the_service_day_rollup_follows_the_incidents_and_is_written_by_nobody()
     psql.refused("SET ROLE vakt_tallier", "permission denied").await;
 }
 
+/// Issued service reports (migration 21): only MIMs and admins issue, only for a closed period, once, stamped by the
+/// server; nobody changes or removes one.
+#[tokio::test]
+async fn an_issued_report_is_written_once_by_a_mim_for_a_closed_period_and_never_changed() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let (mim_login, mim) = db.login("mim").await;
+    let (_, admin) = db.login("admin").await;
+    let insert = |period: &str, extra_columns: &str, extra_values: &str| {
+        format!(
+            "INSERT INTO public.service_reports (agreement_id, kind, period, figures{extra_columns})
+             SELECT id, 'monthly', '{period}', '{{}}'{extra_values} FROM public.agreements WHERE code = 'ALTINN'"
+        )
+    };
+    Psql::open(&operator).await.refused(&insert("2020-01", "", ""), "permission denied").await;
+    let mut psql = Psql::open(&mim).await;
+    psql.refused(&insert("2020-01", ", issued_by, issued_at", ", 'ola', '2001-01-01'"), "permission denied").await;
+    psql.refused(&insert("2199-12", "", ""), "not over yet").await;
+    psql.refused(&insert("2020-13", "", ""), "out of range").await;
+    psql.run(&insert("2020-01", "", "")).await.unwrap();
+    psql.refused(&insert("2020-01", "", ""), "duplicate key").await;
+    let (by, recent, after): (String, bool, chrono::NaiveDate) = sqlx::query_as(
+        "SELECT issued_by, issued_at > now() - interval '1 hour', period_after FROM public.service_reports",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((by.as_str(), recent, after.to_string().as_str()), (mim_login.as_str(), true, "2020-02-01"));
+    for login in [&mim, &admin] {
+        let mut psql = Psql::open(login).await;
+        psql.refused("UPDATE public.service_reports SET figures = '{\"rewritten\": true}'", "permission denied").await;
+        psql.refused("DELETE FROM public.service_reports", "permission denied").await;
+    }
+}
+
 /// The survey's draws are made by the database when an incident closes; nobody draws, redraws or answers in another's
 /// name, and an answer needs a selected draw.
 #[tokio::test]

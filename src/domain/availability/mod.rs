@@ -18,7 +18,7 @@ pub mod forecast;
 pub mod intervals;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::agreement::spec::{AvailabilityTarget, MaintenancePolicy};
 use crate::domain::calendar::BusinessCalendar;
@@ -52,7 +52,7 @@ pub struct PlannedWindow {
 }
 
 /// Why a part of the period did or did not count, for the report's accounting statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Entry {
     /// Downtime counted from an outage, in operating time.
@@ -67,8 +67,8 @@ pub enum Entry {
     NoticeDeviation { series_id: i64 },
 }
 
-/// The availability of one service over one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The availability of one service over one period (read back when a report's frozen figures are).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Availability {
     /// Operating time in the period, less excluded maintenance.
     pub operating_seconds: i64,

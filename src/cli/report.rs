@@ -1,0 +1,197 @@
+//! `vakt report monthly|tertial|yearly`: the service report an agreement asks for, in Markdown, HTML, CSV or JSON;
+//! `vakt report issue`: freeze a closed period's figures. An issued period is shown as issued, with what changed since.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use super::output;
+use super::{CliError, CliResult};
+use crate::config::Settings;
+use crate::db::{report_issues, reports};
+use crate::domain::report::issue::IssueState;
+use crate::domain::report::restatement::{self, Change};
+use crate::domain::report::{ReportFigures, ReportKind, ReportPeriod};
+use crate::report::service;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Output {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Write to this file (readable by you only) instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ReportCommand {
+    /// A month's report (Altinn's service report, due the 15th of the following month).
+    Monthly {
+        #[arg(long)]
+        agreement: String,
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A tertial's follow-up (Tranemo/Ulricehamn): T1 January-April, T2 May-August, T3 September-December.
+    Tertial {
+        #[arg(long)]
+        agreement: String,
+        /// YYYY-T1, YYYY-T2 or YYYY-T3.
+        #[arg(long)]
+        tertial: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A year's report (Tranemo/Ulricehamn's 99.1 % and at most 5 outages a year; ROR-IKT's key figures).
+    Yearly {
+        #[arg(long)]
+        agreement: String,
+        /// YYYY.
+        #[arg(long)]
+        year: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Issue a closed period's report (MIMs and admins): its figures are frozen, once.
+    Issue {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long, conflicts_with_all = ["tertial", "year"])]
+        month: Option<String>,
+        #[arg(long, conflicts_with = "year")]
+        tertial: Option<String>,
+        #[arg(long)]
+        year: Option<String>,
+    },
+}
+
+/// The kind and period named by `--month`, `--tertial` or `--year`.
+pub fn period(kind: ReportKind, text: &str) -> Result<ReportPeriod, CliError> {
+    ReportPeriod::parse(kind, text).ok_or_else(|| {
+        let form = match kind {
+            ReportKind::Monthly => "--month YYYY-MM",
+            ReportKind::Tertial => "--tertial YYYY-T1|T2|T3",
+            ReportKind::Yearly => "--year YYYY",
+        };
+        CliError::bad_input(format!("'{text}' is not a period ({form})"))
+    })
+}
+
+pub async fn run(command: &ReportCommand, settings: &Settings) -> CliResult {
+    let (agreement, period, out) = match command {
+        ReportCommand::Monthly { agreement, month, out } => (agreement, period(ReportKind::Monthly, month)?, out),
+        ReportCommand::Tertial { agreement, tertial, out } => (agreement, period(ReportKind::Tertial, tertial)?, out),
+        ReportCommand::Yearly { agreement, year, out } => (agreement, period(ReportKind::Yearly, year)?, out),
+        ReportCommand::Issue { agreement, month, tertial, year } => {
+            let period = match (month, tertial, year) {
+                (Some(m), _, _) => period(ReportKind::Monthly, m)?,
+                (_, Some(t), _) => period(ReportKind::Tertial, t)?,
+                (_, _, Some(y)) => period(ReportKind::Yearly, y)?,
+                _ => {
+                    return Err(CliError::bad_input(
+                        "give the period: --month YYYY-MM, --tertial YYYY-Tn or --year YYYY",
+                    ));
+                }
+            };
+            return issue(agreement, &period, settings).await;
+        }
+    };
+    let pool = super::connect(settings).await?;
+    let current = reports::figures(&pool, agreement, &period).await?;
+    let zone = reports::agreement(&pool, agreement, &period).await?.zone();
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    // An issued period shows what was issued, never today's count in its place, and then what changed since.
+    let (figures, state, restated) = match report_issues::find(&pool, &current.header.agreement, &period).await? {
+        Some(issued) => {
+            let on = issued.issued_at.with_timezone(&zone).date_naive();
+            let state =
+                IssueState::of(issued.figures.header.due, today, Some((issued.issued_at, on, issued.issued_by)));
+            let changes = restatement::changes(&issued.figures, &current);
+            (issued.figures, state, Some(changes))
+        }
+        None => {
+            let state = IssueState::of(current.header.due, today, None);
+            (current, state, None)
+        }
+    };
+    emit(&render(&figures, &state, restated.as_deref(), zone, out.format), out)
+}
+
+async fn issue(agreement: &str, period: &ReportPeriod, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let zone = reports::agreement(&pool, agreement, period).await?.zone();
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    if !period.closed_on(today) {
+        return Err(CliError::bad_input(format!(
+            "{} is not over yet ({} on the agreement's clock): a report is issued for a closed period",
+            period.label, today
+        )));
+    }
+    let figures = reports::figures(&pool, agreement, period).await?;
+    let issued = report_issues::issue(&pool, &figures).await?;
+    let on = issued.issued_at.with_timezone(&zone).date_naive();
+    let state = IssueState::of(figures.header.due, today, Some((issued.issued_at, on, issued.issued_by)));
+    println!(
+        "{} {} report {} {}",
+        figures.header.agreement,
+        period.kind.as_str(),
+        period.label,
+        service::status_text(&state, zone)
+    );
+    Ok(())
+}
+
+/// The report in the chosen format; for an issued period, `restated` is what changed since it was issued.
+pub fn render(
+    figures: &ReportFigures,
+    state: &IssueState,
+    restated: Option<&[Change]>,
+    zone: chrono_tz::Tz,
+    format: ReportFormat,
+) -> String {
+    let document = || {
+        let mut document = service::document(figures, state, zone);
+        if let Some(changes) = restated {
+            document.blocks.extend(service::restatement(changes));
+        }
+        document
+    };
+    match format {
+        ReportFormat::Md => crate::report::markdown::render(&document()),
+        ReportFormat::Html => crate::report::html::render(&document()),
+        ReportFormat::Csv => {
+            let (headers, mut rows) = service::csv_rows(figures);
+            for change in restated.unwrap_or_default() {
+                let figure = format!("{} -> {}", change.was, change.now);
+                rows.push(vec!["restatement".into(), change.what.clone(), figure, change.why.join("; ")]);
+            }
+            crate::report::csv::render(&headers, &rows)
+        }
+        ReportFormat::Json => {
+            output::json(&serde_json::json!({ "status": state, "figures": figures, "restatement": restated }))
+        }
+    }
+}
+
+/// To the file named, or to standard output.
+pub fn emit(text: &str, out: &Output) -> CliResult {
+    match &out.output {
+        Some(path) => crate::private_files::write(path, text)
+            .map_err(|e| CliError { code: 1, message: format!("cannot write {}: {e}", path.display()) }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
