@@ -41,9 +41,10 @@ pub async fn grid(pool: &PgPool, request: &GridRequest) -> Result<Grid, DbError>
     let Some((first, after)) = grid.span() else { return Ok(grid) };
     if request.metric == Metric::Availability {
         let targeted = with_targets(pool, &grid).await?;
-        for (column, (start, end)) in grid.columns.clone().into_iter().enumerate() {
-            let bounds = |zone| Some((outages::midnight_in(start, zone)?, outages::midnight_in(end, zone)?));
-            for found in outages::availability(pool, &targeted, &start.to_string(), bounds).await? {
+        let periods: Vec<(String, NaiveDate, NaiveDate)> =
+            grid.columns.iter().map(|(start, end)| (start.to_string(), *start, *end)).collect();
+        for (column, measured) in outages::availability_in(pool, &targeted, &periods).await?.into_iter().enumerate() {
+            for found in measured {
                 grid.set(&found.service, column, Cell::of_availability(found.measured.as_ref()));
             }
         }

@@ -140,36 +140,98 @@ pub async fn availability(
         let Some(agreement) = agreements.get(service) else {
             return Err(DbError::BadInput(format!("unknown service '{service}'")));
         };
-        let zone = agreement.zone();
-        let (from, to) = bounds(zone).ok_or_else(|| DbError::BadInput(format!("no such period {period}")))?;
-        let target = agreement.spec().availability.iter().find(|t| t.services.contains(service));
+        let (from, to) =
+            bounds(agreement.zone()).ok_or_else(|| DbError::BadInput(format!("no such period {period}")))?;
+        let outages = list(pool, from, to, Some(service)).await?;
+        let planned = super::maintenance::expand(&series, from, to)?;
+        let context = Measuring { agreement, now, outages: &outages, planned: &planned };
+        found.push(context.measure(service, period, from, to));
+    }
+    Ok(found)
+}
+
+/// The availability of each service in each of `periods` (label, first local day, first day after), from one read
+/// of the outages and the maintenance calendar over them all: the heat-map's columns.
+pub async fn availability_in(
+    pool: &PgPool,
+    services: &[String],
+    periods: &[(String, NaiveDate, NaiveDate)],
+) -> Result<Vec<Vec<ServiceAvailability>>, DbError> {
+    let (Some(first), Some(after)) = (periods.iter().map(|p| p.1).min(), periods.iter().map(|p| p.2).max()) else {
+        return Ok(Vec::new());
+    };
+    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
+    let agreements = super::maintenance::agreements_by_service(pool, now.date_naive()).await?;
+    let series = super::maintenance::list(pool).await?;
+    // A day either side covers every zone's midnights.
+    let day = chrono::Duration::days(1);
+    let span = (
+        first.and_time(chrono::NaiveTime::MIN).and_utc() - day,
+        after.and_time(chrono::NaiveTime::MIN).and_utc() + day,
+    );
+    let all_outages = list(pool, span.0, span.1, None).await?;
+    let all_planned = super::maintenance::expand(&series, span.0, span.1)?;
+    let mut found = vec![Vec::new(); periods.len()];
+    for service in services {
+        let Some(agreement) = agreements.get(service) else {
+            return Err(DbError::BadInput(format!("unknown service '{service}'")));
+        };
+        let outages: Vec<OutageRow> = all_outages.iter().filter(|o| &o.service == service).cloned().collect();
+        let context = Measuring { agreement, now, outages: &outages, planned: &all_planned };
+        for ((label, first, after), column) in periods.iter().zip(found.iter_mut()) {
+            let zone = agreement.zone();
+            let (Some(from), Some(to)) = (midnight_in(*first, zone), midnight_in(*after, zone)) else {
+                return Err(DbError::BadInput(format!("no such period {label}")));
+            };
+            column.push(context.measure(service, label, from, to));
+        }
+    }
+    Ok(found)
+}
+
+/// What one agreement's measure needs, read once.
+struct Measuring<'a> {
+    agreement: &'a crate::domain::agreement::Agreement,
+    now: DateTime<Utc>,
+    /// The service's outages (at least those overlapping the period).
+    outages: &'a [OutageRow],
+    /// The maintenance calendar's windows (at least those overlapping the period).
+    planned: &'a [super::maintenance::Planned],
+}
+
+impl Measuring<'_> {
+    fn measure(&self, service: &str, period: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> ServiceAvailability {
+        let agreement = self.agreement;
+        let target = agreement.spec().availability.iter().find(|t| t.services.iter().any(|s| s == service));
         let Some((target, calendar)) = target.and_then(|t| agreement.clock_calendar(&t.calendar).map(|c| (t, c)))
         else {
-            found.push(ServiceAvailability {
-                service: service.clone(),
+            return ServiceAvailability {
+                service: service.into(),
                 agreement: agreement.code().into(),
                 period: period.into(),
                 target: None,
                 measured: None,
-            });
-            continue;
+            };
         };
-        let outages: Vec<Outage> = list(pool, from, to, Some(service))
-            .await?
-            .into_iter()
+        let outages: Vec<Outage> = self
+            .outages
+            .iter()
+            .filter(|o| o.service == service && o.start < to && o.end.is_none_or(|end| end > from))
             .map(|o| Outage {
                 id: o.id,
                 start: o.start,
                 end: o.end,
                 degraded: o.impact == "degraded",
-                exclusion: o.exclusion,
+                exclusion: o.exclusion.clone(),
                 exercise: o.exercise,
             })
             .collect();
         let rule = notice::required(agreement, service);
-        let windows: Vec<PlannedWindow> = super::maintenance::expand(&series, from, to)?
-            .into_iter()
-            .filter(|p| p.series.series.services.contains(service) && !p.series.series.kind.is_period())
+        let windows: Vec<PlannedWindow> = self
+            .planned
+            .iter()
+            .filter(|p| p.start < to && p.end > from)
+            .filter(|p| p.series.series.services.iter().any(|s| s == service) && !p.series.series.kind.is_period())
             .filter(|p| matches!(p.series.state, WindowState::Approved | WindowState::Announced))
             .map(|p| PlannedWindow {
                 series_id: p.series.id,
@@ -183,16 +245,15 @@ pub async fn availability(
                 },
             })
             .collect();
-        let measure = Measure { calendar, target, from, to, now, degraded_is_down: target.degraded_is_down };
-        found.push(ServiceAvailability {
-            service: service.clone(),
+        let measure = Measure { calendar, target, from, to, now: self.now, degraded_is_down: target.degraded_is_down };
+        ServiceAvailability {
+            service: service.into(),
             agreement: agreement.code().into(),
             period: period.into(),
             target: Some(target.percent),
             measured: Some(availability::measure(measure, &outages, &windows)),
-        });
+        }
     }
-    Ok(found)
 }
 
 /// `[first day, first day after)` of a period written `2027-03`, `2027-T1` or `2027`.
