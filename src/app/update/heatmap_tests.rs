@@ -141,3 +141,24 @@ fn filters_step_and_a_viewer_may_use_every_key() {
     keys(&mut s, " ");
     assert!(s.screens.heatmap.folded.contains("ALTINN"), "Space folds the selected service's group");
 }
+
+#[test]
+fn a_change_to_the_incidents_reloads_the_grid_on_screen_at_most_every_fifteen_seconds() {
+    use crate::app::action::ChangeNotice;
+    use chrono::Duration;
+    let mut s = state(false);
+    let shown = asked(&keys(&mut s, "3"));
+    answer(&mut s, shown[0].clone());
+    let notice = ChangeNotice { table: "incidents".into(), id: Some(7), version: Some(2), op: "update".into() };
+    update(&mut s, Action::Changed(notice.clone()), now());
+    assert!(asked(&update(&mut s, Action::Tick, now() + Duration::seconds(5))).is_empty(), "not sooner than 15 s");
+    let reload = asked(&update(&mut s, Action::Tick, now() + Duration::seconds(15)));
+    assert_eq!(reload, shown, "the same grid, read again");
+    answer(&mut s, reload[0].clone());
+    assert!(asked(&update(&mut s, Action::Tick, now() + Duration::seconds(60))).is_empty(), "nothing changed since");
+    // Off screen, a change waits for the tab to be shown again.
+    update(&mut s, Action::Changed(notice), now() + Duration::seconds(61));
+    keys(&mut s, "1");
+    assert!(asked(&update(&mut s, Action::Tick, now() + Duration::seconds(120))).is_empty());
+    assert_eq!(asked(&keys(&mut s, "3")).len(), 1);
+}

@@ -84,6 +84,7 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
             }
             crate::app::screens::major::update::remind(state, now);
             let mut effects = crate::app::screens::calendar::update::tick(state, now);
+            effects.extend(crate::app::screens::heatmap::update::tick(state, now));
             // Time-based filters (breached, today) change with the clock, not only with the data.
             if state.screens.board.queue.filter().depends_on_time() {
                 state.screens.board.queue.refresh(now);

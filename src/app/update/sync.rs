@@ -204,6 +204,7 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
     let open_view = state.screens.board.incident.as_ref().map(|v| v.id);
     match (notice.table.as_str(), notice.id) {
         ("incidents", Some(id)) => {
+            crate::app::screens::heatmap::update::changed(state);
             let mut effects = Vec::new();
             let stale = match (state.screens.board.queue.version_of(id), notice.version) {
                 (Some(shown), Some(version)) => version > shown,
@@ -223,6 +224,10 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
+        ("outages", _) => {
+            crate::app::screens::heatmap::update::changed(state);
+            Vec::new()
+        }
         (
             "maintenance_series"
             | "maintenance_approvals"
@@ -239,7 +244,10 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
-        ("services" | "organisations" | "staff" | "bulk", _) => resync(state),
+        ("services" | "organisations" | "staff" | "bulk", _) => {
+            crate::app::screens::heatmap::update::changed(state);
+            resync(state)
+        }
         _ => Vec::new(),
     }
 }

@@ -42,7 +42,14 @@ pub struct HeatmapScreen {
     /// The selected column.
     pub column: usize,
     pub drill: Option<Drill>,
+    /// Incidents or outages changed since the grid was read.
+    pub stale: bool,
+    /// When the grid was last asked for, so a busy queue reloads it at most every [`REFRESH_SECONDS`].
+    pub asked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// The shortest time between two reloads of a stale grid on screen.
+pub const REFRESH_SECONDS: i64 = 15;
 
 impl Default for HeatmapScreen {
     fn default() -> Self {
@@ -63,6 +70,8 @@ impl Default for HeatmapScreen {
             selected: 0,
             column: usize::MAX,
             drill: None,
+            stale: false,
+            asked_at: None,
         }
     }
 }
@@ -129,6 +138,7 @@ impl HeatmapScreen {
             return None;
         }
         self.requested = Some(request.clone());
+        self.stale = false;
         Some(DbCommand::LoadHeatmap { request, today: self.today? })
     }
 

@@ -20,6 +20,7 @@ fn today(state: &State, now: DateTime<Utc>) -> NaiveDate {
 /// The tab is shown: read the grid afresh (it follows the incidents only when asked).
 pub fn shown(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.screens.heatmap.today = Some(today(state, now));
+    state.screens.heatmap.asked_at = Some(now);
     state.screens.heatmap.requested = None;
     follow(state)
 }
@@ -29,6 +30,7 @@ pub fn run(state: &mut State, act: HeatmapAct, now: DateTime<Utc>) -> Vec<Effect
     let was_shown = state.screen == Screen::Heatmap;
     state.screen = Screen::Heatmap;
     state.screens.heatmap.today = Some(today(state, now));
+    state.screens.heatmap.asked_at = Some(now);
     if !was_shown {
         state.screens.heatmap.requested = None;
     }
@@ -136,6 +138,37 @@ fn follow(state: &mut State) -> Vec<Effect> {
         Some(command) => state.link.in_flight.admit(vec![Effect::Db(command)], Since::Unknown),
         None => Vec::new(),
     }
+}
+
+/// Incidents or outages changed: the grid is read again while it is on screen (at the next tick, at most every
+/// [`super::REFRESH_SECONDS`]), and when the tab is next shown otherwise.
+pub fn changed(state: &mut State) {
+    if state.screens.heatmap.requested.is_some() {
+        state.screens.heatmap.stale = true;
+    }
+}
+
+/// Every tick: a stale grid on screen is read again, not more often than every [`super::REFRESH_SECONDS`].
+pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let heatmap = &state.screens.heatmap;
+    let due = heatmap.asked_at.is_none_or(|at| now - at >= chrono::Duration::seconds(super::REFRESH_SECONDS));
+    if state.screen != Screen::Heatmap || !heatmap.stale || !due {
+        return Vec::new();
+    }
+    state.screens.heatmap.today = Some(today(state, now));
+    state.screens.heatmap.requested = None;
+    state.screens.heatmap.asked_at = Some(now);
+    let mut effects = follow(state);
+    if let Some(drill) = &state.screens.heatmap.drill {
+        let command = DbCommand::LoadHeatCell {
+            service: drill.service.clone(),
+            from: drill.from,
+            to: drill.to,
+            max_rank: state.screens.heatmap.max_rank,
+        };
+        effects.extend(state.link.in_flight.admit(vec![Effect::Db(command)], Since::Unknown));
+    }
+    effects
 }
 
 /// The grid arrived.
