@@ -2,7 +2,7 @@
 //! received, SLA clocks breached and the worst share of a budget used, read from the clocks stored with each
 //! incident (frozen at resolution, so a later agreement edit never moves a past cell).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::DbError;
@@ -90,4 +90,37 @@ pub async fn service_days_recounted(
     .fetch_all(pool)
     .await?;
     Ok(rows)
+}
+
+/// One incident of a heat-map cell, as a drill-down lists it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CellIncident {
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub priority: Option<String>,
+    pub title: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// The incidents of one service (by code) received in `[from, to)`, oldest first: the drill-down of one cell. The
+/// caller turns the cell's local dates into instants on the agreement's wall clock, so the query stays a plain
+/// range on `incidents (service_id, received_at)`, the index it is served from.
+pub async fn cell_incidents(
+    pool: &PgPool,
+    service: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<CellIncident>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT i.ref, i.priority, i.title, i.received_at
+         FROM public.incidents i
+         WHERE i.service_id = (SELECT s.id FROM public.services s WHERE s.code = $1)
+           AND i.received_at >= $2 AND i.received_at < $3
+         ORDER BY i.received_at, i.id",
+    )
+    .bind(service)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?)
 }
