@@ -2,12 +2,12 @@
 //! dataset: 500 services × 52 ISO weeks ≤ 300 ms, and within 1.5× of the plain SQL aggregation measured in the same
 //! run. Timed interleaved, as the console login (an operator), so both sides see the same cache and load:
 //!
-//! (a) the heat-map path: `db::heatmap::service_days` (the rollup of migration 20) over the 52 whole weeks ending
-//!     with the dataset's latest week, all agreements, folded into the grid with `heatmap::columns` and
-//!     `Cell::add_day` (metrics breaches and consumed, from the same rows);
-//! (b) the plain aggregation `db::heatmap::service_days_recounted` over the same range, folded the same way;
-//! (c) a drill-down, `db::heatmap::cell_incidents`: the incidents of one service in one week (budget 100 ms), for
-//!     the busiest cell and for cells taken in turn across the grid.
+//! (a) the heat-map's own path, `db::heatmap_grid::grid`: the services, the rollup of migration 20 summed per week
+//!     in the database, folded into the grid (metric breaches), for the 52 whole weeks ending with the dataset's
+//!     latest week, all agreements;
+//! (b) the plain aggregation `db::heatmap::service_days_recounted` over the same range, folded into the same grid;
+//! (c) the drill-down, `db::heatmap_grid::cell`: the incidents and outages of one service in one week (budget
+//!     100 ms), for the busiest cell and for cells taken in turn across the grid.
 //!
 //! Before timing, the rollup is checked against the incidents (its received counts must add up to the incidents
 //! received in the range, and both paths must give the same grid), so the comparison is between equal answers.
@@ -21,14 +21,13 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
-use vakt::db::heatmap::{self, ServiceDay};
-use vakt::db::{self, outages};
-use vakt::domain::heatmap::{self as grid, Bucket, Cell, DayFigures, Metric};
+use vakt::db::{self, heatmap, heatmap_grid};
+use vakt::domain::heatmap::grid::{Grid, GridRequest};
+use vakt::domain::heatmap::{Bucket, Cell, DayFigures, Metric};
 
 use common::{CONSOLE_LOGIN, Samples, thousands};
 
@@ -37,57 +36,21 @@ const WEEKS: i64 = 52;
 /// Drill-downs per repetition of the grid, taken in turn across the cells.
 const DRILLS_PER_ROUND: usize = 10;
 
-/// The grid's shape: services (rows) and week columns, with the index of each.
-struct Shape {
-    services: Vec<String>,
-    row_of: HashMap<String, usize>,
-    columns: Vec<(NaiveDate, NaiveDate)>,
-    column_of: HashMap<NaiveDate, usize>,
-}
-
-impl Shape {
-    fn cells(&self) -> usize {
-        self.services.len() * self.columns.len()
-    }
-}
-
-/// Folds service-days into one grid per metric, as the CLI does: every cell starts empty (no incidents is a count
-/// of 0), each day is added to its service's week column.
-fn fold(shape: &Shape, days: &[ServiceDay], metrics: &[Metric]) -> Vec<Vec<Cell>> {
-    let mut grids: Vec<Vec<Cell>> = metrics.iter().map(|m| vec![Cell::empty(*m); shape.cells()]).collect();
-    for day in days {
-        let (Some(row), Some(column)) =
-            (shape.row_of.get(&day.service), shape.column_of.get(&Bucket::Week.start_of(day.day)))
-        else {
-            continue;
-        };
+/// The plain aggregation folded into the grid the heat-map would show for `request`.
+async fn plain_grid(pool: &PgPool, request: &GridRequest, like: &Grid) -> (Grid, std::time::Duration) {
+    let started = Instant::now();
+    let days = heatmap::service_days_recounted(pool, request.from, request.to, None).await.expect("recount");
+    let queried = started.elapsed();
+    let mut grid = Grid::new(request.clone(), like.rows.iter().map(|r| r.service.clone()).collect());
+    grid.add_days(days.iter().map(|d| {
         let figures = DayFigures {
-            received: u32::try_from(day.received).unwrap_or(u32::MAX),
-            breaches: u32::try_from(day.breaches).unwrap_or(u32::MAX),
-            worst_used: day.worst_used,
+            received: u32::try_from(d.received).unwrap_or(u32::MAX),
+            breaches: u32::try_from(d.breaches).unwrap_or(u32::MAX),
+            worst_used: d.worst_used,
         };
-        let at = row * shape.columns.len() + column;
-        for (cells, metric) in grids.iter_mut().zip(metrics) {
-            cells[at] = cells[at].add_day(*metric, &figures);
-        }
-    }
-    grids
-}
-
-const TIMED: [Metric; 2] = [Metric::Breaches, Metric::Consumed];
-
-/// The two ways to the same service-days: the rollup (the heat-map's path) or the plain aggregation.
-#[derive(Clone, Copy)]
-enum Path {
-    Rollup,
-    Plain,
-}
-
-async fn fetch(path: Path, pool: &PgPool, from: NaiveDate, to: NaiveDate) -> Vec<ServiceDay> {
-    match path {
-        Path::Rollup => heatmap::service_days(pool, from, to, None).await.expect("read the rollup"),
-        Path::Plain => heatmap::service_days_recounted(pool, from, to, None).await.expect("recount from the incidents"),
-    }
+        (d.service.as_str(), d.day, figures)
+    }));
+    (grid, queried)
 }
 
 fn main() {
@@ -112,91 +75,74 @@ fn main() {
         let last_week = Bucket::Week.start_of(latest.date_naive());
         let to = Bucket::Week.next(last_week);
         let from = to - Duration::weeks(WEEKS);
-        let columns = grid::columns(Bucket::Week, from, to);
-        assert_eq!(columns.len() as i64, WEEKS, "52 whole ISO weeks");
-        let services: Vec<String> = sqlx::query_scalar("SELECT code FROM public.services ORDER BY code")
-            .fetch_all(&pool)
-            .await
-            .expect("services");
-        let shape = Shape {
-            row_of: services.iter().enumerate().map(|(n, s)| (s.clone(), n)).collect(),
-            column_of: columns.iter().enumerate().map(|(n, (start, _))| (*start, n)).collect(),
-            services,
-            columns,
-        };
-        println!(
-            "range: {from} to {to} (exclusive), {} ISO weeks {}–{}; grid {} services × {} weeks = {} cells",
-            shape.columns.len(),
-            Bucket::Week.label(from),
-            Bucket::Week.label(last_week),
-            shape.services.len(),
-            shape.columns.len(),
-            thousands(shape.cells() as u64)
-        );
+        let request = |metric| GridRequest { bucket: Bucket::Week, metric, from, to, agreement: None, max_rank: None };
         check_range(&dataset.owner, from, to).await;
 
-        // Untimed first round: warms the caches and checks both paths give the same grid.
-        let rolled = fetch(Path::Rollup, &pool, from, to).await;
-        let counted = fetch(Path::Plain, &pool, from, to).await;
-        let rollup_rows = rolled.len();
-        assert_eq!(rollup_rows, counted.len(), "the rollup and the recount give as many service-days");
-        assert!(fold(&shape, &rolled, &TIMED) == fold(&shape, &counted, &TIMED), "both give the same grid");
-        let cells = thousands(shape.cells() as u64);
-        println!("check: both paths give {} service-days and the same {cells} cells", thousands(rollup_rows as u64));
+        // Untimed first round: warms the caches and checks both paths give the same grid, metric by metric.
+        for metric in [Metric::Breaches, Metric::Consumed, Metric::Received] {
+            let rolled = heatmap_grid::grid(&pool, &request(metric)).await.expect("the heat-map");
+            let (counted, _) = plain_grid(&pool, &request(metric), &rolled).await;
+            assert!(rolled.rows == counted.rows, "both paths give the same {metric:?} grid");
+        }
+        let received = heatmap_grid::grid(&pool, &request(Metric::Received)).await.expect("the heat-map");
+        assert_eq!(received.columns.len() as i64, WEEKS, "52 whole ISO weeks");
+        let cells = received.rows.len() * received.columns.len();
+        println!(
+            "range: {from} to {to} (exclusive), {} ISO weeks {}–{}; grid {} services × {} weeks = {} cells; both paths agree",
+            received.columns.len(),
+            Bucket::Week.label(from),
+            Bucket::Week.label(last_week),
+            received.rows.len(),
+            received.columns.len(),
+            thousands(cells as u64)
+        );
 
-        let drills = drill_cells(&pool, &shape, from, to).await;
+        let drills = drill_cells(&received);
         let repeat = common::repeat(20);
-        // Per path: the whole (query + fold), the query alone (rows decoded), the fold alone.
-        let mut timings =
-            [[Samples::new(), Samples::new(), Samples::new()], [Samples::new(), Samples::new(), Samples::new()]];
+        let (mut rollup, mut plain, mut plain_query) = (Samples::new(), Samples::new(), Samples::new());
         let (mut busiest, mut turns) = (Samples::new(), Samples::new());
         let (mut fewest, mut most) = (usize::MAX, 0);
         for round in 0..repeat {
             // Alternate which path goes first, so neither always finds the other's pages in the cache.
             for side in [round % 2, 1 - round % 2] {
-                let path = if side == 0 { Path::Rollup } else { Path::Plain };
                 let started = Instant::now();
-                let days = fetch(path, &pool, from, to).await;
-                let fetched = Instant::now();
-                std::hint::black_box(fold(&shape, &days, &TIMED));
-                let folded = Instant::now();
-                let [whole, query, folding] = &mut timings[side];
-                whole.push(folded - started);
-                query.push(fetched - started);
-                folding.push(folded - fetched);
+                if side == 0 {
+                    std::hint::black_box(heatmap_grid::grid(&pool, &request(Metric::Breaches)).await.expect("grid"));
+                    rollup.push(started.elapsed());
+                } else {
+                    let (grid, queried) = plain_grid(&pool, &request(Metric::Breaches), &received).await;
+                    std::hint::black_box(grid);
+                    plain.push(started.elapsed());
+                    plain_query.push(queried);
+                }
             }
             let (service, start, end, expected) = &drills[0];
             let started = Instant::now();
-            let found = heatmap::cell_incidents(&pool, service, *start, *end).await.expect("drill down");
+            let found = heatmap_grid::cell(&pool, service, *start, *end, None).await.expect("drill down");
             busiest.push(started.elapsed());
-            assert_eq!(found.len(), *expected, "the busiest cell's drill-down lists its incidents");
+            assert_eq!(found.incidents.len(), *expected, "the busiest cell's drill-down lists its incidents");
             for n in 0..DRILLS_PER_ROUND {
                 let (service, start, end, expected) = &drills[1 + (round * DRILLS_PER_ROUND + n) % (drills.len() - 1)];
                 let started = Instant::now();
-                let found = heatmap::cell_incidents(&pool, service, *start, *end).await.expect("drill down");
+                let found = heatmap_grid::cell(&pool, service, *start, *end, None).await.expect("drill down");
                 turns.push(started.elapsed());
-                assert_eq!(found.len(), *expected, "a drill-down lists its cell's incidents");
-                (fewest, most) = (fewest.min(found.len()), most.max(found.len()));
+                assert_eq!(found.incidents.len(), *expected, "a drill-down lists its cell's incidents");
+                (fewest, most) = (fewest.min(found.incidents.len()), most.max(found.incidents.len()));
             }
         }
         let (load1, load5, load15) = load_average();
-        let (rows, weeks) = (shape.services.len(), shape.columns.len());
+        let (rows, weeks) = (received.rows.len(), received.columns.len());
         println!("\nheat-map, {rows} services × {weeks} weeks, all agreements ({repeat} rounds, interleaved):");
-        let [rollup, plain] = &timings;
-        println!("{}", rollup[0].line("(a) rollup service_days + fold", "budget ≤ 300 ms"));
-        println!("{}", rollup[1].line("    of which: the query, rows decoded", ""));
-        println!("{}", rollup[2].line("    of which: the fold (breaches, consumed)", ""));
-        println!("{}", plain[0].line("(b) plain service_days_recounted + fold", ""));
-        println!("{}", plain[1].line("    of which: the query, rows decoded", ""));
-        println!("{}", plain[2].line("    of which: the fold (breaches, consumed)", ""));
-        let (rollup, plain) = (&rollup[0], &plain[0]);
+        println!("{}", rollup.line("(a) heatmap_grid::grid (rollup by week)", "budget ≤ 300 ms"));
+        println!("{}", plain.line("(b) plain service_days_recounted + fold", ""));
+        println!("{}", plain_query.line("    of which: the query, rows decoded", ""));
         println!(
             "  ratio (a)/(b): p50 {:.3}, p99 {:.3}, max {:.3}   budget ≤ 1.5",
             rollup.quantile(0.5) / plain.quantile(0.5),
             rollup.quantile(0.99) / plain.quantile(0.99),
             rollup.max() / plain.max()
         );
-        println!("\ndrill-down, one service × one week (cell_incidents):");
+        println!("\ndrill-down, one service × one week (heatmap_grid::cell, incidents and outages):");
         println!("{}", busiest.line(&format!("(c) busiest cell ({} incidents)", drills[0].3), "budget ≤ 100 ms"));
         println!("{}", turns.line(&format!("(c) cells in turn ({fewest}–{most} incidents)"), "budget ≤ 100 ms"));
         println!("load average at the end: {load1} {load5} {load15}");
@@ -228,21 +174,7 @@ async fn ensure_rollup(owner: &PgPool) {
         thousands(incidents as u64)
     );
     let started = Instant::now();
-    let mut tx = owner.begin().await.expect("begin");
-    sqlx::query("DELETE FROM public.service_days").execute(&mut *tx).await.expect("empty the rollup");
-    sqlx::query(
-        "INSERT INTO public.service_days (service_id, day, priority, received, breaches, worst_used)
-         SELECT i.service_id, (i.received_at AT TIME ZONE coalesce(v.document ->> 'zone', 'UTC'))::date,
-                coalesce(i.priority, ''), count(*), coalesce(sum(c.breaches), 0), max(c.worst_used)
-         FROM public.incidents i
-         JOIN public.agreement_versions v ON v.id = i.agreement_version_id
-         CROSS JOIN LATERAL public.vakt_clock_figures(i.sla_outcome, i.clocks) c
-         GROUP BY 1, 2, 3",
-    )
-    .execute(&mut *tx)
-    .await
-    .expect("rebuild the rollup");
-    tx.commit().await.expect("commit the rollup");
+    vakt::db::heatmap::rebuild_rollup(owner).await.expect("rebuild the rollup");
     sqlx::query("ANALYZE public.service_days").execute(owner).await.expect("analyse the rollup");
     println!("rollup: rebuilt in {:.1} s", started.elapsed().as_secs_f64());
 }
@@ -267,29 +199,20 @@ async fn check_range(owner: &PgPool, from: NaiveDate, to: NaiveDate) {
 }
 
 /// The drill-downs to time: the busiest cell first, then cells spread across the grid (a stride prime to the
-/// grid's size visits rows and columns in turn). Each with its service, UTC bounds (the week's local midnights on
-/// the service's agreement's wall clock) and the incidents the rollup counts in it.
-async fn drill_cells(
-    pool: &PgPool,
-    shape: &Shape,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<(String, DateTime<Utc>, DateTime<Utc>, usize)> {
-    let days = heatmap::service_days(pool, from, to, None).await.expect("read the rollup");
-    let received = fold(shape, &days, &[Metric::Received]).remove(0);
-    let agreements = db::maintenance::agreements_by_service(pool, Utc::now().date_naive()).await.expect("agreements");
+/// grid's size visits rows and columns in turn), each with its service, local dates and the incidents it counts.
+fn drill_cells(received: &Grid) -> Vec<(String, NaiveDate, NaiveDate, usize)> {
+    let width = received.columns.len();
+    let count = |cell: Cell| cell.value().map_or(0, |v| v as usize);
     let cell = |at: usize| {
-        let service = &shape.services[at / shape.columns.len()];
-        let (start, end) = shape.columns[at % shape.columns.len()];
-        let zone = agreements.get(service).map_or(chrono_tz::UTC, |a| a.zone());
-        let bound = |day| outages::midnight_in(day, zone).expect("a local midnight");
-        let count = received[at].value().map_or(0, |v| v as usize);
-        (service.clone(), bound(start), bound(end), count)
+        let row = &received.rows[at / width];
+        let (start, end) = received.columns[at % width];
+        (row.service.code.clone(), start, end, count(row.cells[at % width]))
     };
-    let busiest = (0..received.len()).max_by_key(|at| received[*at].value().map_or(0, |v| v as usize)).unwrap_or(0);
+    let total = received.rows.len() * width;
+    let busiest = (0..total).max_by_key(|at| count(received.rows[at / width].cells[at % width])).unwrap_or(0);
     let mut cells = vec![cell(busiest)];
     let stride = 7_919; // prime, larger than one row
-    cells.extend((0..100).map(|n| cell((n * stride) % shape.cells())));
+    cells.extend((0..100).map(|n| cell((n * stride) % total)));
     cells
 }
 

@@ -90,6 +90,8 @@ pub async fn load(pool: &PgPool, plan: Plan, progress: &mut dyn FnMut(usize, usi
         summary.open += open;
         progress(summary.incidents, total);
     }
+    // With the triggers off, the heat-map's rollup is counted here, once for the whole history.
+    super::heatmap::rebuild_rollup(pool).await?;
     // With the triggers off, the survey's draws are made here, in closing order, for the whole history at once.
     sqlx::query("SELECT public.vakt_survey_backfill()").execute(pool).await?;
     if plan.extra_services == 0 {
@@ -274,18 +276,6 @@ async fn write_batch(
     .bind(&rows.due.budget)
     .bind(&rows.clocks)
     .bind(&rows.outcome)
-    .execute(&mut *tx)
-    .await?;
-    // With the triggers off, the heat-map's rollup is recounted here for the batch's service-days.
-    sqlx::query(
-        "SELECT public.vakt_service_days_recount(array_agg(i.service_id),
-                    array_agg((i.received_at AT TIME ZONE z.zone)::date), array_agg(coalesce(i.priority, '')),
-                    array_agg(z.zone))
-         FROM public.incidents i JOIN public.agreement_versions v ON v.id = i.agreement_version_id
-         CROSS JOIN LATERAL (SELECT coalesce(v.document ->> 'zone', 'UTC') AS zone) z
-         WHERE i.id = ANY($1)",
-    )
-    .bind(&rows.id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(

@@ -2,7 +2,7 @@
 //! received, SLA clocks breached and the worst share of a budget used, read from the clocks stored with each
 //! incident (frozen at resolution, so a later agreement edit never moves a past cell).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::DbError;
@@ -26,17 +26,6 @@ pub async fn service_days(
     to: NaiveDate,
     agreement: Option<&str>,
 ) -> Result<Vec<ServiceDay>, DbError> {
-    service_days_ranked(pool, from, to, agreement, None).await
-}
-
-/// As [`service_days`], counting only incidents whose priority ranks `max_rank` or higher in their agreement.
-pub async fn service_days_ranked(
-    pool: &PgPool,
-    from: NaiveDate,
-    to: NaiveDate,
-    agreement: Option<&str>,
-    max_rank: Option<i32>,
-) -> Result<Vec<ServiceDay>, DbError> {
     Ok(sqlx::query_as(
         "SELECT s.code AS service, a.code AS agreement, d.day, sum(d.received)::bigint AS received,
                 sum(d.breaches)::bigint AS breaches, max(d.worst_used) AS worst_used
@@ -44,16 +33,65 @@ pub async fn service_days_ranked(
          JOIN public.services s ON s.id = d.service_id
          JOIN public.agreements a ON a.id = s.agreement_id
          WHERE d.day >= $1 AND d.day < $2 AND ($3::text IS NULL OR upper(a.code) = upper($3))
-           AND ($4::int IS NULL OR EXISTS (
-                SELECT 1 FROM public.priorities p
-                JOIN public.agreement_versions v ON v.id = p.agreement_version_id
-                WHERE v.agreement_id = s.agreement_id AND p.label = d.priority AND p.rank <= $4))
          GROUP BY s.code, a.code, d.day ORDER BY s.code, d.day",
     )
     .bind(from)
     .bind(to)
     .bind(agreement)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The figures of whole columns (`[from, to)` in whole days, weeks, months or tertials), summed in the database: one
+/// row per service and column instead of one per service, day and priority, which is what the heat-map reads. The
+/// row's `day` is the column's first day.
+pub async fn service_columns(
+    pool: &PgPool,
+    bucket: crate::domain::heatmap::Bucket,
+    from: NaiveDate,
+    to: NaiveDate,
+    agreement: Option<&str>,
+    max_rank: Option<i32>,
+) -> Result<Vec<ServiceDay>, DbError> {
+    use crate::domain::heatmap::Bucket;
+    let width = match bucket {
+        Bucket::Day => "day",
+        Bucket::Week => "week",
+        Bucket::Month => "month",
+        Bucket::Tertial => "tertial",
+    };
+    Ok(sqlx::query_as(
+        "WITH chosen AS (
+             SELECT s.id, s.code, a.code AS agreement, s.agreement_id
+             FROM public.services s JOIN public.agreements a ON a.id = s.agreement_id
+             WHERE $3::text IS NULL OR upper(a.code) = upper($3)),
+         columns AS (
+             SELECT d.service_id,
+                    CASE $5::text
+                        WHEN 'day' THEN d.day
+                        WHEN 'week' THEN date_trunc('week', d.day)::date
+                        WHEN 'month' THEN date_trunc('month', d.day)::date
+                        ELSE make_date(extract(year FROM d.day)::int, 1 + 4 * ((extract(month FROM d.day)::int - 1) / 4), 1)
+                    END AS day,
+                    sum(d.received) AS received, sum(d.breaches) AS breaches, max(d.worst_used) AS worst_used
+             FROM public.service_days d
+             JOIN chosen c ON c.id = d.service_id
+             WHERE d.day >= $1 AND d.day < $2
+               AND ($4::int IS NULL OR EXISTS (
+                    SELECT 1 FROM public.priorities p
+                    JOIN public.agreement_versions v ON v.id = p.agreement_version_id
+                    WHERE v.agreement_id = c.agreement_id AND p.label = d.priority AND p.rank <= $4))
+             GROUP BY 1, 2)
+         SELECT c.code AS service, c.agreement, k.day, k.received::bigint AS received,
+                k.breaches::bigint AS breaches, k.worst_used
+         FROM columns k JOIN chosen c ON c.id = k.service_id
+         ORDER BY c.code, k.day",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(agreement)
     .bind(max_rank)
+    .bind(width)
     .fetch_all(pool)
     .await?)
 }
@@ -92,35 +130,23 @@ pub async fn service_days_recounted(
     Ok(rows)
 }
 
-/// One incident of a heat-map cell, as a drill-down lists it.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct CellIncident {
-    #[sqlx(rename = "ref")]
-    pub reference: String,
-    pub priority: Option<String>,
-    pub title: String,
-    pub received_at: DateTime<Utc>,
-}
-
-/// The incidents of one service (by code) received in `[from, to)`, oldest first: the drill-down of one cell. The
-/// caller turns the cell's local dates into instants on the agreement's wall clock, so the query stays a plain
-/// range on `incidents (service_id, received_at)`, the index it is served from.
-pub async fn cell_incidents(
-    pool: &PgPool,
-    service: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<CellIncident>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT i.ref, i.priority, i.title, i.received_at
+/// Counts the whole rollup afresh from the incidents, as migration 20's backfill did: after a bulk load that wrote
+/// incidents with the triggers off (the owner's work; the rollup's own rules refuse everyone else).
+pub async fn rebuild_rollup(owner: &PgPool) -> Result<u64, DbError> {
+    let mut tx = owner.begin().await?;
+    sqlx::query("DELETE FROM public.service_days").execute(&mut *tx).await?;
+    let rows = sqlx::query(
+        "INSERT INTO public.service_days (service_id, day, priority, received, breaches, worst_used)
+         SELECT i.service_id, (i.received_at AT TIME ZONE coalesce(v.document ->> 'zone', 'UTC'))::date,
+                coalesce(i.priority, ''), count(*), coalesce(sum(c.breaches), 0), max(c.worst_used)
          FROM public.incidents i
-         WHERE i.service_id = (SELECT s.id FROM public.services s WHERE s.code = $1)
-           AND i.received_at >= $2 AND i.received_at < $3
-         ORDER BY i.received_at, i.id",
+         JOIN public.agreement_versions v ON v.id = i.agreement_version_id
+         CROSS JOIN LATERAL public.vakt_clock_figures(i.sla_outcome, i.clocks) c
+         GROUP BY 1, 2, 3",
     )
-    .bind(service)
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(rows)
 }

@@ -50,7 +50,9 @@ pub async fn grid(pool: &PgPool, request: &GridRequest) -> Result<Grid, DbError>
         }
         return Ok(grid);
     }
-    let days = heatmap::service_days_ranked(pool, first, after, request.agreement.as_deref(), request.max_rank).await?;
+    let bucket = request.bucket;
+    let days =
+        heatmap::service_columns(pool, bucket, first, after, request.agreement.as_deref(), request.max_rank).await?;
     grid.add_days(days.iter().map(|d| {
         let figures = DayFigures {
             received: u32::try_from(d.received).unwrap_or(u32::MAX),
