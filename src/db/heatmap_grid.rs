@@ -98,7 +98,7 @@ pub async fn standings(pool: &PgPool, today: NaiveDate) -> Result<HashMap<String
         .into_iter()
         .map(|a| {
             let standing =
-                Standing { month: month.clone(), target: a.target, measured: a.measured, outages: None, year: None };
+                Standing { period: month.clone(), target: a.target, measured: a.measured, outages: None, year: None };
             (a.service, standing)
         })
         .collect();
@@ -133,11 +133,14 @@ pub async fn standings(pool: &PgPool, today: NaiveDate) -> Result<HashMap<String
             standing.outages = cap.map(|cap| (measured.outages_counted, cap));
             let calendar = agreement.clock_calendar(&target.calendar);
             let year_start = outages::midnight_in(first, agreement.zone());
-            if target.period == crate::domain::agreement::spec::MeasuringPeriod::Year
-                && let (Some(calendar), Some(year_start)) = (calendar, year_start)
-            {
-                standing.year = year_forecast(measured, calendar, year_start, now, cap)
-                    .map(|f| f.text(target.percent, cap, agreement.zone()));
+            if target.period == crate::domain::agreement::spec::MeasuringPeriod::Year {
+                // A yearly target is judged on the year: the month alone would compare it with the wrong budget.
+                standing.period = year.clone();
+                standing.measured = Some(measured.clone());
+                if let (Some(calendar), Some(year_start)) = (calendar, year_start) {
+                    standing.year = year_forecast(measured, calendar, year_start, now, cap)
+                        .map(|f| f.text(target.percent, cap, agreement.zone()));
+                }
             }
         }
     }

@@ -126,12 +126,12 @@ pub struct CellDetail {
     pub outages: Vec<CellOutage>,
 }
 
-/// Where a service stands in the current month (and year, where its agreement caps the number of outages): the
-/// side panel of the heat-map.
+/// Where a service stands in the current month, or the year for a yearly target (with the year's outages against a
+/// cap and the year-end forecast): the side panel of the heat-map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
-    /// `2026-12`.
-    pub month: String,
+    /// The period measured: the current month (`2026-12`), or the year so far (`2026`) for a yearly target.
+    pub period: String,
     /// The target in percent; `None` without an availability target.
     pub target: Option<f64>,
     pub measured: Option<Availability>,
@@ -235,7 +235,7 @@ mod tests {
             accounting: Vec::new(),
         };
         let standing = Standing {
-            month: "2026-12".into(),
+            period: "2026-12".into(),
             target: Some(99.9),
             measured: Some(measured),
             outages: None,

@@ -253,7 +253,7 @@ fn panel(frame: &mut Frame, area: Rect, state: &State, wide: bool, view: View) {
                 Some(false) => theme.breached,
                 _ => theme.text,
             };
-            facts.push(Span::styled(format!("{} availability {percent}{target}", standing.month), style));
+            facts.push(Span::styled(format!("{} availability {percent}{target}", standing.period), style));
             if let Some((left, allowed)) = standing.budget_left_minutes() {
                 let style = if left < 0.0 { theme.breached } else { theme.text };
                 facts.push(Span::styled(format!("downtime budget left {left:.1} min of {allowed:.1}"), style));
