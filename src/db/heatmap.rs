@@ -60,41 +60,57 @@ pub async fn service_columns(
         Bucket::Month => "month",
         Bucket::Tertial => "tertial",
     };
-    Ok(sqlx::query_as(
-        "WITH chosen AS (
-             SELECT s.id, s.code, a.code AS agreement, s.agreement_id
-             FROM public.services s JOIN public.agreements a ON a.id = s.agreement_id
-             WHERE $3::text IS NULL OR upper(a.code) = upper($3)),
-         columns AS (
-             SELECT d.service_id,
-                    CASE $5::text
-                        WHEN 'day' THEN d.day
-                        WHEN 'week' THEN date_trunc('week', d.day)::date
-                        WHEN 'month' THEN date_trunc('month', d.day)::date
-                        ELSE make_date(extract(year FROM d.day)::int, 1 + 4 * ((extract(month FROM d.day)::int - 1) / 4), 1)
-                    END AS day,
-                    sum(d.received) AS received, sum(d.breaches) AS breaches, max(d.worst_used) AS worst_used
-             FROM public.service_days d
-             JOIN chosen c ON c.id = d.service_id
-             WHERE d.day >= $1 AND d.day < $2
-               AND ($4::int IS NULL OR EXISTS (
-                    SELECT 1 FROM public.priorities p
-                    JOIN public.agreement_versions v ON v.id = p.agreement_version_id
-                    WHERE v.agreement_id = c.agreement_id AND p.label = d.priority AND p.rank <= $4))
-             GROUP BY 1, 2)
-         SELECT c.code AS service, c.agreement, k.day, k.received::bigint AS received,
-                k.breaches::bigint AS breaches, k.worst_used
-         FROM columns k JOIN chosen c ON c.id = k.service_id
-         ORDER BY c.code, k.day",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(agreement)
-    .bind(max_rank)
-    .bind(width)
-    .fetch_all(pool)
-    .await?)
+    // Without filters the rollup is summed on its own and named afterwards: no join inside the sum, no sort (the grid
+    // places each row itself). With a filter the services are narrowed first.
+    let sql = if agreement.is_none() && max_rank.is_none() { COLUMNS_ALL } else { COLUMNS_FILTERED };
+    Ok(sqlx::query_as(sql).bind(from).bind(to).bind(agreement).bind(max_rank).bind(width).fetch_all(pool).await?)
 }
+
+/// A service-day's column start: the day, its ISO week's Monday, the first of its month or of its tertial ($5).
+macro_rules! column_start {
+    () => {
+        "CASE $5::text
+             WHEN 'day' THEN d.day
+             WHEN 'week' THEN date_trunc('week', d.day)::date
+             WHEN 'month' THEN date_trunc('month', d.day)::date
+             ELSE make_date(extract(year FROM d.day)::int, 1 + 4 * ((extract(month FROM d.day)::int - 1) / 4), 1)
+         END"
+    };
+}
+
+const COLUMNS_ALL: &str = concat!(
+    "WITH columns AS (
+         SELECT d.service_id, ",
+    column_start!(),
+    " AS day, sum(d.received) AS received, sum(d.breaches) AS breaches, max(d.worst_used) AS worst_used
+         FROM public.service_days d
+         WHERE d.day >= $1 AND d.day < $2 AND $3::text IS NULL AND $4::int IS NULL
+         GROUP BY 1, 2)
+     SELECT s.code AS service, a.code AS agreement, k.day, k.received::bigint AS received,
+            k.breaches::bigint AS breaches, k.worst_used
+     FROM columns k JOIN public.services s ON s.id = k.service_id JOIN public.agreements a ON a.id = s.agreement_id"
+);
+
+const COLUMNS_FILTERED: &str = concat!(
+    "WITH columns AS (
+         SELECT d.service_id, ",
+    column_start!(),
+    " AS day, sum(d.received) AS received, sum(d.breaches) AS breaches, max(d.worst_used) AS worst_used
+         FROM public.service_days d
+         WHERE d.day >= $1 AND d.day < $2
+           AND ($3::text IS NULL OR d.service_id IN (
+                SELECT s.id FROM public.services s JOIN public.agreements a ON a.id = s.agreement_id
+                WHERE upper(a.code) = upper($3)))
+           AND ($4::int IS NULL OR EXISTS (
+                SELECT 1 FROM public.services s
+                JOIN public.agreement_versions v ON v.agreement_id = s.agreement_id
+                JOIN public.priorities p ON p.agreement_version_id = v.id
+                WHERE s.id = d.service_id AND p.label = d.priority AND p.rank <= $4))
+         GROUP BY 1, 2)
+     SELECT s.code AS service, a.code AS agreement, k.day, k.received::bigint AS received,
+            k.breaches::bigint AS breaches, k.worst_used
+     FROM columns k JOIN public.services s ON s.id = k.service_id JOIN public.agreements a ON a.id = s.agreement_id"
+);
 
 /// The same figures counted from the incidents themselves: what the rollup must always equal (its tests), and the
 /// plain aggregation the heat-map is measured against (benches).
