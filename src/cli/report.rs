@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::db::{report_issues, reports};
 use crate::domain::report::issue::IssueState;
 use crate::domain::report::restatement::{self, Change};
+use crate::domain::report::schedule;
 use crate::domain::report::{ReportFigures, ReportKind, ReportPeriod};
 use crate::report::service;
 
@@ -63,6 +64,13 @@ pub enum ReportCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// The reports the agreements require for their last two closed periods: issued, due, or late.
+    Due {
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long, value_enum, default_value_t = output::Format::Table)]
+        format: output::Format,
+    },
     /// Issue a closed period's report (MIMs and admins): its figures are frozen, once.
     Issue {
         #[arg(long)]
@@ -106,6 +114,7 @@ pub async fn run(command: &ReportCommand, settings: &Settings) -> CliResult {
             };
             return issue(agreement, &period, settings).await;
         }
+        ReportCommand::Due { agreement, format } => return due(agreement.as_deref(), *format, settings).await,
     };
     let pool = super::connect(settings).await?;
     let current = reports::figures(&pool, agreement, &period).await?;
@@ -149,6 +158,62 @@ async fn issue(agreement: &str, period: &ReportPeriod, settings: &Settings) -> C
         period.label,
         service::status_text(&state, zone)
     );
+    Ok(())
+}
+
+/// One required report of a closed period, as `vakt report due` lists it.
+#[derive(serde::Serialize)]
+struct DueReport {
+    agreement: String,
+    kind: &'static str,
+    period: String,
+    due: chrono::NaiveDate,
+    #[serde(flatten)]
+    status: IssueState,
+}
+
+async fn due(agreement: Option<&str>, format: output::Format, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let mut found = Vec::new();
+    let known = crate::db::agreements::list(&pool).await?;
+    if let Some(wanted) = agreement
+        && !known.iter().any(|a| a.code.eq_ignore_ascii_case(wanted))
+    {
+        return Err(CliError::bad_input(format!("unknown agreement '{wanted}' (vakt agreement list)")));
+    }
+    for listed in known.iter().filter(|a| agreement.is_none_or(|w| a.code.eq_ignore_ascii_case(w))) {
+        for &kind in schedule::required(&listed.code) {
+            let today_utc = Utc::now().date_naive();
+            let Some(latest) = schedule::latest_closed(kind, today_utc) else { continue };
+            let zone = reports::agreement(&pool, &listed.code, &latest).await?.zone();
+            let today = Utc::now().with_timezone(&zone).date_naive();
+            let Some(latest) = schedule::latest_closed(kind, today) else { continue };
+            for period in [schedule::previous(&latest), Some(latest)].into_iter().flatten() {
+                let issued = report_issues::find(&pool, &listed.code, &period).await?;
+                let issued = issued.map(|i| (i.issued_at, i.issued_at.with_timezone(&zone).date_naive(), i.issued_by));
+                found.push(DueReport {
+                    agreement: listed.code.clone(),
+                    kind: kind.as_str(),
+                    period: period.label.clone(),
+                    due: period.due(),
+                    status: IssueState::of(period.due(), today, issued),
+                });
+            }
+        }
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|r| {
+            let status = match &r.status {
+                IssueState::Issued { late: false, .. } => "issued".to_string(),
+                IssueState::Issued { late: true, .. } => "issued late".to_string(),
+                IssueState::NotIssued { late: true } => "LATE: not issued".to_string(),
+                IssueState::NotIssued { late: false } => "due".to_string(),
+            };
+            vec![r.agreement.clone(), r.kind.into(), r.period.clone(), r.due.to_string(), status]
+        })
+        .collect();
+    print!("{}", output::render(format, &["agreement", "report", "period", "due", "status"], &rows, &found));
     Ok(())
 }
 

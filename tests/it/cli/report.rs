@@ -350,6 +350,35 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
         markdown.contains("Changes since the report was issued") && markdown.contains("(LATE: after its due date)")
     );
 
+    // `report due`: Altinn's last two closed months, the issued one late (its due date had passed), last month due
+    // on the 15th of this one.
+    let due = json(&stdout(&run(&operator, &["report", "due", "--agreement", "altinn", "--format", "json"])));
+    let last = this_month - chrono::Months::new(1);
+    let expected = serde_json::json!([
+        { "agreement": "ALTINN", "kind": "monthly", "period": month, "due": last.with_day(15).unwrap().to_string(),
+          "state": "issued", "late": true, "by": mim, "at": due[0]["at"] },
+        { "agreement": "ALTINN", "kind": "monthly", "period": format!("{:04}-{:02}", last.year(), last.month()),
+          "due": this_month.with_day(15).unwrap().to_string(), "state": "not_issued", "late": today.day() > 15 },
+    ]);
+    assert_eq!(due, expected);
+    let all = json(&stdout(&run(&operator, &["report", "due", "--format", "json"])));
+    let kinds: Vec<String> =
+        all.as_array().unwrap().iter().map(|r| format!("{} {}", r["agreement"], r["kind"]).replace('"', "")).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ALTINN monthly",
+            "ALTINN monthly",
+            "ROR-IKT yearly",
+            "ROR-IKT yearly",
+            "TU-IT tertial",
+            "TU-IT tertial",
+            "TU-IT yearly",
+            "TU-IT yearly"
+        ]
+    );
+    assert_eq!(run(&operator, &["report", "due", "--agreement", "NOPE"]).status.code(), Some(2));
+
     // A period never issued whose due date has passed reads late.
     let older = closed - chrono::Months::new(1);
     let older = format!("{:04}-{:02}", older.year(), older.month());
