@@ -71,6 +71,17 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = output::Format::Table)]
         format: output::Format,
     },
+    /// Queue an issued report by e-mail to the agreement's report recipients (MIMs and admins; again is a no-op).
+    Send {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long, conflicts_with_all = ["tertial", "year"])]
+        month: Option<String>,
+        #[arg(long, conflicts_with = "year")]
+        tertial: Option<String>,
+        #[arg(long)]
+        year: Option<String>,
+    },
     /// Issue a closed period's report (MIMs and admins): its figures are frozen, once.
     Issue {
         #[arg(long)]
@@ -102,17 +113,10 @@ pub async fn run(command: &ReportCommand, settings: &Settings) -> CliResult {
         ReportCommand::Tertial { agreement, tertial, out } => (agreement, period(ReportKind::Tertial, tertial)?, out),
         ReportCommand::Yearly { agreement, year, out } => (agreement, period(ReportKind::Yearly, year)?, out),
         ReportCommand::Issue { agreement, month, tertial, year } => {
-            let period = match (month, tertial, year) {
-                (Some(m), _, _) => period(ReportKind::Monthly, m)?,
-                (_, Some(t), _) => period(ReportKind::Tertial, t)?,
-                (_, _, Some(y)) => period(ReportKind::Yearly, y)?,
-                _ => {
-                    return Err(CliError::bad_input(
-                        "give the period: --month YYYY-MM, --tertial YYYY-Tn or --year YYYY",
-                    ));
-                }
-            };
-            return issue(agreement, &period, settings).await;
+            return issue(agreement, &one_period(month, tertial, year)?, settings).await;
+        }
+        ReportCommand::Send { agreement, month, tertial, year } => {
+            return send(agreement, &one_period(month, tertial, year)?, settings).await;
         }
         ReportCommand::Due { agreement, format } => return due(agreement.as_deref(), *format, settings).await,
     };
@@ -135,6 +139,50 @@ pub async fn run(command: &ReportCommand, settings: &Settings) -> CliResult {
         }
     };
     emit(&render(&figures, &state, restated.as_deref(), zone, out.format), out)
+}
+
+fn one_period(
+    month: &Option<String>,
+    tertial: &Option<String>,
+    year: &Option<String>,
+) -> Result<ReportPeriod, CliError> {
+    match (month, tertial, year) {
+        (Some(m), _, _) => period(ReportKind::Monthly, m),
+        (_, Some(t), _) => period(ReportKind::Tertial, t),
+        (_, _, Some(y)) => period(ReportKind::Yearly, y),
+        _ => Err(CliError::bad_input("give the period: --month YYYY-MM, --tertial YYYY-Tn or --year YYYY")),
+    }
+}
+
+/// Sends the report as issued (Markdown in the body), never today's figures.
+async fn send(agreement: &str, period: &ReportPeriod, settings: &Settings) -> CliResult {
+    let pool = super::connect(settings).await?;
+    let stored = reports::agreement(&pool, agreement, period).await?;
+    let (code, zone) = (stored.code().to_string(), stored.zone());
+    let Some(issued) = report_issues::find(&pool, &code, period).await? else {
+        return Err(CliError::bad_input(format!(
+            "the {} report {} of {code} is not issued: issue it first (vakt report issue)",
+            period.kind.as_str(),
+            period.label
+        )));
+    };
+    let recipients = report_issues::recipients(&pool, &code).await?;
+    if recipients.is_empty() {
+        return Err(CliError::bad_input(format!(
+            "{code} has no report recipients: add a contact of one of its organisations with an e-mail and a role \
+             naming reports (vakt contact add ORG --name … --role Rapportmottaker --email …)"
+        )));
+    }
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let on = issued.issued_at.with_timezone(&zone).date_naive();
+    let state =
+        IssueState::of(issued.figures.header.due, today, Some((issued.issued_at, on, issued.issued_by.clone())));
+    let document = service::document(&issued.figures, &state, zone);
+    let body = crate::report::markdown::render(&document);
+    let new = report_issues::send(&pool, &issued, &recipients, &document.title, &body).await?;
+    let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
+    println!("queued to {new} new of {} recipients: {}", recipients.len(), names.join(", "));
+    Ok(())
 }
 
 async fn issue(agreement: &str, period: &ReportPeriod, settings: &Settings) -> CliResult {

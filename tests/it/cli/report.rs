@@ -288,6 +288,7 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
     let (db, config) = seeded().await;
     let (operator, _) = db.login("operator").await;
     let (mim, _) = db.login("mim").await;
+    let (admin, _) = db.login("admin").await;
     let run = runner(&db, &config);
     let oslo = chrono_tz::Europe::Oslo;
     let today = Utc::now().with_timezone(&oslo).date_naive();
@@ -378,6 +379,26 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
         ]
     );
     assert_eq!(run(&operator, &["report", "due", "--agreement", "NOPE"]).status.code(), Some(2));
+
+    // `report send`: the issued report, by e-mail, to Altinn's report recipients only; once.
+    let send = ["report", "send", "--agreement", "ALTINN", "--month", &month];
+    assert_eq!(run(&mim, &send).status.code(), Some(2), "no report recipients yet");
+    for (name, role, email) in
+        [("Astrid Berg", "Rapportmottaker", "astrid@asf.example"), ("Ola Li", "Systemeier", "ola@asf.example")]
+    {
+        stdout(&run(&admin, &["contact", "add", "asf", "--name", name, "--role", role, "--email", email]));
+    }
+    assert_eq!(run(&operator, &send).status.code(), Some(3), "operators do not send reports");
+    assert!(stdout(&run(&mim, &send)).starts_with("queued to 1 new of 1 recipients: Astrid Berg"));
+    assert!(stdout(&run(&mim, &send)).starts_with("queued to 0 new of 1 recipients"));
+    let not_issued = ["report", "send", "--agreement", "ALTINN", "--month", &current];
+    assert_eq!(run(&mim, &not_issued).status.code(), Some(2));
+    let outbox = json(&stdout(&run(&mim, &["outbox", "list", "--state", "all", "--format", "json"])));
+    let queued = outbox.as_array().unwrap();
+    assert_eq!(queued.len(), 1, "{outbox}");
+    assert_eq!(queued[0]["audience"], "Astrid Berg");
+    assert!(queued[0]["idempotency_key"].as_str().unwrap().starts_with("rep"), "{outbox}");
+    assert!(queued[0]["summary"].as_str().unwrap().ends_with(&format!("monthly service report {month}")));
 
     // A period never issued whose due date has passed reads late.
     let older = closed - chrono::Months::new(1);
