@@ -37,6 +37,19 @@ pub async fn find(pool: &PgPool, agreement: &str, period: &ReportPeriod) -> Resu
     .transpose()
 }
 
+/// Whether the report is issued, without reading its figures.
+pub async fn is_issued(pool: &PgPool, agreement: &str, period: &ReportPeriod) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM public.service_reports r JOIN public.agreements a ON a.id = r.agreement_id
+                        WHERE a.code = $1 AND r.kind = $2 AND r.period = $3)",
+    )
+    .bind(agreement)
+    .bind(period.kind.as_str())
+    .bind(&period.label)
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Freezes the figures as the issued report of their agreement and period.
 pub async fn issue(pool: &PgPool, figures: &ReportFigures) -> Result<Issued, DbError> {
     let h = &figures.header;
@@ -122,4 +135,88 @@ pub async fn send(
     }
     tx.commit().await?;
     Ok(new)
+}
+
+/// `vakt serve`'s duty: for each report an agreement requires whose last closed period is not issued, an e-mail to
+/// every active MIM and admin with an address, three days before the due date and once more when it is late (for
+/// the last two closed periods, as `vakt report due` lists them). Run
+/// by the worker (who may write the outbox); the idempotency key (report, period, kind of reminder, person) keeps
+/// it to one each, however often and by however many workers it runs. Returns how many were queued.
+pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
+    use crate::domain::report::schedule::{self, Reminder};
+    let staff: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, full_name, email FROM public.staff
+         WHERE active AND role IN ('mim', 'admin') AND email IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if staff.is_empty() {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for listed in super::agreements::list(pool).await? {
+        for &kind in schedule::required(&listed.code) {
+            let Some(rough) = schedule::latest_closed(kind, now.date_naive()) else { continue };
+            let zone = super::reports::agreement(pool, &listed.code, &rough).await?.zone();
+            let today = now.with_timezone(&zone).date_naive();
+            let Some(latest) = schedule::latest_closed(kind, today) else { continue };
+            // The period before too, so a report still missing when the next period closes is reminded late.
+            for period in [schedule::previous(&latest), Some(latest)].into_iter().flatten() {
+                let Some(reminder) = Reminder::of(period.due(), today) else { continue };
+                if is_issued(pool, &listed.code, &period).await? {
+                    continue;
+                }
+                let subject = match reminder {
+                    Reminder::DueSoon => format!(
+                        "Reminder: the {} report {} of {} is due {}",
+                        kind.as_str(),
+                        period.label,
+                        listed.code,
+                        period.due()
+                    ),
+                    Reminder::Late => format!(
+                        "LATE: the {} report {} of {} was due {} and is not issued",
+                        kind.as_str(),
+                        period.label,
+                        listed.code,
+                        period.due()
+                    ),
+                };
+                let body = format!(
+                    "{subject}.\n\nvakt report {kind} --agreement {code} --{flag} {label}   (check it)\n\
+                 vakt report issue --agreement {code} --{flag} {label}   (freeze and issue it)\n",
+                    kind = kind.as_str(),
+                    code = listed.code,
+                    label = period.label,
+                    flag = match kind {
+                        crate::domain::report::ReportKind::Monthly => "month",
+                        crate::domain::report::ReportKind::Tertial => "tertial",
+                        crate::domain::report::ReportKind::Yearly => "year",
+                    },
+                );
+                let mut tx = pool.begin().await?;
+                for (id, name, email) in &staff {
+                    let key = format!("repdue-{}-{}-{}-{id}", listed.code, period.label, reminder.as_str());
+                    let known: bool =
+                        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
+                            .bind(&key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let message = crate::notify::OutboundMessage {
+                        idempotency_key: key,
+                        recipient: crate::notify::Recipient::Email { to: vec![email.clone()] },
+                        subject: subject.clone(),
+                        body: body.clone(),
+                        payload: None,
+                    };
+                    let ledger =
+                        super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
+                    super::outbox::enqueue(&mut tx, &ledger, &message).await?;
+                    queued += usize::from(!known);
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(queued)
 }

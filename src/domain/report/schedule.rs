@@ -56,9 +56,51 @@ pub fn previous(period: &ReportPeriod) -> Option<ReportPeriod> {
     ReportPeriod::parse(period.kind, &label)
 }
 
+/// How many days before its due date `vakt serve` reminds of a report not issued yet.
+pub const REMINDER_LEAD_DAYS: i64 = 3;
+
+/// Why a report not issued yet is reminded of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// Due within [`REMINDER_LEAD_DAYS`].
+    DueSoon,
+    /// Its due date has passed.
+    Late,
+}
+
+impl Reminder {
+    /// Part of the reminder's idempotency key: one of each kind per report and person.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reminder::DueSoon => "soon",
+            Reminder::Late => "late",
+        }
+    }
+
+    /// A report due on `due` and not issued, on `today` (the agreement's local date).
+    pub fn of(due: NaiveDate, today: NaiveDate) -> Option<Reminder> {
+        if today > due {
+            Some(Reminder::Late)
+        } else if (due - today).num_days() <= REMINDER_LEAD_DAYS {
+            Some(Reminder::DueSoon)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reminders_come_three_days_ahead_and_once_late() {
+        let d = |day| NaiveDate::from_ymd_opt(2027, 4, day).unwrap();
+        assert_eq!(Reminder::of(d(15), d(11)), None);
+        assert_eq!(Reminder::of(d(15), d(12)), Some(Reminder::DueSoon));
+        assert_eq!(Reminder::of(d(15), d(15)), Some(Reminder::DueSoon));
+        assert_eq!(Reminder::of(d(15), d(16)), Some(Reminder::Late));
+    }
 
     #[test]
     fn the_latest_closed_period_and_the_one_before() {

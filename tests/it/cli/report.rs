@@ -410,3 +410,54 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
     assert_eq!(report["status"], serde_json::json!({ "state": "not_issued", "late": true }));
     assert!(report["restatement"].is_null());
 }
+
+/// `vakt serve` reminds MIMs and admins of a report not issued, three days before its due date and once more when
+/// it is late; never of an issued one; once, however often it runs.
+#[tokio::test]
+async fn the_worker_reminds_of_reports_due_and_late_once() {
+    let (db, _config) = seeded().await;
+    let (_, worker) = db.login("worker").await;
+    let staff = vakt::db::staff::NewStaff {
+        login: "vt_report_mim",
+        full_name: "Kari Nordmann",
+        role: "mim",
+        email: Some("kari@example.org"),
+        phone: None,
+    };
+    vakt::db::staff::add(&db.pool, &staff).await.unwrap();
+    // ROR-IKT's 2025 report is issued (by the schema owner here); the others are not.
+    sqlx::query(
+        "INSERT INTO service_reports (agreement_id, kind, period, figures)
+         SELECT id, 'yearly', '2025', '{}' FROM agreements WHERE code = 'ROR-IKT'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+    let remind = |now| vakt::db::report_issues::remind_due(&worker, now);
+    // 12 January 2026: December, Tranemo/Ulricehamn's T3 and 2025 are due on the 15th; the periods before them are
+    // late (Altinn's November, T2 and 2024 for both); ROR-IKT's 2025 report is issued: 7.
+    assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 7);
+    assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 0, "once");
+    // 11 February: December, T3 and TU-IT's 2025 are late now; January is due in 4 days, no reminder yet.
+    assert_eq!(remind(at(2026, 2, 11)).await.unwrap(), 3);
+    // 12 February: January is due in 3 days; 16 February: it is late.
+    assert_eq!(remind(at(2026, 2, 12)).await.unwrap(), 1);
+    assert_eq!(remind(at(2026, 2, 16)).await.unwrap(), 1);
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "SELECT message ->> 'subject' FROM outbox WHERE idempotency_key LIKE 'repdue-ALTINN-%' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        subjects,
+        [
+            "LATE: the monthly report 2025-11 of ALTINN was due 2025-12-15 and is not issued",
+            "Reminder: the monthly report 2025-12 of ALTINN is due 2026-01-15",
+            "LATE: the monthly report 2025-12 of ALTINN was due 2026-01-15 and is not issued",
+            "Reminder: the monthly report 2026-01 of ALTINN is due 2026-02-15",
+            "LATE: the monthly report 2026-01 of ALTINN was due 2026-02-15 and is not issued",
+        ]
+    );
+}
