@@ -217,6 +217,10 @@ pub async fn periodic(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbError> 
     if reminded > 0 {
         tracing::info!(reminded, "recipients reminded of maintenance windows starting within a day");
     }
+    let reports = crate::db::report_issues::remind_due(pool, now).await?;
+    if reports > 0 {
+        tracing::info!(reports, "MIMs and admins reminded of service reports due or late");
+    }
     Ok(())
 }
 

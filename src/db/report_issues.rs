@@ -11,6 +11,7 @@ use crate::domain::report::{ReportFigures, ReportPeriod};
 /// A report as issued.
 #[derive(Debug, Clone)]
 pub struct Issued {
+    pub id: i64,
     pub figures: ReportFigures,
     pub issued_at: DateTime<Utc>,
     pub issued_by: String,
@@ -18,8 +19,8 @@ pub struct Issued {
 
 /// The issued report of this agreement, kind and period, if there is one.
 pub async fn find(pool: &PgPool, agreement: &str, period: &ReportPeriod) -> Result<Option<Issued>, DbError> {
-    let row: Option<(serde_json::Value, DateTime<Utc>, String)> = sqlx::query_as(
-        "SELECT r.figures, r.issued_at, r.issued_by FROM public.service_reports r
+    let row: Option<(i64, serde_json::Value, DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT r.id, r.figures, r.issued_at, r.issued_by FROM public.service_reports r
          JOIN public.agreements a ON a.id = r.agreement_id
          WHERE a.code = $1 AND r.kind = $2 AND r.period = $3",
     )
@@ -28,12 +29,25 @@ pub async fn find(pool: &PgPool, agreement: &str, period: &ReportPeriod) -> Resu
     .bind(&period.label)
     .fetch_optional(pool)
     .await?;
-    row.map(|(figures, issued_at, issued_by)| {
+    row.map(|(id, figures, issued_at, issued_by)| {
         let figures = serde_json::from_value(figures)
             .map_err(|e| DbError::Schema(format!("an issued report this build cannot read: {e}")))?;
-        Ok(Issued { figures, issued_at, issued_by })
+        Ok(Issued { id, figures, issued_at, issued_by })
     })
     .transpose()
+}
+
+/// Whether the report is issued, without reading its figures.
+pub async fn is_issued(pool: &PgPool, agreement: &str, period: &ReportPeriod) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM public.service_reports r JOIN public.agreements a ON a.id = r.agreement_id
+                        WHERE a.code = $1 AND r.kind = $2 AND r.period = $3)",
+    )
+    .bind(agreement)
+    .bind(period.kind.as_str())
+    .bind(&period.label)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Freezes the figures as the issued report of their agreement and period.
@@ -41,10 +55,10 @@ pub async fn issue(pool: &PgPool, figures: &ReportFigures) -> Result<Issued, DbE
     let h = &figures.header;
     let what = format!("the {} report {} of {}", h.period.kind.as_str(), h.period.label, h.agreement);
     let document = serde_json::to_value(figures).map_err(|e| DbError::Other(e.to_string()))?;
-    let (issued_at, issued_by): (DateTime<Utc>, String) = sqlx::query_as(
+    let (id, issued_at, issued_by): (i64, DateTime<Utc>, String) = sqlx::query_as(
         "INSERT INTO public.service_reports (agreement_id, kind, period, figures)
          SELECT a.id, $2, $3, $4 FROM public.agreements a WHERE a.code = $1
-         RETURNING issued_at, issued_by",
+         RETURNING id, issued_at, issued_by",
     )
     .bind(&h.agreement)
     .bind(h.period.kind.as_str())
@@ -60,5 +74,149 @@ pub async fn issue(pool: &PgPool, figures: &ReportFigures) -> Result<Issued, DbE
         DbError::Refused(_) => DbError::Refused(format!("only MIMs and admins issue service reports ({what})")),
         other => other,
     })?;
-    Ok(Issued { figures: figures.clone(), issued_at, issued_by })
+    Ok(Issued { id, figures: figures.clone(), issued_at, issued_by })
+}
+
+/// A report recipient: a contact of one of the agreement's organisations whose role names reports ("Rapportmottaker",
+/// "report recipient"), with an e-mail address.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Recipient {
+    pub contact_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+pub async fn recipients(pool: &PgPool, agreement: &str) -> Result<Vec<Recipient>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT c.id AS contact_id, c.name, c.email
+         FROM public.agreements a
+         JOIN public.agreement_versions v ON v.agreement_id = a.id
+         JOIN public.organisations o
+           ON v.document -> 'organisations' @> jsonb_build_array(jsonb_build_object('code', o.code))
+         JOIN public.contacts c ON c.organisation_id = o.id
+         WHERE a.code = $1 AND c.email IS NOT NULL AND c.role ~* '(rapport|report)'
+         ORDER BY c.id",
+    )
+    .bind(agreement)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Queues the issued report to each recipient in one transaction (migration 22 holds the rules). Sending again
+/// queues nothing new: the key of a report and a recipient is the same. Returns how many were new.
+pub async fn send(
+    pool: &PgPool,
+    issued: &Issued,
+    recipients: &[Recipient],
+    subject: &str,
+    body: &str,
+) -> Result<usize, DbError> {
+    let mut tx = pool.begin().await?;
+    let mut new = 0;
+    for r in recipients {
+        let key = format!("rep{}-email-{}", issued.id, r.contact_id);
+        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
+            .bind(&key)
+            .fetch_one(&mut *tx)
+            .await?;
+        let message = crate::notify::OutboundMessage {
+            idempotency_key: key,
+            recipient: crate::notify::Recipient::Email { to: vec![r.email.clone()] },
+            subject: subject.to_string(),
+            body: body.to_string(),
+            payload: None,
+        };
+        let ledger = super::outbox::Ledger { major_id: None, audience: &r.name, summary: subject, exercise: false };
+        super::outbox::enqueue(&mut tx, &ledger, &message).await.map_err(|e| match e {
+            DbError::Refused(_) => DbError::Refused("only MIMs and admins send service reports".into()),
+            other => other,
+        })?;
+        new += usize::from(!known);
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// `vakt serve`'s duty: for each report an agreement requires whose last closed period is not issued, an e-mail to
+/// every active MIM and admin with an address, three days before the due date and once more when it is late (for
+/// the last two closed periods, as `vakt report due` lists them). Run
+/// by the worker (who may write the outbox); the idempotency key (report, period, kind of reminder, person) keeps
+/// it to one each, however often and by however many workers it runs. Returns how many were queued.
+pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
+    use crate::domain::report::schedule::{self, Reminder};
+    let staff: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, full_name, email FROM public.staff
+         WHERE active AND role IN ('mim', 'admin') AND email IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if staff.is_empty() {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for listed in super::agreements::list(pool).await? {
+        for &kind in schedule::required(&listed.code) {
+            let Some(rough) = schedule::latest_closed(kind, now.date_naive()) else { continue };
+            let zone = super::reports::agreement(pool, &listed.code, &rough).await?.zone();
+            let today = now.with_timezone(&zone).date_naive();
+            let Some(latest) = schedule::latest_closed(kind, today) else { continue };
+            // The period before too, so a report still missing when the next period closes is reminded late.
+            for period in [schedule::previous(&latest), Some(latest)].into_iter().flatten() {
+                let Some(reminder) = Reminder::of(period.due(), today) else { continue };
+                if is_issued(pool, &listed.code, &period).await? {
+                    continue;
+                }
+                let subject = match reminder {
+                    Reminder::DueSoon => format!(
+                        "Reminder: the {} report {} of {} is due {}",
+                        kind.as_str(),
+                        period.label,
+                        listed.code,
+                        period.due()
+                    ),
+                    Reminder::Late => format!(
+                        "LATE: the {} report {} of {} was due {} and is not issued",
+                        kind.as_str(),
+                        period.label,
+                        listed.code,
+                        period.due()
+                    ),
+                };
+                let body = format!(
+                    "{subject}.\n\nvakt report {kind} --agreement {code} --{flag} {label}   (check it)\n\
+                 vakt report issue --agreement {code} --{flag} {label}   (freeze and issue it)\n",
+                    kind = kind.as_str(),
+                    code = listed.code,
+                    label = period.label,
+                    flag = match kind {
+                        crate::domain::report::ReportKind::Monthly => "month",
+                        crate::domain::report::ReportKind::Tertial => "tertial",
+                        crate::domain::report::ReportKind::Yearly => "year",
+                    },
+                );
+                let mut tx = pool.begin().await?;
+                for (id, name, email) in &staff {
+                    let key = format!("repdue-{}-{}-{}-{id}", listed.code, period.label, reminder.as_str());
+                    let known: bool =
+                        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
+                            .bind(&key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let message = crate::notify::OutboundMessage {
+                        idempotency_key: key,
+                        recipient: crate::notify::Recipient::Email { to: vec![email.clone()] },
+                        subject: subject.clone(),
+                        body: body.clone(),
+                        payload: None,
+                    };
+                    let ledger =
+                        super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
+                    super::outbox::enqueue(&mut tx, &ledger, &message).await?;
+                    queued += usize::from(!known);
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(queued)
 }

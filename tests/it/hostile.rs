@@ -918,3 +918,51 @@ async fn survey_draws_are_the_databases_and_answers_need_a_selected_draw() {
     let by: String = sqlx::query_scalar("SELECT recorded_by FROM survey_answers").fetch_one(&db.pool).await.unwrap();
     assert_eq!(by, operator_login, "an answer is recorded in the name of who recorded it");
 }
+
+/// Sending a service report through the outbox (migration 22): only an issued report, only by e-mail, only to a
+/// report recipient of its agreement, only by a MIM or admin.
+#[tokio::test]
+async fn a_service_report_goes_only_to_its_agreements_report_recipients() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (_, operator) = db.login("operator").await;
+    let (_, mim) = db.login("mim").await;
+    let report: i64 = scalar(
+        &db.pool,
+        "INSERT INTO public.service_reports (agreement_id, kind, period, figures)
+         SELECT id, 'monthly', '2020-01', '{}' FROM public.agreements WHERE code = 'ALTINN' RETURNING id",
+    )
+    .await;
+    let contact = |org: &str, role: &str, email: &str| {
+        format!(
+            "INSERT INTO public.contacts (organisation_id, name, role, email)
+             SELECT id, 'Kari', '{role}', '{email}' FROM public.organisations WHERE code = '{org}' RETURNING id"
+        )
+    };
+    let recipient: i64 = scalar(&db.pool, &contact("asf", "Rapportmottaker", "kari@asf.example")).await;
+    let owner: i64 = scalar(&db.pool, &contact("asf", "Systemeier", "ola@asf.example")).await;
+    let elsewhere: i64 = scalar(&db.pool, &contact("molde", "Rapportmottaker", "siri@molde.example")).await;
+    let queue = |report: i64, contact: i64, email: &str| {
+        format!(
+            "INSERT INTO public.outbox (idempotency_key, channel, audience, message, summary)
+             VALUES ('rep{report}-email-{contact}', 'email', 'Kari',
+                     '{{\"idempotency_key\": \"rep{report}-email-{contact}\", \"recipient\": {{\"channel\": \"email\", \"to\": [\"{email}\"]}}, \"subject\": \"s\", \"body\": \"b\"}}',
+                     'report')"
+        )
+    };
+    Psql::open(&operator).await.refused(&queue(report, recipient, "kari@asf.example"), "permission denied").await;
+    let mut psql = Psql::open(&mim).await;
+    let rule = "report recipient of its agreement";
+    psql.refused(&queue(report, owner, "ola@asf.example"), rule).await;
+    psql.refused(&queue(report, elsewhere, "siri@molde.example"), rule).await;
+    psql.refused(&queue(report, recipient, "someone@else.example"), rule).await;
+    psql.refused(&queue(report + 1, recipient, "kari@asf.example"), rule).await;
+    psql.run(&queue(report, recipient, "kari@asf.example")).await.unwrap();
+    // The stakeholder-update branch still holds: a key of another form is refused as before.
+    psql.refused(
+        "INSERT INTO public.outbox (idempotency_key, channel, audience, message, summary)
+         VALUES ('upd1-email-1', 'email', 'x', '{}', 'x')",
+        "stakeholder update sent in the same transaction",
+    )
+    .await;
+}

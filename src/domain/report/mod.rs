@@ -8,6 +8,7 @@ pub mod issue;
 pub mod period;
 pub mod restatement;
 pub mod rules;
+pub mod schedule;
 
 pub use figures::{ReportFigures, ReportHeader};
 pub use period::{ReportKind, ReportPeriod};

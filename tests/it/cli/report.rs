@@ -288,6 +288,7 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
     let (db, config) = seeded().await;
     let (operator, _) = db.login("operator").await;
     let (mim, _) = db.login("mim").await;
+    let (admin, _) = db.login("admin").await;
     let run = runner(&db, &config);
     let oslo = chrono_tz::Europe::Oslo;
     let today = Utc::now().with_timezone(&oslo).date_naive();
@@ -350,6 +351,55 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
         markdown.contains("Changes since the report was issued") && markdown.contains("(LATE: after its due date)")
     );
 
+    // `report due`: Altinn's last two closed months, the issued one late (its due date had passed), last month due
+    // on the 15th of this one.
+    let due = json(&stdout(&run(&operator, &["report", "due", "--agreement", "altinn", "--format", "json"])));
+    let last = this_month - chrono::Months::new(1);
+    let expected = serde_json::json!([
+        { "agreement": "ALTINN", "kind": "monthly", "period": month, "due": last.with_day(15).unwrap().to_string(),
+          "state": "issued", "late": true, "by": mim, "at": due[0]["at"] },
+        { "agreement": "ALTINN", "kind": "monthly", "period": format!("{:04}-{:02}", last.year(), last.month()),
+          "due": this_month.with_day(15).unwrap().to_string(), "state": "not_issued", "late": today.day() > 15 },
+    ]);
+    assert_eq!(due, expected);
+    let all = json(&stdout(&run(&operator, &["report", "due", "--format", "json"])));
+    let kinds: Vec<String> =
+        all.as_array().unwrap().iter().map(|r| format!("{} {}", r["agreement"], r["kind"]).replace('"', "")).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ALTINN monthly",
+            "ALTINN monthly",
+            "ROR-IKT yearly",
+            "ROR-IKT yearly",
+            "TU-IT tertial",
+            "TU-IT tertial",
+            "TU-IT yearly",
+            "TU-IT yearly"
+        ]
+    );
+    assert_eq!(run(&operator, &["report", "due", "--agreement", "NOPE"]).status.code(), Some(2));
+
+    // `report send`: the issued report, by e-mail, to Altinn's report recipients only; once.
+    let send = ["report", "send", "--agreement", "ALTINN", "--month", &month];
+    assert_eq!(run(&mim, &send).status.code(), Some(2), "no report recipients yet");
+    for (name, role, email) in
+        [("Astrid Berg", "Rapportmottaker", "astrid@asf.example"), ("Ola Li", "Systemeier", "ola@asf.example")]
+    {
+        stdout(&run(&admin, &["contact", "add", "asf", "--name", name, "--role", role, "--email", email]));
+    }
+    assert_eq!(run(&operator, &send).status.code(), Some(3), "operators do not send reports");
+    assert!(stdout(&run(&mim, &send)).starts_with("queued to 1 new of 1 recipients: Astrid Berg"));
+    assert!(stdout(&run(&mim, &send)).starts_with("queued to 0 new of 1 recipients"));
+    let not_issued = ["report", "send", "--agreement", "ALTINN", "--month", &current];
+    assert_eq!(run(&mim, &not_issued).status.code(), Some(2));
+    let outbox = json(&stdout(&run(&mim, &["outbox", "list", "--state", "all", "--format", "json"])));
+    let queued = outbox.as_array().unwrap();
+    assert_eq!(queued.len(), 1, "{outbox}");
+    assert_eq!(queued[0]["audience"], "Astrid Berg");
+    assert!(queued[0]["idempotency_key"].as_str().unwrap().starts_with("rep"), "{outbox}");
+    assert!(queued[0]["summary"].as_str().unwrap().ends_with(&format!("monthly service report {month}")));
+
     // A period never issued whose due date has passed reads late.
     let older = closed - chrono::Months::new(1);
     let older = format!("{:04}-{:02}", older.year(), older.month());
@@ -359,4 +409,55 @@ async fn an_issued_report_is_frozen_and_later_changes_show_as_a_restatement() {
     )));
     assert_eq!(report["status"], serde_json::json!({ "state": "not_issued", "late": true }));
     assert!(report["restatement"].is_null());
+}
+
+/// `vakt serve` reminds MIMs and admins of a report not issued, three days before its due date and once more when
+/// it is late; never of an issued one; once, however often it runs.
+#[tokio::test]
+async fn the_worker_reminds_of_reports_due_and_late_once() {
+    let (db, _config) = seeded().await;
+    let (_, worker) = db.login("worker").await;
+    let staff = vakt::db::staff::NewStaff {
+        login: "vt_report_mim",
+        full_name: "Kari Nordmann",
+        role: "mim",
+        email: Some("kari@example.org"),
+        phone: None,
+    };
+    vakt::db::staff::add(&db.pool, &staff).await.unwrap();
+    // ROR-IKT's 2025 report is issued (by the schema owner here); the others are not.
+    sqlx::query(
+        "INSERT INTO service_reports (agreement_id, kind, period, figures)
+         SELECT id, 'yearly', '2025', '{}' FROM agreements WHERE code = 'ROR-IKT'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+    let remind = |now| vakt::db::report_issues::remind_due(&worker, now);
+    // 12 January 2026: December, Tranemo/Ulricehamn's T3 and 2025 are due on the 15th; the periods before them are
+    // late (Altinn's November, T2 and 2024 for both); ROR-IKT's 2025 report is issued: 7.
+    assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 7);
+    assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 0, "once");
+    // 11 February: December, T3 and TU-IT's 2025 are late now; January is due in 4 days, no reminder yet.
+    assert_eq!(remind(at(2026, 2, 11)).await.unwrap(), 3);
+    // 12 February: January is due in 3 days; 16 February: it is late.
+    assert_eq!(remind(at(2026, 2, 12)).await.unwrap(), 1);
+    assert_eq!(remind(at(2026, 2, 16)).await.unwrap(), 1);
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "SELECT message ->> 'subject' FROM outbox WHERE idempotency_key LIKE 'repdue-ALTINN-%' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        subjects,
+        [
+            "LATE: the monthly report 2025-11 of ALTINN was due 2025-12-15 and is not issued",
+            "Reminder: the monthly report 2025-12 of ALTINN is due 2026-01-15",
+            "LATE: the monthly report 2025-12 of ALTINN was due 2026-01-15 and is not issued",
+            "Reminder: the monthly report 2026-01 of ALTINN is due 2026-02-15",
+            "LATE: the monthly report 2026-01 of ALTINN was due 2026-02-15 and is not issued",
+        ]
+    );
 }
