@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use super::DbError;
 use super::outages::{self, midnight_in};
 use crate::domain::agreement::Agreement;
-use crate::domain::report::figures::{self, IncidentFacts, OutageCap, OutageLine, ServiceFigure};
+use crate::domain::report::figures::{self, IncidentFacts, OutageCap, OutageLine, ServiceFigure, SurveyFigures};
 use crate::domain::report::{ReportFigures, ReportHeader, ReportPeriod, rules};
 use crate::domain::sla::record::ClockRecord;
 
@@ -118,6 +118,35 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
     let scheme: Vec<_> =
         spec.priorities.iter().map(|p| (p.label.clone(), p.targets.iter().map(|t| t.kind).collect())).collect();
 
+    let survey = match &spec.survey {
+        None => None,
+        Some(rule) => {
+            let (closed, drawn, answered, solved, treatment_mean): (i64, i64, i64, i64, Option<f64>) = sqlx::query_as(
+                "SELECT count(*), count(*) FILTER (WHERE d.selected), count(s.incident_id),
+                        count(*) FILTER (WHERE s.solved), avg(s.treatment)::float8
+                 FROM public.survey_draws d
+                 JOIN public.incidents i ON i.id = d.incident_id
+                 JOIN public.agreements a ON a.id = d.agreement_id
+                 LEFT JOIN public.survey_answers s ON s.incident_id = d.incident_id
+                 WHERE a.code = $1 AND i.closed_at >= $2 AND i.closed_at < $3",
+            )
+            .bind(agreement.code())
+            .bind(from)
+            .bind(to)
+            .fetch_one(pool)
+            .await?;
+            Some(SurveyFigures {
+                every: rule.every,
+                questions: rule.questions.clone(),
+                closed,
+                drawn,
+                answered,
+                solved,
+                treatment_mean,
+            })
+        }
+    };
+
     Ok(ReportFigures {
         header: ReportHeader {
             agreement: agreement.code().to_string(),
@@ -135,5 +164,6 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         priorities: figures::tally(&incidents, &scheme),
         incidents,
         exercises,
+        survey,
     })
 }

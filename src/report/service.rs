@@ -67,6 +67,9 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
     if let Some(cap) = &f.outage_cap {
         facts.push(("Outages against the yearly cap".into(), cap.text()));
     }
+    if let Some(survey) = &f.survey {
+        facts.push(("Survey of closed incidents".into(), survey.text()));
+    }
     blocks.push(Block::Facts(facts));
 
     blocks.push(heading(2, "Rules applied"));
@@ -235,6 +238,14 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
         push("outage_cap", &cap.year.to_string(), "counted", cap.counted.to_string());
         push("outage_cap", &cap.year.to_string(), "cap", cap.cap.to_string());
     }
+    if let Some(survey) = &f.survey {
+        push("survey", &f.header.period.label, "closed", survey.closed.to_string());
+        push("survey", &f.header.period.label, "drawn", survey.drawn.to_string());
+        push("survey", &f.header.period.label, "answered", survey.answered.to_string());
+        push("survey", &f.header.period.label, "solved", survey.solved.to_string());
+        let mean = survey.treatment_mean.map(|m| format!("{m:.2}")).unwrap_or_default();
+        push("survey", &f.header.period.label, "treatment_mean", mean);
+    }
     for p in &f.priorities {
         push("incidents", &p.priority, "received", p.received.to_string());
         push("incidents", &p.priority, "resolved", p.resolved.to_string());
@@ -301,6 +312,7 @@ mod tests {
             priorities: vec![],
             incidents: vec![],
             exercises: vec![],
+            survey: None,
         }
     }
 

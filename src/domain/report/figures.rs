@@ -39,6 +39,42 @@ pub struct ReportFigures {
     pub incidents: Vec<IncidentLine>,
     /// Incidents of exercises received in the period: never in the figures.
     pub exercises: Vec<String>,
+    /// The random survey of the incidents closed in the period, where the agreement asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyFigures>,
+}
+
+/// Tranemo/Ulricehamn's survey of the incidents closed in the period («Slumpenkät … 25 % av alla avslutade ärenden»).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyFigures {
+    /// One closed incident in `every` is drawn.
+    pub every: u32,
+    pub questions: Vec<String>,
+    pub closed: i64,
+    pub drawn: i64,
+    pub answered: i64,
+    /// Answered yes to the first question (solved satisfactorily).
+    pub solved: i64,
+    /// Mean answer to the second (treatment, 1–5); `None` before any answer.
+    pub treatment_mean: Option<f64>,
+}
+
+impl SurveyFigures {
+    /// "12 of 47 closed incidents drawn (one in 4), 5 answered: 4 solved satisfactorily (80 %), treatment 4.2 of 5".
+    pub fn text(&self) -> String {
+        let mut text = format!(
+            "{} of {} closed incidents drawn (one in {}), {} answered",
+            self.drawn, self.closed, self.every, self.answered
+        );
+        if self.answered > 0 {
+            let share = 100.0 * self.solved as f64 / self.answered as f64;
+            text.push_str(&format!(": {} solved satisfactorily ({share:.0} %)", self.solved));
+        }
+        if let Some(mean) = self.treatment_mean {
+            text.push_str(&format!(", treatment {mean:.1} of 5"));
+        }
+        text
+    }
 }
 
 /// One service against its availability target.
@@ -333,6 +369,25 @@ mod tests {
         assert_eq!((tallies[1].received, tallies[1].clocks[0].met), (1, 1));
         assert_eq!((tallies[2].received, tallies[2].clocks[0].compliance_text().as_str()), (0, "none closed"));
         assert_eq!(tallies[3].received, 1);
+    }
+
+    #[test]
+    fn the_survey_reads_drawn_answered_and_solved() {
+        let survey = SurveyFigures {
+            every: 4,
+            questions: Vec::new(),
+            closed: 47,
+            drawn: 12,
+            answered: 5,
+            solved: 4,
+            treatment_mean: Some(4.2),
+        };
+        assert_eq!(
+            survey.text(),
+            "12 of 47 closed incidents drawn (one in 4), 5 answered: 4 solved satisfactorily (80 %), treatment 4.2 of 5"
+        );
+        let quiet = SurveyFigures { answered: 0, solved: 0, treatment_mean: None, ..survey };
+        assert_eq!(quiet.text(), "12 of 47 closed incidents drawn (one in 4), 0 answered");
     }
 
     #[test]

@@ -98,6 +98,26 @@ async fn one_closed_incident_in_four_is_drawn_answered_once_and_summarised() {
     let out = run(&viewer, &["survey", "summary", "--tertial", "2027-T4"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // The tertial report of Tranemo/Ulricehamn summarises the survey of the incidents closed in it.
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
+    let tertial = format!("{}-T{}", chrono::Datelike::year(&today), 1 + (chrono::Datelike::month(&today) - 1) / 4);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &operator,
+        &["report", "tertial", "--agreement", "TU-IT", "--tertial", &tertial, "--format", "json"],
+    )))
+    .unwrap();
+    let survey = &report["figures"]["survey"];
+    assert_eq!((survey["closed"].clone(), survey["answered"].clone()), (9.into(), 1.into()), "{survey}");
+    assert_eq!(survey["drawn"], drawn(&[]).len());
+    assert_eq!(survey["questions"].as_array().map(Vec::len), Some(2));
+    let markdown = stdout(&run(
+        &operator,
+        &["report", "tertial", "--agreement", "TU-IT", "--tertial", &tertial, "--format", "md"],
+    ));
+    assert!(
+        markdown.contains("closed incidents drawn (one in 4), 1 answered: 1 solved satisfactorily (100 %)"),
+        "{markdown}"
+    );
     let backfilled: i32 = sqlx::query_scalar("SELECT public.vakt_survey_backfill()").fetch_one(&db.pool).await.unwrap();
     assert_eq!(backfilled, 0, "nothing closed is left without a draw");
 }
