@@ -7,7 +7,9 @@
 //!     latest week, all agreements;
 //! (b) the plain aggregation `db::heatmap::service_days_recounted` over the same range, folded into the same grid;
 //! (c) the drill-down, `db::heatmap_grid::cell`: the incidents and outages of one service in one week (budget
-//!     100 ms), for the busiest cell and for cells taken in turn across the grid.
+//!     100 ms), for the busiest cell and for cells taken in turn across the grid;
+//! (d) the monthly service report of every agreement for the dataset's last whole month, figures and document, as
+//!     `vakt report monthly` builds them (budget 2 s for all agreements together).
 //!
 //! Before timing, the rollup is checked against the incidents (its received counts must add up to the incidents
 //! received in the range, and both paths must give the same grid), so the comparison is between equal answers.
@@ -28,6 +30,7 @@ use sqlx::PgPool;
 use vakt::db::{self, heatmap, heatmap_grid};
 use vakt::domain::heatmap::grid::{Grid, GridRequest};
 use vakt::domain::heatmap::{Bucket, Cell, DayFigures, Metric};
+use vakt::domain::report::period::{ReportKind, ReportPeriod};
 
 use common::{CONSOLE_LOGIN, Samples, thousands};
 
@@ -130,6 +133,26 @@ fn main() {
                 (fewest, most) = (fewest.min(found.incidents.len()), most.max(found.incidents.len()));
             }
         }
+        // (d) The monthly report of every agreement for the last whole month.
+        let month = chrono::Datelike::with_day(&latest.date_naive(), 1).expect("the first of the month") - Duration::days(1);
+        let label = format!("{}", month.format("%Y-%m"));
+        let period = ReportPeriod::parse(ReportKind::Monthly, &label).expect("a month");
+        let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM public.agreements ORDER BY code")
+            .fetch_all(&pool)
+            .await
+            .expect("agreements");
+        let mut reports = Samples::new();
+        let mut sizes = Vec::new();
+        for _ in 0..common::repeat(5).max(1) {
+            let started = Instant::now();
+            sizes.clear();
+            for code in &codes {
+                let figures = db::reports::figures(&pool, code, &period).await.expect("the report's figures");
+                let document = vakt::report::service::document(&figures, &vakt::domain::report::issue::IssueState::NotIssued { late: false }, chrono_tz::UTC);
+                sizes.push(vakt::report::markdown::render(&document).len());
+            }
+            reports.push(started.elapsed());
+        }
         let (load1, load5, load15) = load_average();
         let (rows, weeks) = (received.rows.len(), received.columns.len());
         println!("\nheat-map, {rows} services × {weeks} weeks, all agreements ({repeat} rounds, interleaved):");
@@ -145,6 +168,8 @@ fn main() {
         println!("\ndrill-down, one service × one week (heatmap_grid::cell, incidents and outages):");
         println!("{}", busiest.line(&format!("(c) busiest cell ({} incidents)", drills[0].3), "budget ≤ 100 ms"));
         println!("{}", turns.line(&format!("(c) cells in turn ({fewest}–{most} incidents)"), "budget ≤ 100 ms"));
+        println!("\nmonthly service report {label}, all {} agreements, figures and Markdown ({} bytes in all):", codes.len(), sizes.iter().sum::<usize>());
+        println!("{}", reports.line("(d) every agreement's monthly report", "budget ≤ 2 s"));
         println!("load average at the end: {load1} {load5} {load15}");
         pool.close().await;
         dataset.owner.close().await;
