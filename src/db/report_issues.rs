@@ -162,11 +162,29 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
             let Some(latest) = schedule::latest_closed(kind, today) else { continue };
             // The period before too, so a report still missing when the next period closes is reminded late.
             for period in [schedule::previous(&latest), Some(latest)].into_iter().flatten() {
-                let Some(reminder) = Reminder::of(period.due(), today) else { continue };
+                let reminder = Reminder::of(period.due(), today);
                 if is_issued(pool, &listed.code, &period).await? {
                     continue;
                 }
+                let key_of = |id: i64| format!("repdue-{}-{}-{}-{id}", listed.code, period.label, reminder.as_str());
+                let keys: Vec<String> = staff.iter().map(|(id, _, _)| key_of(*id)).collect();
+                let sent: i64 =
+                    sqlx::query_scalar("SELECT count(*) FROM public.outbox WHERE idempotency_key = ANY($1)")
+                        .bind(&keys)
+                        .fetch_one(pool)
+                        .await?;
+                if sent == keys.len() as i64 {
+                    // Everyone has this one already: the draft is not built again on every pass.
+                    continue;
+                }
                 let subject = match reminder {
+                    Reminder::Drafted => format!(
+                        "Draft: the {} report {} of {} is ready for review, due {}",
+                        kind.as_str(),
+                        period.label,
+                        listed.code,
+                        period.due()
+                    ),
                     Reminder::DueSoon => format!(
                         "Reminder: the {} report {} of {} is due {}",
                         kind.as_str(),
@@ -182,7 +200,7 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
                         period.due()
                     ),
                 };
-                let body = format!(
+                let mut body = format!(
                     "{subject}.\n\nvakt report {kind} --agreement {code} --{flag} {label}   (check it)\n\
                  vakt report issue --agreement {code} --{flag} {label}   (freeze and issue it)\n",
                     kind = kind.as_str(),
@@ -194,9 +212,22 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
                         crate::domain::report::ReportKind::Yearly => "year",
                     },
                 );
+                if reminder == Reminder::Drafted {
+                    // The draft itself, as of now, so it can be reviewed from the mail.
+                    let draft = match super::reports::figures(pool, &listed.code, &period).await {
+                        Ok(figures) => {
+                            let state = crate::domain::report::issue::IssueState::NotIssued { late: false };
+                            let zone = super::reports::agreement(pool, &listed.code, &period).await?.zone();
+                            crate::report::markdown::render(&crate::report::service::document(&figures, &state, zone))
+                        }
+                        Err(e) => format!("(the draft could not be built: {e})"),
+                    };
+                    body.push_str("\n---\n\n");
+                    body.push_str(&draft);
+                }
                 let mut tx = pool.begin().await?;
                 for (id, name, email) in &staff {
-                    let key = format!("repdue-{}-{}-{}-{id}", listed.code, period.label, reminder.as_str());
+                    let key = key_of(*id);
                     let known: bool =
                         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
                             .bind(&key)

@@ -62,6 +62,8 @@ pub const REMINDER_LEAD_DAYS: i64 = 3;
 /// Why a report not issued yet is reminded of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reminder {
+    /// Its period has closed: the draft is ready for review.
+    Drafted,
     /// Due within [`REMINDER_LEAD_DAYS`].
     DueSoon,
     /// Its due date has passed.
@@ -72,19 +74,20 @@ impl Reminder {
     /// Part of the reminder's idempotency key: one of each kind per report and person.
     pub fn as_str(self) -> &'static str {
         match self {
+            Reminder::Drafted => "draft",
             Reminder::DueSoon => "soon",
             Reminder::Late => "late",
         }
     }
 
-    /// A report due on `due` and not issued, on `today` (the agreement's local date).
-    pub fn of(due: NaiveDate, today: NaiveDate) -> Option<Reminder> {
+    /// A report of a closed period, due on `due` and not issued, on `today` (the agreement's local date).
+    pub fn of(due: NaiveDate, today: NaiveDate) -> Reminder {
         if today > due {
-            Some(Reminder::Late)
+            Reminder::Late
         } else if (due - today).num_days() <= REMINDER_LEAD_DAYS {
-            Some(Reminder::DueSoon)
+            Reminder::DueSoon
         } else {
-            None
+            Reminder::Drafted
         }
     }
 }
@@ -96,10 +99,11 @@ mod tests {
     #[test]
     fn reminders_come_three_days_ahead_and_once_late() {
         let d = |day| NaiveDate::from_ymd_opt(2027, 4, day).unwrap();
-        assert_eq!(Reminder::of(d(15), d(11)), None);
-        assert_eq!(Reminder::of(d(15), d(12)), Some(Reminder::DueSoon));
-        assert_eq!(Reminder::of(d(15), d(15)), Some(Reminder::DueSoon));
-        assert_eq!(Reminder::of(d(15), d(16)), Some(Reminder::Late));
+        assert_eq!(Reminder::of(d(15), d(1)), Reminder::Drafted);
+        assert_eq!(Reminder::of(d(15), d(11)), Reminder::Drafted);
+        assert_eq!(Reminder::of(d(15), d(12)), Reminder::DueSoon);
+        assert_eq!(Reminder::of(d(15), d(15)), Reminder::DueSoon);
+        assert_eq!(Reminder::of(d(15), d(16)), Reminder::Late);
     }
 
     #[test]

@@ -439,8 +439,8 @@ async fn the_worker_reminds_of_reports_due_and_late_once() {
     // late (Altinn's November, T2 and 2024 for both); ROR-IKT's 2025 report is issued: 7.
     assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 7);
     assert_eq!(remind(at(2026, 1, 12)).await.unwrap(), 0, "once");
-    // 11 February: December, T3 and TU-IT's 2025 are late now; January is due in 4 days, no reminder yet.
-    assert_eq!(remind(at(2026, 2, 11)).await.unwrap(), 3);
+    // 11 February: December, T3 and TU-IT's 2025 are late now; January is due in 4 days: its draft, not a reminder.
+    assert_eq!(remind(at(2026, 2, 11)).await.unwrap(), 4);
     // 12 February: January is due in 3 days; 16 February: it is late.
     assert_eq!(remind(at(2026, 2, 12)).await.unwrap(), 1);
     assert_eq!(remind(at(2026, 2, 16)).await.unwrap(), 1);
@@ -456,8 +456,20 @@ async fn the_worker_reminds_of_reports_due_and_late_once() {
             "LATE: the monthly report 2025-11 of ALTINN was due 2025-12-15 and is not issued",
             "Reminder: the monthly report 2025-12 of ALTINN is due 2026-01-15",
             "LATE: the monthly report 2025-12 of ALTINN was due 2026-01-15 and is not issued",
+            "Draft: the monthly report 2026-01 of ALTINN is ready for review, due 2026-02-15",
             "Reminder: the monthly report 2026-01 of ALTINN is due 2026-02-15",
             "LATE: the monthly report 2026-01 of ALTINN was due 2026-02-15 and is not issued",
         ]
+    );
+    // The draft mail carries the report as of that day, for review.
+    let draft: String = sqlx::query_scalar(
+        "SELECT message ->> 'body' FROM outbox WHERE message ->> 'subject' LIKE 'Draft: the monthly report 2026-01 of ALTINN%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(
+        draft.contains("monthly service report 2026-01") && draft.contains("Availability against target"),
+        "{draft}"
     );
 }
