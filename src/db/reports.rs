@@ -8,7 +8,9 @@ use sqlx::PgPool;
 use super::DbError;
 use super::outages::{self, midnight_in};
 use crate::domain::agreement::Agreement;
-use crate::domain::report::figures::{self, IncidentFacts, OutageCap, OutageLine, ServiceFigure, SurveyFigures};
+use crate::domain::report::figures::{
+    self, FirstLine, IncidentFacts, OutageCap, OutageLine, ServiceFigure, SurveyFigures,
+};
 use crate::domain::report::{ReportFigures, ReportHeader, ReportPeriod, rules};
 use crate::domain::sla::record::ClockRecord;
 
@@ -118,6 +120,26 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
     let scheme: Vec<_> =
         spec.priorities.iter().map(|p| (p.label.clone(), p.targets.iter().map(|t| t.kind).collect())).collect();
 
+    let first_line = match spec.rules.first_line_goal_percent {
+        None => None,
+        Some(goal_percent) => {
+            let (resolved, by_first_line): (i64, i64) = sqlx::query_as(
+                "SELECT count(*), count(*) FILTER (WHERE i.support_line = '1st')
+                 FROM public.incidents i
+                 JOIN public.agreement_versions v ON v.id = i.agreement_version_id
+                 JOIN public.agreements a ON a.id = v.agreement_id
+                 LEFT JOIN public.majors m ON m.incident_id = i.id
+                 WHERE a.code = $1 AND i.resolved_at >= $2 AND i.resolved_at < $3
+                   AND NOT coalesce(m.exercise, false)",
+            )
+            .bind(agreement.code())
+            .bind(from)
+            .bind(to)
+            .fetch_one(pool)
+            .await?;
+            Some(FirstLine { goal_percent, resolved, by_first_line })
+        }
+    };
     let survey = match &spec.survey {
         None => None,
         Some(rule) => {
@@ -164,6 +186,7 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         priorities: figures::tally(&incidents, &scheme),
         incidents,
         exercises,
+        first_line,
         survey,
     })
 }

@@ -67,6 +67,9 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
     if let Some(cap) = &f.outage_cap {
         facts.push(("Outages against the yearly cap".into(), cap.text()));
     }
+    if let Some(first) = &f.first_line {
+        facts.push(("Resolved by the first line".into(), first.text()));
+    }
     if let Some(survey) = &f.survey {
         facts.push(("Survey of closed incidents".into(), survey.text()));
     }
@@ -238,6 +241,11 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
         push("outage_cap", &cap.year.to_string(), "counted", cap.counted.to_string());
         push("outage_cap", &cap.year.to_string(), "cap", cap.cap.to_string());
     }
+    if let Some(first) = &f.first_line {
+        push("first_line", &f.header.period.label, "resolved", first.resolved.to_string());
+        push("first_line", &f.header.period.label, "by_first_line", first.by_first_line.to_string());
+        push("first_line", &f.header.period.label, "goal_percent", first.goal_percent.to_string());
+    }
     if let Some(survey) = &f.survey {
         push("survey", &f.header.period.label, "closed", survey.closed.to_string());
         push("survey", &f.header.period.label, "drawn", survey.drawn.to_string());
@@ -312,6 +320,7 @@ mod tests {
             priorities: vec![],
             incidents: vec![],
             exercises: vec![],
+            first_line: None,
             survey: None,
         }
     }

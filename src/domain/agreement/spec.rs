@@ -504,6 +504,10 @@ pub struct IncidentRules {
     /// Who an agreed re-plan may be agreed with (ROR 5.5: innmelder, systemeier, systemansvarlig).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replan_counterparts: Vec<String>,
+    /// The share of incidents the first line should resolve, in percent, followed up in the reports
+    /// (Tranemo/Ulricehamn: «Målsättningen är att 50 % av ärendena ska lösas av användarstödet»).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_line_goal_percent: Option<u32>,
 }
 
 impl IncidentRules {

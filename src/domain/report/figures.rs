@@ -39,9 +39,35 @@ pub struct ReportFigures {
     pub incidents: Vec<IncidentLine>,
     /// Incidents of exercises received in the period: never in the figures.
     pub exercises: Vec<String>,
+    /// The share of the incidents resolved in the period that the first line resolved, where the agreement sets a goal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_line: Option<FirstLine>,
     /// The random survey of the incidents closed in the period, where the agreement asks for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyFigures>,
+}
+
+/// Incidents resolved in the period by the first line against the agreement's goal (Tranemo/Ulricehamn: 50 %).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLine {
+    pub goal_percent: u32,
+    pub resolved: i64,
+    pub by_first_line: i64,
+}
+
+impl FirstLine {
+    /// "7 of 12 resolved by the first line (58 %), goal 50 %: met"; nothing resolved has no share.
+    pub fn text(&self) -> String {
+        if self.resolved == 0 {
+            return format!("no incident resolved in the period (goal {} %)", self.goal_percent);
+        }
+        let share = 100.0 * self.by_first_line as f64 / self.resolved as f64;
+        let verdict = if share + 1e-9 >= f64::from(self.goal_percent) { "met" } else { "NOT met" };
+        format!(
+            "{} of {} resolved by the first line ({share:.0} %), goal {} %: {verdict}",
+            self.by_first_line, self.resolved, self.goal_percent
+        )
+    }
 }
 
 /// Tranemo/Ulricehamn's survey of the incidents closed in the period («Slumpenkät … 25 % av alla avslutade ärenden»).
@@ -369,6 +395,24 @@ mod tests {
         assert_eq!((tallies[1].received, tallies[1].clocks[0].met), (1, 1));
         assert_eq!((tallies[2].received, tallies[2].clocks[0].compliance_text().as_str()), (0, "none closed"));
         assert_eq!(tallies[3].received, 1);
+    }
+
+    #[test]
+    fn the_first_line_share_is_judged_against_its_goal() {
+        let first = FirstLine { goal_percent: 50, resolved: 12, by_first_line: 7 };
+        assert_eq!(first.text(), "7 of 12 resolved by the first line (58 %), goal 50 %: met");
+        assert_eq!(
+            FirstLine { by_first_line: 5, ..first.clone() }.text(),
+            "5 of 12 resolved by the first line (42 %), goal 50 %: NOT met"
+        );
+        assert_eq!(
+            FirstLine { by_first_line: 6, ..first.clone() }.text(),
+            "6 of 12 resolved by the first line (50 %), goal 50 %: met"
+        );
+        assert_eq!(
+            FirstLine { resolved: 0, by_first_line: 0, ..first }.text(),
+            "no incident resolved in the period (goal 50 %)"
+        );
     }
 
     #[test]

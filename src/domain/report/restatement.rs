@@ -222,6 +222,7 @@ mod tests {
             priorities,
             incidents,
             exercises: vec![],
+            first_line: None,
             survey: None,
         }
     }
