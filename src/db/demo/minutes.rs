@@ -37,7 +37,7 @@ pub async fn seed(superuser: &PgPool, chair: &PgPool, now: DateTime<Utc>) -> Res
     let stockholm = chrono_tz::Europe::Stockholm;
     // The series started a quarter ago, so last week's meeting is on the schedule.
     let since = now.with_timezone(&oslo).date_naive() - Duration::days(90);
-    let first_tuesday_of_month =
+    let first_thursday_of_month =
         |day: NaiveDate| NaiveDate::from_weekday_of_month_opt(day.year(), day.month(), Weekday::Thu, 1).unwrap_or(day);
     let all = [
         NewSeries {
@@ -62,7 +62,7 @@ pub async fn seed(superuser: &PgPool, chair: &PgPool, now: DateTime<Utc>) -> Res
             agreement: "ALTINN",
             title: "Månedlig leveransemøte Altinn",
             kind: MeetingKind::MonthlyDelivery,
-            schedule: schedule(oslo, first_tuesday_of_month(since), 13, 90, "FREQ=MONTHLY;BYDAY=1TH"),
+            schedule: schedule(oslo, first_thursday_of_month(since), 13, 90, "FREQ=MONTHLY;BYDAY=1TH"),
             chair: "karin",
             participants: vec![
                 who("asf", "Altinn sentralforvaltning (ASF)", true),
