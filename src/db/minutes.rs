@@ -255,10 +255,9 @@ pub async fn open(pool: &PgPool, code: &str, at: DateTime<Utc>) -> Result<Opened
         }
         Err(other) => return Err(other),
     };
-    let mut position = 0;
+    let mut position = 1;
     for section in &agenda.sections {
-        position += 1;
-        insert_item(&mut tx, id, position, section).await?;
+        position += insert_item(&mut tx, id, position, section).await?;
     }
     for participant in &series.participants {
         sqlx::query("INSERT INTO public.meeting_attendance (meeting_id, participant, mandatory) VALUES ($1, $2, $3)")
@@ -269,16 +268,17 @@ pub async fn open(pool: &PgPool, code: &str, at: DateTime<Utc>) -> Result<Opened
             .await?;
     }
     tx.commit().await?;
-    Ok(Opened { id, series: series.code, starts_at: slot.starts_at, items: position as usize })
+    Ok(Opened { id, series: series.code, starts_at: slot.starts_at, items: (position - 1) as usize })
 }
 
 /// A section becomes an item; a carried section becomes one item per carried item, linked to where it came from.
+/// Returns how many items it wrote.
 async fn insert_item(
     tx: &mut sqlx::PgConnection,
     meeting: i64,
     position: i32,
     section: &Section,
-) -> Result<(), DbError> {
+) -> Result<i32, DbError> {
     use crate::domain::minutes::agenda::Row;
     let carried: Vec<_> =
         section.rows.iter().filter_map(|r| if let Row::Carried(c) = r { Some(c) } else { None }).collect();
@@ -290,23 +290,23 @@ async fn insert_item(
             .bind(&section.title)
             .execute(&mut *tx)
             .await?;
-        return Ok(());
+        return Ok(1);
     }
-    // Carried items follow the generated ones; positions past the sections keep them in order.
-    for (n, item) in carried.iter().enumerate() {
+    // Carried items follow the generated ones, in their order.
+    for (n, item) in (0..).zip(carried.iter()) {
         sqlx::query(
             "INSERT INTO public.meeting_items (meeting_id, position, section, title, notes, carried_from)
              VALUES ($1, $2, 'carried', $3, $4, $5)",
         )
         .bind(meeting)
-        .bind(position + n as i32)
+        .bind(position + n)
         .bind(&item.title)
         .bind(&item.notes)
         .bind(item.item_id)
         .execute(&mut *tx)
         .await?;
     }
-    Ok(())
+    Ok(i32::try_from(carried.len()).unwrap_or(i32::MAX))
 }
 
 /// The state of a meeting the caller can see.

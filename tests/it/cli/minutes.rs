@@ -112,6 +112,15 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
     assert_eq!(points(&chair, &[]).len(), 2);
     assert_eq!(points(&viewer, &[]).len(), 0, "points of a draft are not out yet");
 
+    // An item the chair added and the meeting never got to: it carries over (4Minitz).
+    sqlx::query(
+        "INSERT INTO public.meeting_items (meeting_id, position, section, title) VALUES ($1, 50, 'other', 'Kapasitet i TT02')",
+    )
+    .bind(meeting.parse::<i64>().unwrap())
+    .execute(&chair_pool)
+    .await
+    .unwrap();
+
     // Publish once; then read-only for all, read by all.
     refused(run(&viewer, &["minutes", "publish", &meeting]), 2, "no meeting");
     refused(run(&viewer, &["minutes", "correct", &meeting, "--text", "x"]), 2, "no meeting");
@@ -149,6 +158,21 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
     assert_eq!(follow["rows"][0]["id"].to_string(), theirs);
     assert_eq!(follow["rows"][0]["overdue"], true);
     assert_eq!(follow["rows"][1]["answer"], "Verifisert OK");
+    let carried = section("carried");
+    assert_eq!(
+        (carried["rows"][0]["title"].as_str(), carried["rows"][0]["why"].as_str()),
+        (Some("Kapasitet i TT02"), Some("not_discussed"))
+    );
+    // Opening that meeting writes the carried item with where it came from.
+    let second: i64 =
+        stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS", "--at", &later])).parse().unwrap();
+    let from: Option<i64> =
+        sqlx::query_scalar("SELECT carried_from FROM meeting_items WHERE meeting_id = $1 AND section = 'carried'")
+            .bind(second)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(from.is_some());
 
     // The minutes as Markdown, HTML and JSON, for everyone now.
     let md = stdout(&run(&operator, &["minutes", "show", &meeting]));
