@@ -6,6 +6,9 @@ mod heatmap;
 mod incident;
 mod maintenance;
 mod major;
+mod meeting;
+mod minutes;
+mod minutes_doc;
 mod outage;
 pub mod output;
 mod report;
@@ -104,6 +107,15 @@ pub enum Commands {
     /// Service reports: monthly, tertial and yearly, as Markdown, HTML, CSV or JSON.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Status meetings: series, meetings, the agenda written from live data, opening a meeting.
+    #[command(subcommand)]
+    Meeting(meeting::MeetingCommand),
+    /// Follow-up points of the minutes: list, answer (their owners), add (chairs).
+    #[command(subcommand)]
+    Followup(meeting::FollowupCommand),
+    /// Minutes of a meeting: show or export (md, html, json), publish, correct.
+    #[command(subcommand)]
+    Minutes(minutes::MinutesCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -188,6 +200,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Heatmap(args) => heatmap::heatmap(args, settings).await,
         Commands::Survey(c) => survey::survey(c, settings).await,
         Commands::Report(c) => report::run(c, settings).await,
+        Commands::Meeting(c) => meeting::meeting(c, settings).await,
+        Commands::Followup(c) => meeting::followup(c, settings).await,
+        Commands::Minutes(c) => minutes::run(c, settings).await,
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,

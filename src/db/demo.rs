@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 mod maintenance;
+mod minutes;
 
 use super::{DbError, agreements, staff};
 use crate::demo::{self, ExtraService, Generator, Plan, SeedIncident, catalog};
@@ -405,6 +406,9 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
     let admin = as_role(pool, "admin").await?;
     maintenance::seed(&admin, now).await?;
     admin.close().await;
+    let chair = as_role(pool, "karin").await?;
+    minutes::seed(pool, &chair, now).await?;
+    chair.close().await;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod listener;
 pub mod maintenance;
 pub mod majors;
+pub mod minutes;
 pub mod outages;
 pub mod outbox;
 pub mod pir;

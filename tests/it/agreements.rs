@@ -145,6 +145,19 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
             .await
             .unwrap();
     assert!(windows.iter().any(|w| w.kind == "primary_window"), "{windows:?}");
+    // The seeds' meeting series; last week's Altinn status meeting is published, so this week's agenda carries its
+    // correction and its three points, the answered one last.
+    let codes: Vec<String> = vakt::db::minutes::series(&db.pool).await.unwrap().into_iter().map(|s| s.code).collect();
+    assert_eq!(codes, ["ALT-DELIVERY", "ALT-STATUS", "ROR-SAMARBEID", "STH-CHANGE"]);
+    let status = vakt::db::minutes::series_by_code(&db.pool, "alt-status").await.unwrap();
+    let (_, agenda) = vakt::db::minutes::inputs::agenda(&db.pool, &status, now).await.unwrap();
+    use vakt::domain::minutes::agenda::{Row, SectionKind};
+    assert_eq!(agenda.section(SectionKind::Corrections).unwrap().rows.len(), 1, "{agenda:?}");
+    let points = &agenda.section(SectionKind::FollowUps).unwrap().rows;
+    assert_eq!(points.len(), 3);
+    assert!(matches!(&points[2], Row::FollowUp(p) if p.answer.is_some()), "{points:?}");
+    let published: String = sqlx::query_scalar("SELECT published_by FROM meetings").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(published, "karin");
     let err = demo::load(&db.pool, Plan::demo(now), &mut |_, _| {}).await.unwrap_err();
     assert!(err.to_string().contains("already has"), "{err}");
     let (_, operator) = db.login("operator").await;

@@ -2,6 +2,7 @@
 
 mod availability;
 mod maintenance;
+mod minutes;
 mod report;
 mod survey;
 

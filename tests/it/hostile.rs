@@ -966,3 +966,192 @@ async fn a_service_report_goes_only_to_its_agreements_report_recipients() {
     )
     .await;
 }
+
+/// Status meetings (migration 24): chairs open, write and publish minutes; drafts are theirs to read; published
+/// minutes are read-only for everyone and read by every role; a follow-up point is answered by its owner alone; a
+/// correction goes to published minutes, stamped by the server and marked late after the next meeting started.
+#[tokio::test]
+async fn minutes_are_written_by_chairs_read_when_published_and_answered_only_by_their_owners() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (chair_login, chair) = db.login("chair").await;
+    let (viewer_login, viewer) = db.login("viewer").await;
+    let (_, operator) = db.login("operator").await;
+    let series = format!(
+        "INSERT INTO public.meeting_series (code, agreement_id, title, kind, zone, start_local, rule, duration_minutes,
+                                            chair_login)
+         SELECT 'ALT-WEEKLY', id, 'Ukentlig statusmøte', 'weekly_status', 'Europe/Oslo', '2026-01-06 10:00',
+                'FREQ=WEEKLY;BYDAY=TU', 60, '{chair_login}' FROM public.agreements WHERE code = 'ALTINN'"
+    );
+    let open = |starts: &str, next: &str| {
+        format!(
+            "INSERT INTO public.meetings (series_id, starts_at, next_starts_at, agenda)
+             SELECT id, '{starts}', '{next}', '{{\"sections\": []}}' FROM public.meeting_series WHERE code = 'ALT-WEEKLY'"
+        )
+    };
+    Psql::open(&operator).await.refused(&series, "permission denied").await;
+    let mut as_chair = Psql::open(&chair).await;
+    as_chair.refused(&series.replace("'ALT-WEEKLY'", "'alt\tweekly'"), "check constraint").await;
+    as_chair.run(&series).await.unwrap();
+    Psql::open(&viewer).await.refused(&open("2026-01-06 10:00+01", "2026-01-13 10:00+01"), "permission denied").await;
+    as_chair
+        .refused(
+            &open("2026-01-06 10:00+01", "2026-01-13 10:00+01").replace("'{\"sections\": []}'", "'[1]'"),
+            "check constraint",
+        )
+        .await;
+    // Opened as a draft whatever the chair says, stamped by the server.
+    as_chair
+        .refused(
+            "INSERT INTO public.meetings (series_id, starts_at, agenda, state, published_at, published_by)
+         SELECT id, now(), '{}', 'published', now(), 'ola' FROM public.meeting_series",
+            "permission denied",
+        )
+        .await;
+    as_chair.run(&open("2026-01-06 10:00+01", "2026-01-13 10:00+01")).await.unwrap();
+    let meeting: i64 = scalar(&db.pool, "SELECT id FROM public.meetings").await;
+    let opened_by: String = scalar(&db.pool, "SELECT opened_by FROM public.meetings").await;
+    assert_eq!(opened_by, chair_login);
+
+    // A draft is the chair's: others neither see it nor write in it.
+    let seen = |pool: &PgPool| {
+        let pool = pool.clone();
+        async move {
+            let n: i64 = scalar(&pool, "SELECT count(*) FROM public.meetings").await;
+            let items: i64 = scalar(&pool, "SELECT count(*) FROM public.meeting_items").await;
+            n + items
+        }
+    };
+    assert_eq!(seen(&viewer).await, 0, "a viewer reads no drafts");
+    assert_eq!(seen(&operator).await, 0, "an operator reads no drafts");
+    let item = format!(
+        "INSERT INTO public.meeting_items (meeting_id, position, section, title) VALUES ({meeting}, 1, 'other', 'Drift')"
+    );
+    Psql::open(&operator).await.refused(&item, "permission denied").await;
+    as_chair.refused(&item.replace(", 1,", ", 0,"), "check constraint").await;
+    as_chair.run(&item).await.unwrap();
+    let point = |owner: &str, due: &str| {
+        format!(
+            "INSERT INTO public.follow_ups (meeting_id, text, owner_login, due_date)
+             VALUES ({meeting}, 'Verifiser a-melding etter patch', {owner}, {due})"
+        )
+    };
+    as_chair.refused(&point(&format!("'{viewer_login}'"), "current_date - 2"), "in the past").await;
+    as_chair.refused(&point("NULL", "current_date + 7"), "check constraint").await;
+    as_chair.run(&point(&format!("'{viewer_login}'"), "current_date + 7")).await.unwrap();
+    let point_id: i64 = scalar(&db.pool, "SELECT id FROM public.follow_ups").await;
+    // Nobody answers a point in a draft: its owner cannot even see it yet.
+    Psql::open(&viewer)
+        .await
+        .run(&format!("UPDATE public.follow_ups SET answer = 'early' WHERE id = {point_id}"))
+        .await
+        .unwrap();
+    let answer: Option<String> = scalar(&db.pool, "SELECT answer FROM public.follow_ups").await;
+    assert_eq!(answer, None);
+    // A correction needs published minutes.
+    Psql::open(&viewer)
+        .await
+        .refused(
+            &format!("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ({meeting}, 'Feil dato')"),
+            "no published minutes",
+        )
+        .await;
+
+    // Publishing: the server says who and when; then the minutes are read-only, for the chair too.
+    as_chair
+        .refused(
+            &format!("UPDATE public.meetings SET state = 'published', published_by = 'ola' WHERE id = {meeting}"),
+            "permission denied",
+        )
+        .await;
+    Psql::open(&viewer)
+        .await
+        .refused(&format!("UPDATE public.meetings SET state = 'published' WHERE id = {meeting}"), "permission denied")
+        .await;
+    as_chair.run(&format!("UPDATE public.meetings SET state = 'published' WHERE id = {meeting}")).await.unwrap();
+    let published_by: String = scalar(&db.pool, "SELECT published_by FROM public.meetings").await;
+    assert_eq!(published_by, chair_login);
+    for script in [
+        format!("UPDATE public.meetings SET state = 'published' WHERE id = {meeting}"),
+        format!("UPDATE public.meetings SET state = 'draft' WHERE id = {meeting}"),
+        format!("UPDATE public.meeting_items SET notes = 'rewritten' WHERE meeting_id = {meeting}"),
+        format!("DELETE FROM public.meeting_items WHERE meeting_id = {meeting}"),
+        item.replace(", 1,", ", 2,"),
+        format!("INSERT INTO public.meeting_decisions (meeting_id, text) VALUES ({meeting}, 'Etterpå')"),
+        format!("UPDATE public.follow_ups SET text = 'rewritten' WHERE id = {point_id}"),
+        format!("DELETE FROM public.follow_ups WHERE id = {point_id}"),
+        point(&format!("'{viewer_login}'"), "current_date + 7"),
+    ] {
+        as_chair.refused(&script, "read-only").await;
+    }
+    assert_eq!(seen(&viewer).await, 2, "every role reads published minutes");
+
+    // Only the owner answers, and only the answer: someone else's point is not theirs to touch, SET ROLE or not.
+    let answer = |text: &str| format!("UPDATE public.follow_ups SET answer = '{text}' WHERE id = {point_id}");
+    as_chair.refused(&answer("chair writes"), "only its owner answers").await;
+    let mut as_operator = Psql::open(&operator).await;
+    as_operator.run(&answer("operator writes")).await.unwrap();
+    as_operator.refused("SET ROLE vakt_chair", "permission denied").await;
+    as_operator.refused(&format!("SET ROLE {viewer_login}"), "permission denied").await;
+    let unanswered: Option<String> = scalar(&db.pool, "SELECT answer FROM public.follow_ups").await;
+    assert_eq!(unanswered, None, "nobody but the owner answered");
+    let mut as_viewer = Psql::open(&viewer).await;
+    as_viewer
+        .refused(
+            &format!("UPDATE public.follow_ups SET due_date = '2030-01-01' WHERE id = {point_id}"),
+            "permission denied",
+        )
+        .await;
+    as_viewer
+        .refused(
+            &format!("UPDATE public.follow_ups SET answered_by = 'ola' WHERE id = {point_id}"),
+            "permission denied",
+        )
+        .await;
+    as_viewer
+        .refused(&format!("UPDATE public.follow_ups SET state = 'closed' WHERE id = {point_id}"), "permission denied")
+        .await;
+    as_viewer.run(&answer("Verifisert, OK")).await.unwrap();
+    let (by, state): (String, String) =
+        sqlx::query_as("SELECT answered_by, state FROM public.follow_ups").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((by.as_str(), state.as_str()), (viewer_login.as_str(), "answered"));
+    // The chair closes the answered point (allowed on published minutes), but cannot claim it was answered.
+    as_chair.run(&format!("UPDATE public.follow_ups SET state = 'closed' WHERE id = {point_id}")).await.unwrap();
+    as_viewer.refused(&answer("again"), "is closed").await;
+
+    // Corrections: anyone who reads the minutes, stamped by the server; after the next meeting started, late.
+    let correct =
+        format!("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ({meeting}, 'Punkt 2: B, ikke A')");
+    as_viewer
+        .refused(
+            &format!("INSERT INTO public.minutes_corrections (meeting_id, text, late, corrected_by) VALUES ({meeting}, 'x', false, 'ola')"),
+            "permission denied",
+        )
+        .await;
+    as_viewer.run(&correct).await.unwrap();
+    let (by, late): (String, bool) =
+        sqlx::query_as("SELECT corrected_by, late FROM public.minutes_corrections").fetch_one(&db.pool).await.unwrap();
+    // The meeting's next one (13 January 2026) is long past: the correction is late.
+    assert_eq!((by.as_str(), late), (viewer_login.as_str(), true));
+    as_viewer.refused("UPDATE public.minutes_corrections SET late = false", "permission denied").await;
+    as_viewer.refused("DELETE FROM public.minutes_corrections", "permission denied").await;
+    // A meeting whose next one is still ahead takes corrections in time.
+    as_chair.run(&open("2026-01-13 10:00+01", "2199-01-01 10:00+01")).await.unwrap();
+    let second: i64 = scalar(&db.pool, "SELECT max(id) FROM public.meetings").await;
+    as_chair.run(&format!("UPDATE public.meetings SET state = 'published' WHERE id = {second}")).await.unwrap();
+    as_viewer
+        .run(&format!("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ({second}, 'I tide')"))
+        .await
+        .unwrap();
+    let late: bool =
+        scalar(&db.pool, &format!("SELECT late FROM public.minutes_corrections WHERE meeting_id = {second}")).await;
+    assert!(!late);
+    // A chair looking as a viewer sees no drafts: the right follows the role in use.
+    as_chair.run(&open("2026-01-20 10:00+01", "2026-01-27 10:00+01")).await.unwrap();
+    as_chair.run("SET ROLE vakt_viewer").await.unwrap();
+    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM public.meetings WHERE state = 'draft'")
+        .fetch_one(&mut *as_chair.connection)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0);
+}

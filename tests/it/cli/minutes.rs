@@ -1,0 +1,187 @@
+//! `vakt meeting`, `vakt followup` and `vakt minutes`: a chair opens the weekly status meeting and finds the agenda
+//! written from live data, publishes, owners answer their points, a participant corrects, and the next agenda shows
+//! what was answered, what is overdue and what corrections came in; and what the rules refuse.
+
+use chrono::{Duration, NaiveDate, Utc};
+use vakt::db::minutes::{self, NewSeries};
+use vakt::domain::minutes::schedule::Schedule;
+use vakt::domain::minutes::{MeetingKind, Participant};
+
+use super::{seeded, stdout};
+use crate::harness::insert_incident;
+
+#[tokio::test]
+async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() {
+    let (db, config) = seeded().await;
+    let (chair, chair_pool) = db.login("chair").await;
+    let (viewer, _) = db.login("viewer").await;
+    let (operator, _) = db.login("operator").await;
+    let run = |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        std::process::Command::new(env!("CARGO_BIN_EXE_vakt"))
+            .args(&all)
+            .env("VAKT_CONFIG", &config)
+            .env_remove("DATABASE_URL")
+            .env("VAKT_TZ", "Europe/Oslo")
+            .output()
+            .unwrap()
+    };
+    let refused = |out: std::process::Output, code: i32, says: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains(says), "expected {says:?} in {stderr}");
+    };
+    // Every Tuesday 10:00 Oslo time, from a Tuesday long ago.
+    let series = NewSeries {
+        code: "alt-status",
+        agreement: "ALTINN",
+        title: "Ukentlig statusmøte Altinn",
+        kind: MeetingKind::WeeklyStatus,
+        schedule: Schedule {
+            zone: chrono_tz::Europe::Oslo,
+            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            length: Duration::hours(1),
+            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+        },
+        chair: &chair,
+        participants: vec![
+            Participant { who: "asf".into(), role: "ASF".into(), mandatory: true },
+            Participant { who: "tjenesteeiere".into(), role: "Tjenesteeiere".into(), mandatory: false },
+        ],
+        distribution: vec!["asf".into()],
+        horizon_days: 14,
+    };
+    minutes::add_series(&chair_pool, &series).await.unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&viewer, &["meeting", "series", "--format", "json"]))).unwrap();
+    assert_eq!(listed[0]["code"], "ALT-STATUS");
+    assert_eq!(listed[0]["kind"], "weekly_status");
+    refused(run(&viewer, &["meeting", "agenda", "--series", "NOPE"]), 2, "unknown meeting series 'NOPE'");
+    refused(run(&viewer, &["meeting", "agenda", "--series", "alt-status", "--at", "soon"]), 2, "is not a time");
+
+    // Live data: an open A incident and a C one on SBL; only the A is on the agenda.
+    let (service, version) = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT s.id, v.id FROM services s JOIN agreement_versions v ON v.agreement_id = s.agreement_id
+         WHERE s.code = 'SBL'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    insert_incident(&db.pool, service, version, "Innsending feiler", Some("A")).await;
+    insert_incident(&db.pool, service, version, "Treg kvittering", Some("C")).await;
+    let agenda: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &viewer,
+        &["meeting", "agenda", "--series", "ALT-STATUS", "--format", "json"],
+    )))
+    .unwrap();
+    let incidents = agenda["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "incidents").unwrap();
+    assert_eq!(incidents["rows"].as_array().unwrap().len(), 1, "{incidents}");
+    assert_eq!(incidents["rows"][0]["title"], "Innsending feiler");
+    let markdown = stdout(&run(&viewer, &["meeting", "agenda", "--series", "ALT-STATUS"]));
+    assert!(markdown.contains("Open major and most severe incidents (1, 0 major)"), "{markdown}");
+
+    // Opening is the chair's; once per meeting.
+    refused(run(&viewer, &["meeting", "open", "--series", "ALT-STATUS"]), 3, "only chairs");
+    let meeting = stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS"]));
+    refused(run(&chair, &["meeting", "open", "--series", "ALT-STATUS"]), 2, "open already");
+    let drafts = |login: &str| -> usize {
+        let out = stdout(&run(login, &["meeting", "list", "--series", "ALT-STATUS", "--format", "json"]));
+        serde_json::from_str::<Vec<serde_json::Value>>(&out).unwrap().len()
+    };
+    assert_eq!((drafts(&chair), drafts(&viewer)), (1, 0), "a draft is the chair's to read");
+
+    // Follow-up points: a due date in the past is refused, nothing written.
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+    let add = |owner: &str, due: NaiveDate, text: &str| {
+        run(
+            &chair,
+            &["followup", "add", "--meeting", &meeting, "--owner", owner, "--due", &due.to_string(), "--text", text],
+        )
+    };
+    refused(add(&viewer, today - Duration::days(1), "Too late"), 2, "in the past");
+    refused(add("nobody", today, "Who"), 2, "no staff login 'nobody'");
+    let mine = stdout(&add(&viewer, today + Duration::days(2), "Verifiser a-melding"));
+    let theirs = stdout(&add(&operator, today, "Rotårsak for tidsavbrudd"));
+    let points = |login: &str, args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["followup", "list", "--format", "json"];
+        all.extend(args);
+        serde_json::from_str(&stdout(&run(login, &all))).unwrap()
+    };
+    assert_eq!(points(&chair, &[]).len(), 2);
+    assert_eq!(points(&viewer, &[]).len(), 0, "points of a draft are not out yet");
+
+    // An item the chair added and the meeting never got to: it carries over (4Minitz).
+    sqlx::query(
+        "INSERT INTO public.meeting_items (meeting_id, position, section, title) VALUES ($1, 50, 'other', 'Kapasitet i TT02')",
+    )
+    .bind(meeting.parse::<i64>().unwrap())
+    .execute(&chair_pool)
+    .await
+    .unwrap();
+
+    // Publish once; then read-only for all, read by all.
+    refused(run(&viewer, &["minutes", "publish", &meeting]), 2, "no meeting");
+    refused(run(&viewer, &["minutes", "correct", &meeting, "--text", "x"]), 2, "no meeting");
+    refused(run(&chair, &["minutes", "correct", &meeting, "--text", "x"]), 2, "is a draft");
+    stdout(&run(&chair, &["minutes", "publish", &meeting]));
+    refused(run(&chair, &["minutes", "publish", &meeting]), 2, "published already");
+    refused(add(&viewer, today + Duration::days(3), "After"), 2, "read-only");
+    assert_eq!(drafts(&viewer), 1);
+
+    // Owners answer their own points only.
+    refused(run(&viewer, &["followup", "answer", &theirs, "--text", "Not mine"]), 2, "only");
+    refused(run(&viewer, &["followup", "answer", &mine, "--text", "  "]), 2, "needs a text");
+    stdout(&run(&viewer, &["followup", "answer", &mine, "--text", "Verifisert OK"]));
+    let listed = points(&viewer, &["--owner", &viewer]);
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0]["state"].as_str(), listed[0]["answer"].as_str()), (Some("answered"), Some("Verifisert OK")));
+    assert_eq!(listed[0]["answered_by"], viewer.as_str());
+    let open = points(&viewer, &["--open"]);
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["id"].to_string(), theirs);
+    assert_eq!(open[0]["answer"], serde_json::Value::Null, "someone else's point was left as it was");
+
+    // A participant's correction, then the agenda of two weeks on: the correction, the answered point, the
+    // operator's point overdue and first.
+    stdout(&run(&viewer, &["minutes", "correct", &meeting, "--text", "Punkt 2: B, ikke A"]));
+    let later = (today + Duration::days(14)).to_string();
+    let next: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &viewer,
+        &["meeting", "agenda", "--series", "ALT-STATUS", "--at", &later, "--format", "json"],
+    )))
+    .unwrap();
+    let section = |kind: &str| next["sections"].as_array().unwrap().iter().find(|s| s["kind"] == kind).unwrap().clone();
+    assert_eq!(section("corrections")["rows"][0]["text"], "Punkt 2: B, ikke A");
+    let follow = section("follow_ups");
+    assert_eq!(follow["rows"][0]["id"].to_string(), theirs);
+    assert_eq!(follow["rows"][0]["overdue"], true);
+    assert_eq!(follow["rows"][1]["answer"], "Verifisert OK");
+    let carried = section("carried");
+    assert_eq!(
+        (carried["rows"][0]["title"].as_str(), carried["rows"][0]["why"].as_str()),
+        (Some("Kapasitet i TT02"), Some("not_discussed"))
+    );
+    // Opening that meeting writes the carried item with where it came from.
+    let second: i64 =
+        stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS", "--at", &later])).parse().unwrap();
+    let from: Option<i64> =
+        sqlx::query_scalar("SELECT carried_from FROM meeting_items WHERE meeting_id = $1 AND section = 'carried'")
+            .bind(second)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(from.is_some());
+
+    // The minutes as Markdown, HTML and JSON, for everyone now.
+    let md = stdout(&run(&operator, &["minutes", "show", &meeting]));
+    assert!(md.contains("Ukentlig statusmøte Altinn") && md.contains("asf ✗ absent (mandatory)"), "{md}");
+    assert!(md.contains("Punkt 2: B, ikke A"), "{md}");
+    let html = stdout(&run(&operator, &["minutes", "export", &meeting, "--format", "html"]));
+    assert!(html.contains("<html") && html.contains("Verifiser a-melding"), "{html}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&operator, &["minutes", "show", &meeting, "--format", "json"]))).unwrap();
+    assert_eq!(json["state"], "published");
+    assert_eq!(json["published_by"], chair.as_str());
+}
