@@ -123,7 +123,8 @@ async fn incidents(pool: &PgPool, agreement: i64, before: DateTime<Utc>) -> Resu
 type BreachTuple = (String, String, Option<String>, String, DateTime<Utc>, String);
 
 /// Clocks breached in `[from, to)`: those recorded on the incident (frozen at resolution, else as of its last
-/// event), and a running deadline that has passed without an event since.
+/// event), and a running deadline that has passed without an event since. A deadline still ahead is no breach,
+/// even when the agenda is of a meeting later than now.
 async fn breaches(
     pool: &PgPool,
     agreement: i64,
@@ -142,7 +143,7 @@ async fn breaches(
          SELECT i.ref, s.code, i.priority, coalesce(i.next_due_target, ''), i.next_due_at, i.title
          FROM public.incidents i JOIN public.services s ON s.id = i.service_id
          WHERE s.agreement_id = $1 AND i.status NOT IN ('resolved', 'closed', 'paused')
-           AND i.next_due_at >= $2 AND i.next_due_at < $3",
+           AND i.next_due_at >= $2 AND i.next_due_at < least($3, now())",
     )
     .bind(agreement)
     .bind(from)

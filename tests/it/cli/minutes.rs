@@ -81,6 +81,31 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
     assert_eq!(incidents["rows"][0]["title"], "Innsending feiler");
     let markdown = stdout(&run(&viewer, &["meeting", "agenda", "--series", "ALT-STATUS"]));
     assert!(markdown.contains("Open major and most severe incidents (1, 0 major)"), "{markdown}");
+    // A deadline an hour ahead is no breach, though the meeting is later than it; one an hour ago is.
+    let breaches = |due: &'static str| {
+        let pool = db.pool.clone();
+        let run = &run;
+        let viewer = &viewer;
+        async move {
+            sqlx::query(
+                "UPDATE incidents SET status = 'in_progress', next_due_target = 'resolution',
+                        next_due_at = now() + $1::interval WHERE title = 'Innsending feiler'",
+            )
+            .bind(due)
+            .execute(&pool)
+            .await
+            .unwrap();
+            let agenda: serde_json::Value = serde_json::from_str(&stdout(&run(
+                viewer,
+                &["meeting", "agenda", "--series", "ALT-STATUS", "--format", "json"],
+            )))
+            .unwrap();
+            let section = agenda["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "breaches").cloned();
+            section.map_or(0, |s| s["rows"].as_array().map_or(0, Vec::len))
+        }
+    };
+    assert_eq!(breaches("1 hour").await, 0);
+    assert_eq!(breaches("-1 hour").await, 1);
 
     // Opening is the chair's; once per meeting.
     refused(run(&viewer, &["meeting", "open", "--series", "ALT-STATUS"]), 3, "only chairs");
