@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod carry;
+pub mod diff;
 pub mod schedule;
 pub mod text;
 
