@@ -5,6 +5,7 @@
 
 pub mod follow_ups;
 pub mod inputs;
+pub mod reminders;
 pub mod sending;
 pub mod show;
 

@@ -86,7 +86,7 @@ pub async fn send_minutes(tx: &mut Transaction<'_, Postgres>, minutes: &Minutes,
     let subject = format!("Minutes: {} {}", minutes.title, day(minutes.starts_at, zone));
     let body = render(minutes, zone);
     let mut new = 0;
-    for r in recipients(&mut **tx, minutes.id).await? {
+    for r in recipients(tx, minutes.id).await? {
         new += usize::from(queue(tx, minutes_key(minutes.id, &r), &r, &subject, &body).await?);
     }
     Ok(new)
@@ -139,8 +139,37 @@ pub async fn send_notice(
     }
     let Some((subject, body)) = notice(&with, correction.id, zone) else { return Ok(0) };
     let mut new = 0;
-    for r in received(&mut **tx, minutes.id).await? {
+    for r in received(tx, minutes.id).await? {
         new += usize::from(queue(tx, notice_key(correction.id, &r), &r, &subject, &body).await?);
     }
     Ok(new)
+}
+
+/// `vakt serve`'s duty: the notices of corrections nobody queued yet (a participant who is no chair may correct but
+/// not write the outbox), for corrections of the last 92 days. The worker writes them; the keys keep each to one per
+/// correction and recipient however many workers run. Returns how many were queued.
+pub async fn notify_corrections(pool: &sqlx::PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let waiting: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.meeting_id FROM public.minutes_corrections c
+         WHERE c.corrected_at > $1 - interval '92 days'
+           AND EXISTS (SELECT 1 FROM public.vakt_minutes_recipients(c.meeting_id) r
+                       WHERE EXISTS (SELECT 1 FROM public.outbox o
+                                     WHERE o.idempotency_key = 'min' || c.meeting_id || '-email-' || r.suffix)
+                         AND NOT EXISTS (SELECT 1 FROM public.outbox o
+                                         WHERE o.idempotency_key = 'minc' || c.id || '-email-' || r.suffix))
+         ORDER BY c.id",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    let mut queued = 0;
+    for (correction, meeting) in waiting {
+        let minutes = super::show::minutes(pool, meeting).await?;
+        let zone = super::series_by_code(pool, &minutes.series).await?.zone()?;
+        let Some(row) = minutes.corrections.iter().find(|c| c.id == correction).cloned() else { continue };
+        let mut tx = pool.begin().await?;
+        queued += send_notice(&mut tx, &minutes, &row, zone).await?;
+        tx.commit().await?;
+    }
+    Ok(queued)
 }

@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod carry;
 pub mod diff;
+pub mod remind;
 pub mod schedule;
 pub mod text;
 

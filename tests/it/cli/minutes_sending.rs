@@ -13,7 +13,7 @@ use super::{seeded, stdout};
 async fn queued(pool: &sqlx::PgPool, prefix: &str) -> Vec<(String, String, String, String)> {
     sqlx::query_as(
         "SELECT idempotency_key, message -> 'recipient' -> 'to' ->> 0, message ->> 'subject', message ->> 'body'
-         FROM public.outbox WHERE starts_with(idempotency_key, $1) ORDER BY lower(message -> 'recipient' -> 'to' ->> 0)",
+         FROM public.outbox WHERE starts_with(idempotency_key, $1) ORDER BY lower(message -> 'recipient' -> 'to' ->> 0), idempotency_key",
     )
     .bind(prefix)
     .fetch_all(pool)
@@ -128,6 +128,14 @@ async fn publishing_queues_the_minutes_once_per_recipient_and_a_correction_sends
         sqlx::query_scalar("SELECT max(id) FROM public.minutes_corrections").fetch_one(&db.pool).await.unwrap();
     assert!(queued(&db.pool, &format!("minc{by_viewer}-")).await.is_empty());
     assert_eq!(queued(&db.pool, "min").await.len(), 6, "publishing and one notice, nothing else");
+    // vakt serve's duty queues it, once however often it runs; the chair's notice is not queued again.
+    let (_, worker) = db.login("worker").await;
+    assert_eq!(vakt::db::minutes::sending::notify_corrections(&worker, Utc::now()).await.unwrap(), 3);
+    assert_eq!(vakt::db::minutes::sending::notify_corrections(&worker, Utc::now()).await.unwrap(), 0, "once");
+    let notices = queued(&db.pool, &format!("minc{by_viewer}-")).await;
+    assert_eq!(notices.len(), 3);
+    assert!(notices[0].3.contains("Feil dato") && notices[0].3.contains(&format!("by {viewer}")), "{}", notices[0].3);
+    assert_eq!(queued(&db.pool, "min").await.len(), 9);
 
     // A meeting whose next one has started: a correction is late, and the notice says so.
     let past = (Utc::now() - Duration::days(14)).to_rfc3339();
@@ -141,4 +149,90 @@ async fn publishing_queues_the_minutes_once_per_recipient_and_a_correction_sends
     assert_eq!(notices.len(), 3);
     assert!(notices[0].2.starts_with("LATE Correction"), "{}", notices[0].2);
     assert!(notices[0].3.contains("recorded as late"), "{}", notices[0].3);
+}
+
+/// Follow-up reminders (vakt serve): two working days before a point falls due and once overdue, to its owner's
+/// address (a login's or a contact's), once each; never for a point answered or an owner without an address.
+#[tokio::test]
+async fn the_worker_reminds_owners_of_follow_ups_due_soon_and_overdue_once() {
+    use chrono::TimeZone;
+    let (db, _config) = seeded().await;
+    let (chair, _) = db.login("chair").await;
+    let (_, worker) = db.login("worker").await;
+    let owner = |login: &'static str, email: Option<&'static str>| vakt::db::staff::NewStaff {
+        login,
+        full_name: "Kari Nordmann",
+        role: "viewer",
+        email,
+        phone: None,
+    };
+    vakt::db::staff::add(&db.pool, &owner("vt_fup_kari", Some("kari@example.org"))).await.unwrap();
+    vakt::db::staff::add(&db.pool, &owner("vt_fup_silent", None)).await.unwrap();
+    let ola: i64 = sqlx::query_scalar(
+        "INSERT INTO public.contacts (organisation_id, name, role, email)
+         SELECT id, 'Ola', 'Driftsleverandør', 'ola@drift.example' FROM public.organisations WHERE code = 'asf'
+         RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    // Written by the schema owner, so the due dates can be chosen (a chair's must be today or later).
+    let meeting: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "WITH s AS (
+             INSERT INTO public.meeting_series (code, agreement_id, title, kind, zone, start_local, rule,
+                                                duration_minutes, chair_login)
+             SELECT 'ALT-STATUS', id, 'Ukentlig statusmøte', 'weekly_status', 'Europe/Oslo', '2026-11-03 10:00',
+                    'FREQ=WEEKLY;BYDAY=TU', 60, '{chair}' FROM public.agreements WHERE code = 'ALTINN' RETURNING id)
+         INSERT INTO public.meetings (series_id, starts_at, next_starts_at, agenda, state, published_by, published_at)
+         SELECT id, '2026-12-01 10:00+01', '2026-12-08 10:00+01', '{{\"sections\": []}}', 'published', '{chair}',
+                '2026-12-01 12:00+01' FROM s
+         RETURNING id"
+    )))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    // The owner's column and value, the due date and the state are the test's own fixed values.
+    let point = |owner: String, due: &str, state: &str| {
+        let (pool, due, state) = (db.pool.clone(), due.to_string(), state.to_string());
+        async move {
+            let (owner_column, owner_value) = owner.split_once(", ").unwrap();
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO public.follow_ups (meeting_id, text, {owner_column}, due_date, state)
+                 VALUES ($1, 'Verifiser a-melding', {owner_value}, '{due}', '{state}') RETURNING id"
+            )))
+            .bind(meeting)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // Monday 14 December (reminded from Thursday 10th) and Wednesday 9 December (from Monday 7th).
+    let kari = point("owner_login, 'vt_fup_kari'".into(), "2026-12-14", "open").await;
+    let by_contact = point(format!("owner_contact_id, {ola}"), "2026-12-09", "open").await;
+    point("owner_login, 'vt_fup_silent'".into(), "2026-12-09", "open").await;
+    point("owner_login, 'vt_fup_kari'".into(), "2026-12-09", "closed").await;
+    let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+    let remind = |now| vakt::db::minutes::reminders::remind_follow_ups(&worker, now);
+    assert_eq!(remind(at(2026, 12, 4)).await.unwrap(), 0, "Friday: nothing due within two working days");
+    assert_eq!(remind(at(2026, 12, 7)).await.unwrap(), 1, "Monday: the contact's point due Wednesday");
+    assert_eq!(remind(at(2026, 12, 7)).await.unwrap(), 0, "once");
+    assert_eq!(remind(at(2026, 12, 9)).await.unwrap(), 0, "due today: reminded already");
+    assert_eq!(remind(at(2026, 12, 10)).await.unwrap(), 2, "Thursday: Kari's point; the contact's is overdue");
+    assert_eq!(remind(at(2026, 12, 15)).await.unwrap(), 1, "Tuesday: Kari's is overdue");
+    assert_eq!(remind(at(2026, 12, 16)).await.unwrap(), 0, "once overdue, however long");
+    let sent = queued(&db.pool, "minfup").await;
+    let keys: Vec<(&str, &str)> = sent.iter().map(|(k, a, _, _)| (k.as_str(), a.as_str())).collect();
+    assert_eq!(
+        keys,
+        vec![
+            (format!("minfup{kari}-late").as_str(), "kari@example.org"),
+            (format!("minfup{kari}-soon").as_str(), "kari@example.org"),
+            (format!("minfup{by_contact}-late").as_str(), "ola@drift.example"),
+            (format!("minfup{by_contact}-soon").as_str(), "ola@drift.example"),
+        ]
+    );
+    let late = &sent[0];
+    assert!(late.2.starts_with("OVERDUE follow-up (due 2026-12-14)"), "{}", late.2);
+    assert!(late.3.contains(&format!("vakt followup answer {kari}")), "{}", late.3);
+    assert!(sent[2].3.contains(&format!("the chair, {chair}")), "a contact answers through the chair: {}", sent[2].3);
 }
