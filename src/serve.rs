@@ -221,6 +221,14 @@ pub async fn periodic(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbError> 
     if reports > 0 {
         tracing::info!(reports, "MIMs and admins reminded of service reports due or late");
     }
+    let notices = crate::db::minutes::sending::notify_corrections(pool, now).await?;
+    if notices > 0 {
+        tracing::info!(notices, "correction notices sent to the recipients of corrected minutes");
+    }
+    let follow_ups = crate::db::minutes::reminders::remind_follow_ups(pool, now).await?;
+    if follow_ups > 0 {
+        tracing::info!(follow_ups, "owners reminded of follow-up points due soon or overdue");
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `vakt minutes`: show or export a meeting's minutes (Markdown, self-contained HTML, JSON), publish them (then they
-//! are read-only) and send a correction to published minutes.
+//! are read-only, and they are queued by e-mail to the distribution list) and send a correction to published
+//! minutes (a notice with the difference goes to everyone who received them).
 
 use super::minutes_doc;
 use super::{CliResult, when};
@@ -55,16 +56,26 @@ pub async fn run(command: &MinutesCommand, settings: &Settings) -> CliResult {
         }
         MinutesCommand::Publish { id } => {
             let pool = super::connect(settings).await?;
-            minutes::publish(&pool, *id).await?;
-            println!("meeting {id} published: the minutes are read-only now");
+            let queued = minutes::publish(&pool, *id).await?;
+            println!(
+                "meeting {id} published: the minutes are read-only now and queued by e-mail to {queued} recipient(s) \
+                 of the distribution list"
+            );
         }
         MinutesCommand::Correct { id, text } => {
             let pool = super::connect(settings).await?;
-            let late = minutes::correct(&pool, *id, text).await?;
-            if late {
-                println!("correction recorded for meeting {id} (late: the next meeting had started)");
-            } else {
-                println!("correction recorded for meeting {id}");
+            let done = minutes::correct_and_notify(&pool, *id, text).await?;
+            let late = if done.late { " (late: the next meeting had started)" } else { "" };
+            match done.notices {
+                Some(n) => println!(
+                    "correction {} recorded for meeting {id}{late}; notice queued to {n} recipient(s) of the minutes",
+                    done.id
+                ),
+                None => println!(
+                    "correction {} recorded for meeting {id}{late}; vakt serve sends the notice to the recipients of \
+                     the minutes",
+                    done.id
+                ),
             }
         }
     }

@@ -8,7 +8,7 @@ mod maintenance;
 mod major;
 mod meeting;
 mod minutes;
-mod minutes_doc;
+pub mod minutes_doc;
 mod outage;
 pub mod output;
 mod report;

@@ -5,6 +5,8 @@
 
 pub mod follow_ups;
 pub mod inputs;
+pub mod reminders;
+pub mod sending;
 pub mod show;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -12,7 +14,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::DbError;
-use crate::domain::minutes::agenda::{Agenda, Section};
+use crate::domain::minutes::agenda::{Agenda, CorrectionRow, Section};
 use crate::domain::minutes::schedule::{Schedule, Slot};
 use crate::domain::minutes::{MeetingKind, Participant};
 
@@ -318,8 +320,9 @@ async fn state_of(pool: &PgPool, id: i64) -> Result<(String, i32, Option<String>
         .ok_or_else(|| DbError::BadInput(format!("no meeting {id} (or its minutes are a draft you may not read)")))
 }
 
-/// Publishes a draft: the minutes become read-only.
-pub async fn publish(pool: &PgPool, id: i64) -> Result<(), DbError> {
+/// Publishes a draft: the minutes become read-only and, in the same transaction, are queued by e-mail to every
+/// recipient of the series' distribution list (migration 27). Returns how many messages were queued.
+pub async fn publish(pool: &PgPool, id: i64) -> Result<usize, DbError> {
     let (state, version, by, at) = state_of(pool, id).await?;
     if state == "published" {
         return Err(DbError::BadInput(format!(
@@ -328,25 +331,56 @@ pub async fn publish(pool: &PgPool, id: i64) -> Result<(), DbError> {
             at.map(|t| t.to_rfc3339()).unwrap_or_default()
         )));
     }
-    let done = sqlx::query("UPDATE public.meetings SET state = 'published' WHERE id = $1 AND version = $2")
-        .bind(id)
-        .bind(version)
-        .execute(pool)
-        .await
-        .map_err(|e| match DbError::from(e) {
-            DbError::Refused(_) => {
-                DbError::Refused("permission denied: only chairs (vakt_chair) and admins publish minutes".into())
-            }
-            other => other,
-        })?;
-    if done.rows_affected() == 0 {
+    let refused = |e: DbError| match e {
+        DbError::Refused(_) => {
+            DbError::Refused("permission denied: only chairs (vakt_chair) and admins publish minutes".into())
+        }
+        other => other,
+    };
+    // The minutes as they are sent: read before the update (the draft is the chair's alone to change), stamped with
+    // who published them and when as the server records it.
+    let mut minutes = show::minutes(pool, id).await?;
+    let zone = series_by_code(pool, &minutes.series).await?.zone()?;
+    let mut tx = pool.begin().await?;
+    let done: Option<(Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "UPDATE public.meetings SET state = 'published' WHERE id = $1 AND version = $2
+         RETURNING published_by, published_at",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| refused(DbError::from(e)))?;
+    let Some((published_by, published_at)) = done else {
         return Err(DbError::Conflict(format!("meeting {id} changed while publishing; look again and retry")));
-    }
-    Ok(())
+    };
+    minutes.state = "published".into();
+    minutes.published_by = published_by;
+    minutes.published_at = published_at;
+    let queued = sending::send_minutes(&mut tx, &minutes, zone).await.map_err(refused)?;
+    tx.commit().await?;
+    Ok(queued)
+}
+
+/// A correction recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Corrected {
+    pub id: i64,
+    /// After the next meeting of the series started.
+    pub late: bool,
+    /// Correction notices queued to those who received the minutes; `None` when the caller is no chair (they may
+    /// not write the outbox), and `vakt serve` queues them instead.
+    pub notices: Option<usize>,
 }
 
 /// Records a correction to published minutes; returns whether it came late (after the next meeting started).
 pub async fn correct(pool: &PgPool, id: i64, text: &str) -> Result<bool, DbError> {
+    Ok(correct_and_notify(pool, id, text).await?.late)
+}
+
+/// As [`correct`], and queues the correction notice with the difference in the same transaction when the caller
+/// is a chair or an admin.
+pub async fn correct_and_notify(pool: &PgPool, id: i64, text: &str) -> Result<Corrected, DbError> {
     if text.trim().is_empty() {
         return Err(DbError::BadInput("a correction needs a text (--text)".into()));
     }
@@ -356,11 +390,28 @@ pub async fn correct(pool: &PgPool, id: i64, text: &str) -> Result<bool, DbError
             "meeting {id} is a draft: corrections are made to published minutes (edit the draft instead)"
         )));
     }
-    Ok(sqlx::query_scalar("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ($1, $2) RETURNING late")
-        .bind(id)
-        .bind(text.trim())
-        .fetch_one(pool)
-        .await?)
+    let minutes = show::minutes(pool, id).await?;
+    let zone = series_by_code(pool, &minutes.series).await?.zone()?;
+    let mut tx = pool.begin().await?;
+    let (cid, by, at, late): (i64, String, DateTime<Utc>, bool) = sqlx::query_as(
+        "INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ($1, $2)
+         RETURNING id, corrected_by, corrected_at, late",
+    )
+    .bind(id)
+    .bind(text.trim())
+    .fetch_one(&mut *tx)
+    .await?;
+    let chair: bool = sqlx::query_scalar("SELECT pg_catalog.pg_has_role(public.vakt_actor(), 'vakt_chair', 'MEMBER')")
+        .fetch_one(&mut *tx)
+        .await?;
+    let notices = if chair {
+        let row = CorrectionRow { id: cid, text: text.trim().to_string(), by, at, late };
+        Some(sending::send_notice(&mut tx, &minutes, &row, zone).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(Corrected { id: cid, late, notices })
 }
 
 /// A meeting's frozen agenda.

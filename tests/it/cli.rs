@@ -3,6 +3,7 @@
 mod availability;
 mod maintenance;
 mod minutes;
+mod minutes_sending;
 mod report;
 mod survey;
 

@@ -1155,3 +1155,96 @@ async fn minutes_are_written_by_chairs_read_when_published_and_answered_only_by_
         .unwrap();
     assert_eq!(drafts, 0);
 }
+
+/// Sending minutes through the outbox (migration 27): only published minutes, only by e-mail, only to an address on
+/// that meeting's distribution list (a contact of a listed organisation, or a listed address), only by a chair or
+/// admin; a correction notice only for a correction of those minutes, only to someone the minutes were queued to.
+#[tokio::test]
+async fn minutes_go_only_when_published_by_a_chair_to_the_meetings_distribution_list() {
+    let db = TestDb::new().await;
+    with_seeds(&db).await;
+    let (chair_login, chair) = db.login("chair").await;
+    let (_, operator) = db.login("operator").await;
+    let (_, mim) = db.login("mim").await;
+    let (_, viewer) = db.login("viewer").await;
+    let contact = |org: &str, email: &str| {
+        format!(
+            "INSERT INTO public.contacts (organisation_id, name, role, email)
+             SELECT id, 'Kari', 'Deltaker', '{email}' FROM public.organisations WHERE code = '{org}' RETURNING id"
+        )
+    };
+    let kari: i64 = scalar(&db.pool, &contact("asf", "kari@asf.example")).await;
+    let siri: i64 = scalar(&db.pool, &contact("molde", "siri@molde.example")).await;
+    scalar::<i64>(
+        &db.pool,
+        &format!(
+            "INSERT INTO public.meeting_series (code, agreement_id, title, kind, zone, start_local, rule,
+                                                duration_minutes, chair_login, distribution)
+             SELECT 'ALT-WEEKLY', id, 'Ukentlig statusmøte', 'weekly_status', 'Europe/Oslo', '2026-01-06 10:00',
+                    'FREQ=WEEKLY;BYDAY=TU', 60, '{chair_login}', ARRAY['asf', 'leder@digdir.example']
+             FROM public.agreements WHERE code = 'ALTINN' RETURNING id"
+        ),
+    )
+    .await;
+    let meeting: i64 = scalar(
+        &db.pool,
+        "INSERT INTO public.meetings (series_id, starts_at, next_starts_at, agenda)
+         SELECT id, '2026-01-06 10:00+01', '2199-01-13 10:00+01', '{\"sections\": []}' FROM public.meeting_series
+         RETURNING id",
+    )
+    .await;
+    let leder: String = scalar(&db.pool, "SELECT 'a' || md5('leder@digdir.example')").await;
+    let queue = |key: &str, email: &str| {
+        format!(
+            "INSERT INTO public.outbox (idempotency_key, channel, audience, message, summary)
+             VALUES ('{key}', 'email', 'Kari',
+                     '{{\"idempotency_key\": \"{key}\", \"recipient\": {{\"channel\": \"email\", \"to\": [\"{email}\"]}}, \"subject\": \"s\", \"body\": \"b\"}}',
+                     'minutes')"
+        )
+    };
+    let to_kari = queue(&format!("min{meeting}-email-{kari}"), "kari@asf.example");
+    let rule = "distribution list";
+    // A draft is not sent, not even by its chair.
+    Psql::open(&chair).await.refused(&to_kari, rule).await;
+    sqlx::query("UPDATE public.meetings SET state = 'published' WHERE id = $1")
+        .bind(meeting)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    Psql::open(&operator).await.refused(&to_kari, "permission denied").await;
+    Psql::open(&viewer).await.refused(&to_kari, "permission denied").await;
+    Psql::open(&mim).await.refused(&to_kari, rule).await;
+    let mut as_chair = Psql::open(&chair).await;
+    // Not on the list; a listed recipient's key with another address; another meeting; an SMS.
+    as_chair.refused(&queue(&format!("min{meeting}-email-{siri}"), "siri@molde.example"), rule).await;
+    as_chair.refused(&queue(&format!("min{meeting}-email-{kari}"), "someone@else.example"), rule).await;
+    as_chair.refused(&queue(&format!("min{meeting}-email-{leder}"), "kari@asf.example"), rule).await;
+    as_chair.refused(&queue(&format!("min{}-email-{kari}", meeting + 1), "kari@asf.example"), rule).await;
+    as_chair.refused(&to_kari.replace("'email', 'Kari'", "'sms', 'Kari'"), rule).await;
+    as_chair.run(&to_kari).await.unwrap();
+    as_chair.run(&queue(&format!("min{meeting}-email-{leder}"), "leder@digdir.example")).await.unwrap();
+
+    // Correction notices: for a correction of these minutes, to those they went to.
+    let notice = |correction: i64, suffix: &str, email: &str| queue(&format!("minc{correction}-email-{suffix}"), email);
+    let rule = "recipient of the corrected minutes";
+    as_chair.refused(&notice(1, &kari.to_string(), "kari@asf.example"), rule).await;
+    Psql::open(&viewer)
+        .await
+        .run(&format!("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ({meeting}, 'Punkt 2')"))
+        .await
+        .unwrap();
+    let correction: i64 = scalar(&db.pool, "SELECT id FROM public.minutes_corrections").await;
+    Psql::open(&viewer)
+        .await
+        .refused(&notice(correction, &kari.to_string(), "kari@asf.example"), "permission denied")
+        .await;
+    Psql::open(&mim).await.refused(&notice(correction, &kari.to_string(), "kari@asf.example"), rule).await;
+    as_chair.refused(&notice(correction, &siri.to_string(), "siri@molde.example"), rule).await;
+    as_chair.refused(&notice(correction, &kari.to_string(), "siri@molde.example"), rule).await;
+    // Ola is on the list (an ASF contact) but the minutes were never queued to him.
+    let ola: i64 = scalar(&db.pool, &contact("asf", "ola@asf.example")).await;
+    as_chair.refused(&notice(correction, &ola.to_string(), "ola@asf.example"), rule).await;
+    as_chair.run(&notice(correction, &kari.to_string(), "kari@asf.example")).await.unwrap();
+    let queued: i64 = scalar(&db.pool, "SELECT count(*) FROM public.outbox WHERE idempotency_key LIKE 'min%'").await;
+    assert_eq!(queued, 3, "the minutes to two, one notice");
+}

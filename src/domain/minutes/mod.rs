@@ -3,6 +3,8 @@
 
 pub mod agenda;
 pub mod carry;
+pub mod diff;
+pub mod remind;
 pub mod schedule;
 pub mod text;
 
