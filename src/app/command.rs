@@ -59,6 +59,7 @@ pub enum Command {
     Major(MajorAct),
     Calendar(CalendarAct),
     Heatmap(HeatmapAct),
+    Minutes(MinutesAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
 }
@@ -483,6 +484,34 @@ impl HeatmapAct {
     }
 }
 
+/// The minutes screen's keys. Everyone may read the minutes they can see (drafts only chairs and admins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MinutesAct {
+    Read,
+    EarlierMeeting,
+    LaterMeeting,
+}
+
+impl MinutesAct {
+    pub const ALL: [MinutesAct; 3] = [MinutesAct::Read, MinutesAct::EarlierMeeting, MinutesAct::LaterMeeting];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MinutesAct::Read => "read-minutes",
+            MinutesAct::EarlierMeeting => "earlier-meeting",
+            MinutesAct::LaterMeeting => "later-meeting",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            MinutesAct::Read => "read the selected meeting's minutes",
+            MinutesAct::EarlierMeeting => "the meeting before the selected one (the open minutes follow)",
+            MinutesAct::LaterMeeting => "the meeting after the selected one (the open minutes follow)",
+        }
+    }
+}
+
 impl Command {
     /// Whether a login with these rights may run the command. The database enforces the rights; this only keeps
     /// the key line, help and palette to what the user can actually do.
@@ -508,6 +537,7 @@ impl Command {
             .chain(MajorAct::ALL.into_iter().map(Command::Major))
             .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
             .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
+            .chain(MinutesAct::ALL.into_iter().map(Command::Minutes))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -568,6 +598,7 @@ impl Command {
             Command::Major(act) => act.name(),
             Command::Calendar(act) => act.name(),
             Command::Heatmap(act) => act.name(),
+            Command::Minutes(act) => act.name(),
             Command::Overlay(key) => key.name(),
         }
     }
@@ -602,6 +633,7 @@ impl Command {
             Command::Major(act) => act.description(),
             Command::Calendar(act) => act.description(),
             Command::Heatmap(act) => act.description(),
+            Command::Minutes(act) => act.description(),
             Command::Overlay(key) => key.description(),
         }
     }

@@ -90,6 +90,12 @@ pub enum DbCommand {
         to: chrono::NaiveDate,
         max_rank: Option<i32>,
     },
+    /// Every meeting series and the meetings the user may read.
+    LoadMeetings,
+    /// One meeting's minutes in full.
+    LoadMinutes {
+        id: i64,
+    },
 }
 
 /// A write to a major incident.

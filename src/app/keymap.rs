@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, OverlayKey, Screen};
+use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, MinutesAct, OverlayKey, Screen};
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +16,8 @@ pub enum Scope {
     Calendar,
     /// The SLA breach heat-map.
     Heatmap,
+    /// Status-meeting minutes.
+    Minutes,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -31,6 +33,7 @@ impl Scope {
             Scope::Major => "major incidents",
             Scope::Calendar => "maintenance calendar",
             Scope::Heatmap => "heat-map",
+            Scope::Minutes => "minutes",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
         }
@@ -254,6 +257,18 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Heatmap, Chord::ch('g'), Command::Top, false),
         bind(Heatmap, Chord::ch('G'), Command::Bottom, false),
         bind(Heatmap, Chord::key(KeyCode::Esc), Command::Back, true),
+        bind(Minutes, Chord::key(KeyCode::Enter), Command::Minutes(MinutesAct::Read), true),
+        bind(Minutes, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), true),
+        bind(Minutes, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), true),
+        bind(Minutes, Chord::ch('j'), Command::Down, false),
+        bind(Minutes, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Minutes, Chord::ch('k'), Command::Up, false),
+        bind(Minutes, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Minutes, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Minutes, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Minutes, Chord::ch('g'), Command::Top, false),
+        bind(Minutes, Chord::ch('G'), Command::Bottom, false),
+        bind(Minutes, Chord::key(KeyCode::Esc), Command::Back, true),
         bind(Form, Chord::ctrl('s'), Command::Overlay(OverlayKey::Submit), true),
         bind(Form, Chord::key(KeyCode::Tab), Command::Overlay(OverlayKey::NextField), true),
         bind(Form, Chord::key(KeyCode::BackTab), Command::Overlay(OverlayKey::PreviousField), false),

@@ -117,6 +117,13 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::heatmap_grid::cell(pool, &service, from, to, max_rank).await;
             Action::HeatCellLoaded { service, from, result: result.map_err(|e| e.to_string()) }
         }
+        DbCommand::LoadMeetings => {
+            Action::MeetingsLoaded(super::minutes::screen::list(pool).await.map_err(|e| e.to_string()))
+        }
+        DbCommand::LoadMinutes { id } => {
+            let result = super::minutes::screen::detail(pool, id).await;
+            Action::MinutesLoaded { id, result: result.map(Box::new).map_err(|e| e.to_string()) }
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),
