@@ -103,6 +103,8 @@ pub enum Action {
         id: i64,
         result: Result<Box<crate::app::screens::minutes::data::MinutesDetail>, String>,
     },
+    /// A chair's write to the minutes (`DbCommand::OpenMeeting`, `DbCommand::PublishMinutes`).
+    MinutesWritten(Result<crate::app::screens::minutes::data::MinutesWrite, WriteError>),
     /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`).
     MaintenanceLoaded {
         from: chrono::NaiveDate,

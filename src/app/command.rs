@@ -490,16 +490,33 @@ pub enum MinutesAct {
     Read,
     EarlierMeeting,
     LaterMeeting,
+    /// Chairs and admins: open the selected series' meeting; its agenda writes itself.
+    OpenMeeting,
+    /// Chairs and admins: publish the minutes (asks first).
+    Publish,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 3] = [MinutesAct::Read, MinutesAct::EarlierMeeting, MinutesAct::LaterMeeting];
+    pub const ALL: [MinutesAct; 5] = [
+        MinutesAct::Read,
+        MinutesAct::EarlierMeeting,
+        MinutesAct::LaterMeeting,
+        MinutesAct::OpenMeeting,
+        MinutesAct::Publish,
+    ];
+
+    /// Only chairs and admins write minutes.
+    pub fn writes(self) -> bool {
+        matches!(self, MinutesAct::OpenMeeting | MinutesAct::Publish)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             MinutesAct::Read => "read-minutes",
             MinutesAct::EarlierMeeting => "earlier-meeting",
             MinutesAct::LaterMeeting => "later-meeting",
+            MinutesAct::OpenMeeting => "open-meeting",
+            MinutesAct::Publish => "publish-minutes",
         }
     }
 
@@ -508,6 +525,10 @@ impl MinutesAct {
             MinutesAct::Read => "read the selected meeting's minutes",
             MinutesAct::EarlierMeeting => "the meeting before the selected one (the open minutes follow)",
             MinutesAct::LaterMeeting => "the meeting after the selected one (the open minutes follow)",
+            MinutesAct::OpenMeeting => {
+                "chairs: open the selected series' meeting now (or its next); the agenda writes itself"
+            }
+            MinutesAct::Publish => "chairs: publish the open minutes (press twice); they become read-only",
         }
     }
 }
@@ -523,6 +544,7 @@ impl Command {
             Command::Major(MajorAct::AddShift | MajorAct::EditShift) => rights.admin,
             Command::Major(_) => rights.mim,
             Command::Calendar(act) if act.plans() => rights.admin,
+            Command::Minutes(act) if act.writes() => rights.chair || rights.admin,
             _ => true,
         }
     }

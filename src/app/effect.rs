@@ -96,6 +96,15 @@ pub enum DbCommand {
     LoadMinutes {
         id: i64,
     },
+    /// Chairs: open the meeting of a series running at `at` (or its next); the database writes the agenda.
+    OpenMeeting {
+        series: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// Chairs: publish a draft's minutes.
+    PublishMinutes {
+        id: i64,
+    },
 }
 
 /// A write to a major incident.

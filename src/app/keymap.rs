@@ -260,6 +260,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Minutes, Chord::key(KeyCode::Enter), Command::Minutes(MinutesAct::Read), true),
         bind(Minutes, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), true),
         bind(Minutes, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), true),
+        bind(Minutes, Chord::ch('o'), Command::Minutes(MinutesAct::OpenMeeting), true),
+        bind(Minutes, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
         bind(Minutes, Chord::ch('j'), Command::Down, false),
         bind(Minutes, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Minutes, Chord::ch('k'), Command::Up, false),

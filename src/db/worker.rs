@@ -124,6 +124,18 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::screen::detail(pool, id).await;
             Action::MinutesLoaded { id, result: result.map(Box::new).map_err(|e| e.to_string()) }
         }
+        DbCommand::OpenMeeting { series, at } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::open(pool, &series, at).await;
+            Action::MinutesWritten(
+                result.map(|o| MinutesWrite::Opened { id: o.id, items: o.items }).map_err(write_error),
+            )
+        }
+        DbCommand::PublishMinutes { id } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::publish(pool, id).await;
+            Action::MinutesWritten(result.map(|()| MinutesWrite::Published { id }).map_err(write_error))
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),

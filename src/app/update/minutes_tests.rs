@@ -204,3 +204,77 @@ fn minutes_snapshots() {
         insta::assert_snapshot!(format!("minutes_{}x{}", size.0, size.1), screen);
     }
 }
+
+fn chair() -> State {
+    let mut s = state(false);
+    if let Some(user) = s.user.as_mut() {
+        user.rights.chair = true;
+    }
+    key(&mut s, KeyCode::Char('5'));
+    update(&mut s, Action::MeetingsLoaded(Ok(list())), now());
+    s
+}
+
+fn writes(effects: &[Effect]) -> Vec<DbCommand> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(command @ (DbCommand::OpenMeeting { .. } | DbCommand::PublishMinutes { .. })) => {
+                Some(command.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_reader_is_told_the_minutes_are_read_only_and_nothing_is_sent() {
+    let mut s = state(false);
+    key(&mut s, KeyCode::Char('5'));
+    update(&mut s, Action::MeetingsLoaded(Ok(list())), now());
+    for c in ['o', 'P', 'P'] {
+        assert!(writes(&key(&mut s, KeyCode::Char(c))).is_empty());
+    }
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("read-only")), "{:?}", s.message);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(!screen.contains("publish-minutes"), "the key line offers only what the reader may do: {screen}");
+}
+
+#[test]
+fn a_chair_opens_the_selected_series_meeting_and_reads_it_when_it_is_written() {
+    let mut s = chair();
+    let effects = key(&mut s, KeyCode::Char('o'));
+    assert_eq!(writes(&effects), vec![DbCommand::OpenMeeting { series: "ALT-STATUS".into(), at: now() }]);
+    let effects = update(
+        &mut s,
+        Action::MinutesWritten(Ok(crate::app::screens::minutes::data::MinutesWrite::Opened { id: 3, items: 6 })),
+        now(),
+    );
+    assert_eq!(loads(&effects), vec![DbCommand::LoadMeetings, DbCommand::LoadMinutes { id: 3 }]);
+    assert_eq!(s.screens.minutes.open.as_ref().map(|o| o.id), Some(3));
+}
+
+#[test]
+fn publishing_asks_first_and_any_other_key_forgets_the_question() {
+    let mut s = chair();
+    assert!(writes(&key(&mut s, KeyCode::Char('P'))).is_empty(), "the first P only asks");
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("Press P again")), "{:?}", s.message);
+    key(&mut s, KeyCode::Char('j'));
+    assert!(writes(&key(&mut s, KeyCode::Char('P'))).is_empty(), "j in between: asked again");
+    key(&mut s, KeyCode::Char('k'));
+    key(&mut s, KeyCode::Char('P'));
+    assert_eq!(writes(&key(&mut s, KeyCode::Char('P'))), vec![DbCommand::PublishMinutes { id: 2 }]);
+    // A published meeting is not offered again.
+    key(&mut s, KeyCode::Char('j'));
+    assert!(writes(&[key(&mut s, KeyCode::Char('P')), key(&mut s, KeyCode::Char('P'))].concat()).is_empty());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("published already")), "{:?}", s.message);
+}
+
+#[test]
+fn a_refusal_by_the_database_is_shown_in_its_words() {
+    let mut s = chair();
+    let refused = crate::app::model::WriteError::Refused("permission denied: only chairs".into());
+    let effects = update(&mut s, Action::MinutesWritten(Err(refused)), now());
+    assert!(effects.is_empty());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("permission denied: only chairs")), "{:?}", s.message);
+}

@@ -92,7 +92,7 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
         Command::Calendar(act) => calendar::update::run(state, act, now),
         Command::Heatmap(act) => crate::app::screens::heatmap::update::run(state, act, now),
-        Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act),
+        Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
     }

@@ -94,3 +94,16 @@ pub struct MinutesDetail {
     pub follow_ups: Vec<FollowUpLine>,
     pub corrections: Vec<CorrectionRow>,
 }
+
+/// What a chair's write did (`DbCommand::OpenMeeting`, `DbCommand::PublishMinutes`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MinutesWrite {
+    /// A meeting was opened with its agenda written and frozen: its id and how many items it has.
+    Opened {
+        id: i64,
+        items: usize,
+    },
+    Published {
+        id: i64,
+    },
+}

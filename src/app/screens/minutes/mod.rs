@@ -3,6 +3,7 @@
 //! written from, decisions, follow-up points and corrections. The list is read when the tab is shown and on
 //! Ctrl-r; a meeting's minutes when it is opened.
 
+pub mod chair;
 pub mod data;
 pub mod update;
 
@@ -21,6 +22,8 @@ pub struct MinutesScreen {
     pub selected: usize,
     /// The meeting whose minutes are shown.
     pub open: Option<OpenMinutes>,
+    /// The meeting a first `P` asked to publish; a second `P` publishes it, anything else forgets it.
+    pub publishing: Option<i64>,
 }
 
 /// A meeting being read.
@@ -73,7 +76,8 @@ impl MinutesScreen {
 
     /// The list arrived: keep the selected meeting selected where it still is.
     pub fn listed(&mut self, list: MeetingList) {
-        let keep = self.selected_meeting().map(|m| m.id);
+        // The open meeting stays selected (a meeting just opened is selected when it first appears).
+        let keep = self.open.as_ref().map(|o| o.id).or_else(|| self.selected_meeting().map(|m| m.id));
         let first_time = self.list.is_none();
         self.list = Some(list);
         self.error = None;
@@ -129,6 +133,7 @@ impl ScreenState for MinutesScreen {
     }
 
     fn move_selection(&mut self, delta: isize) {
+        self.publishing = None;
         let delta = delta.clamp(-1_000_000, 1_000_000);
         if let Some(open) = &mut self.open {
             // With minutes open, j and k read them.
@@ -141,6 +146,7 @@ impl ScreenState for MinutesScreen {
     }
 
     fn back(&mut self) -> bool {
+        self.publishing = None;
         self.open.take().is_some()
     }
 

@@ -14,14 +14,19 @@ pub fn shown(_state: &mut State) -> Vec<Effect> {
 }
 
 /// A minutes command, from its keys or the palette (which shows the minutes).
-pub fn run(state: &mut State, act: MinutesAct) -> Vec<Effect> {
+pub fn run(state: &mut State, act: MinutesAct, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = Vec::new();
     if state.screen != Screen::Minutes {
         state.screen = Screen::Minutes;
         effects.extend(shown(state));
     }
+    if act != MinutesAct::Publish {
+        state.screens.minutes.publishing = None;
+    }
     let minutes = &mut state.screens.minutes;
     let command = match act {
+        MinutesAct::OpenMeeting => return [effects, super::chair::open_meeting(state, now)].concat(),
+        MinutesAct::Publish => return [effects, super::chair::publish(state, now)].concat(),
         MinutesAct::Read => minutes.open_selected(),
         // The list holds the latest first: an earlier meeting is further down.
         MinutesAct::EarlierMeeting => minutes.step_meeting(1),

@@ -1,0 +1,92 @@
+//! The chair's keys: open the meeting of the selected series (the database writes and freezes its agenda) and
+//! publish the minutes after a second press of the key. Chairs (vakt_chair) and admins only; the database holds the
+//! same rule, and its refusal is shown as it comes.
+
+use chrono::{DateTime, Utc};
+
+use super::data::MinutesWrite;
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::model::WriteError;
+use crate::app::state::State;
+
+const READ_ONLY: &str =
+    "the minutes are read-only for you: only chairs (vakt_chair) and admins open and publish meetings";
+
+fn may_write(state: &mut State, now: DateTime<Utc>) -> bool {
+    let chair = state.user.as_ref().is_some_and(|u| u.rights.chair || u.rights.admin);
+    if !chair {
+        state.warn(READ_ONLY, now);
+    }
+    chair
+}
+
+/// `o`: opens the meeting of the selected series running now, or its next one.
+pub fn open_meeting(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let Some(series) = state.screens.minutes.selected_series().map(|s| s.code.clone()) else {
+        state.warn("select a meeting series first", now);
+        return Vec::new();
+    };
+    state.inform(format!("{series}: opening the meeting and writing its agenda …"), now);
+    vec![Effect::Db(DbCommand::OpenMeeting { series, at: now })]
+}
+
+/// `P`: the first press asks, the second publishes the open (or else the selected) meeting's minutes.
+pub fn publish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let minutes = &state.screens.minutes;
+    let target = minutes.open.as_ref().map(|o| o.id).or_else(|| minutes.selected_meeting().map(|m| m.id));
+    let Some(id) = target else {
+        state.warn("select a meeting to publish", now);
+        return Vec::new();
+    };
+    let listed = minutes.list.iter().flat_map(|l| l.meetings.iter()).find(|m| m.id == id);
+    if listed.is_some_and(|m| m.state == "published") {
+        state.warn(
+            format!("meeting {id} is published already; corrections are sent with `vakt minutes correct {id}`"),
+            now,
+        );
+        return Vec::new();
+    }
+    if state.screens.minutes.publishing != Some(id) {
+        let when = listed
+            .map(|m| format!(" of {} {}", m.series, m.starts_at.with_timezone(&state.zone).format("%a %-d %b %H:%M")));
+        state.screens.minutes.publishing = Some(id);
+        state.inform(
+            format!("Publish the minutes{}? Press P again: they become read-only.", when.unwrap_or_default()),
+            now,
+        );
+        return Vec::new();
+    }
+    state.screens.minutes.publishing = None;
+    state.inform(format!("publishing the minutes of meeting {id} …"), now);
+    vec![Effect::Db(DbCommand::PublishMinutes { id })]
+}
+
+/// The database's answer to a chair's write: the list and the minutes are read again; a refusal is shown in the
+/// database's words.
+pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
+    match result {
+        Ok(MinutesWrite::Opened { id, items }) => {
+            state.inform(format!("meeting {id} opened: the agenda wrote itself ({items} items)"), now);
+            state.screens.minutes.open = Some(super::OpenMinutes { id, detail: None, scroll: 0 });
+            vec![Effect::Db(DbCommand::LoadMeetings), Effect::Db(DbCommand::LoadMinutes { id })]
+        }
+        Ok(MinutesWrite::Published { id }) => {
+            state.inform(format!("the minutes of meeting {id} are published: read-only from now on"), now);
+            let open = state.screens.minutes.open.as_ref().filter(|o| o.id == id).map(|o| o.id);
+            std::iter::once(DbCommand::LoadMeetings)
+                .chain(open.map(|id| DbCommand::LoadMinutes { id }))
+                .map(Effect::Db)
+                .collect()
+        }
+        Err(error) => {
+            state.warn(format!("the database refused: {}", error.message()), now);
+            Vec::new()
+        }
+    }
+}
