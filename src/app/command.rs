@@ -494,20 +494,34 @@ pub enum MinutesAct {
     OpenMeeting,
     /// Chairs and admins: publish the minutes (asks first).
     Publish,
+    /// Chairs and admins: take the attendance of the open draft (then one key per participant).
+    Attendance,
+    /// While taking the attendance: the participant with this number (1–9) is present, or absent again.
+    Present(u8),
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 5] = [
+    pub const ALL: [MinutesAct; 15] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
         MinutesAct::OpenMeeting,
         MinutesAct::Publish,
+        MinutesAct::Attendance,
+        MinutesAct::Present(1),
+        MinutesAct::Present(2),
+        MinutesAct::Present(3),
+        MinutesAct::Present(4),
+        MinutesAct::Present(5),
+        MinutesAct::Present(6),
+        MinutesAct::Present(7),
+        MinutesAct::Present(8),
+        MinutesAct::Present(9),
     ];
 
     /// Only chairs and admins write minutes.
     pub fn writes(self) -> bool {
-        matches!(self, MinutesAct::OpenMeeting | MinutesAct::Publish)
+        !matches!(self, MinutesAct::Read | MinutesAct::EarlierMeeting | MinutesAct::LaterMeeting)
     }
 
     pub fn name(self) -> &'static str {
@@ -517,6 +531,21 @@ impl MinutesAct {
             MinutesAct::LaterMeeting => "later-meeting",
             MinutesAct::OpenMeeting => "open-meeting",
             MinutesAct::Publish => "publish-minutes",
+            MinutesAct::Attendance => "attendance",
+            MinutesAct::Present(n) => {
+                const NAMES: [&str; 9] = [
+                    "present-1",
+                    "present-2",
+                    "present-3",
+                    "present-4",
+                    "present-5",
+                    "present-6",
+                    "present-7",
+                    "present-8",
+                    "present-9",
+                ];
+                NAMES[usize::from(n.clamp(1, 9)) - 1]
+            }
         }
     }
 
@@ -529,6 +558,10 @@ impl MinutesAct {
                 "chairs: open the selected series' meeting now (or its next); the agenda writes itself"
             }
             MinutesAct::Publish => "chairs: publish the open minutes (press twice); they become read-only",
+            MinutesAct::Attendance => {
+                "chairs: take the attendance of the open draft (1–9 mark a participant, Esc ends)"
+            }
+            MinutesAct::Present(_) => "while taking the attendance: this participant is present, or absent again",
         }
     }
 }

@@ -105,6 +105,12 @@ pub enum DbCommand {
     PublishMinutes {
         id: i64,
     },
+    /// Chairs: mark a participant of a draft present or absent.
+    SetPresent {
+        id: i64,
+        participant: String,
+        present: bool,
+    },
 }
 
 /// A write to a major incident.

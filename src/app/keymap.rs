@@ -18,6 +18,8 @@ pub enum Scope {
     Heatmap,
     /// Status-meeting minutes.
     Minutes,
+    /// Taking the attendance in the minutes: one key per participant.
+    Attendance,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -34,6 +36,7 @@ impl Scope {
             Scope::Calendar => "maintenance calendar",
             Scope::Heatmap => "heat-map",
             Scope::Minutes => "minutes",
+            Scope::Attendance => "minutes: attendance",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
         }
@@ -262,6 +265,18 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Minutes, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), true),
         bind(Minutes, Chord::ch('o'), Command::Minutes(MinutesAct::OpenMeeting), true),
         bind(Minutes, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
+        bind(Minutes, Chord::ch('a'), Command::Minutes(MinutesAct::Attendance), true),
+        bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),
+        bind(Attendance, Chord::ch('2'), Command::Minutes(MinutesAct::Present(2)), false),
+        bind(Attendance, Chord::ch('3'), Command::Minutes(MinutesAct::Present(3)), false),
+        bind(Attendance, Chord::ch('4'), Command::Minutes(MinutesAct::Present(4)), false),
+        bind(Attendance, Chord::ch('5'), Command::Minutes(MinutesAct::Present(5)), false),
+        bind(Attendance, Chord::ch('6'), Command::Minutes(MinutesAct::Present(6)), false),
+        bind(Attendance, Chord::ch('7'), Command::Minutes(MinutesAct::Present(7)), false),
+        bind(Attendance, Chord::ch('8'), Command::Minutes(MinutesAct::Present(8)), false),
+        bind(Attendance, Chord::ch('9'), Command::Minutes(MinutesAct::Present(9)), false),
+        bind(Attendance, Chord::ch('a'), Command::Back, false),
+        bind(Attendance, Chord::key(KeyCode::Esc), Command::Back, true),
         bind(Minutes, Chord::ch('j'), Command::Down, false),
         bind(Minutes, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Minutes, Chord::ch('k'), Command::Up, false),

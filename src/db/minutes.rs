@@ -3,6 +3,7 @@
 //! everyone reads published minutes. What the agenda reads is in `minutes::inputs`, follow-up points in
 //! `minutes::follow_ups`.
 
+pub mod edit;
 pub mod follow_ups;
 pub mod inputs;
 pub mod screen;

@@ -136,6 +136,11 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::publish(pool, id).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Published { id }).map_err(write_error))
         }
+        DbCommand::SetPresent { id, participant, present } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::edit::set_present(pool, id, &participant, present).await;
+            Action::MinutesWritten(result.map(|()| MinutesWrite::Attendance { id }).map_err(write_error))
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),

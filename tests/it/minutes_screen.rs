@@ -62,6 +62,15 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
         vec![("asf", false)]
     );
 
+    let present = DbCommand::SetPresent { id, participant: "asf".into(), present: true };
+    let refused = execute(&viewer_pool, present.clone()).await;
+    assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer took the attendance: {refused:?}");
+    let marked = execute(&chair_pool, present.clone()).await;
+    assert_eq!(marked, Some(Action::MinutesWritten(Ok(MinutesWrite::Attendance { id }))));
+    let detail = execute(&chair_pool, DbCommand::LoadMinutes { id }).await;
+    let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = detail else { panic!("{detail:?}") };
+    assert!(detail.attendance[0].present, "asf is present: {:?}", detail.attendance);
+
     let refused = execute(&viewer_pool, DbCommand::PublishMinutes { id }).await;
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer published: {refused:?}");
     let published = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
@@ -69,6 +78,10 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     let again = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
     let Some(Action::MinutesWritten(Err(why))) = again else { panic!("published twice: {again:?}") };
     assert!(why.message().contains("published already"), "{why:?}");
+
+    let late = execute(&chair_pool, DbCommand::SetPresent { id, participant: "asf".into(), present: false }).await;
+    let Some(Action::MinutesWritten(Err(why))) = late else { panic!("published minutes changed: {late:?}") };
+    assert!(why.message().contains("read-only"), "{why:?}");
 
     let read = execute(&viewer_pool, DbCommand::LoadMinutes { id }).await;
     let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = read else { panic!("{read:?}") };

@@ -278,3 +278,41 @@ fn a_refusal_by_the_database_is_shown_in_its_words() {
     assert!(effects.is_empty());
     assert!(s.message.as_ref().is_some_and(|m| m.text.contains("permission denied: only chairs")), "{:?}", s.message);
 }
+
+#[test]
+fn a_chair_takes_the_attendance_with_one_key_per_participant() {
+    let mut s = chair();
+    key(&mut s, KeyCode::Char('a'));
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("open a meeting")), "{:?}", s.message);
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    key(&mut s, KeyCode::Char('a'));
+    let effects = key(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.screen, Screen::Minutes, "2 marks a participant here, it does not change tabs");
+    assert_eq!(writes_attendance(&effects), vec![("driftsleverandor".to_string(), true)]);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains("[2] driftsleverandor ✓"), "shown at once: {screen}");
+    assert_eq!(writes_attendance(&key(&mut s, KeyCode::Char('1'))), vec![("asf".to_string(), false)]);
+    assert!(writes_attendance(&key(&mut s, KeyCode::Char('9'))).is_empty(), "nobody is number 9");
+    // The database refuses: what it holds is read again.
+    let refused = crate::app::model::WriteError::BadInput("the minutes are published and read-only".into());
+    assert_eq!(
+        loads(&update(&mut s, Action::MinutesWritten(Err(refused)), now())),
+        vec![DbCommand::LoadMinutes { id: 2 }]
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.screens.minutes.taking_attendance && s.screens.minutes.open.is_some(), "Esc ends the attendance only");
+    assert_eq!(s.screen, Screen::Minutes);
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.screen, Screen::Major, "after the attendance the digits change tabs again");
+}
+
+fn writes_attendance(effects: &[Effect]) -> Vec<(String, bool)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::SetPresent { participant, present, .. }) => Some((participant.clone(), *present)),
+            _ => None,
+        })
+        .collect()
+}

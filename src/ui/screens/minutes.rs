@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
                 format!("The minutes could not be read: {}", text::one_line(why)),
                 view.theme.warning,
             )],
-            Some(Ok(detail)) => minutes_lines(detail, view),
+            Some(Ok(detail)) => minutes_lines(detail, minutes.taking_attendance, view),
         },
     };
     let scroll = minutes.open.as_ref().map_or(0, |o| o.scroll);
@@ -113,7 +113,7 @@ fn hint(minutes: &MinutesScreen, view: View) -> Vec<Line<'static>> {
     lines
 }
 
-fn minutes_lines(detail: &MinutesDetail, view: View) -> Vec<Line<'static>> {
+fn minutes_lines(detail: &MinutesDetail, minutes_taking_attendance: bool, view: View) -> Vec<Line<'static>> {
     let theme = view.theme;
     let head = &detail.head;
     let state = match (&head.published_by, head.published_at) {
@@ -130,7 +130,7 @@ fn minutes_lines(detail: &MinutesDetail, view: View) -> Vec<Line<'static>> {
             ),
             theme.header,
         ),
-        attendance(detail, theme),
+        attendance(detail, minutes_taking_attendance, theme),
     ];
     for item in &detail.items {
         lines.push(Line::raw(""));
@@ -189,14 +189,17 @@ fn minutes_lines(detail: &MinutesDetail, view: View) -> Vec<Line<'static>> {
     lines
 }
 
-/// `Attendance  ASF ✓  ABS ✗ mandatory  NAV –`: present, absent and mandatory, absent and optional.
-fn attendance(detail: &MinutesDetail, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled("Attendance ", theme.header)];
+/// `Attendance  ASF ✓  ABS ✗ mandatory  NAV –`: present, absent and mandatory, absent and optional; while it is
+/// being taken, each with the key that marks it.
+fn attendance(detail: &MinutesDetail, taking: bool, theme: &Theme) -> Line<'static> {
+    let title = if taking { "Attendance (1–9 mark, Esc done) " } else { "Attendance " };
+    let mut spans = vec![Span::styled(title, theme.header)];
     if detail.attendance.is_empty() {
         spans.push(Span::styled(" nobody listed", theme.dim));
     }
-    for person in &detail.attendance {
+    for (n, person) in (1..).zip(&detail.attendance) {
         let who = text::one_line(&person.participant).into_owned();
+        let who = if taking && n <= 9 { format!("[{n}] {who}") } else { who };
         let span = match (person.present, person.mandatory) {
             (true, _) => Span::styled(format!(" {who} {}", theme.symbols.met), theme.met),
             (false, true) => Span::styled(format!(" {who} ✗ mandatory"), theme.breached),

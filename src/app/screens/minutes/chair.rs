@@ -67,6 +67,52 @@ pub fn publish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     vec![Effect::Db(DbCommand::PublishMinutes { id })]
 }
 
+/// The open draft's minutes, if they are loaded; otherwise says why not.
+fn open_draft(state: &mut State, now: DateTime<Utc>) -> Option<(i64, Vec<super::data::AttendanceLine>)> {
+    let found = match state.screens.minutes.open.as_ref().map(|o| (o.id, &o.detail)) {
+        Some((id, Some(Ok(detail)))) if detail.head.state != "published" => Ok((id, detail.attendance.clone())),
+        Some((_, Some(Ok(_)))) => Err("these minutes are published and read-only: send a correction instead"),
+        _ => Err("open a meeting's minutes first (Enter)"),
+    };
+    found.map_err(|why| state.warn(why, now)).ok()
+}
+
+/// `a`: starts (or ends) taking the attendance of the open draft.
+pub fn attendance(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let Some((_, people)) = open_draft(state, now) else { return Vec::new() };
+    if people.is_empty() {
+        state.warn("the series lists no participants", now);
+        return Vec::new();
+    }
+    state.screens.minutes.taking_attendance = true;
+    let last = people.len().min(9);
+    state.inform(format!("attendance: 1–{last} mark a participant present or absent again; Esc when done"), now);
+    Vec::new()
+}
+
+/// A digit while taking the attendance: that participant is present, or absent again. Shown at once, then read
+/// back from the database (which may refuse).
+pub fn toggle_present(state: &mut State, n: u8, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) || !state.screens.minutes.taking_attendance {
+        return Vec::new();
+    }
+    let Some((id, people)) = open_draft(state, now) else { return Vec::new() };
+    let Some(person) = usize::from(n).checked_sub(1).and_then(|i| people.get(i)) else {
+        state.warn(format!("there is no participant {n}"), now);
+        return Vec::new();
+    };
+    let (participant, present) = (person.participant.clone(), !person.present);
+    if let Some(super::OpenMinutes { detail: Some(Ok(detail)), .. }) = &mut state.screens.minutes.open
+        && let Some(line) = detail.attendance.iter_mut().find(|a| a.participant == participant)
+    {
+        line.present = present;
+    }
+    vec![Effect::Db(DbCommand::SetPresent { id, participant, present })]
+}
+
 /// The database's answer to a chair's write: the list and the minutes are read again; a refusal is shown in the
 /// database's words.
 pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
@@ -84,9 +130,21 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
                 .map(Effect::Db)
                 .collect()
         }
+        Ok(MinutesWrite::Attendance { id }) => {
+            let open = state.screens.minutes.open.as_ref().is_some_and(|o| o.id == id);
+            if open { vec![Effect::Db(DbCommand::LoadMinutes { id })] } else { Vec::new() }
+        }
         Err(error) => {
             state.warn(format!("the database refused: {}", error.message()), now);
-            Vec::new()
+            // What was shown ahead of the answer is read again as it is.
+            state
+                .screens
+                .minutes
+                .open
+                .as_ref()
+                .map(|o| Effect::Db(DbCommand::LoadMinutes { id: o.id }))
+                .into_iter()
+                .collect()
         }
     }
 }

@@ -106,4 +106,8 @@ pub enum MinutesWrite {
     Published {
         id: i64,
     },
+    /// The attendance of meeting `id` changed.
+    Attendance {
+        id: i64,
+    },
 }

@@ -24,6 +24,8 @@ pub struct MinutesScreen {
     pub open: Option<OpenMinutes>,
     /// The meeting a first `P` asked to publish; a second `P` publishes it, anything else forgets it.
     pub publishing: Option<i64>,
+    /// Taking the attendance of the open minutes: the digits mark participants.
+    pub taking_attendance: bool,
 }
 
 /// A meeting being read.
@@ -97,6 +99,7 @@ impl MinutesScreen {
     pub fn open_selected(&mut self) -> Option<DbCommand> {
         let id = self.selected_meeting()?.id;
         self.open = Some(OpenMinutes { id, detail: None, scroll: 0 });
+        self.taking_attendance = false;
         Some(DbCommand::LoadMinutes { id })
     }
 
@@ -129,7 +132,7 @@ impl MinutesScreen {
 
 impl ScreenState for MinutesScreen {
     fn scope(&self) -> Scope {
-        Scope::Minutes
+        if self.taking_attendance { Scope::Attendance } else { Scope::Minutes }
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -147,6 +150,10 @@ impl ScreenState for MinutesScreen {
 
     fn back(&mut self) -> bool {
         self.publishing = None;
+        if self.taking_attendance {
+            self.taking_attendance = false;
+            return true;
+        }
         self.open.take().is_some()
     }
 
