@@ -498,10 +498,12 @@ pub enum MinutesAct {
     Attendance,
     /// While taking the attendance: the participant with this number (1–9) is present, or absent again.
     Present(u8),
+    /// Chairs and admins: record a decision in the open draft.
+    Decision,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 15] = [
+    pub const ALL: [MinutesAct; 16] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
@@ -517,6 +519,7 @@ impl MinutesAct {
         MinutesAct::Present(7),
         MinutesAct::Present(8),
         MinutesAct::Present(9),
+        MinutesAct::Decision,
     ];
 
     /// Only chairs and admins write minutes.
@@ -532,6 +535,7 @@ impl MinutesAct {
             MinutesAct::OpenMeeting => "open-meeting",
             MinutesAct::Publish => "publish-minutes",
             MinutesAct::Attendance => "attendance",
+            MinutesAct::Decision => "decision",
             MinutesAct::Present(n) => {
                 const NAMES: [&str; 9] = [
                     "present-1",
@@ -562,6 +566,7 @@ impl MinutesAct {
                 "chairs: take the attendance of the open draft (1–9 mark a participant, Esc ends)"
             }
             MinutesAct::Present(_) => "while taking the attendance: this participant is present, or absent again",
+            MinutesAct::Decision => "chairs: record a decision in the open draft",
         }
     }
 }

@@ -105,6 +105,11 @@ pub enum DbCommand {
     PublishMinutes {
         id: i64,
     },
+    /// Chairs: a decision in a draft's minutes.
+    AddDecision {
+        id: i64,
+        text: String,
+    },
     /// Chairs: mark a participant of a draft present or absent.
     SetPresent {
         id: i64,

@@ -136,6 +136,11 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::publish(pool, id).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Published { id }).map_err(write_error))
         }
+        DbCommand::AddDecision { id, text } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::edit::add_decision(pool, id, &text).await;
+            Action::MinutesWritten(result.map(|()| MinutesWrite::Decision { id }).map_err(write_error))
+        }
         DbCommand::SetPresent { id, participant, present } => {
             use crate::app::screens::minutes::data::MinutesWrite;
             let result = super::minutes::edit::set_present(pool, id, &participant, present).await;

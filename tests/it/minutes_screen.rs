@@ -71,6 +71,11 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = detail else { panic!("{detail:?}") };
     assert!(detail.attendance[0].present, "asf is present: {:?}", detail.attendance);
 
+    let decided = execute(&chair_pool, DbCommand::AddDecision { id, text: "Patch fredag".into() }).await;
+    assert_eq!(decided, Some(Action::MinutesWritten(Ok(MinutesWrite::Decision { id }))));
+    let refused = execute(&viewer_pool, DbCommand::AddDecision { id, text: "Nei".into() }).await;
+    assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer decided: {refused:?}");
+
     let refused = execute(&viewer_pool, DbCommand::PublishMinutes { id }).await;
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer published: {refused:?}");
     let published = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
@@ -86,4 +91,5 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     let read = execute(&viewer_pool, DbCommand::LoadMinutes { id }).await;
     let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = read else { panic!("{read:?}") };
     assert_eq!(detail.head.published_by.as_deref(), Some(chair.as_str()));
+    assert_eq!(detail.decisions.iter().map(|d| d.text.as_str()).collect::<Vec<_>>(), vec!["Patch fredag"]);
 }

@@ -316,3 +316,38 @@ fn writes_attendance(effects: &[Effect]) -> Vec<(String, bool)> {
         })
         .collect()
 }
+
+#[test]
+fn a_decision_is_written_from_a_form_that_keeps_its_text_when_the_database_refuses() {
+    use crate::app::state::Overlay;
+    let mut s = chair();
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    key(&mut s, KeyCode::Char('d'));
+    assert!(matches!(&s.overlay, Some(Overlay::Form(_))), "{:?}", s.overlay);
+    for c in "Patch fredag".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL);
+    let sent = update(&mut s, Action::Key(ctrl_s), now());
+    let asked: Vec<_> = sent
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::AddDecision { id, text }) => Some((*id, text.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec![(2, "Patch fredag".to_string())]);
+    let refused = crate::app::model::WriteError::BadInput("the minutes are published and read-only".into());
+    update(&mut s, Action::MinutesWritten(Err(refused)), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form closed on a refusal: {:?}", s.overlay) };
+    assert_eq!(form.fields[0].value(), "Patch fredag", "the text stays");
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("read-only")), "{:?}", form.error);
+    let done = update(
+        &mut s,
+        Action::MinutesWritten(Ok(crate::app::screens::minutes::data::MinutesWrite::Decision { id: 2 })),
+        now(),
+    );
+    assert!(s.overlay.is_none(), "the form closes once the decision is recorded");
+    assert!(loads(&done).contains(&DbCommand::LoadMinutes { id: 2 }), "{done:?}");
+}

@@ -28,3 +28,22 @@ pub async fn set_present(pool: &PgPool, id: i64, participant: &str, present: boo
     }
     Ok(())
 }
+
+/// Records a decision in meeting `id` (not tied to one item); who decided is the database's `current_user`.
+pub async fn add_decision(pool: &PgPool, id: i64, text: &str) -> Result<(), DbError> {
+    if text.trim().is_empty() {
+        return Err(DbError::BadInput("a decision needs a text".into()));
+    }
+    sqlx::query("INSERT INTO public.meeting_decisions (meeting_id, text) VALUES ($1, $2)")
+        .bind(id)
+        .bind(text.trim())
+        .execute(pool)
+        .await
+        .map_err(|e| match DbError::from(e) {
+            DbError::Refused(_) => {
+                DbError::Refused("permission denied: only chairs (vakt_chair) and admins record decisions".into())
+            }
+            other => other,
+        })?;
+    Ok(())
+}

@@ -32,7 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Some(Ok(detail)) => minutes_lines(detail, minutes.taking_attendance, view),
         },
     };
-    let scroll = minutes.open.as_ref().map_or(0, |o| o.scroll);
+    // Never past the last line (G asks for "the end"): the last line stays in sight at the top at worst.
+    let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
+    let scroll = minutes.open.as_ref().map_or(0, |o| o.scroll).min(last);
     let block = Block::default().borders(Borders::LEFT).border_style(view.theme.border);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), body);
 }

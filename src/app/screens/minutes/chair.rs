@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::data::MinutesWrite;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::WriteError;
-use crate::app::state::State;
+use crate::app::state::{FormPurpose, Overlay, State};
 
 const READ_ONLY: &str =
     "the minutes are read-only for you: only chairs (vakt_chair) and admins open and publish meetings";
@@ -113,6 +113,24 @@ pub fn toggle_present(state: &mut State, n: u8, now: DateTime<Utc>) -> Vec<Effec
     vec![Effect::Db(DbCommand::SetPresent { id, participant, present })]
 }
 
+/// `d`: the form for a decision in the open draft (what was typed before comes back).
+pub fn decision(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
+    let fields = vec![crate::app::form::Field::area("decision", "", true)];
+    crate::app::forms::open(state, FormPurpose::MinutesDecision(id), format!("A decision in meeting {id}"), fields);
+    Vec::new()
+}
+
+/// The decision form was sent.
+pub fn submit_decision(state: &mut State, id: i64, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &state.overlay else { return Vec::new() };
+    let text = crate::app::form::Values::of(&form.fields).text("decision");
+    crate::app::forms::send(state, Effect::Db(DbCommand::AddDecision { id, text }), now)
+}
+
 /// The database's answer to a chair's write: the list and the minutes are read again; a refusal is shown in the
 /// database's words.
 pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
@@ -130,12 +148,19 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
                 .map(Effect::Db)
                 .collect()
         }
+        Ok(MinutesWrite::Decision { id }) => {
+            let mut effects = crate::app::forms::succeeded(state);
+            state.inform(format!("decision recorded in meeting {id}"), now);
+            effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
+            effects
+        }
         Ok(MinutesWrite::Attendance { id }) => {
             let open = state.screens.minutes.open.as_ref().is_some_and(|o| o.id == id);
             if open { vec![Effect::Db(DbCommand::LoadMinutes { id })] } else { Vec::new() }
         }
         Err(error) => {
-            state.warn(format!("the database refused: {}", error.message()), now);
+            // An open form keeps its text and says why; otherwise the message line does.
+            crate::app::forms::failed(state, format!("the database refused: {}", error.message()), now);
             // What was shown ahead of the answer is read again as it is.
             state
                 .screens

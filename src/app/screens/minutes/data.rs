@@ -110,4 +110,8 @@ pub enum MinutesWrite {
     Attendance {
         id: i64,
     },
+    /// A decision was recorded in meeting `id`.
+    Decision {
+        id: i64,
+    },
 }
