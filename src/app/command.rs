@@ -500,10 +500,12 @@ pub enum MinutesAct {
     Present(u8),
     /// Chairs and admins: record a decision in the open draft.
     Decision,
+    /// Chairs and admins: add a follow-up point (owner, due date, text) to the open draft.
+    FollowUp,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 16] = [
+    pub const ALL: [MinutesAct; 17] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
@@ -520,6 +522,7 @@ impl MinutesAct {
         MinutesAct::Present(8),
         MinutesAct::Present(9),
         MinutesAct::Decision,
+        MinutesAct::FollowUp,
     ];
 
     /// Only chairs and admins write minutes.
@@ -536,6 +539,7 @@ impl MinutesAct {
             MinutesAct::Publish => "publish-minutes",
             MinutesAct::Attendance => "attendance",
             MinutesAct::Decision => "decision",
+            MinutesAct::FollowUp => "follow-up",
             MinutesAct::Present(n) => {
                 const NAMES: [&str; 9] = [
                     "present-1",
@@ -567,6 +571,7 @@ impl MinutesAct {
             }
             MinutesAct::Present(_) => "while taking the attendance: this participant is present, or absent again",
             MinutesAct::Decision => "chairs: record a decision in the open draft",
+            MinutesAct::FollowUp => "chairs: add a follow-up point (owner, due date, text) to the open draft",
         }
     }
 }

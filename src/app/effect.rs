@@ -110,6 +110,13 @@ pub enum DbCommand {
         id: i64,
         text: String,
     },
+    /// Chairs: a follow-up point in a draft's minutes.
+    AddFollowUp {
+        id: i64,
+        owner: String,
+        due: chrono::NaiveDate,
+        text: String,
+    },
     /// Chairs: mark a participant of a draft present or absent.
     SetPresent {
         id: i64,

@@ -267,6 +267,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Minutes, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
         bind(Minutes, Chord::ch('a'), Command::Minutes(MinutesAct::Attendance), true),
         bind(Minutes, Chord::ch('d'), Command::Minutes(MinutesAct::Decision), true),
+        bind(Minutes, Chord::ch('f'), Command::Minutes(MinutesAct::FollowUp), true),
         bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),
         bind(Attendance, Chord::ch('2'), Command::Minutes(MinutesAct::Present(2)), false),
         bind(Attendance, Chord::ch('3'), Command::Minutes(MinutesAct::Present(3)), false),

@@ -67,6 +67,8 @@ pub enum FormPurpose {
     Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
     /// Chairs: a decision recorded in the minutes of this meeting.
     MinutesDecision(i64),
+    /// Chairs: a follow-up point in the minutes of this meeting.
+    MinutesFollowUp(i64),
 }
 
 /// The major incident a cockpit action is for.
@@ -88,6 +90,7 @@ impl FormPurpose {
                 return format!("{}:{}", act.name(), day.map(|d| d.to_string()).unwrap_or_default());
             }
             FormPurpose::MinutesDecision(meeting) => return format!("decision:{meeting}"),
+            FormPurpose::MinutesFollowUp(meeting) => return format!("follow-up:{meeting}"),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -115,6 +118,7 @@ impl FormPurpose {
             | FormPurpose::EditShift
             | FormPurpose::Maintenance(..)
             | FormPurpose::MinutesDecision(_)
+            | FormPurpose::MinutesFollowUp(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -141,6 +141,18 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::edit::add_decision(pool, id, &text).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Decision { id }).map_err(write_error))
         }
+        DbCommand::AddFollowUp { id, owner, due, text } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let new = super::minutes::follow_ups::NewPoint {
+                meeting: id,
+                text: &text,
+                owner: &owner,
+                due: Some(due),
+                incident: None,
+            };
+            let result = super::minutes::follow_ups::add(pool, &new).await;
+            Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
+        }
         DbCommand::SetPresent { id, participant, present } => {
             use crate::app::screens::minutes::data::MinutesWrite;
             let result = super::minutes::edit::set_present(pool, id, &participant, present).await;

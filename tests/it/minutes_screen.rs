@@ -76,6 +76,15 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     let refused = execute(&viewer_pool, DbCommand::AddDecision { id, text: "Nei".into() }).await;
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer decided: {refused:?}");
 
+    let due = Utc::now().date_naive() + Duration::days(7);
+    let point = DbCommand::AddFollowUp { id, owner: chair.clone(), due, text: "Send analysen".into() };
+    let added = execute(&chair_pool, point).await;
+    assert!(matches!(added, Some(Action::MinutesWritten(Ok(MinutesWrite::FollowUp { .. })))), "{added:?}");
+    let nobody = DbCommand::AddFollowUp { id, owner: "nobody".into(), due, text: "?".into() };
+    let refused = execute(&chair_pool, nobody).await;
+    let Some(Action::MinutesWritten(Err(why))) = refused else { panic!("a point for nobody: {refused:?}") };
+    assert!(why.message().contains("no staff login 'nobody'"), "{why:?}");
+
     let refused = execute(&viewer_pool, DbCommand::PublishMinutes { id }).await;
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer published: {refused:?}");
     let published = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
@@ -92,4 +101,5 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = read else { panic!("{read:?}") };
     assert_eq!(detail.head.published_by.as_deref(), Some(chair.as_str()));
     assert_eq!(detail.decisions.iter().map(|d| d.text.as_str()).collect::<Vec<_>>(), vec!["Patch fredag"]);
+    assert_eq!(detail.follow_ups.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), vec!["Send analysen"]);
 }

@@ -351,3 +351,44 @@ fn a_decision_is_written_from_a_form_that_keeps_its_text_when_the_database_refus
     assert!(s.overlay.is_none(), "the form closes once the decision is recorded");
     assert!(loads(&done).contains(&DbCommand::LoadMinutes { id: 2 }), "{done:?}");
 }
+
+#[test]
+fn a_follow_up_point_needs_a_date_and_keeps_its_text_until_it_is_one() {
+    use crate::app::state::Overlay;
+    let mut s = chair();
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    key(&mut s, KeyCode::Char('f'));
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            key(s, KeyCode::Char(c));
+        }
+    };
+    typed(&mut s, "ola");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "fredag");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "Send analysen");
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL);
+    assert!(writes_follow_up(&update(&mut s, Action::Key(ctrl_s), now())).is_empty(), "not a date: nothing sent");
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form closed: {:?}", s.overlay) };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("'fredag' is not a date")), "{:?}", form.error);
+    assert_eq!(form.fields[2].value(), "Send analysen", "the text stays");
+    key(&mut s, KeyCode::BackTab);
+    for _ in 0.."fredag".len() {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "2026-12-04");
+    let sent = writes_follow_up(&update(&mut s, Action::Key(ctrl_s), now()));
+    assert_eq!(sent, vec![("ola".to_string(), date(30) + Duration::days(4), "Send analysen".to_string())]);
+}
+
+fn writes_follow_up(effects: &[Effect]) -> Vec<(String, NaiveDate, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::AddFollowUp { owner, due, text, .. }) => Some((owner.clone(), *due, text.clone())),
+            _ => None,
+        })
+        .collect()
+}

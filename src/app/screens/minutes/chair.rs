@@ -131,6 +131,41 @@ pub fn submit_decision(state: &mut State, id: i64, now: DateTime<Utc>) -> Vec<Ef
     crate::app::forms::send(state, Effect::Db(DbCommand::AddDecision { id, text }), now)
 }
 
+/// `f`: the form for a follow-up point in the open draft: who answers it (a staff login), by when, and what.
+pub fn follow_up(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
+    let fields = vec![
+        crate::app::form::Field::line("owner (login)", "", true).named("owner"),
+        crate::app::form::Field::line("due (YYYY-MM-DD)", "", true).named("due"),
+        crate::app::form::Field::area("point", "", true),
+    ];
+    crate::app::forms::open(
+        state,
+        FormPurpose::MinutesFollowUp(id),
+        format!("A follow-up point in meeting {id}"),
+        fields,
+    );
+    Vec::new()
+}
+
+/// The follow-up form was sent; a due date that is not a date is explained in the form, where the text stays.
+pub fn submit_follow_up(state: &mut State, id: i64, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &state.overlay else { return Vec::new() };
+    let values = crate::app::form::Values::of(&form.fields);
+    let due = values.text("due");
+    let Ok(due) = chrono::NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d") else {
+        if let Some(Overlay::Form(form)) = &mut state.overlay {
+            form.error = Some(format!("'{}' is not a date: write it as YYYY-MM-DD", due.trim()));
+        }
+        return Vec::new();
+    };
+    let command = DbCommand::AddFollowUp { id, owner: values.text("owner"), due, text: values.text("point") };
+    crate::app::forms::send(state, Effect::Db(command), now)
+}
+
 /// The database's answer to a chair's write: the list and the minutes are read again; a refusal is shown in the
 /// database's words.
 pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
@@ -147,6 +182,12 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
                 .chain(open.map(|id| DbCommand::LoadMinutes { id }))
                 .map(Effect::Db)
                 .collect()
+        }
+        Ok(MinutesWrite::FollowUp { id, point }) => {
+            let mut effects = crate::app::forms::succeeded(state);
+            state.inform(format!("follow-up point #{point} added to meeting {id}"), now);
+            effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
+            effects
         }
         Ok(MinutesWrite::Decision { id }) => {
             let mut effects = crate::app::forms::succeeded(state);

@@ -114,4 +114,9 @@ pub enum MinutesWrite {
     Decision {
         id: i64,
     },
+    /// A follow-up point was added to meeting `id`.
+    FollowUp {
+        id: i64,
+        point: i64,
+    },
 }

@@ -29,6 +29,7 @@ pub fn run(state: &mut State, act: MinutesAct, now: DateTime<Utc>) -> Vec<Effect
         MinutesAct::Publish => return [effects, super::chair::publish(state, now)].concat(),
         MinutesAct::Attendance => return [effects, super::chair::attendance(state, now)].concat(),
         MinutesAct::Decision => return [effects, super::chair::decision(state, now)].concat(),
+        MinutesAct::FollowUp => return [effects, super::chair::follow_up(state, now)].concat(),
         MinutesAct::Present(n) => return [effects, super::chair::toggle_present(state, n, now)].concat(),
         MinutesAct::Read => minutes.open_selected(),
         // The list holds the latest first: an earlier meeting is further down.
