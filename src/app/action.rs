@@ -96,6 +96,15 @@ pub enum Action {
         from: chrono::NaiveDate,
         result: Result<crate::domain::heatmap::grid::CellDetail, String>,
     },
+    /// The meeting series and meetings (`DbCommand::LoadMeetings`).
+    MeetingsLoaded(Result<crate::app::screens::minutes::data::MeetingList, String>),
+    /// One meeting's minutes (`DbCommand::LoadMinutes`).
+    MinutesLoaded {
+        id: i64,
+        result: Result<Box<crate::app::screens::minutes::data::MinutesDetail>, String>,
+    },
+    /// A chair's write to the minutes (`DbCommand::OpenMeeting`, `DbCommand::PublishMinutes`).
+    MinutesWritten(Result<crate::app::screens::minutes::data::MinutesWrite, WriteError>),
     /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`).
     MaintenanceLoaded {
         from: chrono::NaiveDate,

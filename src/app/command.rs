@@ -59,6 +59,7 @@ pub enum Command {
     Major(MajorAct),
     Calendar(CalendarAct),
     Heatmap(HeatmapAct),
+    Minutes(MinutesAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
 }
@@ -483,6 +484,98 @@ impl HeatmapAct {
     }
 }
 
+/// The minutes screen's keys. Everyone may read the minutes they can see (drafts only chairs and admins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MinutesAct {
+    Read,
+    EarlierMeeting,
+    LaterMeeting,
+    /// Chairs and admins: open the selected series' meeting; its agenda writes itself.
+    OpenMeeting,
+    /// Chairs and admins: publish the minutes (asks first).
+    Publish,
+    /// Chairs and admins: take the attendance of the open draft (then one key per participant).
+    Attendance,
+    /// While taking the attendance: the participant with this number (1–9) is present, or absent again.
+    Present(u8),
+    /// Chairs and admins: record a decision in the open draft.
+    Decision,
+    /// Chairs and admins: add a follow-up point (owner, due date, text) to the open draft.
+    FollowUp,
+}
+
+impl MinutesAct {
+    pub const ALL: [MinutesAct; 17] = [
+        MinutesAct::Read,
+        MinutesAct::EarlierMeeting,
+        MinutesAct::LaterMeeting,
+        MinutesAct::OpenMeeting,
+        MinutesAct::Publish,
+        MinutesAct::Attendance,
+        MinutesAct::Present(1),
+        MinutesAct::Present(2),
+        MinutesAct::Present(3),
+        MinutesAct::Present(4),
+        MinutesAct::Present(5),
+        MinutesAct::Present(6),
+        MinutesAct::Present(7),
+        MinutesAct::Present(8),
+        MinutesAct::Present(9),
+        MinutesAct::Decision,
+        MinutesAct::FollowUp,
+    ];
+
+    /// Only chairs and admins write minutes.
+    pub fn writes(self) -> bool {
+        !matches!(self, MinutesAct::Read | MinutesAct::EarlierMeeting | MinutesAct::LaterMeeting)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MinutesAct::Read => "read-minutes",
+            MinutesAct::EarlierMeeting => "earlier-meeting",
+            MinutesAct::LaterMeeting => "later-meeting",
+            MinutesAct::OpenMeeting => "open-meeting",
+            MinutesAct::Publish => "publish-minutes",
+            MinutesAct::Attendance => "attendance",
+            MinutesAct::Decision => "decision",
+            MinutesAct::FollowUp => "follow-up",
+            MinutesAct::Present(n) => {
+                const NAMES: [&str; 9] = [
+                    "present-1",
+                    "present-2",
+                    "present-3",
+                    "present-4",
+                    "present-5",
+                    "present-6",
+                    "present-7",
+                    "present-8",
+                    "present-9",
+                ];
+                NAMES[usize::from(n.clamp(1, 9)) - 1]
+            }
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            MinutesAct::Read => "read the selected meeting's minutes",
+            MinutesAct::EarlierMeeting => "the meeting before the selected one (the open minutes follow)",
+            MinutesAct::LaterMeeting => "the meeting after the selected one (the open minutes follow)",
+            MinutesAct::OpenMeeting => {
+                "chairs: open the selected series' meeting now (or its next); the agenda writes itself"
+            }
+            MinutesAct::Publish => "chairs: publish the open minutes (press twice); they become read-only",
+            MinutesAct::Attendance => {
+                "chairs: take the attendance of the open draft (1–9 mark a participant, Esc ends)"
+            }
+            MinutesAct::Present(_) => "while taking the attendance: this participant is present, or absent again",
+            MinutesAct::Decision => "chairs: record a decision in the open draft",
+            MinutesAct::FollowUp => "chairs: add a follow-up point (owner, due date, text) to the open draft",
+        }
+    }
+}
+
 impl Command {
     /// Whether a login with these rights may run the command. The database enforces the rights; this only keeps
     /// the key line, help and palette to what the user can actually do.
@@ -494,6 +587,7 @@ impl Command {
             Command::Major(MajorAct::AddShift | MajorAct::EditShift) => rights.admin,
             Command::Major(_) => rights.mim,
             Command::Calendar(act) if act.plans() => rights.admin,
+            Command::Minutes(act) if act.writes() => rights.chair || rights.admin,
             _ => true,
         }
     }
@@ -508,6 +602,7 @@ impl Command {
             .chain(MajorAct::ALL.into_iter().map(Command::Major))
             .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
             .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
+            .chain(MinutesAct::ALL.into_iter().map(Command::Minutes))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -568,6 +663,7 @@ impl Command {
             Command::Major(act) => act.name(),
             Command::Calendar(act) => act.name(),
             Command::Heatmap(act) => act.name(),
+            Command::Minutes(act) => act.name(),
             Command::Overlay(key) => key.name(),
         }
     }
@@ -602,6 +698,7 @@ impl Command {
             Command::Major(act) => act.description(),
             Command::Calendar(act) => act.description(),
             Command::Heatmap(act) => act.description(),
+            Command::Minutes(act) => act.description(),
             Command::Overlay(key) => key.description(),
         }
     }

@@ -90,6 +90,39 @@ pub enum DbCommand {
         to: chrono::NaiveDate,
         max_rank: Option<i32>,
     },
+    /// Every meeting series and the meetings the user may read.
+    LoadMeetings,
+    /// One meeting's minutes in full.
+    LoadMinutes {
+        id: i64,
+    },
+    /// Chairs: open the meeting of a series running at `at` (or its next); the database writes the agenda.
+    OpenMeeting {
+        series: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// Chairs: publish a draft's minutes.
+    PublishMinutes {
+        id: i64,
+    },
+    /// Chairs: a decision in a draft's minutes.
+    AddDecision {
+        id: i64,
+        text: String,
+    },
+    /// Chairs: a follow-up point in a draft's minutes.
+    AddFollowUp {
+        id: i64,
+        owner: String,
+        due: chrono::NaiveDate,
+        text: String,
+    },
+    /// Chairs: mark a participant of a draft present or absent.
+    SetPresent {
+        id: i64,
+        participant: String,
+        present: bool,
+    },
 }
 
 /// A write to a major incident.

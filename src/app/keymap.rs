@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, OverlayKey, Screen};
+use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, MinutesAct, OverlayKey, Screen};
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +16,10 @@ pub enum Scope {
     Calendar,
     /// The SLA breach heat-map.
     Heatmap,
+    /// Status-meeting minutes.
+    Minutes,
+    /// Taking the attendance in the minutes: one key per participant.
+    Attendance,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -31,6 +35,8 @@ impl Scope {
             Scope::Major => "major incidents",
             Scope::Calendar => "maintenance calendar",
             Scope::Heatmap => "heat-map",
+            Scope::Minutes => "minutes",
+            Scope::Attendance => "minutes: attendance",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
         }
@@ -254,6 +260,34 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Heatmap, Chord::ch('g'), Command::Top, false),
         bind(Heatmap, Chord::ch('G'), Command::Bottom, false),
         bind(Heatmap, Chord::key(KeyCode::Esc), Command::Back, true),
+        bind(Minutes, Chord::key(KeyCode::Enter), Command::Minutes(MinutesAct::Read), true),
+        bind(Minutes, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), true),
+        bind(Minutes, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), true),
+        bind(Minutes, Chord::ch('o'), Command::Minutes(MinutesAct::OpenMeeting), true),
+        bind(Minutes, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
+        bind(Minutes, Chord::ch('a'), Command::Minutes(MinutesAct::Attendance), true),
+        bind(Minutes, Chord::ch('d'), Command::Minutes(MinutesAct::Decision), true),
+        bind(Minutes, Chord::ch('f'), Command::Minutes(MinutesAct::FollowUp), true),
+        bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),
+        bind(Attendance, Chord::ch('2'), Command::Minutes(MinutesAct::Present(2)), false),
+        bind(Attendance, Chord::ch('3'), Command::Minutes(MinutesAct::Present(3)), false),
+        bind(Attendance, Chord::ch('4'), Command::Minutes(MinutesAct::Present(4)), false),
+        bind(Attendance, Chord::ch('5'), Command::Minutes(MinutesAct::Present(5)), false),
+        bind(Attendance, Chord::ch('6'), Command::Minutes(MinutesAct::Present(6)), false),
+        bind(Attendance, Chord::ch('7'), Command::Minutes(MinutesAct::Present(7)), false),
+        bind(Attendance, Chord::ch('8'), Command::Minutes(MinutesAct::Present(8)), false),
+        bind(Attendance, Chord::ch('9'), Command::Minutes(MinutesAct::Present(9)), false),
+        bind(Attendance, Chord::ch('a'), Command::Back, false),
+        bind(Attendance, Chord::key(KeyCode::Esc), Command::Back, true),
+        bind(Minutes, Chord::ch('j'), Command::Down, false),
+        bind(Minutes, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Minutes, Chord::ch('k'), Command::Up, false),
+        bind(Minutes, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Minutes, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Minutes, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Minutes, Chord::ch('g'), Command::Top, false),
+        bind(Minutes, Chord::ch('G'), Command::Bottom, false),
+        bind(Minutes, Chord::key(KeyCode::Esc), Command::Back, true),
         bind(Form, Chord::ctrl('s'), Command::Overlay(OverlayKey::Submit), true),
         bind(Form, Chord::key(KeyCode::Tab), Command::Overlay(OverlayKey::NextField), true),
         bind(Form, Chord::key(KeyCode::BackTab), Command::Overlay(OverlayKey::PreviousField), false),

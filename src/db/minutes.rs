@@ -3,11 +3,14 @@
 //! everyone reads published minutes. What the agenda reads is in `minutes::inputs`, follow-up points in
 //! `minutes::follow_ups`.
 
+pub mod edit;
 pub mod follow_ups;
 pub mod inputs;
 pub mod reminders;
+pub mod screen;
 pub mod sending;
 pub mod show;
+pub mod stored_agenda;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
@@ -422,5 +425,5 @@ pub async fn frozen_agenda(pool: &PgPool, id: i64) -> Result<Agenda, DbError> {
         .await?;
     let text = text
         .ok_or_else(|| DbError::BadInput(format!("no meeting {id} (or its minutes are a draft you may not read)")))?;
-    serde_json::from_str(&text).map_err(|e| DbError::Schema(format!("the agenda of meeting {id}: {e}")))
+    stored_agenda::parse(&text).map_err(|e| DbError::Schema(format!("the agenda of meeting {id}: {e}")))
 }

@@ -117,6 +117,48 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::heatmap_grid::cell(pool, &service, from, to, max_rank).await;
             Action::HeatCellLoaded { service, from, result: result.map_err(|e| e.to_string()) }
         }
+        DbCommand::LoadMeetings => {
+            Action::MeetingsLoaded(super::minutes::screen::list(pool).await.map_err(|e| e.to_string()))
+        }
+        DbCommand::LoadMinutes { id } => {
+            let result = super::minutes::screen::detail(pool, id).await;
+            Action::MinutesLoaded { id, result: result.map(Box::new).map_err(|e| e.to_string()) }
+        }
+        DbCommand::OpenMeeting { series, at } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::open(pool, &series, at).await;
+            Action::MinutesWritten(
+                result.map(|o| MinutesWrite::Opened { id: o.id, items: o.items }).map_err(write_error),
+            )
+        }
+        DbCommand::PublishMinutes { id } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            // Publishing also queues the minutes to the distribution list (migration 27); the outbox shows them.
+            let result = super::minutes::publish(pool, id).await;
+            Action::MinutesWritten(result.map(|_queued| MinutesWrite::Published { id }).map_err(write_error))
+        }
+        DbCommand::AddDecision { id, text } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::edit::add_decision(pool, id, &text).await;
+            Action::MinutesWritten(result.map(|()| MinutesWrite::Decision { id }).map_err(write_error))
+        }
+        DbCommand::AddFollowUp { id, owner, due, text } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let new = super::minutes::follow_ups::NewPoint {
+                meeting: id,
+                text: &text,
+                owner: &owner,
+                due: Some(due),
+                incident: None,
+            };
+            let result = super::minutes::follow_ups::add(pool, &new).await;
+            Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
+        }
+        DbCommand::SetPresent { id, participant, present } => {
+            use crate::app::screens::minutes::data::MinutesWrite;
+            let result = super::minutes::edit::set_present(pool, id, &participant, present).await;
+            Action::MinutesWritten(result.map(|()| MinutesWrite::Attendance { id }).map_err(write_error))
+        }
         DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
             Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
             Err(e) => failed("loading the maintenance calendar", e),

@@ -11,6 +11,7 @@ mod harness;
 mod hostile;
 mod lifecycle;
 mod majors;
+mod minutes_screen;
 mod notify;
 mod outbox;
 mod rings;

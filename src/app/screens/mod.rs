@@ -9,6 +9,7 @@ pub mod board;
 pub mod calendar;
 pub mod heatmap;
 pub mod major;
+pub mod minutes;
 
 use super::command::Screen;
 use super::effect::Effect;
@@ -33,6 +34,7 @@ pub struct Screens {
     pub major: major::MajorScreen,
     pub calendar: calendar::CalendarScreen,
     pub heatmap: heatmap::HeatmapScreen,
+    pub minutes: minutes::MinutesScreen,
 }
 
 impl Screens {
@@ -43,7 +45,8 @@ impl Screens {
             Screen::Major => Some(&self.major),
             Screen::Calendar => Some(&self.calendar),
             Screen::Heatmap => Some(&self.heatmap),
-            Screen::Minutes | Screen::Admin => None,
+            Screen::Minutes => Some(&self.minutes),
+            Screen::Admin => None,
         }
     }
 
@@ -53,12 +56,13 @@ impl Screens {
             Screen::Major => Some(&mut self.major),
             Screen::Calendar => Some(&mut self.calendar),
             Screen::Heatmap => Some(&mut self.heatmap),
-            Screen::Minutes | Screen::Admin => None,
+            Screen::Minutes => Some(&mut self.minutes),
+            Screen::Admin => None,
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 4] {
-        [&self.board, &self.major, &self.calendar, &self.heatmap]
+    pub fn all(&self) -> [&dyn ScreenState; 5] {
+        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes]
     }
 }

@@ -124,4 +124,6 @@ mod flood_tests;
 #[cfg(test)]
 mod heatmap_tests;
 #[cfg(test)]
+mod minutes_tests;
+#[cfg(test)]
 mod tests;

@@ -92,6 +92,7 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Major(act) => crate::app::screens::major::update::start(state, act, now),
         Command::Calendar(act) => calendar::update::run(state, act, now),
         Command::Heatmap(act) => crate::app::screens::heatmap::update::run(state, act, now),
+        Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
     }
@@ -113,6 +114,9 @@ fn show(state: &mut State, screen: Screen, now: DateTime<Utc>) -> Vec<Effect> {
     state.overlay = None;
     if screen == Screen::Heatmap && was != Screen::Heatmap {
         return crate::app::screens::heatmap::update::shown(state, now);
+    }
+    if screen == Screen::Minutes && was != Screen::Minutes {
+        return crate::app::screens::minutes::update::shown(state);
     }
     Vec::new()
 }

@@ -180,6 +180,9 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::HeatCellLoaded { service, from, result } => {
             crate::app::screens::heatmap::update::cell_loaded(state, service, from, result)
         }
+        Action::MeetingsLoaded(result) => crate::app::screens::minutes::update::listed(state, result, now),
+        Action::MinutesWritten(result) => crate::app::screens::minutes::chair::written(state, result, now),
+        Action::MinutesLoaded { id, result } => crate::app::screens::minutes::update::loaded(state, id, result),
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");

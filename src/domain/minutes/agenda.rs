@@ -99,6 +99,9 @@ pub struct BreachRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowRow {
     pub series_id: i64,
+    /// Serialised as `window_kind`: the row's enum is tagged by `kind`, and two `kind` keys in one object made the
+    /// stored agenda unreadable (jsonb keeps the last one, so the row's tag was lost).
+    #[serde(rename = "window_kind")]
     pub kind: String,
     pub services: Vec<String>,
     pub start: DateTime<Utc>,

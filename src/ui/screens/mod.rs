@@ -5,6 +5,7 @@ mod calendar;
 mod heatmap;
 mod incident;
 mod major;
+mod minutes;
 mod placeholder;
 
 use ratatui::Frame;
@@ -23,6 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         Screen::Major => major::render(frame, area, state, view),
         Screen::Calendar => calendar::render(frame, area, state, view),
         Screen::Heatmap => heatmap::render(frame, area, state, view),
-        Screen::Minutes | Screen::Admin => placeholder::render(frame, area, state.screen, view),
+        Screen::Minutes => minutes::render(frame, area, state, view),
+        Screen::Admin => placeholder::render(frame, area, state.screen, view),
     }
 }

@@ -1,0 +1,105 @@
+//! The minutes screen's database side through the console's worker: a chair opens a meeting and sees the draft, a
+//! viewer sees neither the draft nor may publish it, the chair publishes and then everyone reads the minutes.
+
+use chrono::{Duration, NaiveDate, Utc};
+use vakt::app::screens::minutes::data::MinutesWrite;
+use vakt::app::{Action, DbCommand};
+use vakt::db::minutes::{self, NewSeries};
+use vakt::db::worker::execute;
+use vakt::domain::minutes::schedule::Schedule;
+use vakt::domain::minutes::{MeetingKind, Participant};
+
+use crate::harness::{TestDb, seed_reference};
+
+#[tokio::test]
+async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_what_is_published() {
+    let db = TestDb::new().await;
+    seed_reference(&db.pool).await;
+    let (chair, chair_pool) = db.login("chair").await;
+    let (_, viewer_pool) = db.login("viewer").await;
+    let series = NewSeries {
+        code: "alt-status",
+        agreement: "ALTINN",
+        title: "Ukentlig statusmøte Altinn",
+        kind: MeetingKind::WeeklyStatus,
+        schedule: Schedule {
+            zone: chrono_tz::Europe::Oslo,
+            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            length: Duration::hours(1),
+            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+        },
+        chair: &chair,
+        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
+        distribution: vec![],
+        horizon_days: 14,
+    };
+    minutes::add_series(&chair_pool, &series).await.unwrap();
+
+    let refused = execute(&viewer_pool, DbCommand::OpenMeeting { series: "ALT-STATUS".into(), at: Utc::now() }).await;
+    let Some(Action::MinutesWritten(Err(why))) = refused else { panic!("a viewer opened a meeting: {refused:?}") };
+    assert!(why.message().contains("only chairs"), "{why:?}");
+
+    let opened = execute(&chair_pool, DbCommand::OpenMeeting { series: "ALT-STATUS".into(), at: Utc::now() }).await;
+    let Some(Action::MinutesWritten(Ok(MinutesWrite::Opened { id, items }))) = opened else {
+        panic!("the chair could not open the meeting: {opened:?}")
+    };
+    assert!(items >= 5, "the agenda wrote its sections: {items}");
+
+    let listed = |action: Option<Action>| match action {
+        Some(Action::MeetingsLoaded(Ok(list))) => list,
+        other => panic!("no list: {other:?}"),
+    };
+    let chairs = listed(execute(&chair_pool, DbCommand::LoadMeetings).await);
+    assert_eq!(chairs.series.len(), 1);
+    assert_eq!(chairs.meetings.iter().map(|m| (m.id, m.state.as_str())).collect::<Vec<_>>(), vec![(id, "draft")]);
+    assert!(listed(execute(&viewer_pool, DbCommand::LoadMeetings).await).meetings.is_empty(), "a draft is the chair's");
+
+    let detail = execute(&chair_pool, DbCommand::LoadMinutes { id }).await;
+    let Some(Action::MinutesLoaded { id: loaded, result: Ok(detail) }) = detail else { panic!("{detail:?}") };
+    assert_eq!((loaded, detail.head.state.as_str(), detail.items.len()), (id, "draft", items));
+    assert_eq!(
+        detail.attendance.iter().map(|a| (a.participant.as_str(), a.present)).collect::<Vec<_>>(),
+        vec![("asf", false)]
+    );
+
+    let present = DbCommand::SetPresent { id, participant: "asf".into(), present: true };
+    let refused = execute(&viewer_pool, present.clone()).await;
+    assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer took the attendance: {refused:?}");
+    let marked = execute(&chair_pool, present.clone()).await;
+    assert_eq!(marked, Some(Action::MinutesWritten(Ok(MinutesWrite::Attendance { id }))));
+    let detail = execute(&chair_pool, DbCommand::LoadMinutes { id }).await;
+    let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = detail else { panic!("{detail:?}") };
+    assert!(detail.attendance[0].present, "asf is present: {:?}", detail.attendance);
+
+    let decided = execute(&chair_pool, DbCommand::AddDecision { id, text: "Patch fredag".into() }).await;
+    assert_eq!(decided, Some(Action::MinutesWritten(Ok(MinutesWrite::Decision { id }))));
+    let refused = execute(&viewer_pool, DbCommand::AddDecision { id, text: "Nei".into() }).await;
+    assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer decided: {refused:?}");
+
+    let due = Utc::now().date_naive() + Duration::days(7);
+    let point = DbCommand::AddFollowUp { id, owner: chair.clone(), due, text: "Send analysen".into() };
+    let added = execute(&chair_pool, point).await;
+    assert!(matches!(added, Some(Action::MinutesWritten(Ok(MinutesWrite::FollowUp { .. })))), "{added:?}");
+    let nobody = DbCommand::AddFollowUp { id, owner: "nobody".into(), due, text: "?".into() };
+    let refused = execute(&chair_pool, nobody).await;
+    let Some(Action::MinutesWritten(Err(why))) = refused else { panic!("a point for nobody: {refused:?}") };
+    assert!(why.message().contains("no staff login 'nobody'"), "{why:?}");
+
+    let refused = execute(&viewer_pool, DbCommand::PublishMinutes { id }).await;
+    assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer published: {refused:?}");
+    let published = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
+    assert_eq!(published, Some(Action::MinutesWritten(Ok(MinutesWrite::Published { id }))));
+    let again = execute(&chair_pool, DbCommand::PublishMinutes { id }).await;
+    let Some(Action::MinutesWritten(Err(why))) = again else { panic!("published twice: {again:?}") };
+    assert!(why.message().contains("published already"), "{why:?}");
+
+    let late = execute(&chair_pool, DbCommand::SetPresent { id, participant: "asf".into(), present: false }).await;
+    let Some(Action::MinutesWritten(Err(why))) = late else { panic!("published minutes changed: {late:?}") };
+    assert!(why.message().contains("read-only"), "{why:?}");
+
+    let read = execute(&viewer_pool, DbCommand::LoadMinutes { id }).await;
+    let Some(Action::MinutesLoaded { result: Ok(detail), .. }) = read else { panic!("{read:?}") };
+    assert_eq!(detail.head.published_by.as_deref(), Some(chair.as_str()));
+    assert_eq!(detail.decisions.iter().map(|d| d.text.as_str()).collect::<Vec<_>>(), vec!["Patch fredag"]);
+    assert_eq!(detail.follow_ups.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), vec!["Send analysen"]);
+}
