@@ -130,7 +130,10 @@ pub async fn seed(superuser: &PgPool, chair: &PgPool, now: DateTime<Utc>) -> Res
         .await?;
     }
     sqlx::query(
-        "UPDATE public.meeting_items SET discussed = true, notes = 'Leverandøren bekrefter rotårsak; ny patch fredag'
+        "UPDATE public.meeting_items SET discussed = true,
+                notes = CASE section WHEN 'incidents' THEN 'Leverandøren bekrefter rotårsak; ny patch fredag'
+                                     WHEN 'breaches' THEN 'Bruddene skyldes samme feil som over; ingen nye tiltak'
+                                     ELSE '' END
          WHERE meeting_id = $1",
     )
     .bind(last.id)
