@@ -21,6 +21,28 @@ fn vakt(args: &[&str], config: &std::path::Path) -> std::process::Output {
         .expect("run vakt")
 }
 
+/// Runs the binary as `login` on the test database, with times read and shown in `zone`: what every CLI test of a
+/// role's rights does.
+fn runner_in<'a>(
+    db: &'a TestDb,
+    config: &'a std::path::Path,
+    zone: &'a str,
+) -> impl Fn(&str, &[&str]) -> std::process::Output + 'a {
+    move |login: &str, args: &[&str]| {
+        let url = db.url_as(login);
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend(args);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vakt"));
+        command.args(&all).env("VAKT_CONFIG", config).env_remove("DATABASE_URL").env("VAKT_TZ", zone);
+        command.output().expect("run vakt")
+    }
+}
+
+/// [`runner_in`] on Oslo's clock.
+fn runner<'a>(db: &'a TestDb, config: &'a std::path::Path) -> impl Fn(&str, &[&str]) -> std::process::Output + 'a {
+    runner_in(db, config, "Europe/Oslo")
+}
+
 /// An empty scratch directory of its own (tests run in parallel and may ask for the same name): a leftover of
 /// an earlier run whose process had the same id is removed first.
 fn fresh_dir(name: &str) -> std::path::PathBuf {

@@ -8,14 +8,7 @@ async fn outages_give_availability_in_operating_hours_with_maintenance_as_the_ag
     let (admin, _) = db.login("admin").await;
     let (operator, _) = db.login("operator").await;
     let (viewer, _) = db.login("viewer").await;
-    let run = |login: &str, args: &[&str]| {
-        let url = db.url_as(login);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
-        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
-        command.output().unwrap()
-    };
+    let run = super::runner(&db, &config);
     let availability = |args: &[&str]| -> serde_json::Value {
         let mut all = vec!["availability", "--format", "json"];
         all.extend(args);
@@ -107,14 +100,8 @@ async fn outages_give_availability_in_operating_hours_with_maintenance_as_the_ag
 async fn the_heatmap_reads_budget_shares_and_incident_counts() {
     let (db, config) = seeded().await;
     let (operator, _) = db.login("operator").await;
-    let run = |args: &[&str]| {
-        let url = db.url_as(&operator);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
-        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
-        command.output().unwrap()
-    };
+    let as_operator = super::runner(&db, &config);
+    let run = |args: &[&str]| as_operator(&operator, args);
     let json = |args: &[&str]| -> Vec<serde_json::Value> {
         let mut all = vec!["heatmap", "--format", "json"];
         all.extend(args);
@@ -193,14 +180,8 @@ async fn the_heatmap_cell_lists_its_incidents_and_outages_and_the_panel_its_mont
     use vakt::domain::heatmap::{Bucket, Cell, Metric};
     let (db, config) = seeded().await;
     let (operator, pool) = db.login("operator").await;
-    let run = |args: &[&str]| {
-        let url = db.url_as(&operator);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
-        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
-        stdout(&command.output().unwrap())
-    };
+    let as_operator = super::runner(&db, &config);
+    let run = |args: &[&str]| stdout(&as_operator(&operator, args));
     for (priority, title) in [("A", "SBL nede"), ("C", "SBL skrivefeil")] {
         run(&["incident", "new", "--service", "SBL", "--priority", priority, "--title", title]);
     }

@@ -16,18 +16,7 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
     let (chair, chair_pool) = db.login("chair").await;
     let (viewer, _) = db.login("viewer").await;
     let (operator, _) = db.login("operator").await;
-    let run = |login: &str, args: &[&str]| {
-        let url = db.url_as(login);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        std::process::Command::new(env!("CARGO_BIN_EXE_vakt"))
-            .args(&all)
-            .env("VAKT_CONFIG", &config)
-            .env_remove("DATABASE_URL")
-            .env("VAKT_TZ", "Europe/Oslo")
-            .output()
-            .unwrap()
-    };
+    let run = super::runner(&db, &config);
     let refused = |out: std::process::Output, code: i32, says: &str| {
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(out.status.code(), Some(code), "{stderr}");

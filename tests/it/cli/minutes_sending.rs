@@ -26,18 +26,7 @@ async fn publishing_queues_the_minutes_once_per_recipient_and_a_correction_sends
     let (db, config) = seeded().await;
     let (chair, chair_pool) = db.login("chair").await;
     let (viewer, _) = db.login("viewer").await;
-    let run = |login: &str, args: &[&str]| {
-        let url = db.url_as(login);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        std::process::Command::new(env!("CARGO_BIN_EXE_vakt"))
-            .args(&all)
-            .env("VAKT_CONFIG", &config)
-            .env_remove("DATABASE_URL")
-            .env("VAKT_TZ", "Europe/Oslo")
-            .output()
-            .unwrap()
-    };
+    let run = super::runner(&db, &config);
     // ASF's contacts: two with an address (one also on the list by address: sent once), one without; Molde's
     // contact is not on the list.
     let contact = |org: &str, name: &str, email: Option<&str>| {

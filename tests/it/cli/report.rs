@@ -4,21 +4,9 @@
 use chrono::{Datelike, Duration, TimeZone, Utc};
 use serde_json::Value;
 
-use super::{fresh_dir, seeded, stdout};
-use crate::harness::TestDb;
+use super::{fresh_dir, runner, seeded, stdout};
 
 /// Runs vakt as a login on the test database.
-fn runner<'a>(db: &'a TestDb, config: &'a std::path::Path) -> impl Fn(&str, &[&str]) -> std::process::Output + 'a {
-    move |login: &str, args: &[&str]| {
-        let url = db.url_as(login);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
-        command.args(&all).env("VAKT_CONFIG", config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Oslo");
-        command.output().unwrap()
-    }
-}
-
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }

@@ -8,14 +8,7 @@ async fn one_closed_incident_in_four_is_drawn_answered_once_and_summarised() {
     let (db, config) = seeded().await;
     let (operator, _) = db.login("operator").await;
     let (viewer, _) = db.login("viewer").await;
-    let run = |login: &str, args: &[&str]| {
-        let url = db.url_as(login);
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend(args);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vakt"));
-        command.args(&all).env("VAKT_CONFIG", &config).env_remove("DATABASE_URL").env("VAKT_TZ", "Europe/Stockholm");
-        command.output().unwrap()
-    };
+    let run = super::runner_in(&db, &config, "Europe/Stockholm");
     let drawn = |args: &[&str]| -> Vec<serde_json::Value> {
         let mut all = vec!["survey", "list", "--format", "json"];
         all.extend(args);
