@@ -2,10 +2,10 @@
 //! are read-only, and they are queued by e-mail to the distribution list) and send a correction to published
 //! minutes (a notice with the difference goes to everyone who received them).
 
-use super::minutes_doc;
 use super::{CliResult, when};
 use crate::config::Settings;
 use crate::db::minutes;
+use crate::report::minutes as minutes_doc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MinutesFormat {

@@ -8,7 +8,6 @@ mod maintenance;
 mod major;
 mod meeting;
 mod minutes;
-pub mod minutes_doc;
 mod outage;
 pub mod output;
 mod report;

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod html;
 pub mod ics;
 pub mod markdown;
+pub mod minutes;
 pub mod pir;
 pub mod service;
 mod svg;

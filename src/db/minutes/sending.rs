@@ -49,7 +49,7 @@ pub async fn received(conn: &mut PgConnection, meeting: i64) -> Result<Vec<Recip
 }
 
 fn render(minutes: &Minutes, zone: Tz) -> String {
-    crate::report::markdown::render(&crate::cli::minutes_doc::document(minutes, zone))
+    crate::report::markdown::render(&crate::report::minutes::document(minutes, zone))
 }
 
 fn day(t: DateTime<Utc>, zone: Tz) -> String {

@@ -73,7 +73,8 @@ pub fn document(minutes: &Minutes, zone: Tz) -> Document {
             .follow_ups
             .iter()
             .map(|p| {
-                let answer = p.answer.as_deref().map(|a| format!(" — answered: {a}")).unwrap_or_default();
+                // The state already says "answered"; the answer itself follows it.
+                let answer = p.answer.as_deref().map(|a| format!(": {a}")).unwrap_or_default();
                 format!("#{} {} · {} · due {} · {}{answer}", p.id, p.text, p.owner, p.due, p.state)
             })
             .collect(),
