@@ -36,6 +36,63 @@ pub enum MinutesCommand {
         #[arg(long)]
         text: String,
     },
+    /// Write the notes of an agenda item of a draft (chairs): --text replaces them, --append adds a paragraph.
+    Notes {
+        id: i64,
+        /// The item's number in the agenda (`vakt minutes show ID`).
+        #[arg(long)]
+        item: i32,
+        #[arg(long, conflicts_with = "append", required_unless_present = "append")]
+        text: Option<String>,
+        #[arg(long)]
+        append: Option<String>,
+    },
+    /// Record a decision in a draft (chairs), on an agenda item or on the meeting as a whole.
+    Decide {
+        id: i64,
+        /// The item's number in the agenda; without it the decision is the meeting's.
+        #[arg(long)]
+        item: Option<i32>,
+        #[arg(long)]
+        text: String,
+    },
+    /// Mark a participant present at a draft's meeting, or --absent (chairs).
+    Attend {
+        id: i64,
+        /// As the attendance lists them (`vakt minutes show ID`).
+        participant: String,
+        #[arg(long)]
+        absent: bool,
+    },
+    /// Change a draft's agenda (chairs): add, drop or move an item, or mark it discussed.
+    Item {
+        id: i64,
+        #[command(subcommand)]
+        change: ItemChange,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ItemChange {
+    /// A new item after item --after (0, the default: first).
+    Add {
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value_t = 0)]
+        after: i32,
+    },
+    /// Drop an item (not one that holds decisions or follow-up points); the items below move up.
+    Drop { item: i32 },
+    /// Move an item one place up.
+    Up { item: i32 },
+    /// Move an item one place down.
+    Down { item: i32 },
+    /// Mark an item discussed, or --not (an item not discussed is carried to the next meeting).
+    Discussed {
+        item: i32,
+        #[arg(long)]
+        not: bool,
+    },
 }
 
 pub async fn run(command: &MinutesCommand, settings: &Settings) -> CliResult {
@@ -76,6 +133,72 @@ pub async fn run(command: &MinutesCommand, settings: &Settings) -> CliResult {
                      the minutes",
                     done.id
                 ),
+            }
+        }
+        MinutesCommand::Notes { id, item, text, append } => {
+            let pool = super::connect(settings).await?;
+            let found = minutes::edit::item_at(&pool, *id, *item).await?;
+            let notes = match (text, append) {
+                (Some(text), _) => text.trim().to_string(),
+                (None, Some(more)) if found.notes.trim().is_empty() => more.trim().to_string(),
+                (None, Some(more)) => format!("{}\n\n{}", found.notes.trim_end(), more.trim()),
+                (None, None) => return Err(crate::db::DbError::BadInput("give --text or --append".into()).into()),
+            };
+            match minutes::edit::save_notes(&pool, found.id, found.version, &notes).await? {
+                minutes::edit::NotesSaved::Written { .. } => println!("notes of item {item} of meeting {id} saved"),
+                minutes::edit::NotesSaved::Moved { .. } => {
+                    return Err(crate::db::DbError::Conflict(format!(
+                        "someone saved the notes of item {item} of meeting {id} at this moment; nothing was written: \
+                         run it again"
+                    ))
+                    .into());
+                }
+            }
+        }
+        MinutesCommand::Decide { id, item, text } => {
+            let pool = super::connect(settings).await?;
+            let on = match item {
+                Some(n) => Some(minutes::edit::item_at(&pool, *id, *n).await?.id),
+                None => None,
+            };
+            minutes::edit::add_decision(&pool, *id, on, text).await?;
+            match item {
+                Some(n) => println!("decision recorded on item {n} of meeting {id}"),
+                None => println!("decision recorded in meeting {id}"),
+            }
+        }
+        MinutesCommand::Attend { id, participant, absent } => {
+            let pool = super::connect(settings).await?;
+            minutes::edit::set_present(&pool, *id, participant, !absent).await?;
+            let standing = if *absent { "absent" } else { "present" };
+            println!("{participant} marked {standing} at meeting {id}");
+        }
+        MinutesCommand::Item { id, change } => {
+            let pool = super::connect(settings).await?;
+            let at = |n: i32| minutes::edit::item_at(&pool, *id, n);
+            match change {
+                ItemChange::Add { title, after } => {
+                    minutes::edit::add_item(&pool, *id, *after, title).await?;
+                    println!("item {} added to meeting {id}", after.saturating_add(1));
+                }
+                ItemChange::Drop { item } => {
+                    minutes::edit::drop_item(&pool, at(*item).await?.id).await?;
+                    println!("item {item} dropped from meeting {id}; the items below moved up");
+                }
+                ItemChange::Up { item } | ItemChange::Down { item } => {
+                    let up = matches!(change, ItemChange::Up { .. });
+                    minutes::edit::move_item(&pool, at(*item).await?.id, up).await?;
+                    let now = at(*item).await.map(|i| i.title).unwrap_or_default();
+                    println!(
+                        "item {item} of meeting {id} moved {}; item {item} is now: {now}",
+                        if up { "up" } else { "down" }
+                    );
+                }
+                ItemChange::Discussed { item, not } => {
+                    minutes::edit::set_discussed(&pool, at(*item).await?.id, !not).await?;
+                    let standing = if *not { "not discussed (carried to the next meeting)" } else { "discussed" };
+                    println!("item {item} of meeting {id} marked {standing}");
+                }
             }
         }
     }

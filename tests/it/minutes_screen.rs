@@ -166,10 +166,12 @@ async fn chair_and_scribe_take_notes_on_items_without_overwriting_each_other() {
     // A new item first, moved down one place, marked discussed, and dropped again.
     let before = load(chair_pool.clone()).await.items.len();
     let added = edit(&chair_pool, MinutesEdit::AddItem { after: 0, title: "Eventuelt".into() }).await;
-    assert!(matches!(added, Some(Action::MinutesWritten(Ok(MinutesWrite::Agenda { .. })))), "{added:?}");
+    let Some(Action::MinutesWritten(Ok(MinutesWrite::Agenda { added: Some(new), .. }))) = added else {
+        panic!("{added:?}")
+    };
     let items = load(chair_pool.clone()).await.items;
-    assert_eq!((items.len(), items[0].title.as_str(), items[1].id), (before + 1, "Eventuelt", first.id));
-    let new = items[0].id;
+    assert_eq!((items.len(), items[0].id, items[0].title.as_str()), (before + 1, new, "Eventuelt"));
+    assert_eq!(items[1].id, first.id);
     edit(&chair_pool, MinutesEdit::MoveItem { item: new, up: false }).await;
     edit(&chair_pool, MinutesEdit::MoveItem { item: first.id, up: true }).await;
     edit(&chair_pool, MinutesEdit::MoveItem { item: first.id, up: true }).await;

@@ -533,9 +533,10 @@ fn a_new_item_goes_after_the_selected_one() {
     key(&mut s, KeyCode::Char('+'));
     typed(&mut s, "Eventuelt");
     assert_eq!(edits(&ctrl_s(&mut s)), vec![MinutesEdit::AddItem { after: 1, title: "Eventuelt".into() }]);
-    let added = MinutesWrite::Agenda { id: 2, what: "item added at place 2".into() };
+    let added = MinutesWrite::Agenda { id: 2, what: "item added at place 2".into(), added: Some(13) };
     let effects = update(&mut s, Action::MinutesWritten(Ok(added)), now());
     assert!(s.overlay.is_none());
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), Some(13), "the new item is selected");
     assert_eq!(loads(&effects), vec![DbCommand::LoadMinutes { id: 2 }]);
 }
 

@@ -221,7 +221,7 @@ pub async fn apply(
     edit: crate::app::screens::minutes::data::MinutesEdit,
 ) -> Result<crate::app::screens::minutes::data::MinutesWrite, DbError> {
     use crate::app::screens::minutes::data::{MinutesEdit, MinutesWrite};
-    let agenda = |what: String| MinutesWrite::Agenda { id: meeting, what };
+    let agenda = |what: String| MinutesWrite::Agenda { id: meeting, what, added: None };
     Ok(match edit {
         MinutesEdit::Notes { item, version, text } => match save_notes(pool, item, version, &text).await? {
             NotesSaved::Written { .. } => MinutesWrite::Notes { id: meeting, item },
@@ -232,8 +232,9 @@ pub async fn apply(
             agenda(if discussed { "item marked discussed".into() } else { "item marked not discussed".into() })
         }
         MinutesEdit::AddItem { after, title } => {
-            add_item(pool, meeting, after, &title).await?;
-            agenda(format!("item added at place {}", after.saturating_add(1)))
+            let added = add_item(pool, meeting, after, &title).await?;
+            let what = format!("item added at place {}", after.saturating_add(1));
+            MinutesWrite::Agenda { id: meeting, what, added: Some(added) }
         }
         MinutesEdit::DropItem { item } => {
             drop_item(pool, item).await?;
@@ -244,4 +245,28 @@ pub async fn apply(
             agenda(if up { "item moved up".into() } else { "item moved down".into() })
         }
     })
+}
+
+/// An agenda item as the CLI names it: by its number in the meeting's agenda.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ItemAt {
+    pub id: i64,
+    pub version: i32,
+    pub title: String,
+    pub notes: String,
+}
+
+/// Item number `position` of meeting `meeting`.
+pub async fn item_at(pool: &PgPool, meeting: i64, position: i32) -> Result<ItemAt, DbError> {
+    sqlx::query_as("SELECT id, version, title, notes FROM public.meeting_items WHERE meeting_id = $1 AND position = $2")
+        .bind(meeting)
+        .bind(position)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| {
+            DbError::BadInput(format!(
+                "meeting {meeting} has no agenda item {position} (or its minutes are a draft you may not read): \
+             `vakt minutes show {meeting}` lists them"
+            ))
+        })
 }

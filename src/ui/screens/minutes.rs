@@ -38,9 +38,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             }
         },
     };
-    // Scrolling counts rows on screen: a long line wraps onto several.
-    let width = usize::from(body.width.saturating_sub(1)).max(1);
-    let rows = |lines: &[Line]| lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>();
+    // Scrolling counts rows on screen: a long line wraps onto several, as the paragraph wraps it.
+    let width = body.width.saturating_sub(1).max(1);
+    let rows = |lines: &[Line<'static>]| Paragraph::new(lines.to_vec()).wrap(Wrap { trim: false }).line_count(width);
     let anchor_row = rows(&lines[..anchor.min(lines.len())]);
     // Never past the last line (G asks for "the end"): the last line stays in sight at the top at worst.
     let last = rows(&lines).saturating_sub(1);

@@ -199,3 +199,75 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
     assert_eq!(json["state"], "published");
     assert_eq!(json["published_by"], chair.as_str());
 }
+
+/// Taking minutes from a script: attendance, notes (replaced or appended), decisions on an item, and the agenda
+/// changed item by item; bad numbers, readers and published minutes are refused with the exit codes of the rest.
+#[tokio::test]
+async fn the_chair_takes_minutes_from_the_command_line() {
+    let (db, config) = seeded().await;
+    let (chair, chair_pool) = db.login("chair").await;
+    let (viewer, _) = db.login("viewer").await;
+    let run = super::runner(&db, &config);
+    let fails = |out: std::process::Output, code: i32, says: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains(says), "expected {says:?} in {stderr}");
+    };
+    let series = NewSeries {
+        code: "alt-status",
+        agreement: "ALTINN",
+        title: "Ukentlig statusmøte Altinn",
+        kind: MeetingKind::WeeklyStatus,
+        schedule: Schedule {
+            zone: chrono_tz::Europe::Oslo,
+            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            length: Duration::hours(1),
+            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+        },
+        chair: &chair,
+        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
+        distribution: vec![],
+        horizon_days: 14,
+    };
+    minutes::add_series(&chair_pool, &series).await.unwrap();
+    let id = stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS"])).trim().to_string();
+    let id = id.as_str();
+    fn m<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["minutes"], args].concat()
+    }
+
+    stdout(&run(&chair, &m(&["attend", id, "asf"])));
+    fails(run(&chair, &m(&["attend", id, "nav"])), 2, "nav is not on the attendance list");
+    fails(run(&viewer, &m(&["attend", id, "asf", "--absent"])), 3, "only chairs");
+    stdout(&run(&chair, &m(&["notes", id, "--item", "1", "--text", "Ingen avvik"])));
+    stdout(&run(&chair, &m(&["notes", id, "--item", "1", "--append", "ASF bekrefter"])));
+    fails(run(&chair, &m(&["notes", id, "--item", "99", "--text", "x"])), 2, "has no agenda item 99");
+    stdout(&run(&chair, &m(&["decide", id, "--item", "1", "--text", "Patch fredag"])));
+    stdout(&run(&chair, &m(&["decide", id, "--text", "Neste møte flyttes"])));
+    fails(run(&viewer, &m(&["decide", id, "--text", "Nei"])), 3, "only chairs");
+    stdout(&run(&chair, &m(&["item", id, "add", "--title", "Eventuelt", "--after", "1"])));
+    stdout(&run(&chair, &m(&["item", id, "up", "2"])));
+    stdout(&run(&chair, &m(&["item", id, "discussed", "1"])));
+    fails(run(&chair, &m(&["item", id, "drop", "2"])), 2, "holds decisions");
+    stdout(&run(&chair, &m(&["item", id, "drop", "1"])));
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&chair, &m(&["show", id, "--format", "json"])))).unwrap();
+    let first = &shown["items"][0];
+    assert_eq!(first["notes"], "Ingen avvik\n\nASF bekrefter", "{first}");
+    assert_eq!(shown["attendance"][0]["present"], true);
+    let decisions: Vec<(bool, &str)> = shown["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["item_id"] == first["id"], d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(decisions, vec![(true, "Patch fredag"), (false, "Neste møte flyttes")]);
+    assert!(shown["items"].as_array().unwrap().iter().all(|i| i["title"] != "Eventuelt"), "dropped: {shown}");
+    let markdown = stdout(&run(&chair, &m(&["show", id])));
+    assert!(markdown.contains("Patch fredag") && markdown.contains("ASF bekrefter"), "{markdown}");
+
+    stdout(&run(&chair, &m(&["publish", id])));
+    fails(run(&chair, &m(&["notes", id, "--item", "1", "--text", "Etterpå"])), 2, "read-only");
+    fails(run(&chair, &m(&["item", id, "add", "--title", "Etterpå"])), 2, "read-only");
+}

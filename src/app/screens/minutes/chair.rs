@@ -372,7 +372,15 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
             effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
             effects
         }
-        Ok(MinutesWrite::Agenda { id, what }) => {
+        Ok(MinutesWrite::Agenda { id, what, added }) => {
+            // A new item is selected, so its notes are one key away.
+            if let Some(open) = &mut state.screens.minutes.open
+                && open.id == id
+                && added.is_some()
+            {
+                open.item = added;
+                open.scroll = 0;
+            }
             // Only the new-item form closes; the other agenda keys have none, and another open form stays.
             let item_form = matches!(&state.overlay,
                 Some(Overlay::Form(f)) if matches!(f.purpose, FormPurpose::Minutes(MinutesForm::Item { .. })));

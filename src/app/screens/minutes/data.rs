@@ -133,10 +133,11 @@ pub enum MinutesWrite {
         version: i32,
         notes: String,
     },
-    /// The agenda of meeting `id` changed (`what` in words, for the message line).
+    /// The agenda of meeting `id` changed (`what` in words, for the message line); `added` is a new item's id.
     Agenda {
         id: i64,
         what: String,
+        added: Option<i64>,
     },
 }
 
