@@ -69,6 +69,8 @@ pub enum FormPurpose {
     MinutesDecision(i64),
     /// Chairs: a follow-up point in the minutes of this meeting.
     MinutesFollowUp(i64),
+    /// The owner's answer to this follow-up point ("my follow-ups" on the board).
+    AnswerFollowUp(i64),
 }
 
 /// The major incident a cockpit action is for.
@@ -91,6 +93,7 @@ impl FormPurpose {
             }
             FormPurpose::MinutesDecision(meeting) => return format!("decision:{meeting}"),
             FormPurpose::MinutesFollowUp(meeting) => return format!("follow-up:{meeting}"),
+            FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -119,6 +122,7 @@ impl FormPurpose {
             | FormPurpose::Maintenance(..)
             | FormPurpose::MinutesDecision(_)
             | FormPurpose::MinutesFollowUp(_)
+            | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -77,6 +77,7 @@ pub enum Load {
     ServiceWindows,
     Rota,
     Presence,
+    MyFollowUps,
 }
 
 impl Load {
@@ -91,6 +92,7 @@ impl Load {
             DbCommand::LoadServiceWindows => Some(Load::ServiceWindows),
             DbCommand::LoadRota => Some(Load::Rota),
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
+            DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }
     }

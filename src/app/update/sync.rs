@@ -199,6 +199,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::ReportLoaded { major_id, report } => {
             crate::app::screens::major::update::report_loaded(state, major_id, report, now)
         }
+        Action::MyFollowUpsLoaded(result) => crate::app::screens::board::follow_ups::loaded(state, result, now),
+        Action::FollowUpAnswered { id, result } => {
+            crate::app::screens::board::follow_ups::answered(state, id, result, now)
+        }
         Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
     }
 }
@@ -246,6 +250,8 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
+        // A point added, answered or closed: the user's follow-ups may have changed.
+        ("follow_ups", _) => vec![Effect::Db(DbCommand::LoadMyFollowUps)],
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
         ("services" | "organisations" | "staff" | "bulk", _) => {
             crate::app::screens::heatmap::update::changed(state);
