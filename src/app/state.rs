@@ -65,10 +65,8 @@ pub enum FormPurpose {
     Outage(ActionTarget),
     /// Admins: an action on the maintenance calendar, from the cursor's day.
     Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
-    /// Chairs: a decision recorded in the minutes of this meeting.
-    MinutesDecision(i64),
-    /// Chairs: a follow-up point in the minutes of this meeting.
-    MinutesFollowUp(i64),
+    /// Chairs: a form of the open minutes (a decision, a follow-up point, an item's notes, a new item).
+    Minutes(crate::app::screens::minutes::chair::MinutesForm),
     /// The owner's answer to this follow-up point ("my follow-ups" on the board).
     AnswerFollowUp(i64),
 }
@@ -91,8 +89,7 @@ impl FormPurpose {
             FormPurpose::Maintenance(act, day) => {
                 return format!("{}:{}", act.name(), day.map(|d| d.to_string()).unwrap_or_default());
             }
-            FormPurpose::MinutesDecision(meeting) => return format!("decision:{meeting}"),
-            FormPurpose::MinutesFollowUp(meeting) => return format!("follow-up:{meeting}"),
+            FormPurpose::Minutes(form) => return form.draft_key(),
             FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
@@ -120,8 +117,7 @@ impl FormPurpose {
             | FormPurpose::AddShift
             | FormPurpose::EditShift
             | FormPurpose::Maintenance(..)
-            | FormPurpose::MinutesDecision(_)
-            | FormPurpose::MinutesFollowUp(_)
+            | FormPurpose::Minutes(_)
             | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)

@@ -77,6 +77,8 @@ pub enum Load {
     ServiceWindows,
     Rota,
     Presence,
+    Meetings,
+    Minutes(i64),
     MyFollowUps,
 }
 
@@ -92,6 +94,8 @@ impl Load {
             DbCommand::LoadServiceWindows => Some(Load::ServiceWindows),
             DbCommand::LoadRota => Some(Load::Rota),
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
+            DbCommand::LoadMeetings => Some(Load::Meetings),
+            DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
             DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }

@@ -180,9 +180,17 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::HeatCellLoaded { service, from, result } => {
             crate::app::screens::heatmap::update::cell_loaded(state, service, from, result)
         }
-        Action::MeetingsLoaded(result) => crate::app::screens::minutes::update::listed(state, result, now),
+        Action::MeetingsLoaded(result) => {
+            let mut effects = crate::app::screens::minutes::update::listed(state, result, now);
+            effects.extend(state.link.in_flight.loaded(Load::Meetings));
+            effects
+        }
         Action::MinutesWritten(result) => crate::app::screens::minutes::chair::written(state, result, now),
-        Action::MinutesLoaded { id, result } => crate::app::screens::minutes::update::loaded(state, id, result),
+        Action::MinutesLoaded { id, result } => {
+            let mut effects = crate::app::screens::minutes::update::loaded(state, id, result);
+            effects.extend(state.link.in_flight.loaded(Load::Minutes(id)));
+            effects
+        }
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");
@@ -250,8 +258,23 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
-        // A point added, answered or closed: the user's follow-ups may have changed.
-        ("follow_ups", _) => vec![Effect::Db(DbCommand::LoadMyFollowUps)],
+        (
+            table @ ("meeting_series"
+            | "meetings"
+            | "meeting_items"
+            | "meeting_attendance"
+            | "meeting_decisions"
+            | "follow_ups"
+            | "minutes_corrections"),
+            _,
+        ) => {
+            let mut effects = crate::app::screens::minutes::update::changed(state);
+            // A point added, answered or closed, or minutes published: the user's follow-ups may have changed.
+            if matches!(table, "follow_ups" | "meetings") {
+                effects.push(Effect::Db(DbCommand::LoadMyFollowUps));
+            }
+            effects
+        }
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
         ("services" | "organisations" | "staff" | "bulk", _) => {
             crate::app::screens::heatmap::update::changed(state);
