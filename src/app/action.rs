@@ -136,6 +136,13 @@ pub enum Action {
         major_id: i64,
         report: Option<(Box<crate::domain::major::PostIncidentReport>, i32)>,
     },
+    /// The user's follow-up points (`DbCommand::LoadMyFollowUps`).
+    MyFollowUpsLoaded(Result<Vec<crate::app::screens::board::follow_ups::MyFollowUp>, String>),
+    /// The answer to a follow-up point was stored, or why not (`DbCommand::AnswerFollowUp`).
+    FollowUpAnswered {
+        id: i64,
+        result: Result<(), WriteError>,
+    },
 }
 
 /// The payload of a change notice: table, row id, row version and operation. Never the row itself.

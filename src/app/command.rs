@@ -62,6 +62,10 @@ pub enum Command {
     Minutes(MinutesAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
+    /// Show or hide "my follow-ups" on the board.
+    FollowUps,
+    /// Answer the selected follow-up point.
+    AnswerFollowUp,
 }
 
 /// What the keys do while an overlay has them.
@@ -677,6 +681,8 @@ impl Command {
         Command::NextTab,
         Command::PreviousTab,
         Command::Quit,
+        Command::FollowUps,
+        Command::AnswerFollowUp,
     ];
 
     /// The palette name: lower-case, hyphenated, stable.
@@ -712,6 +718,8 @@ impl Command {
             Command::Heatmap(act) => act.name(),
             Command::Minutes(act) => act.name(),
             Command::Overlay(key) => key.name(),
+            Command::FollowUps => "follow-ups",
+            Command::AnswerFollowUp => "answer",
         }
     }
 
@@ -747,6 +755,8 @@ impl Command {
             Command::Heatmap(act) => act.description(),
             Command::Minutes(act) => act.description(),
             Command::Overlay(key) => key.description(),
+            Command::FollowUps => "my follow-ups: your follow-up points from the minutes, overdue first",
+            Command::AnswerFollowUp => "answer the selected follow-up point",
         }
     }
 

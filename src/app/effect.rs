@@ -130,6 +130,13 @@ pub enum DbCommand {
         participant: String,
         present: bool,
     },
+    /// The logged-in user's follow-up points that are not closed ("my follow-ups").
+    LoadMyFollowUps,
+    /// The owner answers a follow-up point (the database checks that they own it).
+    AnswerFollowUp {
+        id: i64,
+        text: String,
+    },
 }
 
 /// A write to a major incident.

@@ -26,6 +26,8 @@ pub enum Scope {
     Form,
     /// A confirmation or an update preview.
     Confirm,
+    /// "My follow-ups" on the board.
+    FollowUps,
 }
 
 impl Scope {
@@ -42,6 +44,7 @@ impl Scope {
             Scope::MinutesOpen => "minutes: open",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
+            Scope::FollowUps => "board: my follow-ups",
         }
     }
 }
@@ -323,6 +326,18 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Confirm, Chord::ch('y'), Command::Overlay(OverlayKey::Yes), true),
         bind(Confirm, Chord::key(KeyCode::Esc), Command::Overlay(OverlayKey::No), true),
         bind(Confirm, Chord::ch('n'), Command::Overlay(OverlayKey::No), true),
+        bind(Board, Chord::ch('F'), Command::FollowUps, true),
+        bind(FollowUps, Chord::key(KeyCode::Enter), Command::AnswerFollowUp, true),
+        bind(FollowUps, Chord::ch('F'), Command::FollowUps, true),
+        bind(FollowUps, Chord::key(KeyCode::Esc), Command::Back, true),
+        bind(FollowUps, Chord::ch('j'), Command::Down, false),
+        bind(FollowUps, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(FollowUps, Chord::ch('k'), Command::Up, false),
+        bind(FollowUps, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(FollowUps, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(FollowUps, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(FollowUps, Chord::ch('g'), Command::Top, false),
+        bind(FollowUps, Chord::ch('G'), Command::Bottom, false),
     ]);
     keymap
 }

@@ -67,6 +67,8 @@ pub enum FormPurpose {
     Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
     /// Chairs: a form of the open minutes (a decision, a follow-up point, an item's notes, a new item).
     Minutes(crate::app::screens::minutes::chair::MinutesForm),
+    /// The owner's answer to this follow-up point ("my follow-ups" on the board).
+    AnswerFollowUp(i64),
 }
 
 /// The major incident a cockpit action is for.
@@ -88,6 +90,7 @@ impl FormPurpose {
                 return format!("{}:{}", act.name(), day.map(|d| d.to_string()).unwrap_or_default());
             }
             FormPurpose::Minutes(form) => return form.draft_key(),
+            FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -115,6 +118,7 @@ impl FormPurpose {
             | FormPurpose::EditShift
             | FormPurpose::Maintenance(..)
             | FormPurpose::Minutes(_)
+            | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -204,6 +204,13 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
                 lifecycle::what_if(pool, target.id, &action).await.map(|(before, after)| deltas(&before, &after));
             Action::WhatIfReady { target: target.id, result: result.map_err(|e| e.to_string()) }
         }
+        DbCommand::LoadMyFollowUps => {
+            Action::MyFollowUpsLoaded(super::minutes::follow_ups::mine(pool).await.map_err(|e| e.to_string()))
+        }
+        DbCommand::AnswerFollowUp { id, text } => {
+            let result = super::minutes::follow_ups::answer(pool, id, &text).await;
+            Action::FollowUpAnswered { id, result: result.map_err(write_error) }
+        }
     })
 }
 

@@ -19,9 +19,16 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// Every command with its keys, grouped by where it applies, straight from the keymap.
 pub fn help_lines(state: &State) -> Vec<(Scope, String, &'static str, &'static str)> {
     let mut lines: Vec<(Scope, String, &'static str, &'static str)> = Vec::new();
-    for scope in
-        [Scope::Board, Scope::Incident, Scope::Major, Scope::Calendar, Scope::Form, Scope::Confirm, Scope::Global]
-    {
+    for scope in [
+        Scope::Board,
+        Scope::FollowUps,
+        Scope::Incident,
+        Scope::Major,
+        Scope::Calendar,
+        Scope::Form,
+        Scope::Confirm,
+        Scope::Global,
+    ] {
         for binding in state.keymap.iter().filter(|b| b.scope == scope && state.permits(b.command)) {
             let name = binding.command.name();
             match lines.iter_mut().find(|(s, _, n, _)| *s == scope && *n == name) {

@@ -7,6 +7,7 @@ mod agreements;
 mod cli;
 mod console;
 mod db;
+mod follow_ups;
 mod harness;
 mod hostile;
 mod lifecycle;

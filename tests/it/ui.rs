@@ -283,3 +283,68 @@ fn the_heatmap_reads_in_monochrome() {
         assert!(screen.contains(glyph), "{glyph} missing: {screen}");
     }
 }
+
+// "My follow-ups" on the board (F) ----------------------------------------------------------------------------------
+
+/// Today is Tuesday 24 November 2026: one point overdue, one due Thursday (due soon), one in December, one answered.
+fn follow_ups_points() -> Vec<vakt::app::screens::board::follow_ups::MyFollowUp> {
+    let point = |id: i64, due: &str, state: &str, text: &str, answer: Option<&str>| {
+        vakt::app::screens::board::follow_ups::MyFollowUp {
+            id,
+            series: "Ukentlig statusmøte Altinn".into(),
+            meeting_at: Utc.with_ymd_and_hms(2026, 11, 17, 9, 0, 0).unwrap(),
+            text: text.into(),
+            due: due.parse().unwrap(),
+            state: state.into(),
+            answer: answer.map(str::to_string),
+            answered_at: answer.map(|_| Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()),
+            agreement: "ALTINN".into(),
+        }
+    };
+    vec![
+        point(13, "2026-12-10", "open", "Oppdater kontaktlisten for driftsleverandør", None),
+        point(14, "2026-11-23", "answered", "Bekreft vedlikeholdsvindu TT02", Some("Bekreftet med ASF")),
+        point(12, "2026-11-26", "open", "Send rotårsaksanalysen for SBL-bruddet", None),
+        point(11, "2026-11-20", "open", "Verifiser a-melding etter oppdateringen", None),
+    ]
+}
+
+fn follow_ups_state() -> State {
+    let mut state = board_state();
+    update(&mut state, Action::Run(Command::FollowUps), now());
+    update(&mut state, Action::MyFollowUpsLoaded(Ok(follow_ups_points())), now());
+    state
+}
+
+#[test]
+fn follow_ups_80x24() {
+    insta::assert_snapshot!(render(&follow_ups_state(), 80, 24));
+}
+
+#[test]
+fn follow_ups_160x48() {
+    insta::assert_snapshot!(render(&follow_ups_state(), 160, 48));
+}
+
+#[test]
+fn overdue_follow_ups_read_in_monochrome() {
+    let theme = Theme::builtin("monochrome").unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let view = View { theme: &theme, now: now(), zone: chrono_tz::Europe::Oslo };
+    terminal.draw(|frame| ui::render(frame, &follow_ups_state(), view)).unwrap();
+    let screen = terminal.backend().to_string();
+    for words in ["OVERDUE", "due soon", "answered"] {
+        assert!(screen.contains(words), "{words} missing: {screen}");
+    }
+}
+
+#[test]
+fn the_board_counts_the_follow_ups_falling_due() {
+    let mut state = board_state();
+    let screen = render(&state, 80, 24);
+    assert!(!screen.contains("follow-ups due"), "none loaded, none counted: {screen}");
+    update(&mut state, Action::MyFollowUpsLoaded(Ok(follow_ups_points())), now());
+    let screen = render(&state, 80, 24);
+    let line = screen.lines().find(|l| l.contains("follow-ups due")).unwrap_or_else(|| panic!("no count: {screen}"));
+    assert!(line.contains("2 follow-ups due (F)"), "overdue and due soon count, answered not: {line}");
+}

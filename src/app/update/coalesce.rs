@@ -79,6 +79,7 @@ pub enum Load {
     Presence,
     Meetings,
     Minutes(i64),
+    MyFollowUps,
 }
 
 impl Load {
@@ -95,6 +96,7 @@ impl Load {
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
             DbCommand::LoadMeetings => Some(Load::Meetings),
             DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
+            DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }
     }

@@ -53,6 +53,7 @@ fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
         "organisations",
         "staff",
         "bulk",
+        "follow_ups",
         "no_such_table",
         "",
     ];
@@ -63,10 +64,16 @@ fn a_flood_of_change_notices_costs_a_bounded_number_of_database_commands() {
         }
     }
     // MAX_FETCHES fetches, then the board, the open incident, the agreements, the majors, the calendar, the
-    // service windows, the rota and the presence: once each.
-    assert!(sent.len() <= MAX_FETCHES + 8, "{} commands: {:?}", sent.len(), &sent[MAX_FETCHES..]);
+    // service windows, the rota, the presence and the user's follow-ups: once each.
+    assert!(sent.len() <= MAX_FETCHES + 9, "{} commands: {:?}", sent.len(), &sent[MAX_FETCHES..]);
     let calendar = s.screens.calendar.reload().expect("the calendar knows its dates once connected");
-    for list in [DbCommand::LoadBoard, calendar, DbCommand::LoadServiceWindows, DbCommand::LoadDetail { id: open }] {
+    for list in [
+        DbCommand::LoadBoard,
+        calendar,
+        DbCommand::LoadServiceWindows,
+        DbCommand::LoadDetail { id: open },
+        DbCommand::LoadMyFollowUps,
+    ] {
         assert_eq!(sent.iter().filter(|c| **c == list).count(), 1, "{list:?}");
     }
 }

@@ -122,6 +122,8 @@ mod calendar_tests;
 #[cfg(test)]
 mod flood_tests;
 #[cfg(test)]
+mod follow_ups_tests;
+#[cfg(test)]
 mod heatmap_tests;
 #[cfg(test)]
 mod minutes_tests;

@@ -95,6 +95,8 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
+        Command::FollowUps => crate::app::screens::board::follow_ups::toggle(state),
+        Command::AnswerFollowUp => crate::app::screens::board::follow_ups::answer(state, now),
     }
 }
 

@@ -207,6 +207,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::ReportLoaded { major_id, report } => {
             crate::app::screens::major::update::report_loaded(state, major_id, report, now)
         }
+        Action::MyFollowUpsLoaded(result) => crate::app::screens::board::follow_ups::loaded(state, result, now),
+        Action::FollowUpAnswered { id, result } => {
+            crate::app::screens::board::follow_ups::answered(state, id, result, now)
+        }
         Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
     }
 }
@@ -255,15 +259,22 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
         (
-            "meeting_series"
+            table @ ("meeting_series"
             | "meetings"
             | "meeting_items"
             | "meeting_attendance"
             | "meeting_decisions"
             | "follow_ups"
-            | "minutes_corrections",
+            | "minutes_corrections"),
             _,
-        ) => crate::app::screens::minutes::update::changed(state),
+        ) => {
+            let mut effects = crate::app::screens::minutes::update::changed(state);
+            // A point added, answered or closed, or minutes published: the user's follow-ups may have changed.
+            if matches!(table, "follow_ups" | "meetings") {
+                effects.push(Effect::Db(DbCommand::LoadMyFollowUps));
+            }
+            effects
+        }
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
         ("services" | "organisations" | "staff" | "bulk", _) => {
             crate::app::screens::heatmap::update::changed(state);

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::app::screens::board::follow_ups::MyFollowUp;
 use crate::db::DbError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -41,6 +42,52 @@ pub async fn list(pool: &PgPool, owner: Option<&str>, open: bool) -> Result<Vec<
     .bind(open)
     .fetch_all(pool)
     .await?)
+}
+
+/// The caller's own points (owner_login = the acting login) of published minutes that are not closed, for "my
+/// follow-ups" on the board; the console sorts them.
+pub async fn mine(pool: &PgPool) -> Result<Vec<MyFollowUp>, DbError> {
+    let rows: Vec<Mine> = sqlx::query_as(
+        "SELECT f.id, s.title AS series, m.starts_at AS meeting_at, f.text, f.due_date AS due, f.state, f.answer,
+                f.answered_at, a.code AS agreement
+         FROM public.follow_ups f JOIN public.meetings m ON m.id = f.meeting_id
+         JOIN public.meeting_series s ON s.id = m.series_id
+         JOIN public.agreements a ON a.id = s.agreement_id
+         WHERE f.owner_login = public.vakt_actor() AND m.state = 'published' AND f.state <> 'closed'
+         ORDER BY f.due_date, f.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Mine::into_point).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct Mine {
+    id: i64,
+    series: String,
+    meeting_at: DateTime<Utc>,
+    text: String,
+    due: NaiveDate,
+    state: String,
+    answer: Option<String>,
+    answered_at: Option<DateTime<Utc>>,
+    agreement: String,
+}
+
+impl Mine {
+    fn into_point(self) -> MyFollowUp {
+        MyFollowUp {
+            id: self.id,
+            series: self.series,
+            meeting_at: self.meeting_at,
+            text: self.text,
+            due: self.due,
+            state: self.state,
+            answer: self.answer,
+            answered_at: self.answered_at,
+            agreement: self.agreement,
+        }
+    }
 }
 
 /// Answers a point addressed to the caller. Someone else's point is refused before anything is written.

@@ -1,7 +1,10 @@
 //! `vakt serve` reminds the owner of an open follow-up point of published minutes (a login with an e-mail address,
 //! or a contact with one): once when it falls due soon and once when it is overdue, on the series' clock, by the
-//! rule in `domain::minutes::remind`. The worker writes the outbox; the key `minfup<point>-<soon|late>` keeps each
+//! rule in `domain::minutes::remind`: "due soon" goes two working days ahead on the series' agreement's working
+//! days (weekends and that agreement's holidays skipped). The worker writes the outbox; the key `minfup<point>-<soon|late>` keeps each
 //! reminder to one however often and by however many workers it runs.
+
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -15,6 +18,7 @@ struct Open {
     text: String,
     due: NaiveDate,
     zone: String,
+    agreement: String,
     title: String,
     meeting: i64,
     starts_at: DateTime<Utc>,
@@ -26,19 +30,20 @@ struct Open {
 
 /// Queues the reminders due at `now`; returns how many were new.
 pub async fn remind_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
-    // Points due within a week (a reminder due soon starts at most four calendar days ahead) or overdue and not yet
-    // reminded as such; the rest cannot need a reminder today.
+    // Points due within two weeks (two working days back from a due date reach at most about a week, over Easter)
+    // or overdue and not yet reminded as such; the rest cannot need a reminder today.
     let open: Vec<Open> = sqlx::query_as(
-        "SELECT f.id, f.text, f.due_date AS due, s.zone, s.title, m.id AS meeting, m.starts_at, s.chair_login AS chair,
+        "SELECT f.id, f.text, f.due_date AS due, s.zone, a.code AS agreement, s.title, m.id AS meeting, m.starts_at, s.chair_login AS chair,
                 f.owner_login, coalesce(st.full_name, c.name) AS name, coalesce(st.email, c.email) AS email
          FROM public.follow_ups f
          JOIN public.meetings m ON m.id = f.meeting_id
          JOIN public.meeting_series s ON s.id = m.series_id
+         JOIN public.agreements a ON a.id = s.agreement_id
          LEFT JOIN public.staff st ON st.login = f.owner_login AND st.active
          LEFT JOIN public.contacts c ON c.id = f.owner_contact_id
          WHERE f.state = 'open' AND m.state = 'published'
            AND coalesce(st.email, c.email) LIKE '%@%'
-           AND f.due_date <= ($1 AT TIME ZONE 'UTC')::date + 7
+           AND f.due_date <= ($1 AT TIME ZONE 'UTC')::date + 14
            AND NOT EXISTS (SELECT 1 FROM public.outbox o WHERE o.idempotency_key = 'minfup' || f.id || '-late')
          ORDER BY f.due_date, f.id",
     )
@@ -46,13 +51,15 @@ pub async fn remind_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<usiz
     .fetch_all(pool)
     .await?;
     let mut queued = 0;
+    let mut calendars = Holidays::default();
     for point in open {
         let zone: chrono_tz::Tz = point
             .zone
             .parse()
             .map_err(|_| DbError::Schema(format!("a meeting series has an unknown zone {}", point.zone)))?;
         let today = now.with_timezone(&zone).date_naive();
-        let Some(reminder) = remind::of(point.due, today) else { continue };
+        let holidays = calendars.of(pool, &point.agreement, point.due, today).await;
+        let Some(reminder) = remind::of(point.due, today, holidays) else { continue };
         let key = format!("minfup{}-{}", point.id, reminder.as_str());
         let what = crate::domain::text::truncate(&crate::domain::text::one_line(&point.text), 80).into_owned();
         let subject = match reminder {
@@ -94,4 +101,30 @@ pub async fn remind_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<usiz
         queued += 1;
     }
     Ok(queued)
+}
+
+/// The agreements' holidays, read once per agreement and due date's years in a run.
+#[derive(Default)]
+struct Holidays {
+    known: HashMap<(String, i32, i32), BTreeSet<NaiveDate>>,
+}
+
+impl Holidays {
+    /// The holidays of the agreement (the version in force `today`) around `due`. An agreement that cannot be read
+    /// counts weekends only, and says so in the log: a reminder a day late beats none.
+    async fn of(&mut self, pool: &PgPool, code: &str, due: NaiveDate, today: NaiveDate) -> &BTreeSet<NaiveDate> {
+        let years = remind::years_around(due);
+        let key = (code.to_string(), *years.start(), *years.end());
+        if !self.known.contains_key(&key) {
+            let found = match crate::db::agreements::version_in_force(pool, code, today).await {
+                Ok(stored) => remind::agreement_holidays(&stored.agreement, years),
+                Err(e) => {
+                    tracing::warn!(agreement = code, error = %e, "follow-up reminders count weekends only");
+                    BTreeSet::new()
+                }
+            };
+            self.known.insert(key.clone(), found);
+        }
+        self.known.entry(key).or_default()
+    }
 }

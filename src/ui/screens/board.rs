@@ -1,5 +1,7 @@
 //! The incident board: the open queue, soonest breach first. Narrow terminals drop the lower-value columns;
-//! wide ones get more.
+//! wide ones get more. "My follow-ups" (F) shows in place of the queue.
+
+mod follow_ups;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -42,6 +44,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let [filter_area, table_area, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(2)]).areas(area);
     filter_line(frame, filter_area, state, view);
+    if state.screens.board.follow_ups.shown {
+        follow_ups::render(frame, Rect { height: table_area.height + footer.height, ..table_area }, state, view);
+        return;
+    }
     let board = &state.screens.board.queue;
     if !board.loaded || board.visible_len() == 0 {
         let text = match (board.loaded, board.all().is_empty()) {
@@ -158,6 +164,18 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Span::styled(text::one_line(board.filter().source()).into_owned(), theme.text),
         ]),
         None => Line::styled(" / to filter", theme.dim),
+    };
+    // The user's follow-ups falling due show here, on the line the board always has, so they are seen on every
+    // visit without costing the queue a row; F lists them.
+    let due = crate::app::screens::board::follow_ups::due_count(state, view.now);
+    let left = match due {
+        0 => left,
+        n => {
+            let mut spans = left.spans;
+            let noun = if n == 1 { "follow-up" } else { "follow-ups" };
+            spans.push(Span::styled(format!("  {} {n} {noun} due (F)", theme.symbols.warning), theme.warning));
+            Line::from(spans)
+        }
     };
     frame.render_widget(Paragraph::new(left), area);
     let width = (arrangement.chars().count() as u16).min(area.width / 2);

@@ -311,6 +311,13 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let minutes_form = minutes_form.clone();
         return crate::app::screens::minutes::chair::submit(state, minutes_form, now);
     }
+    if let FormPurpose::AnswerFollowUp(point) = form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return super::follow_ups::submit(state, point, now);
+    }
     if crate::app::screens::calendar::plan::owns(&form.purpose) {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

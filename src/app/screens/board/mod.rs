@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod filter;
+pub mod follow_ups;
 pub mod outage;
 pub mod queue;
 
@@ -20,6 +21,8 @@ pub struct BoardScreen {
     pub view: usize,
     pub filter_input: Option<FilterInput>,
     pub incident: Option<IncidentView>,
+    /// "My follow-ups": the user's follow-up points, shown in place of the queue while `shown`.
+    pub follow_ups: follow_ups::FollowUps,
 }
 
 /// The incident view: which incident, and its loaded detail once it arrives.
@@ -44,7 +47,11 @@ pub struct FilterInput {
 
 impl ScreenState for BoardScreen {
     fn scope(&self) -> Scope {
-        if self.incident.is_some() { Scope::Incident } else { Scope::Board }
+        match (&self.incident, self.follow_ups.shown) {
+            (Some(_), _) => Scope::Incident,
+            (None, true) => Scope::FollowUps,
+            (None, false) => Scope::Board,
+        }
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -52,6 +59,13 @@ impl ScreenState for BoardScreen {
             view.scroll = view.scroll.saturating_add_signed(delta);
             if let Some(detail) = &view.detail {
                 view.scroll = view.scroll.min(detail.events.len().saturating_sub(1));
+            }
+            return;
+        }
+        if self.follow_ups.shown {
+            match delta {
+                d if d <= isize::MIN / 2 => self.follow_ups.selected = 0,
+                d => self.follow_ups.move_by(d),
             }
             return;
         }
@@ -63,11 +77,19 @@ impl ScreenState for BoardScreen {
     }
 
     fn back(&mut self) -> bool {
-        self.incident.take().is_some()
+        if self.incident.take().is_some() {
+            return true;
+        }
+        std::mem::take(&mut self.follow_ups.shown)
     }
 
     fn resync(&self) -> Vec<Effect> {
-        let mut effects = vec![Effect::Db(DbCommand::LoadBoard), Effect::Db(DbCommand::LoadServiceWindows)];
+        // The follow-ups are read even while hidden: the board counts those falling due.
+        let mut effects = vec![
+            Effect::Db(DbCommand::LoadBoard),
+            Effect::Db(DbCommand::LoadServiceWindows),
+            Effect::Db(DbCommand::LoadMyFollowUps),
+        ];
         if let Some(view) = &self.incident {
             effects.push(Effect::Db(DbCommand::LoadDetail { id: view.id }));
         }
