@@ -169,8 +169,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.service_windows = windows;
             state.link.in_flight.loaded(Load::ServiceWindows)
         }
-        Action::MaintenanceLoaded { from, to, windows } => {
+        Action::MaintenanceLoaded { from, to, windows, meetings } => {
             state.screens.calendar.replace(Dates { from, to }, windows);
+            let zone = state.zone;
+            state.screens.calendar.replace_meetings(meetings, zone);
             state.screens.calendar.holidays = calendar_holidays(state, from, to);
             state.link.in_flight.loaded(Load::Maintenance)
         }
@@ -236,7 +238,8 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             | "maintenance_approvals"
             | "maintenance_announcements"
             | "maintenance_moves"
-            | "maintenance_notes",
+            | "maintenance_notes"
+            | "meeting_series",
             _,
         ) => {
             let calendar = state.screens.calendar.reload().map(Effect::Db);

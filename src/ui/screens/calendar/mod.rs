@@ -25,11 +25,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     heading(frame, title, calendar, day, view);
     let notes = calendar.day_notes(day, view.zone);
+    let context = Context { day, today, notes: &notes, zone: view.zone, theme: view.theme };
     match calendar.view {
-        CalendarView::Month => month::render(frame, body, calendar, day, today, &notes, view.theme),
-        CalendarView::Week => week::render(frame, body, calendar, day, today, &notes, view.theme),
-        CalendarView::Agenda => agenda::render(frame, body, calendar, day, view.theme),
+        CalendarView::Month => month::render(frame, body, calendar, &context),
+        CalendarView::Week => week::render(frame, body, calendar, &context),
+        CalendarView::Agenda => agenda::render(frame, body, calendar, &context),
     }
+}
+
+/// What every view is drawn with: the cursor's day, today, the day's overlay notes, the viewer's zone (meetings are
+/// shown on it) and the theme.
+pub(super) struct Context<'a> {
+    pub day: NaiveDate,
+    pub today: NaiveDate,
+    pub notes: &'a [String],
+    pub zone: chrono_tz::Tz,
+    pub theme: &'a crate::ui::Theme,
 }
 
 /// What is shown (the month, the week or the agenda's first day), whether it is still loading, and the views with
@@ -44,7 +55,14 @@ fn heading(frame: &mut Frame, area: Rect, calendar: &CalendarScreen, day: NaiveD
             format!("week {}, {} – {}", day.iso_week().week(), monday.format("%-d %b"), sunday.format("%-d %b %Y"))
         }
         CalendarView::Agenda => {
-            format!("windows from {} · {} listed", day.format("%a %-d %b %Y"), calendar.agenda().len())
+            let rows = calendar.agenda_rows();
+            let windows = rows.iter().filter(|row| row.window().is_some()).count();
+            let from = day.format("%a %-d %b %Y");
+            match rows.len() - windows {
+                0 => format!("windows from {from} · {windows} listed"),
+                1 => format!("from {from} · {windows} windows · 1 meeting"),
+                meetings => format!("from {from} · {windows} windows · {meetings} meetings"),
+            }
         }
     };
     let shown = days::shown(calendar.view, day);
