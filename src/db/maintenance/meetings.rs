@@ -132,7 +132,7 @@ fn description(series: &SeriesRow, chair: &str) -> String {
     format!(
         "Agreement {} · {}\nChair: {chair}\nMust attend: {}\nMay attend: {}",
         series.agreement,
-        series.kind,
+        series.kind.to_string().replace('_', " "),
         named(true),
         named(false)
     )
