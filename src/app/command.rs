@@ -507,10 +507,26 @@ pub enum MinutesAct {
     Decision,
     /// Chairs and admins: add a follow-up point (owner, due date, text) to the open draft.
     FollowUp,
+    /// With minutes open: the next agenda item (the notes, decisions and follow-ups keys act on it).
+    NextItem,
+    /// With minutes open: the previous agenda item (before the first: the meeting as a whole).
+    PreviousItem,
+    /// Chairs and admins: write the selected item's notes.
+    EditNotes,
+    /// Chairs and admins: mark the selected item discussed, or not (an item not discussed is carried over).
+    Discussed,
+    /// Chairs and admins: add an item to the agenda after the selected one.
+    AddItem,
+    /// Chairs and admins: drop the selected item from the agenda (press twice).
+    DropItem,
+    /// Chairs and admins: move the selected item up the agenda.
+    MoveItemUp,
+    /// Chairs and admins: move the selected item down the agenda.
+    MoveItemDown,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 17] = [
+    pub const ALL: [MinutesAct; 25] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
@@ -528,11 +544,26 @@ impl MinutesAct {
         MinutesAct::Present(9),
         MinutesAct::Decision,
         MinutesAct::FollowUp,
+        MinutesAct::NextItem,
+        MinutesAct::PreviousItem,
+        MinutesAct::EditNotes,
+        MinutesAct::Discussed,
+        MinutesAct::AddItem,
+        MinutesAct::DropItem,
+        MinutesAct::MoveItemUp,
+        MinutesAct::MoveItemDown,
     ];
 
     /// Only chairs and admins write minutes.
     pub fn writes(self) -> bool {
-        !matches!(self, MinutesAct::Read | MinutesAct::EarlierMeeting | MinutesAct::LaterMeeting)
+        !matches!(
+            self,
+            MinutesAct::Read
+                | MinutesAct::EarlierMeeting
+                | MinutesAct::LaterMeeting
+                | MinutesAct::NextItem
+                | MinutesAct::PreviousItem
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -545,6 +576,14 @@ impl MinutesAct {
             MinutesAct::Attendance => "attendance",
             MinutesAct::Decision => "decision",
             MinutesAct::FollowUp => "follow-up",
+            MinutesAct::NextItem => "next-item",
+            MinutesAct::PreviousItem => "previous-item",
+            MinutesAct::EditNotes => "notes",
+            MinutesAct::Discussed => "discussed",
+            MinutesAct::AddItem => "add-item",
+            MinutesAct::DropItem => "drop-item",
+            MinutesAct::MoveItemUp => "item-up",
+            MinutesAct::MoveItemDown => "item-down",
             MinutesAct::Present(n) => {
                 const NAMES: [&str; 9] = [
                     "present-1",
@@ -575,8 +614,16 @@ impl MinutesAct {
                 "chairs: take the attendance of the open draft (1–9 mark a participant, Esc ends)"
             }
             MinutesAct::Present(_) => "while taking the attendance: this participant is present, or absent again",
-            MinutesAct::Decision => "chairs: record a decision in the open draft",
-            MinutesAct::FollowUp => "chairs: add a follow-up point (owner, due date, text) to the open draft",
+            MinutesAct::Decision => "chairs: record a decision on the selected item (or the meeting) of the open draft",
+            MinutesAct::FollowUp => "chairs: add a follow-up point (owner, due date, text) on the selected item",
+            MinutesAct::NextItem => "the next agenda item of the open minutes",
+            MinutesAct::PreviousItem => "the previous agenda item of the open minutes",
+            MinutesAct::EditNotes => "chairs: write the selected item's notes (kept as you type)",
+            MinutesAct::Discussed => "chairs: mark the selected item discussed, or not (not discussed: carried over)",
+            MinutesAct::AddItem => "chairs: add an agenda item after the selected one",
+            MinutesAct::DropItem => "chairs: drop the selected agenda item (press twice)",
+            MinutesAct::MoveItemUp => "chairs: move the selected agenda item up",
+            MinutesAct::MoveItemDown => "chairs: move the selected agenda item down",
         }
     }
 }

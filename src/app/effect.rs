@@ -105,17 +105,24 @@ pub enum DbCommand {
     PublishMinutes {
         id: i64,
     },
-    /// Chairs: a decision in a draft's minutes.
+    /// Chairs: a decision in a draft's minutes, on one of its items or the meeting as a whole.
     AddDecision {
         id: i64,
+        item: Option<i64>,
         text: String,
     },
-    /// Chairs: a follow-up point in a draft's minutes.
+    /// Chairs: a follow-up point in a draft's minutes, made on one of its items or on the meeting.
     AddFollowUp {
         id: i64,
+        item: Option<i64>,
         owner: String,
         due: chrono::NaiveDate,
         text: String,
+    },
+    /// Chairs: notes, the discussed mark, or the order of a draft's agenda items.
+    EditMinutes {
+        id: i64,
+        edit: crate::app::screens::minutes::data::MinutesEdit,
     },
     /// Chairs: mark a participant of a draft present or absent.
     SetPresent {

@@ -65,10 +65,8 @@ pub enum FormPurpose {
     Outage(ActionTarget),
     /// Admins: an action on the maintenance calendar, from the cursor's day.
     Maintenance(crate::app::command::CalendarAct, Option<chrono::NaiveDate>),
-    /// Chairs: a decision recorded in the minutes of this meeting.
-    MinutesDecision(i64),
-    /// Chairs: a follow-up point in the minutes of this meeting.
-    MinutesFollowUp(i64),
+    /// Chairs: a form of the open minutes (a decision, a follow-up point, an item's notes, a new item).
+    Minutes(crate::app::screens::minutes::chair::MinutesForm),
 }
 
 /// The major incident a cockpit action is for.
@@ -89,8 +87,7 @@ impl FormPurpose {
             FormPurpose::Maintenance(act, day) => {
                 return format!("{}:{}", act.name(), day.map(|d| d.to_string()).unwrap_or_default());
             }
-            FormPurpose::MinutesDecision(meeting) => return format!("decision:{meeting}"),
-            FormPurpose::MinutesFollowUp(meeting) => return format!("follow-up:{meeting}"),
+            FormPurpose::Minutes(form) => return form.draft_key(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -117,8 +114,7 @@ impl FormPurpose {
             | FormPurpose::AddShift
             | FormPurpose::EditShift
             | FormPurpose::Maintenance(..)
-            | FormPurpose::MinutesDecision(_)
-            | FormPurpose::MinutesFollowUp(_)
+            | FormPurpose::Minutes(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -253,8 +253,14 @@ pub async fn followup(command: &FollowupCommand, settings: &Settings) -> CliResu
         FollowupCommand::Add { meeting, owner, due: due_text, text, incident } => {
             let due = due(due_text)?;
             let pool = super::connect(settings).await?;
-            let new =
-                follow_ups::NewPoint { meeting: *meeting, text, owner, due: Some(due), incident: incident.as_deref() };
+            let new = follow_ups::NewPoint {
+                meeting: *meeting,
+                text,
+                owner,
+                due: Some(due),
+                incident: incident.as_deref(),
+                item: None,
+            };
             println!("{}", follow_ups::add(&pool, &new).await?);
         }
     }

@@ -137,12 +137,12 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::publish(pool, id).await;
             Action::MinutesWritten(result.map(|_queued| MinutesWrite::Published { id }).map_err(write_error))
         }
-        DbCommand::AddDecision { id, text } => {
+        DbCommand::AddDecision { id, item, text } => {
             use crate::app::screens::minutes::data::MinutesWrite;
-            let result = super::minutes::edit::add_decision(pool, id, &text).await;
+            let result = super::minutes::edit::add_decision(pool, id, item, &text).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Decision { id }).map_err(write_error))
         }
-        DbCommand::AddFollowUp { id, owner, due, text } => {
+        DbCommand::AddFollowUp { id, item, owner, due, text } => {
             use crate::app::screens::minutes::data::MinutesWrite;
             let new = super::minutes::follow_ups::NewPoint {
                 meeting: id,
@@ -150,9 +150,13 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
                 owner: &owner,
                 due: Some(due),
                 incident: None,
+                item,
             };
             let result = super::minutes::follow_ups::add(pool, &new).await;
             Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
+        }
+        DbCommand::EditMinutes { id, edit } => {
+            Action::MinutesWritten(super::minutes::edit::apply(pool, id, edit).await.map_err(write_error))
         }
         DbCommand::SetPresent { id, participant, present } => {
             use crate::app::screens::minutes::data::MinutesWrite;

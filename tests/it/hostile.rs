@@ -1030,6 +1030,21 @@ async fn minutes_are_written_by_chairs_read_when_published_and_answered_only_by_
     Psql::open(&operator).await.refused(&item, "permission denied").await;
     as_chair.refused(&item.replace(", 1,", ", 0,"), "check constraint").await;
     as_chair.run(&item).await.unwrap();
+    // Attendance: the chair takes it while the minutes are a draft; nobody else marks it, and nobody rewrites who
+    // was listed or whether they had to come.
+    let attend = format!(
+        "INSERT INTO public.meeting_attendance (meeting_id, participant, mandatory) VALUES ({meeting}, 'ABS', true)"
+    );
+    Psql::open(&operator).await.refused(&attend, "permission denied").await;
+    as_chair.run(&attend).await.unwrap();
+    let present = format!("UPDATE public.meeting_attendance SET present = true WHERE meeting_id = {meeting}");
+    Psql::open(&operator).await.refused(&present, "permission denied").await;
+    Psql::open(&viewer).await.refused(&present, "permission denied").await;
+    for column in ["mandatory = false", "participant = 'Ola'", "meeting_id = meeting_id + 1"] {
+        let rewrite = format!("UPDATE public.meeting_attendance SET {column} WHERE meeting_id = {meeting}");
+        as_chair.refused(&rewrite, "permission denied").await;
+    }
+    as_chair.run(&present).await.unwrap();
     let point = |owner: &str, due: &str| {
         format!(
             "INSERT INTO public.follow_ups (meeting_id, text, owner_login, due_date)
@@ -1078,6 +1093,9 @@ async fn minutes_are_written_by_chairs_read_when_published_and_answered_only_by_
         format!("DELETE FROM public.meeting_items WHERE meeting_id = {meeting}"),
         item.replace(", 1,", ", 2,"),
         format!("INSERT INTO public.meeting_decisions (meeting_id, text) VALUES ({meeting}, 'Etterpå')"),
+        format!("UPDATE public.meeting_attendance SET present = false WHERE meeting_id = {meeting}"),
+        format!("DELETE FROM public.meeting_attendance WHERE meeting_id = {meeting}"),
+        attend.replace("'ABS'", "'ASF'"),
         format!("UPDATE public.follow_ups SET text = 'rewritten' WHERE id = {point_id}"),
         format!("DELETE FROM public.follow_ups WHERE id = {point_id}"),
         point(&format!("'{viewer_login}'"), "current_date + 7"),
@@ -1138,6 +1156,26 @@ async fn minutes_are_written_by_chairs_read_when_published_and_answered_only_by_
     // A meeting whose next one is still ahead takes corrections in time.
     as_chair.run(&open("2026-01-13 10:00+01", "2199-01-01 10:00+01")).await.unwrap();
     let second: i64 = scalar(&db.pool, "SELECT max(id) FROM public.meetings").await;
+    // A decision or point filed on an item lands in that item's meeting, whoever writes the row: not in the
+    // second meeting's draft on an item of the first.
+    let item_id: i64 = scalar(&db.pool, "SELECT min(id) FROM public.meeting_items").await;
+    as_chair
+        .refused(
+            &format!(
+                "INSERT INTO public.meeting_decisions (meeting_id, item_id, text) VALUES ({second}, {item_id}, 'x')"
+            ),
+            "foreign key",
+        )
+        .await;
+    as_chair
+        .refused(
+            &format!(
+                "INSERT INTO public.follow_ups (meeting_id, item_id, text, owner_login, due_date)
+                 VALUES ({second}, {item_id}, 'x', '{viewer_login}', current_date + 7)"
+            ),
+            "foreign key",
+        )
+        .await;
     as_chair.run(&format!("UPDATE public.meetings SET state = 'published' WHERE id = {second}")).await.unwrap();
     as_viewer
         .run(&format!("INSERT INTO public.minutes_corrections (meeting_id, text) VALUES ({second}, 'I tide')"))

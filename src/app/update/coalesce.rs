@@ -77,6 +77,8 @@ pub enum Load {
     ServiceWindows,
     Rota,
     Presence,
+    Meetings,
+    Minutes(i64),
 }
 
 impl Load {
@@ -91,6 +93,8 @@ impl Load {
             DbCommand::LoadServiceWindows => Some(Load::ServiceWindows),
             DbCommand::LoadRota => Some(Load::Rota),
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
+            DbCommand::LoadMeetings => Some(Load::Meetings),
+            DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
             _ => None,
         }
     }

@@ -91,6 +91,7 @@ fn detail() -> MinutesDetail {
         title: title.into(),
         notes: notes.into(),
         discussed: !notes.is_empty(),
+        version: 1,
     };
     MinutesDetail {
         head: MeetingHead {
@@ -333,7 +334,7 @@ fn a_decision_is_written_from_a_form_that_keeps_its_text_when_the_database_refus
     let asked: Vec<_> = sent
         .iter()
         .filter_map(|e| match e {
-            Effect::Db(DbCommand::AddDecision { id, text }) => Some((*id, text.clone())),
+            Effect::Db(DbCommand::AddDecision { id, item: None, text }) => Some((*id, text.clone())),
             _ => None,
         })
         .collect();
@@ -391,4 +392,184 @@ fn writes_follow_up(effects: &[Effect]) -> Vec<(String, NaiveDate, String)> {
             _ => None,
         })
         .collect()
+}
+
+fn edits(effects: &[Effect]) -> Vec<crate::app::screens::minutes::data::MinutesEdit> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::EditMinutes { id: 2, edit }) => Some(edit.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn chair_with_minutes_open() -> State {
+    let mut s = chair();
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    s
+}
+
+fn ctrl_s(s: &mut State) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)), now())
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn braces_step_through_the_items_and_the_item_keys_act_on_the_selected_one() {
+    use crate::app::screens::minutes::data::MinutesEdit;
+    let mut s = chair_with_minutes_open();
+    key(&mut s, KeyCode::Char('x'));
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("select an agenda item")), "{:?}", s.message);
+    key(&mut s, KeyCode::Char('}'));
+    key(&mut s, KeyCode::Char('}'));
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), Some(12));
+    key(&mut s, KeyCode::Char('}'));
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), Some(12), "the last item stays selected");
+    assert_eq!(edits(&key(&mut s, KeyCode::Char('x'))), vec![MinutesEdit::Discussed { item: 12, discussed: true }]);
+    assert_eq!(edits(&key(&mut s, KeyCode::Char('K'))), vec![MinutesEdit::MoveItem { item: 12, up: true }]);
+    assert_eq!(edits(&key(&mut s, KeyCode::Char('J'))), vec![MinutesEdit::MoveItem { item: 12, up: false }]);
+    assert!(edits(&key(&mut s, KeyCode::Char('-'))).is_empty(), "the first - only asks");
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("Press - again")), "{:?}", s.message);
+    key(&mut s, KeyCode::Char('j'));
+    assert!(edits(&key(&mut s, KeyCode::Char('-'))).is_empty(), "j in between: asked again");
+    assert_eq!(edits(&key(&mut s, KeyCode::Char('-'))), vec![MinutesEdit::DropItem { item: 12 }]);
+    // A decision and a follow-up point are made on the selected item.
+    key(&mut s, KeyCode::Char('d'));
+    typed(&mut s, "Frys holder");
+    let decided: Vec<_> = ctrl_s(&mut s)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::AddDecision { id, item, text }) => Some((id, item, text)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(decided, vec![(2, Some(12), "Frys holder".to_string())]);
+    let recorded = crate::app::screens::minutes::data::MinutesWrite::Decision { id: 2 };
+    update(&mut s, Action::MinutesWritten(Ok(recorded)), now());
+    // The dropped item gives its place to the one now there; before the first comes the meeting as a whole.
+    let mut fewer = detail();
+    fewer.items.truncate(1);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(fewer)) }, now());
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), Some(11));
+    key(&mut s, KeyCode::Char('{'));
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), None);
+}
+
+#[test]
+fn a_reader_steps_through_items_but_changes_none() {
+    let mut s = state(false);
+    key(&mut s, KeyCode::Char('5'));
+    update(&mut s, Action::MeetingsLoaded(Ok(list())), now());
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    key(&mut s, KeyCode::Char('}'));
+    assert_eq!(s.screens.minutes.open.as_ref().and_then(|o| o.item), Some(11));
+    for c in ['e', 'x', '+', '-', '-', 'K', 'J'] {
+        assert!(edits(&key(&mut s, KeyCode::Char(c))).is_empty(), "{c}");
+    }
+    assert!(s.overlay.is_none());
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(!screen.contains("notes"), "the key line offers only what the reader may do: {screen}");
+}
+
+#[test]
+fn notes_are_written_on_the_version_they_were_typed_on() {
+    use crate::app::screens::minutes::data::{MinutesEdit, MinutesWrite};
+    use crate::app::state::Overlay;
+    let mut s = chair_with_minutes_open();
+    key(&mut s, KeyCode::Char('}'));
+    key(&mut s, KeyCode::Char('e'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no editor: {:?}", s.overlay) };
+    assert_eq!(form.fields[0].value(), "Ola lover analysen fredag", "the notes so far");
+    typed(&mut s, ", mandag senest");
+    let sent = edits(&ctrl_s(&mut s));
+    assert_eq!(
+        sent,
+        vec![MinutesEdit::Notes { item: 11, version: 1, text: "Ola lover analysen fredag, mandag senest".into() }]
+    );
+    // The scribe saved first: nothing was written, and the editor now holds both texts on top of theirs.
+    let moved = MinutesWrite::NotesMoved { id: 2, item: 11, version: 2, notes: "Ola: fredag kl 12".into() };
+    let effects = update(&mut s, Action::MinutesWritten(Ok(moved)), now());
+    assert!(loads(&effects).contains(&DbCommand::LoadMinutes { id: 2 }));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the editor closed: {:?}", s.overlay) };
+    let text = form.fields[0].value();
+    assert!(text.starts_with("Ola lover analysen fredag, mandag senest"), "{text}");
+    assert!(text.ends_with("Ola: fredag kl 12"), "{text}");
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("Someone else saved")), "{:?}", form.error);
+    assert!(s.drafts.contains_key("notes:11@2") && !s.drafts.contains_key("notes:11@1"), "{:?}", s.drafts.keys());
+    let again = edits(&ctrl_s(&mut s));
+    assert!(matches!(again.as_slice(), [MinutesEdit::Notes { item: 11, version: 2, .. }]), "{again:?}");
+    update(&mut s, Action::MinutesWritten(Ok(MinutesWrite::Notes { id: 2, item: 11 })), now());
+    assert!(s.overlay.is_none(), "saved: the editor closes");
+    assert!(!s.drafts.keys().any(|k| k.starts_with("notes:11@")), "{:?}", s.drafts.keys());
+}
+
+#[test]
+fn a_notes_draft_kept_from_an_older_version_is_sent_on_that_version() {
+    use crate::app::form::Draft;
+    use crate::app::screens::minutes::data::MinutesEdit;
+    let mut s = chair_with_minutes_open();
+    let kept = Draft::ByName([("notes".to_string(), "skrevet før bruddet".to_string())].into_iter().collect());
+    s.drafts.insert("notes:11@0".into(), kept);
+    key(&mut s, KeyCode::Char('}'));
+    key(&mut s, KeyCode::Char('e'));
+    let sent = edits(&ctrl_s(&mut s));
+    // Version 0 is older than the item's: the database answers with theirs, and nothing is overwritten.
+    assert_eq!(sent, vec![MinutesEdit::Notes { item: 11, version: 0, text: "skrevet før bruddet".into() }]);
+}
+
+#[test]
+fn a_new_item_goes_after_the_selected_one() {
+    use crate::app::screens::minutes::data::{MinutesEdit, MinutesWrite};
+    let mut s = chair_with_minutes_open();
+    key(&mut s, KeyCode::Char('}'));
+    key(&mut s, KeyCode::Char('+'));
+    typed(&mut s, "Eventuelt");
+    assert_eq!(edits(&ctrl_s(&mut s)), vec![MinutesEdit::AddItem { after: 1, title: "Eventuelt".into() }]);
+    let added = MinutesWrite::Agenda { id: 2, what: "item added at place 2".into() };
+    let effects = update(&mut s, Action::MinutesWritten(Ok(added)), now());
+    assert!(s.overlay.is_none());
+    assert_eq!(loads(&effects), vec![DbCommand::LoadMinutes { id: 2 }]);
+}
+
+#[test]
+fn changes_by_others_read_the_open_minutes_again_once_per_burst() {
+    use crate::app::action::ChangeNotice;
+    let mut s = chair_with_minutes_open();
+    let notice = |table: &str, id| {
+        Action::Changed(ChangeNotice { table: table.into(), id: Some(id), version: Some(2), op: "update".into() })
+    };
+    let first = update(&mut s, notice("meeting_items", 11), now());
+    assert_eq!(loads(&first), vec![DbCommand::LoadMeetings, DbCommand::LoadMinutes { id: 2 }]);
+    for (table, id) in [("meeting_attendance", 5), ("meeting_decisions", 6), ("follow_ups", 9), ("meeting_items", 12)] {
+        assert!(loads(&update(&mut s, notice(table, id), now())).is_empty(), "{table}: already on its way");
+    }
+    let arrived = update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(detail())) }, now());
+    assert_eq!(loads(&arrived), vec![DbCommand::LoadMinutes { id: 2 }], "once more, for what came meanwhile");
+    // On another tab nothing is read; showing the tab again reads the list and the open minutes.
+    key(&mut s, KeyCode::Char('1'));
+    assert!(loads(&update(&mut s, notice("meetings", 2), now())).is_empty());
+    assert_eq!(
+        loads(&key(&mut s, KeyCode::Char('5'))),
+        vec![DbCommand::LoadMeetings, DbCommand::LoadMinutes { id: 2 }]
+    );
+}
+
+#[test]
+fn minutes_chair_snapshots() {
+    let mut s = chair_with_minutes_open();
+    key(&mut s, KeyCode::Char('}'));
+    key(&mut s, KeyCode::Char('}'));
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("▶2 Maintenance") || screen.contains(">2 Maintenance"), "selected: {screen}");
+        insta::assert_snapshot!(format!("minutes_chair_{}x{}", size.0, size.1), screen);
+    }
 }

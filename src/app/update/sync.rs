@@ -182,9 +182,17 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::HeatCellLoaded { service, from, result } => {
             crate::app::screens::heatmap::update::cell_loaded(state, service, from, result)
         }
-        Action::MeetingsLoaded(result) => crate::app::screens::minutes::update::listed(state, result, now),
+        Action::MeetingsLoaded(result) => {
+            let mut effects = crate::app::screens::minutes::update::listed(state, result, now);
+            effects.extend(state.link.in_flight.loaded(Load::Meetings));
+            effects
+        }
         Action::MinutesWritten(result) => crate::app::screens::minutes::chair::written(state, result, now),
-        Action::MinutesLoaded { id, result } => crate::app::screens::minutes::update::loaded(state, id, result),
+        Action::MinutesLoaded { id, result } => {
+            let mut effects = crate::app::screens::minutes::update::loaded(state, id, result);
+            effects.extend(state.link.in_flight.loaded(Load::Minutes(id)));
+            effects
+        }
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");
@@ -249,6 +257,16 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
+        (
+            "meeting_series"
+            | "meetings"
+            | "meeting_items"
+            | "meeting_attendance"
+            | "meeting_decisions"
+            | "follow_ups"
+            | "minutes_corrections",
+            _,
+        ) => crate::app::screens::minutes::update::changed(state),
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
         ("services" | "organisations" | "staff" | "bulk", _) => {
             crate::app::screens::heatmap::update::changed(state);

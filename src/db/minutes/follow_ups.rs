@@ -94,6 +94,8 @@ pub struct NewPoint<'a> {
     pub owner: &'a str,
     pub due: Option<NaiveDate>,
     pub incident: Option<&'a str>,
+    /// The agenda item it was made on, if any (one of the meeting's own).
+    pub item: Option<i64>,
 }
 
 pub async fn add(pool: &PgPool, new: &NewPoint<'_>) -> Result<i64, DbError> {
@@ -105,19 +107,30 @@ pub async fn add(pool: &PgPool, new: &NewPoint<'_>) -> Result<i64, DbError> {
     if !known {
         return Err(DbError::BadInput(format!("no staff login '{}' (`vakt staff list`)", new.owner.trim())));
     }
+    // The item must be one of this meeting's: a point never lands in other minutes.
     let inserted = sqlx::query_scalar(
-        "INSERT INTO public.follow_ups (meeting_id, text, owner_login, due_date, incident_ref)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO public.follow_ups (meeting_id, text, owner_login, due_date, incident_ref, item_id)
+         SELECT $1, $2, $3, $4, $5, $6
+         WHERE $6::bigint IS NULL
+            OR EXISTS (SELECT 1 FROM public.meeting_items i WHERE i.id = $6 AND i.meeting_id = $1)
+         RETURNING id",
     )
     .bind(new.meeting)
     .bind(new.text.trim())
     .bind(new.owner.trim())
     .bind(due)
     .bind(new.incident.map(str::trim))
-    .fetch_one(pool)
+    .bind(new.item)
+    .fetch_optional(pool)
     .await;
     match inserted.map_err(DbError::from) {
-        Ok(id) => Ok(id),
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(DbError::BadInput(format!(
+            "meeting {} has no agenda item {} (`vakt minutes show {}` lists them)",
+            new.meeting,
+            new.item.unwrap_or_default(),
+            new.meeting
+        ))),
         Err(DbError::Refused(_)) => {
             Err(DbError::Refused("permission denied: only chairs (vakt_chair) and admins write minutes".into()))
         }

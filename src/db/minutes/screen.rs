@@ -62,6 +62,7 @@ pub async fn detail(pool: &PgPool, id: i64) -> Result<MinutesDetail, DbError> {
                 title: i.title,
                 notes: i.notes,
                 discussed: i.discussed,
+                version: i.version,
             })
             .collect(),
         decisions: m

@@ -23,6 +23,7 @@ pub struct Item {
     pub title: String,
     pub notes: String,
     pub discussed: bool,
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -73,7 +74,7 @@ pub async fn minutes(pool: &PgPool, id: i64) -> Result<Minutes, DbError> {
     .fetch_all(pool)
     .await?;
     let items = sqlx::query_as(
-        "SELECT id, position, section, title, notes, discussed FROM public.meeting_items WHERE meeting_id = $1
+        "SELECT id, position, section, title, notes, discussed, version FROM public.meeting_items WHERE meeting_id = $1
          ORDER BY position",
     )
     .bind(id)

@@ -21,6 +21,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let list_width = if area.width >= 120 { 44 } else { 30 };
     let [list_area, body] = Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(area);
     list(frame, list_area, minutes, view);
+    // The line the selected item's heading is on: j and k scroll from there.
+    let mut anchor = 0;
     let lines = match &minutes.open {
         None => hint(minutes, view),
         Some(open) => match &open.detail {
@@ -29,12 +31,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
                 format!("The minutes could not be read: {}", text::one_line(why)),
                 view.theme.warning,
             )],
-            Some(Ok(detail)) => minutes_lines(detail, minutes.taking_attendance, view),
+            Some(Ok(detail)) => {
+                let (lines, at) = minutes_lines(detail, minutes.taking_attendance, open.item, view);
+                anchor = at;
+                lines
+            }
         },
     };
+    // Scrolling counts rows on screen: a long line wraps onto several.
+    let width = usize::from(body.width.saturating_sub(1)).max(1);
+    let rows = |lines: &[Line]| lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>();
+    let anchor_row = rows(&lines[..anchor.min(lines.len())]);
     // Never past the last line (G asks for "the end"): the last line stays in sight at the top at worst.
-    let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
-    let scroll = minutes.open.as_ref().map_or(0, |o| o.scroll).min(last);
+    let last = rows(&lines).saturating_sub(1);
+    let offset = minutes.open.as_ref().map_or(0, |o| o.scroll);
+    let scroll = anchor_row.saturating_add_signed(isize::try_from(offset).unwrap_or(0)).min(last);
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     let block = Block::default().borders(Borders::LEFT).border_style(view.theme.border);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), body);
 }
@@ -115,7 +127,13 @@ fn hint(minutes: &MinutesScreen, view: View) -> Vec<Line<'static>> {
     lines
 }
 
-fn minutes_lines(detail: &MinutesDetail, minutes_taking_attendance: bool, view: View) -> Vec<Line<'static>> {
+/// The minutes' lines, and the line the selected item's heading is on (0 with none selected).
+fn minutes_lines(
+    detail: &MinutesDetail,
+    minutes_taking_attendance: bool,
+    selected: Option<i64>,
+    view: View,
+) -> (Vec<Line<'static>>, usize) {
     let theme = view.theme;
     let head = &detail.head;
     let state = match (&head.published_by, head.published_at) {
@@ -134,9 +152,13 @@ fn minutes_lines(detail: &MinutesDetail, minutes_taking_attendance: bool, view: 
         ),
         attendance(detail, minutes_taking_attendance, theme),
     ];
+    let mut anchor = 0;
     for item in &detail.items {
         lines.push(Line::raw(""));
-        item_lines(&mut lines, detail, item, view);
+        if selected == Some(item.id) {
+            anchor = lines.len();
+        }
+        item_lines(&mut lines, detail, item, selected == Some(item.id), view);
     }
     let loose: Vec<_> = detail.decisions.iter().filter(|d| d.item_id.is_none()).collect();
     if !loose.is_empty() {
@@ -188,7 +210,7 @@ fn minutes_lines(detail: &MinutesDetail, minutes_taking_attendance: bool, view: 
             if correction.late { theme.warning } else { theme.text },
         ));
     }
-    lines
+    (lines, anchor)
 }
 
 /// `Attendance  ASF ✓  ABS ✗ mandatory  NAV –`: present, absent and mandatory, absent and optional; while it is
@@ -213,10 +235,12 @@ fn attendance(detail: &MinutesDetail, taking: bool, theme: &Theme) -> Line<'stat
 }
 
 /// An item: its number and title, the rows of its agenda section, its notes and decisions.
-fn item_lines(lines: &mut Vec<Line<'static>>, detail: &MinutesDetail, item: &ItemLine, view: View) {
+fn item_lines(lines: &mut Vec<Line<'static>>, detail: &MinutesDetail, item: &ItemLine, selected: bool, view: View) {
     let theme = view.theme;
     let discussed = if item.discussed { format!(" · {} discussed", theme.symbols.met) } else { String::new() };
-    lines.push(Line::styled(format!("{} {}{discussed}", item.position, text::one_line(&item.title)), theme.header));
+    let (marker, style) = if selected { (theme.symbols.selected, theme.selection) } else { (" ", theme.header) };
+    let heading = format!("{marker}{} {}{discussed}", item.position, text::one_line(&item.title));
+    lines.push(Line::styled(heading, style));
     let section =
         detail.agenda.sections.iter().find(|s| s.kind != SectionKind::Carried && s.kind.as_str() == item.section);
     if let Some(section) = section {

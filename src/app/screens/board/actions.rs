@@ -303,19 +303,13 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let target = target.clone();
         return super::outage::submit(state, &target, now);
     }
-    if let FormPurpose::MinutesDecision(meeting) = form.purpose {
+    if let FormPurpose::Minutes(minutes_form) = &form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);
             return Vec::new();
         }
-        return crate::app::screens::minutes::chair::submit_decision(state, meeting, now);
-    }
-    if let FormPurpose::MinutesFollowUp(meeting) = form.purpose {
-        if let Some(missing) = crate::app::form::missing(&form.fields) {
-            form.error = Some(missing);
-            return Vec::new();
-        }
-        return crate::app::screens::minutes::chair::submit_follow_up(state, meeting, now);
+        let minutes_form = minutes_form.clone();
+        return crate::app::screens::minutes::chair::submit(state, minutes_form, now);
     }
     if crate::app::screens::calendar::plan::owns(&form.purpose) {
         if let Some(missing) = crate::app::form::missing(&form.fields) {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::data::MinutesWrite;
+use super::data::{MinutesEdit, MinutesWrite};
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::WriteError;
 use crate::app::state::{FormPurpose, Overlay, State};
@@ -113,57 +113,216 @@ pub fn toggle_present(state: &mut State, n: u8, now: DateTime<Utc>) -> Vec<Effec
     vec![Effect::Db(DbCommand::SetPresent { id, participant, present })]
 }
 
-/// `d`: the form for a decision in the open draft (what was typed before comes back).
+/// A form of the open minutes, with what it writes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MinutesForm {
+    /// A decision on `item`, or on the meeting as a whole.
+    Decision { meeting: i64, item: Option<i64> },
+    /// A follow-up point made on `item`, or on the meeting as a whole.
+    FollowUp { meeting: i64, item: Option<i64> },
+    /// An item's notes, typed on top of `version` of them.
+    Notes { meeting: i64, item: i64, version: i32 },
+    /// A new agenda item after position `after`.
+    Item { meeting: i64, after: i32 },
+}
+
+impl MinutesForm {
+    /// The key its draft is kept under. Notes carry the version they were typed on, so a draft that outlived
+    /// someone else's save is merged with it rather than written over it.
+    pub fn draft_key(&self) -> String {
+        let on = |item: &Option<i64>| item.map(|i| format!(":{i}")).unwrap_or_default();
+        match self {
+            MinutesForm::Decision { meeting, item } => format!("decision:{meeting}{}", on(item)),
+            MinutesForm::FollowUp { meeting, item } => format!("follow-up:{meeting}{}", on(item)),
+            MinutesForm::Notes { item, version, .. } => format!("{}{version}", notes_key_prefix(*item)),
+            MinutesForm::Item { meeting, after } => format!("item:{meeting}:{after}"),
+        }
+    }
+}
+
+fn notes_key_prefix(item: i64) -> String {
+    format!("notes:{item}@")
+}
+
+/// What the item keys act on: the open draft's selected item, if any.
+fn selected_item(state: &State) -> Option<super::data::ItemLine> {
+    state.screens.minutes.open.as_ref()?.selected_item().cloned()
+}
+
+/// "on item 3 Incidents" or "in meeting 12", for form titles.
+fn on_what(id: i64, item: Option<&super::data::ItemLine>) -> String {
+    match item {
+        Some(item) => format!("on item {} {}", item.position, crate::domain::text::one_line(&item.title)),
+        None => format!("in meeting {id}"),
+    }
+}
+
+/// `d`: the form for a decision on the selected item (or the meeting) of the open draft.
 pub fn decision(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if !may_write(state, now) {
         return Vec::new();
     }
     let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
+    let item = selected_item(state);
     let fields = vec![crate::app::form::Field::area("decision", "", true)];
-    crate::app::forms::open(state, FormPurpose::MinutesDecision(id), format!("A decision in meeting {id}"), fields);
+    let title = format!("A decision {}", on_what(id, item.as_ref()));
+    let purpose = FormPurpose::Minutes(MinutesForm::Decision { meeting: id, item: item.map(|i| i.id) });
+    crate::app::forms::open(state, purpose, title, fields);
     Vec::new()
 }
 
-/// The decision form was sent.
-pub fn submit_decision(state: &mut State, id: i64, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(Overlay::Form(form)) = &state.overlay else { return Vec::new() };
-    let text = crate::app::form::Values::of(&form.fields).text("decision");
-    crate::app::forms::send(state, Effect::Db(DbCommand::AddDecision { id, text }), now)
-}
-
-/// `f`: the form for a follow-up point in the open draft: who answers it (a staff login), by when, and what.
+/// `f`: the form for a follow-up point on the selected item: who answers it (a staff login), by when, and what.
 pub fn follow_up(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if !may_write(state, now) {
         return Vec::new();
     }
     let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
+    let item = selected_item(state);
     let fields = vec![
         crate::app::form::Field::line("owner (login)", "", true).named("owner"),
         crate::app::form::Field::line("due (YYYY-MM-DD)", "", true).named("due"),
         crate::app::form::Field::area("point", "", true),
     ];
+    let title = format!("A follow-up point {}", on_what(id, item.as_ref()));
+    let purpose = FormPurpose::Minutes(MinutesForm::FollowUp { meeting: id, item: item.map(|i| i.id) });
+    crate::app::forms::open(state, purpose, title, fields);
+    Vec::new()
+}
+
+/// The selected item of the open draft, or a message saying to pick one.
+fn draft_item(state: &mut State, now: DateTime<Utc>) -> Option<(i64, super::data::ItemLine)> {
+    if !may_write(state, now) {
+        return None;
+    }
+    let (id, _) = open_draft(state, now)?;
+    match selected_item(state) {
+        Some(item) => Some((id, item)),
+        None => {
+            state.warn("select an agenda item first: } and { step through them", now);
+            None
+        }
+    }
+}
+
+/// `e`: the selected item's notes in an editor. A draft kept from an earlier try comes back; typed on an older
+/// version, it is sent as such, and the database's newer text is merged in rather than overwritten.
+pub fn notes(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((id, item)) = draft_item(state, now) else { return Vec::new() };
+    let prefix = notes_key_prefix(item.id);
+    let kept = state.drafts.keys().filter_map(|key| key.strip_prefix(&prefix)?.parse::<i32>().ok()).max();
+    let version = kept.unwrap_or(item.version);
+    let fields = vec![crate::app::form::Field::area("notes", &item.notes, false)];
+    let title = format!("Notes on item {} {}", item.position, crate::domain::text::one_line(&item.title));
     crate::app::forms::open(
         state,
-        FormPurpose::MinutesFollowUp(id),
-        format!("A follow-up point in meeting {id}"),
+        FormPurpose::Minutes(MinutesForm::Notes { meeting: id, item: item.id, version }),
+        title,
         fields,
     );
     Vec::new()
 }
 
-/// The follow-up form was sent; a due date that is not a date is explained in the form, where the text stays.
-pub fn submit_follow_up(state: &mut State, id: i64, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(Overlay::Form(form)) = &state.overlay else { return Vec::new() };
-    let values = crate::app::form::Values::of(&form.fields);
-    let due = values.text("due");
-    let Ok(due) = chrono::NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d") else {
-        if let Some(Overlay::Form(form)) = &mut state.overlay {
-            form.error = Some(format!("'{}' is not a date: write it as YYYY-MM-DD", due.trim()));
+/// `x`: the selected item discussed, or not again.
+pub fn discussed(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((id, item)) = draft_item(state, now) else { return Vec::new() };
+    edit(state, id, MinutesEdit::Discussed { item: item.id, discussed: !item.discussed }, now)
+}
+
+/// `+`: the form for a new agenda item after the selected one (first when none is selected).
+pub fn add_item(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if !may_write(state, now) {
+        return Vec::new();
+    }
+    let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
+    let after = selected_item(state).map_or(0, |i| i.position);
+    let fields = vec![crate::app::form::Field::line("title", "", true)];
+    let title = format!("A new agenda item at place {}", after.saturating_add(1));
+    crate::app::forms::open(state, FormPurpose::Minutes(MinutesForm::Item { meeting: id, after }), title, fields);
+    Vec::new()
+}
+
+/// `-`: the first press asks, the second drops the selected item.
+pub fn drop_item(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((id, item)) = draft_item(state, now) else { return Vec::new() };
+    if state.screens.minutes.dropping != Some(item.id) {
+        state.screens.minutes.dropping = Some(item.id);
+        let title = crate::domain::text::one_line(&item.title).into_owned();
+        state.inform(format!("Drop item {} \"{title}\" from the agenda? Press - again.", item.position), now);
+        return Vec::new();
+    }
+    state.screens.minutes.dropping = None;
+    edit(state, id, MinutesEdit::DropItem { item: item.id }, now)
+}
+
+/// `K` and `J`: the selected item one place up or down the agenda.
+pub fn move_item(state: &mut State, up: bool, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((id, item)) = draft_item(state, now) else { return Vec::new() };
+    edit(state, id, MinutesEdit::MoveItem { item: item.id, up }, now)
+}
+
+fn edit(state: &mut State, id: i64, edit: MinutesEdit, now: DateTime<Utc>) -> Vec<Effect> {
+    crate::app::forms::send(state, Effect::Db(DbCommand::EditMinutes { id, edit }), now)
+}
+
+/// A minutes form was sent; a due date that is not a date is explained in the form, where the text stays.
+pub fn submit(state: &mut State, form: MinutesForm, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(open)) = &mut state.overlay else { return Vec::new() };
+    let values = crate::app::form::Values::of(&open.fields);
+    let command = match form {
+        MinutesForm::Decision { meeting, item } => {
+            DbCommand::AddDecision { id: meeting, item, text: values.text("decision") }
         }
+        MinutesForm::FollowUp { meeting, item } => {
+            let due = values.text("due");
+            let Ok(due) = chrono::NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d") else {
+                open.error = Some(format!("'{}' is not a date: write it as YYYY-MM-DD", due.trim()));
+                return Vec::new();
+            };
+            DbCommand::AddFollowUp { id: meeting, item, owner: values.text("owner"), due, text: values.text("point") }
+        }
+        MinutesForm::Notes { meeting, item, version } => DbCommand::EditMinutes {
+            id: meeting,
+            edit: MinutesEdit::Notes { item, version, text: values.text("notes") },
+        },
+        MinutesForm::Item { meeting, after } => {
+            DbCommand::EditMinutes { id: meeting, edit: MinutesEdit::AddItem { after, title: values.text("title") } }
+        }
+    };
+    crate::app::forms::send(state, Effect::Db(command), now)
+}
+
+/// Someone saved the item's notes while these were typed: the editor keeps what was typed and adds their text
+/// below a marked line, now on top of their version, so the next send writes both as the chair left them.
+fn notes_moved(state: &mut State, item: i64, version: i32, theirs: &str, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &mut state.overlay else {
+        state.warn("someone else saved these notes meanwhile; yours were not written: open them again (e)", now);
         return Vec::new();
     };
-    let command = DbCommand::AddFollowUp { id, owner: values.text("owner"), due, text: values.text("point") };
-    crate::app::forms::send(state, Effect::Db(command), now)
+    let FormPurpose::Minutes(MinutesForm::Notes { item: open_item, version: base, .. }) = &mut form.purpose else {
+        return Vec::new();
+    };
+    if *open_item != item {
+        return Vec::new();
+    }
+    let old_key = format!("{}{base}", notes_key_prefix(item));
+    *base = version;
+    if let Some(field) = form.fields.first_mut() {
+        let mine = field.value();
+        field.set_typed(&format!("{}\n\n── saved meanwhile by someone else ──\n{}", mine.trim_end(), theirs.trim()));
+    }
+    form.saving = false;
+    form.error = Some(
+        "Someone else saved these notes while you typed. Nothing was written: yours are above the line, theirs \
+         below. Edit, then Ctrl-s saves both as you leave them."
+            .into(),
+    );
+    let key = form.purpose.draft_key();
+    let draft = crate::app::form::Draft::of(&form.fields);
+    state.drafts.remove(&old_key);
+    if let Some(draft) = draft {
+        state.drafts.insert(key, draft);
+    }
+    vec![Effect::SaveDrafts(state.drafts.clone())]
 }
 
 /// The database's answer to a chair's write: the list and the minutes are read again; a refusal is shown in the
@@ -172,7 +331,7 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
     match result {
         Ok(MinutesWrite::Opened { id, items }) => {
             state.inform(format!("meeting {id} opened: the agenda wrote itself ({items} items)"), now);
-            state.screens.minutes.open = Some(super::OpenMinutes { id, detail: None, scroll: 0 });
+            state.screens.minutes.open = Some(super::OpenMinutes::new(id));
             vec![Effect::Db(DbCommand::LoadMeetings), Effect::Db(DbCommand::LoadMinutes { id })]
         }
         Ok(MinutesWrite::Published { id }) => {
@@ -192,6 +351,33 @@ pub fn written(state: &mut State, result: Result<MinutesWrite, WriteError>, now:
         Ok(MinutesWrite::Decision { id }) => {
             let mut effects = crate::app::forms::succeeded(state);
             state.inform(format!("decision recorded in meeting {id}"), now);
+            effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
+            effects
+        }
+        Ok(MinutesWrite::Notes { id, item }) => {
+            // Every draft of these notes is done with, also one typed on an older version.
+            let prefix = notes_key_prefix(item);
+            let before = state.drafts.len();
+            state.drafts.retain(|key, _| !key.starts_with(&prefix));
+            let mut effects = crate::app::forms::succeeded(state);
+            if state.drafts.len() != before {
+                effects.push(Effect::SaveDrafts(state.drafts.clone()));
+            }
+            state.inform(format!("notes saved in meeting {id}"), now);
+            effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
+            effects
+        }
+        Ok(MinutesWrite::NotesMoved { id, item, version, notes }) => {
+            let mut effects = notes_moved(state, item, version, &notes, now);
+            effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
+            effects
+        }
+        Ok(MinutesWrite::Agenda { id, what }) => {
+            // Only the new-item form closes; the other agenda keys have none, and another open form stays.
+            let item_form = matches!(&state.overlay,
+                Some(Overlay::Form(f)) if matches!(f.purpose, FormPurpose::Minutes(MinutesForm::Item { .. })));
+            let mut effects = if item_form { crate::app::forms::succeeded(state) } else { Vec::new() };
+            state.inform(format!("meeting {id}: {what}"), now);
             effects.push(Effect::Db(DbCommand::LoadMinutes { id }));
             effects
         }

@@ -49,6 +49,8 @@ pub struct ItemLine {
     pub title: String,
     pub notes: String,
     pub discussed: bool,
+    /// Rises with every write: a notes save names the version it was typed on, so nobody overwrites unseen.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,5 +120,49 @@ pub enum MinutesWrite {
     FollowUp {
         id: i64,
         point: i64,
+    },
+    /// An item's notes were saved.
+    Notes {
+        id: i64,
+        item: i64,
+    },
+    /// Someone else saved the item's notes since the editor read them: theirs, at `version`. Nothing was written.
+    NotesMoved {
+        id: i64,
+        item: i64,
+        version: i32,
+        notes: String,
+    },
+    /// The agenda of meeting `id` changed (`what` in words, for the message line).
+    Agenda {
+        id: i64,
+        what: String,
+    },
+}
+
+/// A chair's change to a draft's agenda items (`DbCommand::EditMinutes`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MinutesEdit {
+    /// The notes typed on top of `version`.
+    Notes {
+        item: i64,
+        version: i32,
+        text: String,
+    },
+    Discussed {
+        item: i64,
+        discussed: bool,
+    },
+    /// A new item after position `after` (0: first).
+    AddItem {
+        after: i32,
+        title: String,
+    },
+    DropItem {
+        item: i64,
+    },
+    MoveItem {
+        item: i64,
+        up: bool,
     },
 }

@@ -26,6 +26,8 @@ pub struct MinutesScreen {
     pub publishing: Option<i64>,
     /// Taking the attendance of the open minutes: the digits mark participants.
     pub taking_attendance: bool,
+    /// The agenda item a first `-` asked to drop; a second `-` drops it, anything else forgets it.
+    pub dropping: Option<i64>,
 }
 
 /// A meeting being read.
@@ -34,8 +36,41 @@ pub struct OpenMinutes {
     pub id: i64,
     /// `None` while it loads.
     pub detail: Option<Result<Box<MinutesDetail>, String>>,
-    /// How many lines the minutes are scrolled down.
-    pub scroll: u16,
+    /// The selected agenda item (by id, so it stays selected when the agenda is reordered); `None`: the meeting as
+    /// a whole, at the top.
+    pub item: Option<i64>,
+    /// Lines scrolled from the selected item's heading (from the top when none is selected).
+    pub scroll: i32,
+}
+
+impl OpenMinutes {
+    pub fn new(id: i64) -> Self {
+        OpenMinutes { id, detail: None, item: None, scroll: 0 }
+    }
+
+    /// The loaded minutes.
+    pub fn minutes(&self) -> Option<&MinutesDetail> {
+        match &self.detail {
+            Some(Ok(detail)) => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// The selected agenda item, as loaded.
+    pub fn selected_item(&self) -> Option<&data::ItemLine> {
+        let id = self.item?;
+        self.minutes()?.items.iter().find(|i| i.id == id)
+    }
+
+    /// `}` and `{`: the next or previous agenda item; before the first comes the meeting as a whole.
+    pub fn step_item(&mut self, delta: isize) {
+        let Some(items) = self.minutes().map(|d| d.items.iter().map(|i| i.id).collect::<Vec<_>>()) else { return };
+        // Positions with the meeting as a whole as 0 and the items from 1.
+        let here = self.item.and_then(|id| items.iter().position(|i| *i == id)).map_or(0, |at| at + 1);
+        let there = here.saturating_add_signed(delta).min(items.len());
+        self.item = there.checked_sub(1).and_then(|at| items.get(at).copied());
+        self.scroll = 0;
+    }
 }
 
 /// A line of the list: a series' heading or one of its meetings.
@@ -98,8 +133,9 @@ impl MinutesScreen {
     /// Opens the selected meeting's minutes.
     pub fn open_selected(&mut self) -> Option<DbCommand> {
         let id = self.selected_meeting()?.id;
-        self.open = Some(OpenMinutes { id, detail: None, scroll: 0 });
+        self.open = Some(OpenMinutes::new(id));
         self.taking_attendance = false;
+        self.dropping = None;
         Some(DbCommand::LoadMinutes { id })
     }
 
@@ -120,28 +156,49 @@ impl MinutesScreen {
         if self.open.is_some() { self.open_selected() } else { None }
     }
 
-    /// The minutes arrived; an answer for a meeting no longer open is dropped.
+    /// The minutes arrived; an answer for a meeting no longer open is dropped. An item dropped meanwhile gives
+    /// its place to the one now there.
     pub fn loaded(&mut self, id: i64, result: Result<Box<MinutesDetail>, String>) {
         if let Some(open) = &mut self.open
             && open.id == id
         {
+            let at = open.item.and_then(|item| {
+                let items = &open.minutes()?.items;
+                items.iter().position(|i| i.id == item)
+            });
             open.detail = Some(result);
+            if let Some(items) = open.minutes().map(|d| &d.items)
+                && open.item.is_some_and(|item| !items.iter().any(|i| i.id == item))
+            {
+                open.item = at.and_then(|at| items.get(at.min(items.len().saturating_sub(1)))).map(|i| i.id);
+            }
         }
     }
 }
 
 impl ScreenState for MinutesScreen {
     fn scope(&self) -> Scope {
-        if self.taking_attendance { Scope::Attendance } else { Scope::Minutes }
+        if self.taking_attendance {
+            Scope::Attendance
+        } else if self.open.is_some() {
+            Scope::MinutesOpen
+        } else {
+            Scope::Minutes
+        }
     }
 
     fn move_selection(&mut self, delta: isize) {
         self.publishing = None;
+        self.dropping = None;
         let delta = delta.clamp(-1_000_000, 1_000_000);
         if let Some(open) = &mut self.open {
-            // With minutes open, j and k read them.
-            let scroll = isize::try_from(open.scroll).unwrap_or(0).saturating_add(delta).clamp(0, 10_000);
-            open.scroll = u16::try_from(scroll).unwrap_or(0);
+            // With minutes open, j and k read them, from the selected item; g goes back to the top.
+            if delta <= -1_000_000 {
+                open.item = None;
+            }
+            let lowest = if open.item.is_some() { -10_000 } else { 0 };
+            let scroll = i32::try_from(delta).unwrap_or(0).saturating_add(open.scroll).clamp(lowest, 10_000);
+            open.scroll = scroll;
             return;
         }
         let last = self.lines().len().saturating_sub(1);
@@ -150,6 +207,7 @@ impl ScreenState for MinutesScreen {
 
     fn back(&mut self) -> bool {
         self.publishing = None;
+        self.dropping = None;
         if self.taking_attendance {
             self.taking_attendance = false;
             return true;

@@ -8,9 +8,20 @@ use crate::app::command::{MinutesAct, Screen};
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::state::State;
 
-/// The tab is shown: read the series and meetings afresh (minutes change rarely and mostly elsewhere).
-pub fn shown(_state: &mut State) -> Vec<Effect> {
-    vec![Effect::Db(DbCommand::LoadMeetings)]
+/// The tab is shown: read the series and meetings afresh, and the open minutes (changes while the tab was hidden
+/// were not followed).
+pub fn shown(state: &mut State) -> Vec<Effect> {
+    let open = state.screens.minutes.open.as_ref().map(|o| DbCommand::LoadMinutes { id: o.id });
+    std::iter::once(DbCommand::LoadMeetings).chain(open).map(Effect::Db).collect()
+}
+
+/// Someone changed minutes (a chair at another console, an owner answering): on screen, the list and the open
+/// minutes are read again (a burst of notices reads them at most twice); hidden, they are read when shown.
+pub fn changed(state: &mut State) -> Vec<Effect> {
+    if state.screen != Screen::Minutes {
+        return Vec::new();
+    }
+    crate::app::screens::ScreenState::resync(&state.screens.minutes)
 }
 
 /// A minutes command, from its keys or the palette (which shows the minutes).
@@ -23,6 +34,9 @@ pub fn run(state: &mut State, act: MinutesAct, now: DateTime<Utc>) -> Vec<Effect
     if act != MinutesAct::Publish {
         state.screens.minutes.publishing = None;
     }
+    if act != MinutesAct::DropItem {
+        state.screens.minutes.dropping = None;
+    }
     let minutes = &mut state.screens.minutes;
     let command = match act {
         MinutesAct::OpenMeeting => return [effects, super::chair::open_meeting(state, now)].concat(),
@@ -31,6 +45,20 @@ pub fn run(state: &mut State, act: MinutesAct, now: DateTime<Utc>) -> Vec<Effect
         MinutesAct::Decision => return [effects, super::chair::decision(state, now)].concat(),
         MinutesAct::FollowUp => return [effects, super::chair::follow_up(state, now)].concat(),
         MinutesAct::Present(n) => return [effects, super::chair::toggle_present(state, n, now)].concat(),
+        MinutesAct::EditNotes => return [effects, super::chair::notes(state, now)].concat(),
+        MinutesAct::Discussed => return [effects, super::chair::discussed(state, now)].concat(),
+        MinutesAct::AddItem => return [effects, super::chair::add_item(state, now)].concat(),
+        MinutesAct::DropItem => return [effects, super::chair::drop_item(state, now)].concat(),
+        MinutesAct::MoveItemUp => return [effects, super::chair::move_item(state, true, now)].concat(),
+        MinutesAct::MoveItemDown => return [effects, super::chair::move_item(state, false, now)].concat(),
+        MinutesAct::NextItem | MinutesAct::PreviousItem => {
+            let step = if act == MinutesAct::NextItem { 1 } else { -1 };
+            match &mut state.screens.minutes.open {
+                Some(open) => open.step_item(step),
+                None => state.warn("open a meeting's minutes first (Enter)", now),
+            }
+            return effects;
+        }
         MinutesAct::Read => minutes.open_selected(),
         // The list holds the latest first: an earlier meeting is further down.
         MinutesAct::EarlierMeeting => minutes.step_meeting(1),
