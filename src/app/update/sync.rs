@@ -246,8 +246,7 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             | "maintenance_approvals"
             | "maintenance_announcements"
             | "maintenance_moves"
-            | "maintenance_notes"
-            | "meeting_series",
+            | "maintenance_notes",
             _,
         ) => {
             let calendar = state.screens.calendar.reload().map(Effect::Db);
@@ -258,15 +257,22 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         }
         ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
         (
-            "meeting_series"
+            table @ ("meeting_series"
             | "meetings"
             | "meeting_items"
             | "meeting_attendance"
             | "meeting_decisions"
             | "follow_ups"
-            | "minutes_corrections",
+            | "minutes_corrections"),
             _,
-        ) => crate::app::screens::minutes::update::changed(state),
+        ) => {
+            let mut effects = crate::app::screens::minutes::update::changed(state);
+            // The calendar's meetings overlay expands the series: a new or moved schedule is loaded again.
+            if table == "meeting_series" {
+                effects.extend(state.screens.calendar.reload().map(Effect::Db));
+            }
+            effects
+        }
         // Names of services, organisations or staff show on many rows; bulk loads touch everything.
         ("services" | "organisations" | "staff" | "bulk", _) => {
             crate::app::screens::heatmap::update::changed(state);
