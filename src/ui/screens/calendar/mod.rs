@@ -123,6 +123,19 @@ mod tests {
         };
         let dates = days::to_load(now.date_naive());
         state.screens.calendar.replace(dates, vec![window.clone(), window.clone(), window]);
+        // Meetings on the same day, one of them running past midnight on the viewer's clock.
+        let meeting = |hour: u32, minutes: i64| {
+            let start = Utc.with_ymd_and_hms(2026, 12, 15, hour, 0, 0).unwrap();
+            crate::app::screens::calendar::meetings::CalendarMeeting {
+                series: "ALT-STATUS".into(),
+                title: "Ukentlig statusmøte Altinn".into(),
+                chair: "Karin Dahl".into(),
+                zone: "Europe/Oslo".into(),
+                start,
+                end: start + chrono::Duration::minutes(minutes),
+            }
+        };
+        state.screens.calendar.replace_meetings(vec![meeting(9, 60), meeting(23, 120)], chrono_tz::UTC);
         for calendar_view in [CalendarView::Month, CalendarView::Week, CalendarView::Agenda] {
             state.screens.calendar.view = calendar_view;
             for (width, height) in [(0, 0), (1, 1), (7, 2), (20, 5), (80, 3), (300, 100)] {
