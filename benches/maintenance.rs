@@ -104,7 +104,7 @@ fn month_view(
     let mut state = State::new("bench");
     state.link.connection = Connection::Live;
     let now = Utc::now();
-    update(&mut state, Action::MaintenanceLoaded { from, to, windows }, now);
+    update(&mut state, Action::MaintenanceLoaded { from, to, windows, meetings: Vec::new() }, now);
     update(&mut state, Action::Run(Command::Show(Screen::Calendar)), now);
     let theme = Theme::builtin("dark").expect("the built-in dark theme");
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("a test terminal");

@@ -105,11 +105,13 @@ pub enum Action {
     },
     /// A chair's write to the minutes (`DbCommand::OpenMeeting`, `DbCommand::PublishMinutes`).
     MinutesWritten(Result<crate::app::screens::minutes::data::MinutesWrite, WriteError>),
-    /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`).
+    /// The maintenance windows of the dates asked for (`DbCommand::LoadMaintenance`), and the status meetings in
+    /// them for the calendar's meetings overlay.
     MaintenanceLoaded {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
         windows: Vec<crate::app::model::MaintenanceWindow>,
+        meetings: Vec<crate::app::screens::calendar::meetings::CalendarMeeting>,
     },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     /// The calendar export asked for: the dates and the iCalendar text, or why not.

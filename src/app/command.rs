@@ -213,6 +213,8 @@ pub enum CalendarAct {
     Rota,
     Periods,
     Plan,
+    /// The status meetings of the meeting series.
+    Meetings,
 }
 
 impl CalendarAct {
@@ -224,7 +226,7 @@ impl CalendarAct {
         )
     }
 
-    pub const ALL: [CalendarAct; 18] = [
+    pub const ALL: [CalendarAct; 19] = [
         CalendarAct::Month,
         CalendarAct::Week,
         CalendarAct::Agenda,
@@ -243,6 +245,7 @@ impl CalendarAct {
         CalendarAct::Rota,
         CalendarAct::Periods,
         CalendarAct::Plan,
+        CalendarAct::Meetings,
     ];
 
     pub fn name(self) -> &'static str {
@@ -265,6 +268,7 @@ impl CalendarAct {
             CalendarAct::Rota => "rota",
             CalendarAct::Periods => "freezes",
             CalendarAct::Plan => "release-plan",
+            CalendarAct::Meetings => "meetings",
         }
     }
 
@@ -288,6 +292,7 @@ impl CalendarAct {
             CalendarAct::Rota => "show or hide the MIM on duty of the chosen day",
             CalendarAct::Periods => "show or hide freezes, high-volume and critical periods",
             CalendarAct::Plan => "show or hide the release plan (release windows)",
+            CalendarAct::Meetings => "show or hide the status meetings of the meeting series",
         }
     }
 }

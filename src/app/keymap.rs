@@ -222,6 +222,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Calendar, Chord::ch('R'), Command::Calendar(CalendarAct::Rota), false),
         bind(Calendar, Chord::ch('F'), Command::Calendar(CalendarAct::Periods), false),
         bind(Calendar, Chord::ch('P'), Command::Calendar(CalendarAct::Plan), false),
+        bind(Calendar, Chord::ch('M'), Command::Calendar(CalendarAct::Meetings), false),
         bind(Calendar, Chord::ch('['), Command::Calendar(CalendarAct::PreviousMonth), true),
         bind(Calendar, Chord::ch(']'), Command::Calendar(CalendarAct::NextMonth), true),
         bind(Calendar, Chord::ch('h'), Command::Calendar(CalendarAct::PreviousDay), false),

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::output::{self, Format};
 use super::{CliError, CliResult, when};
 use crate::config::Settings;
+use crate::db::maintenance::meetings;
 use crate::db::minutes::{self, follow_ups};
 use crate::domain::minutes::agenda::Agenda;
 use crate::domain::minutes::text;
@@ -53,6 +54,19 @@ pub enum MeetingCommand {
         series: String,
         #[arg(long)]
         at: Option<String>,
+    },
+    /// The series as iCalendar (RFC 5545) for a calendar program: one event per series that meets in the period,
+    /// with its rule in its own zone, the chair as organizer and the participants in the description.
+    Ics {
+        /// Only this series.
+        #[arg(long)]
+        series: Option<String>,
+        /// First day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Day after the last, YYYY-MM-DD (default: a year after --from).
+        #[arg(long)]
+        to: Option<NaiveDate>,
     },
 }
 
@@ -166,6 +180,22 @@ pub async fn meeting(command: &MeetingCommand, settings: &Settings) -> CliResult
             let pool = super::connect(settings).await?;
             let opened = minutes::open(&pool, series, at).await?;
             println!("{}", opened.id);
+        }
+        MeetingCommand::Ics { series, from, to } => {
+            let from = from.unwrap_or_else(|| Utc::now().date_naive());
+            let to = to.unwrap_or(from + chrono::Duration::days(365));
+            if to <= from {
+                return Err(CliError::bad_input("--to must be after --from"));
+            }
+            let pool = super::connect(settings).await?;
+            let all = match series {
+                Some(code) => vec![minutes::series_by_code(&pool, code).await?],
+                None => minutes::series(&pool).await?,
+            };
+            let extras = meetings::extras(&pool).await?;
+            let now = Utc::now();
+            let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+            print!("{}", meetings::calendar(&all, &extras, midnight(from), midnight(to), now)?);
         }
     }
     Ok(())

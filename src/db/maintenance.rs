@@ -10,6 +10,7 @@ mod annotate;
 mod edit;
 pub mod ics;
 mod ledger;
+pub mod meetings;
 pub mod periods;
 
 use crate::app::model::MaintenanceWindow;

@@ -163,10 +163,12 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::edit::set_present(pool, id, &participant, present).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Attendance { id }).map_err(write_error))
         }
-        DbCommand::LoadMaintenance { from, to } => match maintenance::agenda(pool, from, to).await {
-            Ok(windows) => Action::MaintenanceLoaded { from, to, windows },
-            Err(e) => failed("loading the maintenance calendar", e),
-        },
+        DbCommand::LoadMaintenance { from, to } => {
+            match (maintenance::agenda(pool, from, to).await, maintenance::meetings::between(pool, from, to).await) {
+                (Ok(windows), Ok(meetings)) => Action::MaintenanceLoaded { from, to, windows, meetings },
+                (Err(e), _) | (_, Err(e)) => failed("loading the maintenance calendar", e),
+            }
+        }
         DbCommand::LoadRota => {
             let shifts = rota::shifts_around_now(pool).await;
             match (shifts, rota::duty_line(pool).await, rota::pending_handover(pool).await) {

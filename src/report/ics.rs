@@ -26,6 +26,15 @@ pub struct Event {
     pub excluded: Vec<NaiveDateTime>,
     /// An occurrence of the series with this UID moved on its own: the local start it had (RECURRENCE-ID).
     pub recurrence_id: Option<NaiveDateTime>,
+    /// Who calls the event (a meeting's chair).
+    pub organizer: Option<Organizer>,
+}
+
+/// An ORGANIZER: a name and a calendar address (`mailto:…`, or another URI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organizer {
+    pub name: String,
+    pub address: String,
 }
 
 /// A complete VCALENDAR; `years` bounds the time-zone transitions written.
@@ -67,6 +76,9 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>, years: (i32,
             lines.push(format!("EXDATE;TZID={tzid}:{}", dates.join(",")));
         }
         lines.push(format!("SUMMARY:{}", escape(&event.summary)));
+        if let Some(organizer) = &event.organizer {
+            lines.push(format!("ORGANIZER;CN={}:{}", parameter(&organizer.name), uri(&organizer.address)));
+        }
         if !event.description.is_empty() {
             lines.push(format!("DESCRIPTION:{}", escape(&event.description)));
         }
@@ -85,6 +97,29 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>, years: (i32,
 /// TEXT values: backslash, semicolon, comma and line breaks escaped; other control characters made visible.
 pub fn escape(text: &str) -> String {
     crate::domain::text::block(text).replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// A parameter value, always quoted: a quoted value may hold `;`, `:` and `,`, but no double quote or control
+/// character (RFC 5545 3.1), so those become a single quote and a space.
+pub fn parameter(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                '\''
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("\"{}\"", clean.trim())
+}
+
+/// A URI value is not TEXT (no escaping), but a line break or control character in it would end the line.
+fn uri(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect()
 }
 
 /// `PT4H`, `P2DT3H30M`.
@@ -205,6 +240,8 @@ mod tests {
     #[test]
     fn text_escapes_and_durations() {
         assert_eq!(escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        assert_eq!(parameter("Karin \"K\" Berg; chair:\n"), "\"Karin 'K' Berg; chair:\"");
+        assert_eq!(uri("mailto:karin@example.org\r\nX-INJECTED:1"), "mailto:karin@example.orgX-INJECTED:1");
         assert_eq!(duration(Duration::hours(4)), "PT4H");
         assert_eq!(duration(Duration::minutes(90)), "PT1H30M");
         assert_eq!(duration(Duration::days(7)), "P7D");

@@ -2,6 +2,7 @@
 
 mod availability;
 mod maintenance;
+mod meeting_ics;
 mod minutes;
 mod minutes_sending;
 mod report;

@@ -11,6 +11,7 @@ use crate::app::command::{Command, Screen};
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{MaintenanceNotice, MaintenanceWarning, MaintenanceWindow};
 use crate::app::screens::calendar::CalendarView;
+use crate::app::screens::calendar::meetings::CalendarMeeting;
 use crate::app::state::State;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -77,17 +78,32 @@ fn leaving_the_loaded_dates_loads_the_months_around_the_cursor_once() {
     // March's grid runs into April: its months are asked for once the start's answer is in.
     let march = load(date(2027, 2, 1), date(2027, 8, 1));
     assert!(keys(&mut s, "]").is_empty(), "one load on its way at a time");
-    let start = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: Vec::new() };
+    let start = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: Vec::new(),
+        meetings: Vec::new(),
+    };
     assert_eq!(update(&mut s, start, now()), vec![march]);
     assert!(keys(&mut s, "]]").is_empty(), "April and May are on their way");
-    let answer = Action::MaintenanceLoaded { from: date(2027, 2, 1), to: date(2027, 8, 1), windows: Vec::new() };
+    let answer = Action::MaintenanceLoaded {
+        from: date(2027, 2, 1),
+        to: date(2027, 8, 1),
+        windows: Vec::new(),
+        meetings: Vec::new(),
+    };
     assert!(update(&mut s, answer, now()).is_empty());
     // Back to today: its months are asked for again.
     assert_eq!(keys(&mut s, "t"), vec![load(date(2026, 10, 1), date(2027, 4, 1))]);
     // A change to the windows reloads the dates last asked for, and the board's service windows.
     let notice =
         ChangeNotice { table: "maintenance_series".into(), id: Some(3), version: Some(1), op: "insert".into() };
-    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: Vec::new() };
+    let loaded = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: Vec::new(),
+        meetings: Vec::new(),
+    };
     update(&mut s, loaded, now());
     assert_eq!(
         update(&mut s, Action::Changed(notice), now()),
@@ -161,7 +177,12 @@ fn windows() -> Vec<MaintenanceWindow> {
 #[test]
 fn the_calendar_as_a_month_a_week_and_an_agenda() {
     let mut s = calendar();
-    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    let loaded = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: windows(),
+        meetings: Vec::new(),
+    };
     update(&mut s, loaded, now());
     assert_eq!(s.scope(), crate::app::keymap::Scope::Calendar);
     // December, on the 15th: three windows that day.
@@ -209,7 +230,12 @@ fn admin_calendar() -> State {
     };
     let services = vec![service("SBL", "ALTINN"), service("TRA-EPOST", "TU-IT")];
     update(&mut s, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
-    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    let loaded = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: windows(),
+        meetings: Vec::new(),
+    };
     update(&mut s, loaded, now());
     s
 }
@@ -344,7 +370,12 @@ fn anyone_exports_a_year_of_windows_from_the_chosen_month_as_a_file() {
 #[test]
 fn overlays_show_holidays_and_the_mim_on_duty_and_hide_periods_and_releases_by_key() {
     let mut s = calendar();
-    let loaded = Action::MaintenanceLoaded { from: date(2026, 10, 1), to: date(2027, 4, 1), windows: windows() };
+    let loaded = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: windows(),
+        meetings: Vec::new(),
+    };
     update(&mut s, loaded, now());
     let shift = crate::app::model::ShiftRow {
         id: 1,
@@ -381,4 +412,102 @@ fn overlays_show_holidays_and_the_mim_on_duty_and_hide_periods_and_releases_by_k
     assert!(s.screens.calendar.on_day(date(2026, 12, 15)).all(|w| w.kind != "release"));
     keys(&mut s, "FP");
     assert!(s.screens.calendar.on_day(date(2026, 12, 15)).any(|w| w.kind == "release"));
+}
+
+/// Status meetings as the database expands them: Altinn's weekly on Tuesdays, Stockholm's on Wednesdays.
+fn meetings() -> Vec<CalendarMeeting> {
+    let meeting = |series: &str, title: &str, zone: chrono_tz::Tz, (month, day, hour): (u32, u32, u32), minutes| {
+        let start = zone.with_ymd_and_hms(2026, month, day, hour, 0, 0).unwrap().with_timezone(&Utc);
+        CalendarMeeting {
+            series: series.into(),
+            title: title.into(),
+            chair: "Karin Berg".into(),
+            zone: zone.name().into(),
+            start,
+            end: start + Duration::minutes(minutes),
+        }
+    };
+    let (oslo, stockholm) = (chrono_tz::Europe::Oslo, chrono_tz::Europe::Stockholm);
+    vec![
+        meeting("ALT-DELIVERY", "Månedlig leveransemøte Altinn", oslo, (12, 3, 13), 90),
+        meeting("ALT-STATUS", "Ukentlig statusmøte Altinn", oslo, (12, 15, 10), 60),
+        meeting("STH-CHANGE", "Veckomöte om förändringar", stockholm, (12, 16, 9), 60),
+        meeting("ALT-STATUS", "Ukentlig statusmøte Altinn", oslo, (12, 22, 10), 60),
+    ]
+}
+
+#[test]
+fn meetings_show_in_the_month_the_week_and_the_agenda_and_hide_by_key() {
+    let mut s = calendar();
+    let loaded = Action::MaintenanceLoaded {
+        from: date(2026, 10, 1),
+        to: date(2027, 4, 1),
+        windows: windows(),
+        meetings: meetings(),
+    };
+    update(&mut s, loaded, now());
+    // December, on the 15th: Altinn's status meeting between the morning's change and the evening's windows; the
+    // viewer's clock is UTC here, so 10:00 in Oslo is 09:00.
+    keys(&mut s, "]khh");
+    assert_eq!(s.screens.calendar.day(), Some(date(2026, 12, 15)));
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("3 windows · 1 meeting"), "{screen}");
+        assert!(screen.contains("Tue 15 Dec 09:00–10:00  meeting · Ukentlig"), "{screen}");
+        assert!(screen.contains("08 mtg S"), "Stockholm's meeting on the 16th: {screen}");
+        insta::assert_snapshot!(format!("calendar_meetings_month_{}x{}", size.0, size.1), screen);
+    }
+    let wide = render(&s, now(), (160, 48));
+    assert!(wide.contains("ALT-STATUS · chair Karin Berg") && wide.contains("M meetings ✓"), "{wide}");
+    assert!(wide.contains("09 mtg ALT-STATUS") && wide.contains("12 mtg ALT-DELIVERY"), "{wide}");
+    keys(&mut s, "w");
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("09:00–10:00") && screen.contains(" meeting"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_meetings_week_{}x{}", size.0, size.1), screen);
+    }
+    // The agenda lists them among the windows by start; a selected meeting is no target for the admins' forms.
+    keys(&mut s, "a");
+    let rows: Vec<String> = s.screens.calendar.agenda_rows().iter().take(5).map(|row| row.key()).collect();
+    let at = |h: u32| Utc.with_ymd_and_hms(2026, 12, h / 100, h % 100, 0, 0).unwrap().timestamp();
+    assert_eq!(
+        rows,
+        [
+            "4:2026-12-15".to_string(),
+            format!("meeting:ALT-STATUS:{}", at(1509)),
+            "1:2026-12-15".to_string(),
+            "5:2026-12-15".to_string(),
+            format!("meeting:STH-CHANGE:{}", at(1608)),
+        ]
+    );
+    keys(&mut s, "j");
+    assert_eq!(s.screens.calendar.selected(), None);
+    for size in SIZES {
+        let screen = render(&s, now(), size);
+        assert!(screen.contains("5 windows · 3 meetings") && screen.contains("chair Karin Berg"), "{screen}");
+        assert!(screen.contains("Europe/Oslo's clock"), "{screen}");
+        insta::assert_snapshot!(format!("calendar_meetings_agenda_{}x{}", size.0, size.1), screen);
+    }
+    // M hides them everywhere; the agenda's selection goes back to a window.
+    keys(&mut s, "M");
+    assert!(s.screens.calendar.hidden.meetings);
+    assert!(s.screens.calendar.agenda_rows().iter().all(|row| row.window().is_some()));
+    assert_eq!(s.screens.calendar.selected().map(|w| w.id.as_str()), Some("4:2026-12-15"));
+    keys(&mut s, "m");
+    let wide = render(&s, now(), (160, 48));
+    assert!(!wide.contains("mtg") && !wide.contains("meeting ·") && wide.contains("M meetings –"), "{wide}");
+    assert!(s.screens.calendar.meetings_on(date(2026, 12, 15)).is_empty());
+    // And M shows them again, without asking the database.
+    assert!(keys(&mut s, "M").is_empty());
+    assert_eq!(s.screens.calendar.meetings_on(date(2026, 12, 15)).len(), 1);
+    assert!(render(&s, now(), (160, 48)).contains("09 mtg ALT-STATUS"));
+}
+
+#[test]
+fn a_change_to_a_meeting_series_loads_the_calendar_again() {
+    let mut s = calendar();
+    s.link.in_flight.forget();
+    let notice = ChangeNotice { table: "meeting_series".into(), op: "update".into(), id: Some(1), version: Some(2) };
+    let effects = update(&mut s, Action::Changed(notice), now());
+    assert!(effects.contains(&load(date(2026, 10, 1), date(2027, 4, 1))), "{effects:?}");
 }

@@ -169,8 +169,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.service_windows = windows;
             state.link.in_flight.loaded(Load::ServiceWindows)
         }
-        Action::MaintenanceLoaded { from, to, windows } => {
+        Action::MaintenanceLoaded { from, to, windows, meetings } => {
             state.screens.calendar.replace(Dates { from, to }, windows);
+            let zone = state.zone;
+            state.screens.calendar.replace_meetings(meetings, zone);
             state.screens.calendar.holidays = calendar_holidays(state, from, to);
             state.link.in_flight.loaded(Load::Maintenance)
         }
@@ -272,6 +274,10 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             // A point added, answered or closed, or minutes published: the user's follow-ups may have changed.
             if matches!(table, "follow_ups" | "meetings") {
                 effects.push(Effect::Db(DbCommand::LoadMyFollowUps));
+            }
+            // The calendar's meetings overlay expands the series: a new or moved schedule is loaded again.
+            if table == "meeting_series" {
+                effects.extend(state.screens.calendar.reload().map(Effect::Db));
             }
             effects
         }

@@ -49,6 +49,7 @@ pub fn calendar(
             extra,
             excluded: s.cancelled.iter().map(|d| d.and_time(time)).collect(),
             recurrence_id: None,
+            organizer: None,
         };
         // A window moved on its own is an event of the same UID naming the start it had (RECURRENCE-ID).
         if recurring {

@@ -3,6 +3,7 @@
 //! screen asks for the dates around it whenever the view would show days that are not loaded.
 
 pub mod days;
+pub mod meetings;
 pub mod plan;
 pub mod update;
 
@@ -13,6 +14,7 @@ use crate::app::effect::{DbCommand, Effect};
 use crate::app::keymap::Scope;
 use crate::app::model::MaintenanceWindow;
 use days::Dates;
+use meetings::{CalendarMeeting, Entry};
 
 /// How the calendar is shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,6 +52,8 @@ pub struct CalendarScreen {
     pub holidays: Vec<(NaiveDate, String)>,
     /// The MIM rota as loaded: start, end, the MIM on duty.
     pub duty: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String)>,
+    /// The meetings of the series in the loaded dates, soonest first, each with its date on the viewer's clock.
+    pub meetings: Vec<(NaiveDate, CalendarMeeting)>,
 }
 
 /// The overlays that are off.
@@ -61,6 +65,8 @@ pub struct Hidden {
     pub periods: bool,
     /// The release plan's windows.
     pub plan: bool,
+    /// The status meetings.
+    pub meetings: bool,
 }
 
 impl CalendarScreen {
@@ -69,10 +75,39 @@ impl CalendarScreen {
         self.cursor.or(self.today)
     }
 
-    /// The agenda's rows: the loaded windows still running on or after the cursor's day.
+    /// The agenda's windows: the loaded windows still running on or after the cursor's day.
     pub fn agenda(&self) -> Vec<&MaintenanceWindow> {
         let from = self.day().unwrap_or(NaiveDate::MIN);
         self.with_spans().filter(|(_, (_, last))| *last >= from).map(|(w, _)| w).collect()
+    }
+
+    /// The agenda's rows: its windows and, with the overlay on, the meetings from the cursor's day, by start.
+    pub fn agenda_rows(&self) -> Vec<Entry<'_>> {
+        let from = self.day().unwrap_or(NaiveDate::MIN);
+        let mut rows: Vec<Entry> = self.agenda().into_iter().map(Entry::Window).collect();
+        rows.extend(self.shown_meetings().filter(|(day, _)| *day >= from).map(|(_, m)| Entry::Meeting(m)));
+        // Stable: windows that start together keep their order, and a window comes before a meeting at its start.
+        rows.sort_by_key(Entry::start);
+        rows
+    }
+
+    /// The meetings with their dates on the viewer's clock, none when the overlay is off.
+    pub fn shown_meetings(&self) -> impl Iterator<Item = (NaiveDate, &CalendarMeeting)> {
+        let shown = if self.hidden.meetings { &self.meetings[..0] } else { &self.meetings[..] };
+        shown.iter().map(|(day, m)| (*day, m))
+    }
+
+    /// The meetings starting on `day` (the viewer's date), soonest first.
+    pub fn meetings_on(&self, day: NaiveDate) -> Vec<&CalendarMeeting> {
+        self.shown_meetings().filter(|(d, _)| *d == day).map(|(_, m)| m).collect()
+    }
+
+    /// New meetings arrived with the windows: each is placed on the viewer's date.
+    pub fn replace_meetings(&mut self, meetings: Vec<CalendarMeeting>, viewer: chrono_tz::Tz) {
+        self.keep_selection(|screen| {
+            screen.meetings = meetings.into_iter().map(|m| (m.day(viewer), m)).collect();
+            screen.meetings.sort_by_key(|(_, m)| m.start);
+        });
     }
 
     /// The windows with their first and last local dates, less those of hidden overlays.
@@ -124,20 +159,27 @@ impl CalendarScreen {
         notes
     }
 
-    /// The overlays as the heading shows them: `[H]olidays ✓ [R]ota ✓ [F]reezes ✓ [P]lan ✓`.
+    /// The overlays as the heading shows them: `[H]olidays ✓ [R]ota ✓ [F]reezes ✓ [P]lan ✓ [M]eetings ✓`.
     pub fn overlay_line(&self, on: &str, off: &str) -> String {
         let mark = |hidden: bool| if hidden { off } else { on };
         format!(
-            "H holidays {} R rota {} F freezes {} P plan {}",
+            "H holidays {} R rota {} F freezes {} P plan {} M meetings {}",
             mark(self.hidden.holidays),
             mark(self.hidden.rota),
             mark(self.hidden.periods),
-            mark(self.hidden.plan)
+            mark(self.hidden.plan),
+            mark(self.hidden.meetings)
         )
     }
 
+    /// The agenda's selected window (none when a meeting is selected: the admins' forms act on windows).
     pub fn selected(&self) -> Option<&MaintenanceWindow> {
-        self.agenda().get(self.selected).copied()
+        self.selected_row().and_then(Entry::window)
+    }
+
+    /// The agenda's selected row.
+    pub fn selected_row(&self) -> Option<Entry<'_>> {
+        self.agenda_rows().get(self.selected).copied()
     }
 
     /// The windows shown on a day (its start date on its zone's wall clock, and the dates it runs into).
@@ -167,11 +209,18 @@ impl CalendarScreen {
     }
 
     fn keep_selection(&mut self, change: impl FnOnce(&mut Self)) {
-        let keep = self.selected().map(|w| w.id.clone());
+        let keep = self.selected_row().map(|row| row.key());
         change(self);
-        let rows = self.agenda();
-        self.selected =
-            keep.and_then(|id| rows.iter().position(|w| w.id == id)).unwrap_or(0).min(rows.len().saturating_sub(1));
+        let rows = self.agenda_rows();
+        self.selected = keep
+            .and_then(|key| rows.iter().position(|row| row.key() == key))
+            .unwrap_or(0)
+            .min(rows.len().saturating_sub(1));
+    }
+
+    /// Shows or hides the meetings; the agenda keeps its selected row where it is still listed.
+    pub fn toggle_meetings(&mut self) {
+        self.keep_selection(|screen| screen.hidden.meetings = !screen.hidden.meetings);
     }
 
     /// The load of the dates around the cursor when the view would show dates that are neither loaded nor asked
@@ -204,7 +253,7 @@ impl ScreenState for CalendarScreen {
 
     /// Moves the agenda's row; the month and week views move their cursor in `update::navigate` instead.
     fn move_selection(&mut self, delta: isize) {
-        let last = self.agenda().len().saturating_sub(1);
+        let last = self.agenda_rows().len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(last);
     }
 

@@ -124,3 +124,31 @@ fn the_view_asks_once_for_dates_it_would_show_and_does_not_have() {
     assert_eq!(calendar.wanted_load(), Some(march.clone()), "March's grid runs into April");
     assert_eq!(calendar.reload(), Some(march));
 }
+
+#[test]
+fn a_meeting_sits_on_the_viewers_date_and_the_overlay_hides_it_from_every_view() {
+    use super::meetings::CalendarMeeting;
+    // Wednesday 00:30 in Oslo is still Tuesday in UTC.
+    let start = chrono_tz::Europe::Oslo.with_ymd_and_hms(2026, 12, 16, 0, 30, 0).unwrap().with_timezone(&Utc);
+    let late = CalendarMeeting {
+        series: "ROR-SAMARBEID".into(),
+        title: "Samarbeidsmøte".into(),
+        chair: "karin".into(),
+        zone: "Europe/Oslo".into(),
+        start,
+        end: start + Duration::hours(2),
+    };
+    let mut in_oslo = CalendarScreen { today: Some(date(2026, 12, 16)), ..Default::default() };
+    in_oslo.replace_meetings(vec![late.clone()], chrono_tz::Europe::Oslo);
+    assert_eq!(in_oslo.meetings_on(date(2026, 12, 16)), [&late]);
+    assert!(in_oslo.meetings_on(date(2026, 12, 15)).is_empty());
+    let mut in_utc = CalendarScreen { today: Some(date(2026, 12, 16)), ..Default::default() };
+    in_utc.replace_meetings(vec![late.clone()], chrono_tz::UTC);
+    assert_eq!(in_utc.meetings_on(date(2026, 12, 15)), [&late]);
+    // The agenda from the 16th lists it on Oslo's clock only.
+    assert_eq!(in_oslo.agenda_rows().len(), 1);
+    assert!(in_utc.agenda_rows().is_empty());
+    in_oslo.toggle_meetings();
+    assert!(in_oslo.meetings_on(date(2026, 12, 16)).is_empty() && in_oslo.agenda_rows().is_empty());
+    assert_eq!(in_oslo.overlay_line("on", "off"), "H holidays on R rota on F freezes on P plan on M meetings off");
+}

@@ -66,6 +66,7 @@ pub fn run(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Effec
         CalendarAct::Rota => calendar.hidden.rota = !calendar.hidden.rota,
         CalendarAct::Periods => calendar.hidden.periods = !calendar.hidden.periods,
         CalendarAct::Plan => calendar.hidden.plan = !calendar.hidden.plan,
+        CalendarAct::Meetings => calendar.toggle_meetings(),
         CalendarAct::New
         | CalendarAct::Edit
         | CalendarAct::Approve

@@ -5,6 +5,11 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 
 use crate::app::model::MaintenanceWindow;
 use crate::app::screens::calendar::days::{local_days, shift, zone_of};
+use crate::app::screens::calendar::meetings::CalendarMeeting;
+
+/// How a meeting is named where a window's kind would be: in a day cell, and in full.
+pub const MEETING_SHORT: &str = "mtg";
+pub const MEETING: &str = "meeting";
 
 /// The kind in a few letters, for narrow day cells.
 pub fn short_kind(kind: &str) -> &str {
@@ -64,6 +69,23 @@ pub fn full_span(window: &MaintenanceWindow) -> String {
     } else {
         format!("{} → {}", start.format("%a %-d %b %H:%M"), end.format("%a %-d %b %H:%M"))
     }
+}
+
+/// A meeting's start and end on the viewer's clock: `10–11` (`compact`, on the hour) or `10:00–11:00`.
+pub fn meeting_span(meeting: &CalendarMeeting, zone: chrono_tz::Tz, compact: bool) -> String {
+    let (start, end) = (meeting.start.with_timezone(&zone), meeting.end.with_timezone(&zone));
+    format!("{}–{}", clock(start.time(), compact), clock(end.time(), compact))
+}
+
+/// A meeting's start on the viewer's clock, for narrow day cells: `10`, or `10:30`.
+pub fn meeting_start(meeting: &CalendarMeeting, zone: chrono_tz::Tz) -> String {
+    clock(meeting.start.with_timezone(&zone).time(), true)
+}
+
+/// A meeting in full on the viewer's clock: `Tue 15 Dec 10:00–11:00`.
+pub fn meeting_full_span(meeting: &CalendarMeeting, zone: chrono_tz::Tz) -> String {
+    let start = meeting.start.with_timezone(&zone);
+    format!("{} {}", start.format("%a %-d %b"), meeting_span(meeting, zone, false))
 }
 
 /// The notice against the agreement's rule, as the detail panes show it.

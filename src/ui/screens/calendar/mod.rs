@@ -25,11 +25,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     heading(frame, title, calendar, day, view);
     let notes = calendar.day_notes(day, view.zone);
+    let context = Context { day, today, notes: &notes, zone: view.zone, theme: view.theme };
     match calendar.view {
-        CalendarView::Month => month::render(frame, body, calendar, day, today, &notes, view.theme),
-        CalendarView::Week => week::render(frame, body, calendar, day, today, &notes, view.theme),
-        CalendarView::Agenda => agenda::render(frame, body, calendar, day, view.theme),
+        CalendarView::Month => month::render(frame, body, calendar, &context),
+        CalendarView::Week => week::render(frame, body, calendar, &context),
+        CalendarView::Agenda => agenda::render(frame, body, calendar, &context),
     }
+}
+
+/// What every view is drawn with: the cursor's day, today, the day's overlay notes, the viewer's zone (meetings are
+/// shown on it) and the theme.
+pub(super) struct Context<'a> {
+    pub day: NaiveDate,
+    pub today: NaiveDate,
+    pub notes: &'a [String],
+    pub zone: chrono_tz::Tz,
+    pub theme: &'a crate::ui::Theme,
 }
 
 /// What is shown (the month, the week or the agenda's first day), whether it is still loading, and the views with
@@ -44,7 +55,14 @@ fn heading(frame: &mut Frame, area: Rect, calendar: &CalendarScreen, day: NaiveD
             format!("week {}, {} – {}", day.iso_week().week(), monday.format("%-d %b"), sunday.format("%-d %b %Y"))
         }
         CalendarView::Agenda => {
-            format!("windows from {} · {} listed", day.format("%a %-d %b %Y"), calendar.agenda().len())
+            let rows = calendar.agenda_rows();
+            let windows = rows.iter().filter(|row| row.window().is_some()).count();
+            let from = day.format("%a %-d %b %Y");
+            match rows.len() - windows {
+                0 => format!("windows from {from} · {windows} listed"),
+                1 => format!("from {from} · {windows} windows · 1 meeting"),
+                meetings => format!("from {from} · {windows} windows · {meetings} meetings"),
+            }
         }
     };
     let shown = days::shown(calendar.view, day);
@@ -105,6 +123,19 @@ mod tests {
         };
         let dates = days::to_load(now.date_naive());
         state.screens.calendar.replace(dates, vec![window.clone(), window.clone(), window]);
+        // Meetings on the same day, one of them running past midnight on the viewer's clock.
+        let meeting = |hour: u32, minutes: i64| {
+            let start = Utc.with_ymd_and_hms(2026, 12, 15, hour, 0, 0).unwrap();
+            crate::app::screens::calendar::meetings::CalendarMeeting {
+                series: "ALT-STATUS".into(),
+                title: "Ukentlig statusmøte Altinn".into(),
+                chair: "Karin Dahl".into(),
+                zone: "Europe/Oslo".into(),
+                start,
+                end: start + chrono::Duration::minutes(minutes),
+            }
+        };
+        state.screens.calendar.replace_meetings(vec![meeting(9, 60), meeting(23, 120)], chrono_tz::UTC);
         for calendar_view in [CalendarView::Month, CalendarView::Week, CalendarView::Agenda] {
             state.screens.calendar.view = calendar_view;
             for (width, height) in [(0, 0), (1, 1), (7, 2), (20, 5), (80, 3), (300, 100)] {

@@ -1,6 +1,6 @@
 //! The month: a Monday-first grid of the cursor's month, each day with as many windows as its cell holds
-//! (`18–22 prim TRA-EPOST`, `!` before one with warnings, `+N more` by the day's number for the rest), and the
-//! cursor day's windows in full below. Cells grow with the terminal: at 80×24 a day shows one or two windows, at 160×48 five.
+//! (`18–22 prim TRA-EPOST`, `!` before one with warnings, `+N more` by the day's number for the rest), then its
+//! meetings on the viewer's clock (`10 mtg ALT-STATUS`), and the cursor day's windows and meetings in full below. Cells grow with the terminal: at 80×24 a day shows one or two windows, at 160×48 five.
 
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
@@ -9,10 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{detail, label};
+use super::{Context, detail, label};
 use crate::app::model::MaintenanceWindow;
 use crate::app::screens::calendar::CalendarScreen;
 use crate::app::screens::calendar::days::{self, shift};
+use crate::app::screens::calendar::meetings::CalendarMeeting;
 use crate::domain::text;
 use crate::ui::Theme;
 
@@ -23,15 +24,8 @@ const PANE_LINES: u16 = 4;
 const MOST_LINES_PER_WEEK: u16 = 6;
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    calendar: &CalendarScreen,
-    day: NaiveDate,
-    today: NaiveDate,
-    notes: &[String],
-    theme: &Theme,
-) {
+pub fn render(frame: &mut Frame, area: Rect, calendar: &CalendarScreen, context: &Context) {
+    let (day, today, theme) = (context.day, context.today, context.theme);
     let grid = days::month_grid(day);
     let weeks = u16::try_from((grid.to - grid.from).num_days() / 7).unwrap_or(6).max(1);
     let pane_lines = (area.height / 3).max(PANE_LINES);
@@ -53,13 +47,13 @@ pub fn render(
         for (weekday, cell) in row_cells.into_iter().enumerate() {
             let date = shift(grid.from, (week * 7 + weekday) as i64);
             let look = Look { in_month: date.month() == day.month(), today: date == today, cursor: date == day };
-            let lines = day_cell(calendar, date, look, cell, theme);
+            let lines = day_cell(calendar, date, look, cell, context);
             let style = if look.cursor { theme.selection } else { Style::default() };
             frame.render_widget(Paragraph::new(lines).style(style), cell);
         }
     }
     let windows: Vec<&MaintenanceWindow> = calendar.on_day(day).collect();
-    detail::day(frame, pane, day, &windows, notes, theme);
+    detail::day(frame, pane, &windows, &calendar.meetings_on(day), context);
 }
 
 /// How a day's cell is marked.
@@ -70,15 +64,25 @@ struct Look {
     cursor: bool,
 }
 
-/// The day number (with the cursor's marker, `today`, and `+N more` when not every window fits), then its
-/// windows, as many as fit.
-fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Rect, theme: &Theme) -> Vec<Line<'a>> {
+/// The day number (with the cursor's marker, `today`, and `+N more` when not every window and meeting fits), then
+/// its windows and meetings, as many as fit.
+fn day_cell<'a>(
+    calendar: &CalendarScreen,
+    date: NaiveDate,
+    look: Look,
+    cell: Rect,
+    context: &Context,
+) -> Vec<Line<'a>> {
+    let theme = context.theme;
     let width = usize::from(cell.width);
     let mut starting: Vec<(&MaintenanceWindow, NaiveDate)> = calendar.on_day_from(date).collect();
     // What starts on the day comes before what runs into it from the day before, when not all fit.
     starting.sort_by_key(|(_, first)| *first != date);
     let windows: Vec<&MaintenanceWindow> = starting.into_iter().map(|(w, _)| w).collect();
-    let shown = windows.len().min(usize::from(cell.height.saturating_sub(1)));
+    let meetings = calendar.meetings_on(date);
+    let room = usize::from(cell.height.saturating_sub(1));
+    let shown = windows.len().min(room);
+    let meetings_shown = meetings.len().min(room - shown);
     let text_style = if look.in_month { theme.text } else { theme.dim };
     let marker = if look.cursor { theme.symbols.selected } else { " " };
     let mut number = format!("{marker}{:>2}{}", date.day(), if look.today { " today" } else { "" });
@@ -86,7 +90,7 @@ fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Re
     if !calendar.holidays_on(date).is_empty() {
         number.push_str(" hol");
     }
-    let hidden = windows.len() - shown;
+    let hidden = windows.len() + meetings.len() - shown - meetings_shown;
     if hidden > 0 {
         // The count matters more than the word: `+2` where `+2 more` does not fit.
         let more = format!(" +{hidden} more");
@@ -97,7 +101,21 @@ fn day_cell<'a>(calendar: &CalendarScreen, date: NaiveDate, look: Look, cell: Re
     let number_style = if look.today { theme.accent } else { text_style };
     let mut lines = vec![Line::styled(text::truncate(&number, width).into_owned(), number_style)];
     lines.extend(windows[..shown].iter().map(|w| window_line(w, date, width, text_style, theme)));
+    lines.extend(meetings[..meetings_shown].iter().map(|m| meeting_line(m, width, text_style, context)));
     lines
+}
+
+/// ` 10 mtg ALT-STATUS`: the start on the viewer's clock (the day's pane has the end), `mtg` where a window has its
+/// kind, the series: `mtg` survives the narrowest cell.
+fn meeting_line<'a>(meeting: &CalendarMeeting, width: usize, style: Style, context: &Context) -> Line<'a> {
+    let text = format!(
+        "{} {} {}",
+        label::meeting_start(meeting, context.zone),
+        label::MEETING_SHORT,
+        text::one_line(&meeting.series)
+    );
+    let text = text::truncate(&text, width.saturating_sub(1)).into_owned();
+    Line::from(vec![Span::raw(" "), Span::styled(text, style)])
 }
 
 /// `!18–22 prim TRA-EPOST`: the mark, the times on this day, the short kind and the first service.

@@ -1,29 +1,24 @@
-//! The week: the cursor's week as seven columns, Monday to Sunday, each window with its times, kind and services;
-//! the cursor day's windows in full below.
+//! The week: the cursor's week as seven columns, Monday to Sunday, each window with its times, kind and services,
+//! then each meeting with its times on the viewer's clock, `meeting` and its series; the cursor day's windows and
+//! meetings in full below.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{detail, label};
+use super::{Context, detail, label};
 use crate::app::model::MaintenanceWindow;
 use crate::app::screens::calendar::CalendarScreen;
 use crate::app::screens::calendar::days::{monday_of, shift};
+use crate::app::screens::calendar::meetings::CalendarMeeting;
 use crate::domain::text;
 use crate::ui::Theme;
 
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    calendar: &CalendarScreen,
-    day: NaiveDate,
-    today: NaiveDate,
-    notes: &[String],
-    theme: &Theme,
-) {
+pub fn render(frame: &mut Frame, area: Rect, calendar: &CalendarScreen, context: &Context) {
+    let (day, today, theme) = (context.day, context.today, context.theme);
     // The day's pane gets a third of the height, between 4 and 10 lines; the columns the rest.
     let pane_lines = (area.height / 3).clamp(4, 10);
     let [columns_area, pane] = Layout::vertical([Constraint::Fill(1), Constraint::Length(pane_lines)]).areas(area);
@@ -32,41 +27,60 @@ pub fn render(
     for (offset, column) in columns.into_iter().enumerate() {
         let date = shift(monday, offset as i64);
         let style = if date == day { theme.selection } else { Style::default() };
-        let lines = column_lines(calendar, date, date == day, date == today, column, theme);
+        let lines = column_lines(calendar, (date, date == day, date == today), column, context);
         frame.render_widget(Paragraph::new(lines).style(style), column);
     }
     let windows: Vec<&MaintenanceWindow> = calendar.on_day(day).collect();
-    detail::day(frame, pane, day, &windows, notes, theme);
+    detail::day(frame, pane, &windows, &calendar.meetings_on(day), context);
 }
 
-/// `Mon 14` (with the cursor's marker and `today`), then each window's lines while they fit, `+N more` after.
+/// `Mon 14` (with the cursor's marker and `today`), then each window's and meeting's lines while they fit, `+N more`
+/// after. `(date, cursor, today)` is the column's date and how it is marked.
 fn column_lines<'a>(
     calendar: &CalendarScreen,
-    date: NaiveDate,
-    cursor: bool,
-    today: bool,
+    (date, cursor, today): (NaiveDate, bool, bool),
     column: Rect,
-    theme: &Theme,
+    context: &Context,
 ) -> Vec<Line<'a>> {
+    let theme = context.theme;
     let width = usize::from(column.width);
     let height = usize::from(column.height);
     let marker = if cursor { theme.symbols.selected } else { " " };
     let head = format!("{marker}{}{}", date.format("%a %-d"), if today { " today" } else { "" });
     let mut lines = vec![Line::styled(text::truncate(&head, width).into_owned(), theme.header)];
-    let windows: Vec<&MaintenanceWindow> = calendar.on_day(date).collect();
-    for (index, window) in windows.iter().enumerate() {
-        let block = window_lines(window, date, width, theme);
-        let left_after = windows.len() - index - 1;
-        // Room for this window, and for the `+N more` line if others would still follow.
+    let mut blocks: Vec<(DateTime<Utc>, Vec<Line>)> =
+        calendar.on_day(date).map(|w| (w.start, window_lines(w, date, width, theme))).collect();
+    blocks.extend(calendar.meetings_on(date).into_iter().map(|m| (m.start, meeting_lines(m, width, context))));
+    // By start, so a morning meeting is not pushed below the evening's windows (stable: windows keep their order).
+    blocks.sort_by_key(|(start, _)| *start);
+    let count = blocks.len();
+    for (index, (_, block)) in blocks.into_iter().enumerate() {
+        let left_after = count - index - 1;
+        // Room for this block, and for the `+N more` line if others would still follow.
         let room = height.saturating_sub(lines.len() + usize::from(left_after > 0));
         if block.len() > room {
-            let more = format!(" +{} more", windows.len() - index);
+            let more = format!(" +{} more", count - index);
             lines.push(Line::styled(text::truncate(&more, width).into_owned(), theme.dim));
             break;
         }
         lines.extend(block);
     }
     lines
+}
+
+/// A meeting in a column: its times on the viewer's clock, `meeting`, the series' code, then a blank line.
+fn meeting_lines<'a>(meeting: &CalendarMeeting, width: usize, context: &Context) -> Vec<Line<'a>> {
+    let fit = |text: String| text::truncate(&text, width.saturating_sub(1)).into_owned();
+    let theme = context.theme;
+    vec![
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(fit(label::meeting_span(meeting, context.zone, width < 13)), theme.accent),
+        ]),
+        Line::styled(format!(" {}", fit(label::MEETING.to_string())), theme.text),
+        Line::styled(format!(" {}", fit(text::one_line(&meeting.series).into_owned())), theme.dim),
+        Line::raw(""),
+    ]
 }
 
 /// A window in a column: the mark and times, the kind, one service a line, then a blank line.
