@@ -4,12 +4,14 @@
 mod admin;
 mod heatmap;
 mod incident;
+mod incident_master;
 mod maintenance;
 mod major;
 mod meeting;
 mod minutes;
 mod outage;
 pub mod output;
+mod problem;
 mod report;
 mod rota;
 mod serve;
@@ -115,6 +117,9 @@ pub enum Commands {
     /// Minutes of a meeting: show or export (md, html, json), publish, correct.
     #[command(subcommand)]
     Minutes(minutes::MinutesCommand),
+    /// Problems and known errors: list, show, new, edit, link incidents, resolve, search, trends.
+    #[command(subcommand)]
+    Problem(problem::ProblemCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -205,6 +210,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
+        Commands::Problem(c) => problem::run(c, settings).await,
     })
 }
 

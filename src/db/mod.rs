@@ -19,6 +19,7 @@ pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;
+pub mod problems;
 pub mod report_issues;
 pub mod reports;
 pub mod rota;
