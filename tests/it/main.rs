@@ -15,6 +15,7 @@ mod majors;
 mod minutes_screen;
 mod notify;
 mod outbox;
+mod problems;
 mod rings;
 mod servers;
 mod ui;
