@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 mod maintenance;
 mod minutes;
+mod problems;
 
 use super::{DbError, agreements, staff};
 use crate::demo::{self, ExtraService, Generator, Plan, SeedIncident, catalog};
@@ -409,6 +410,9 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
     let chair = as_role(pool, "karin").await?;
     minutes::seed(pool, &chair, now).await?;
     chair.close().await;
+    let operator = as_role(pool, "kari").await?;
+    problems::seed(&operator).await?;
+    operator.close().await;
     Ok(())
 }
 
