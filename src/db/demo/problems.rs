@@ -1,13 +1,12 @@
 //! The demo's problems and known errors, from the seeds' services: recurring incidents of the generated history are
 //! linked to the problem behind them (Rauma's kindergarten applications, Aukra's Teams meetings, Tranemo and
 //! Ulricehamn's client protection and meeting-room wifi, Altinn's model viewer), so the list, the trends and the
-//! known-error search have something to show; and Stockholm's service desk runs one master incident for a network
-//! outage that reaches three suppliers' services (§3.3.2), linked to its problem.
+//! known-error search have something to show; and Stockholm's service desk runs one master incident over open
+//! incidents of several suppliers' services (§3.3.2), linked to its problem.
 
 use sqlx::PgPool;
 
 use crate::db::DbError;
-use crate::db::lifecycle::{self, NewIncident};
 use crate::db::problems::{self, NewProblem, ProblemEdit, masters};
 use crate::domain::problem::{Owner, ProblemState};
 
@@ -119,38 +118,33 @@ pub async fn seed(operator: &PgPool) -> Result<(), DbError> {
     stockholm_master(operator).await
 }
 
-/// A network outage on Kungsholmen reported through three suppliers' services: the service desk registers one
-/// master and attaches the others, and the problem behind it carries the master.
+/// Stockholm's service desk runs one master ticket across suppliers (§3.3.2): the oldest open Stockholm incident of
+/// the generated history becomes the master of the next two (the demo adds no incidents, so its counts stay the
+/// generator's), and the problem behind it carries the master.
 async fn stockholm_master(operator: &PgPool) -> Result<(), DbError> {
-    let register = |service: &str, title: &str| NewIncident {
-        service: service.into(),
-        priority: Some("P2".into()),
-        title: title.into(),
-        reporter: "Stockholms stad".into(),
-        ..NewIncident::default()
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT i.ref FROM incidents i JOIN agreement_versions v ON v.id = i.agreement_version_id
+         JOIN agreements a ON a.id = v.agreement_id
+         WHERE a.code = 'STHLM-SD' AND i.status NOT IN ('resolved', 'closed') ORDER BY i.received_at, i.id LIMIT 3",
+    )
+    .fetch_all(operator)
+    .await?;
+    let Some((master, children)) = open.split_first() else {
+        return Ok(());
     };
-    let master =
-        lifecycle::create(operator, &register("DATANAT", "Nätverksavbrott på Kungsholmen, flera tjänster påverkas"))
-            .await?;
-    let mut children = Vec::new();
-    for (service, title) in [
-        ("SKOLPLATTFORM", "Skolplattformen går inte att nå från Kungsholmens skolor"),
-        ("TELEFONI", "Telefonin ligger nere i stadshuset"),
-        ("PORTAL", "Självbetjäningsportalen svarar inte på Kungsholmen"),
-    ] {
-        children.push(lifecycle::create(operator, &register(service, title)).await?.reference);
+    if !children.is_empty() {
+        masters::attach(operator, master, children).await?;
     }
-    masters::attach(operator, &master.reference, &children).await?;
     let problem = NewProblem {
-        title: "Nätverksavbrott när stamnätets växel på Kungsholmen startar om".into(),
+        title: "Avbrott när stamnätets växel startar om påverkar flera leverantörers tjänster".into(),
         description: String::new(),
-        services: vec!["DATANAT".into()],
+        services: vec!["DATANAT".into(), "TELEFONI".into()],
         owner: Some(supplier("it")),
         root_cause: String::new(),
         workaround: String::new(),
         state: ProblemState::Open,
     };
     let reference = problems::create(operator, &problem).await?;
-    problems::link(operator, &reference, &master.reference, false).await?;
+    problems::link(operator, &reference, master, false).await?;
     Ok(())
 }
