@@ -475,15 +475,22 @@ pub async fn unlink(pool: &PgPool, problem_reference: &str, incident_reference: 
     Ok(())
 }
 
-/// Known errors matching `text` (any of its words, stemmed in Norwegian and in Swedish), best match first: the
-/// text rank, then those with a workaround, then those with more incidents.
+/// Known errors matching `text` (any of its words that is no stop word, stemmed in Norwegian and in Swedish), best
+/// match first: the text rank, then those with a workaround, then those with more incidents.
 pub async fn search(pool: &PgPool, text: &str, limit: i64) -> Result<Vec<Suggestion>, DbError> {
-    let Some(query) = search::any_of(text) else {
+    let words = search::words(text);
+    if words.is_empty() {
         return Ok(Vec::new());
-    };
+    }
+    // A word is searched for only if neither dictionary drops it as a stop word: each language's stop words
+    // ("ved", "och", "inte" …) are ordinary words to the other's dictionary and would match nearly everything.
     let rows: Vec<Suggestion> = sqlx::query_as(
-        "WITH q AS (SELECT websearch_to_tsquery('pg_catalog.norwegian', $1)
-                           || websearch_to_tsquery('pg_catalog.swedish', $1) AS query),
+        "WITH words AS (SELECT pg_catalog.string_agg(w, ' or ') AS any_of FROM unnest($1::text[]) w
+                        WHERE numnode(plainto_tsquery('pg_catalog.norwegian', w)) > 0
+                          AND numnode(plainto_tsquery('pg_catalog.swedish', w)) > 0),
+              q AS (SELECT websearch_to_tsquery('pg_catalog.norwegian', words.any_of)
+                           || websearch_to_tsquery('pg_catalog.swedish', words.any_of) AS query
+                    FROM words WHERE words.any_of IS NOT NULL),
               hits AS (SELECT p.id, p.ref, p.title, p.workaround, p.root_cause, ts_rank(p.search, q.query) AS rank
                        FROM public.problems p, q
                        WHERE p.state = 'known_error' AND p.search @@ q.query
@@ -495,7 +502,7 @@ pub async fn search(pool: &PgPool, text: &str, limit: i64) -> Result<Vec<Suggest
          FROM hits h
          ORDER BY h.rank DESC, btrim(h.workaround) <> '' DESC, incidents DESC, h.id DESC",
     )
-    .bind(&query)
+    .bind(&words)
     .bind(limit.clamp(1, 100))
     .fetch_all(pool)
     .await?;

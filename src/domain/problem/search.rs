@@ -1,17 +1,19 @@
 //! The words a known-error search looks for. The text typed as an incident's title is split into words, and any of
 //! them may match (a title rarely repeats a known error's title word for word); the database stems each word with
-//! the Norwegian and the Swedish dictionaries and ranks the matches. Only letters and digits are passed on, so
-//! nothing typed is read as search syntax (a leading "-" would otherwise mean "not").
+//! the Norwegian and the Swedish dictionaries (leaving out each language's stop words) and ranks the matches. Only
+//! letters and digits are passed on, so nothing typed is read as search syntax (a leading "-" would otherwise mean
+//! "not").
 
 /// At most this many words are searched for: a pasted paragraph must not turn into a huge query.
 pub const MAX_WORDS: usize = 16;
 
-/// The words of `text` in the order typed, lower-cased, without repeats; single letters are left out.
+/// The words of `text` in the order typed, lower-cased, without repeats. Single letters are left out, and "or",
+/// which the database joins the words with (it is no Norwegian or Swedish word).
 pub fn words(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         let word = word.to_lowercase();
-        if word.chars().count() < 2 || found.contains(&word) {
+        if word.chars().count() < 2 || word == "or" || found.contains(&word) {
             continue;
         }
         found.push(word);
@@ -20,13 +22,6 @@ pub fn words(text: &str) -> Vec<String> {
         }
     }
     found
-}
-
-/// The query for PostgreSQL's `websearch_to_tsquery`: the words joined by "or". `None` when nothing is left to
-/// search for.
-pub fn any_of(text: &str) -> Option<String> {
-    let words = words(text);
-    (!words.is_empty()).then(|| words.join(" or "))
 }
 
 #[cfg(test)]
@@ -39,9 +34,9 @@ mod tests {
             words("Tidsavbrudd ved innlogging -ikke \"BankID\""),
             ["tidsavbrudd", "ved", "innlogging", "ikke", "bankid"]
         );
-        assert_eq!(any_of("Inloggningen misslyckas, inloggningen!"), Some("inloggningen or misslyckas".into()));
-        assert_eq!(any_of(" - ! a "), None, "single letters and punctuation leave nothing");
-        assert_eq!(any_of("or OR"), Some("or".into()), "an 'or' typed is one more word, once");
+        assert_eq!(words("Inloggningen misslyckas, inloggningen!"), ["inloggningen", "misslyckas"]);
+        assert!(words(" - ! a ").is_empty(), "single letters and punctuation leave nothing");
+        assert_eq!(words("Skrivaren or OR Utskrift"), ["skrivaren", "utskrift"], "'or' would be search syntax");
     }
 
     #[test]

@@ -63,6 +63,9 @@ async fn known_errors_are_found_by_their_word_forms_and_linking_applies_the_work
     assert_eq!(search("inloggningen"), vec![login.clone()], "Swedish: inloggningen ~ inloggning");
     assert_eq!(search("Skrivaren -skriver inte"), Vec::<String>::new(), "nothing matches, and '-' is no syntax");
     assert_eq!(search("!!"), Vec::<String>::new());
+    // "ved" is a Norwegian stop word but an ordinary Swedish word (and "inte" the other way round): a stop word in
+    // either language is not searched for, or it would match nearly every known error.
+    assert_eq!(search("ved och inte"), Vec::<String>::new(), "stop words of either language match nothing");
 
     // Linking with --apply-workaround records "workaround in place" through the lifecycle, so Altinn's C may be
     // deprioritised afterwards.
