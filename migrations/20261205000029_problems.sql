@@ -153,6 +153,18 @@ CREATE TRIGGER problem_incidents_fixed BEFORE UPDATE ON public.problem_incidents
 CREATE TRIGGER problem_incidents_created_by BEFORE INSERT ON public.problem_incidents
     FOR EACH ROW EXECUTE FUNCTION public.vakt_stamp_login('created_by', 'created_at');
 
+-- The incident's view lists its problems: touching it bumps its version and tells every console.
+CREATE FUNCTION public.vakt_problem_link_changed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE public.incidents SET updated_at = pg_catalog.now()
+    WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.incident_id ELSE NEW.incident_id END;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER problem_incidents_touch AFTER INSERT OR DELETE ON public.problem_incidents
+    FOR EACH ROW EXECUTE FUNCTION public.vakt_problem_link_changed();
+
 -- Masters are one level deep: a master is no child, a child is no master. Changes to the relation are serialised
 -- (they are rare), so two sessions cannot build a chain between them.
 CREATE FUNCTION public.vakt_incident_master_rules() RETURNS trigger

@@ -88,7 +88,11 @@ async fn operators_mims_and_admins_write_problems_and_every_role_reads_them() {
              SELECT id, {incident} FROM public.problems WHERE title = 'Feil {role}'"
         ))
         .await;
+        let before: i32 =
+            scalar(&db.pool, &format!("SELECT version FROM public.incidents WHERE id = {incident}")).await;
         psql.ok(&format!("DELETE FROM public.problem_incidents WHERE incident_id = {incident}")).await;
+        let after: i32 = scalar(&db.pool, &format!("SELECT version FROM public.incidents WHERE id = {incident}")).await;
+        assert!(after > before, "the incident's view changes when a problem is unlinked, so consoles refresh it");
         // Who and when, the reference and the search vector are the server's.
         psql.refused("INSERT INTO public.problems (title, created_by) VALUES ('x', 'someone')", "permission denied")
             .await;
