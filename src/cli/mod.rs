@@ -140,8 +140,8 @@ impl From<DbError> for CliError {
         let mut message = e.to_string();
         if matches!(e, DbError::Refused(_)) && message.contains("permission denied") {
             message.push_str(
-                "\nhint: your role does not allow this (viewers read; operators work incidents; MIMs run major \
-                 incidents; admins manage staff, agreements and the rota); `vakt staff list` shows who has which",
+                "\nhint: your role does not allow this (viewers read; operators work incidents and problems; MIMs run \
+                 major incidents; admins manage staff, agreements and the rota); `vakt staff list` shows who has which",
             );
         }
         Self { code: e.exit_code(), message }

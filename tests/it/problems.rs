@@ -242,3 +242,33 @@ async fn masters_are_one_level_deep_whatever_a_temporary_table_shadows() {
     let left: i64 = scalar(&db.pool, "SELECT count(*) FROM public.incident_masters").await;
     assert_eq!(left, 0, "the operator detached the child");
 }
+
+#[tokio::test]
+async fn the_search_ranks_title_words_first_and_reads_only_known_errors() {
+    use vakt::db::problems::{self, NewProblem};
+    use vakt::domain::problem::ProblemState;
+    let db = seeded().await;
+    let (_, operator) = db.login("operator").await;
+    let known = |title: &str, description: &str, workaround: &str| NewProblem {
+        title: title.into(),
+        description: description.into(),
+        services: vec!["SBL".into()],
+        owner: None,
+        root_cause: "Ukjent".into(),
+        workaround: workaround.into(),
+        state: ProblemState::KnownError,
+    };
+    let in_description =
+        problems::create(&operator, &known("Treg portal", "Brukerne ser tidsavbrudd i skjemaene", "Vent"))
+            .await
+            .unwrap();
+    let in_title = problems::create(&operator, &known("Tidsavbrudd i skjemaene", "", "Send på nytt")).await.unwrap();
+    let open = NewProblem { state: ProblemState::Open, ..known("Tidsavbrudd overalt", "", "") };
+    problems::create(&operator, &open).await.unwrap();
+    let found = problems::search(&operator, "tidsavbruddene", 10).await.unwrap();
+    let order: Vec<&str> = found.iter().map(|s| s.reference.as_str()).collect();
+    assert_eq!(order, [in_title.as_str(), in_description.as_str()], "title first; the open problem is no known error");
+    assert!(found[0].rank > found[1].rank);
+    assert_eq!(found[0].services, ["SBL"]);
+    assert_eq!(problems::search(&operator, "tidsavbrudd", 1).await.unwrap().len(), 1, "the limit holds");
+}
