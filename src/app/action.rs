@@ -115,6 +115,11 @@ pub enum Action {
     },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     /// The calendar export asked for: the dates and the iCalendar text, or why not.
+    /// A meeting's minutes as files: (name, content) pairs, or why not.
+    MinutesExported {
+        id: i64,
+        result: Result<Vec<(String, String)>, String>,
+    },
     CalendarExported {
         from: chrono::NaiveDate,
         result: Result<String, String>,

@@ -527,10 +527,12 @@ pub enum MinutesAct {
     MoveItemUp,
     /// Chairs and admins: move the selected item down the agenda.
     MoveItemDown,
+    /// The open (or selected) meeting's minutes as Markdown and HTML files.
+    Export,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 25] = [
+    pub const ALL: [MinutesAct; 26] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
@@ -556,6 +558,7 @@ impl MinutesAct {
         MinutesAct::DropItem,
         MinutesAct::MoveItemUp,
         MinutesAct::MoveItemDown,
+        MinutesAct::Export,
     ];
 
     /// Only chairs and admins write minutes.
@@ -567,6 +570,7 @@ impl MinutesAct {
                 | MinutesAct::LaterMeeting
                 | MinutesAct::NextItem
                 | MinutesAct::PreviousItem
+                | MinutesAct::Export
         )
     }
 
@@ -588,6 +592,7 @@ impl MinutesAct {
             MinutesAct::DropItem => "drop-item",
             MinutesAct::MoveItemUp => "item-up",
             MinutesAct::MoveItemDown => "item-down",
+            MinutesAct::Export => "minutes-export",
             MinutesAct::Present(n) => {
                 const NAMES: [&str; 9] = [
                     "present-1",
@@ -628,6 +633,7 @@ impl MinutesAct {
             MinutesAct::DropItem => "chairs: drop the selected agenda item (press twice)",
             MinutesAct::MoveItemUp => "chairs: move the selected agenda item up",
             MinutesAct::MoveItemDown => "chairs: move the selected agenda item down",
+            MinutesAct::Export => "write the open (or selected) minutes as Markdown and self-contained HTML files",
         }
     }
 }

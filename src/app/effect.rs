@@ -118,6 +118,12 @@ pub enum DbCommand {
         owner: String,
         due: chrono::NaiveDate,
         text: String,
+        concerns: crate::domain::minutes::concerns::Concerns,
+    },
+    /// A meeting's minutes as Markdown and self-contained HTML files, times in `zone`.
+    ExportMinutes {
+        id: i64,
+        zone: chrono_tz::Tz,
     },
     /// Chairs: notes, the discussed mark, or the order of a draft's agenda items.
     EditMinutes {

@@ -288,6 +288,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(MinutesOpen, Chord::ch('K'), Command::Minutes(MinutesAct::MoveItemUp), false),
         bind(MinutesOpen, Chord::ch('J'), Command::Minutes(MinutesAct::MoveItemDown), false),
         bind(MinutesOpen, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
+        bind(MinutesOpen, Chord::ch('X'), Command::Minutes(MinutesAct::Export), true),
+        bind(Minutes, Chord::ch('X'), Command::Minutes(MinutesAct::Export), false),
         bind(MinutesOpen, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), false),
         bind(MinutesOpen, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), false),
         bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),

@@ -75,7 +75,9 @@ pub fn document(minutes: &Minutes, zone: Tz) -> Document {
             .map(|p| {
                 // The state already says "answered"; the answer itself follows it.
                 let answer = p.answer.as_deref().map(|a| format!(": {a}")).unwrap_or_default();
-                format!("#{} {} · {} · due {} · {}{answer}", p.id, p.text, p.owner, p.due, p.state)
+                let concerns = p.concerns();
+                let concerns = if concerns.is_empty() { concerns } else { format!(" · re {concerns}") };
+                format!("#{} {} · {} · due {}{concerns} · {}{answer}", p.id, p.text, p.owner, p.due, p.state)
             })
             .collect(),
         empty: "None.".into(),

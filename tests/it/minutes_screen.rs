@@ -77,10 +77,24 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer decided: {refused:?}");
 
     let due = Utc::now().date_naive() + Duration::days(7);
-    let point = DbCommand::AddFollowUp { id, item: None, owner: chair.clone(), due, text: "Send analysen".into() };
+    let point = DbCommand::AddFollowUp {
+        id,
+        item: None,
+        owner: chair.clone(),
+        due,
+        text: "Send analysen".into(),
+        concerns: Default::default(),
+    };
     let added = execute(&chair_pool, point).await;
     assert!(matches!(added, Some(Action::MinutesWritten(Ok(MinutesWrite::FollowUp { .. })))), "{added:?}");
-    let nobody = DbCommand::AddFollowUp { id, item: None, owner: "nobody".into(), due, text: "?".into() };
+    let nobody = DbCommand::AddFollowUp {
+        id,
+        item: None,
+        owner: "nobody".into(),
+        due,
+        text: "?".into(),
+        concerns: Default::default(),
+    };
     let refused = execute(&chair_pool, nobody).await;
     let Some(Action::MinutesWritten(Err(why))) = refused else { panic!("a point for nobody: {refused:?}") };
     assert!(why.message().contains("no staff login 'nobody'"), "{why:?}");

@@ -193,6 +193,13 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             effects.extend(state.link.in_flight.loaded(Load::Minutes(id)));
             effects
         }
+        Action::MinutesExported { id, result } => match result {
+            Ok(files) => vec![Effect::ExportFiles { what: format!("the minutes of meeting {id}"), files }],
+            Err(why) => {
+                state.warn(format!("the minutes of meeting {id} could not be exported: {why}"), now);
+                Vec::new()
+            }
+        },
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");

@@ -267,6 +267,46 @@ async fn the_chair_takes_minutes_from_the_command_line() {
     let markdown = stdout(&run(&chair, &m(&["show", id])));
     assert!(markdown.contains("Patch fredag") && markdown.contains("ASF bekrefter"), "{markdown}");
 
+    // A point for a contact (who has no login), named by address or as ORG:Name, about a window and a report.
+    let org: i64 = sqlx::query_scalar("SELECT id FROM public.organisations ORDER BY id LIMIT 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let code: String = sqlx::query_scalar("SELECT code FROM public.organisations WHERE id = $1")
+        .bind(org)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    for (name, email) in [
+        ("Siri Drift", "siri@drift.example"),
+        ("Per Drift", "felles@drift.example"),
+        ("Pål Drift", "felles@drift.example"),
+    ] {
+        sqlx::query("INSERT INTO public.contacts (organisation_id, name, email) VALUES ($1, $2, $3)")
+            .bind(org)
+            .bind(name)
+            .bind(email)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let due = (Utc::now().date_naive() + Duration::days(7)).to_string();
+    let add = |owner: &str, extra: &[&str]| {
+        let mut args =
+            vec!["followup", "add", "--meeting", id, "--owner", owner, "--due", due.as_str(), "--text", "Svar"];
+        args.extend(extra);
+        run(&chair, &args)
+    };
+    fails(add("SIRI@drift.example", &["--incident", "inc-1"]), 2, "concerns something that does not exist (INC-1)");
+    stdout(&add("SIRI@drift.example", &[]));
+    stdout(&add(&format!("{}:per drift", code.to_lowercase()), &[]));
+    fails(add("felles@drift.example", &[]), 2, "names 2 contacts");
+    fails(add("nobody@drift.example", &[]), 2, "no contact 'nobody@drift.example'");
+    let listed = stdout(&run(&chair, &["followup", "list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let owners: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|p| p["owner"].as_str()).collect();
+    assert!(owners.contains(&"Siri Drift") && owners.contains(&"Per Drift"), "{owners:?}");
+
     stdout(&run(&chair, &m(&["publish", id])));
     fails(run(&chair, &m(&["notes", id, "--item", "1", "--text", "Etterpå"])), 2, "read-only");
     fails(run(&chair, &m(&["item", id, "add", "--title", "Etterpå"])), 2, "read-only");
