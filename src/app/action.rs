@@ -115,6 +115,12 @@ pub enum Action {
     },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     /// The calendar export asked for: the dates and the iCalendar text, or why not.
+    AdminLoaded {
+        section: crate::app::screens::admin::data::AdminSection,
+        result: Result<crate::app::screens::admin::data::AdminData, String>,
+    },
+    /// An admin's change went through (what it did, in words) or not.
+    AdminWritten(Result<String, WriteError>),
     /// A meeting's minutes as files: (name, content) pairs, or why not.
     MinutesExported {
         id: i64,

@@ -60,6 +60,7 @@ pub enum Command {
     Calendar(CalendarAct),
     Heatmap(HeatmapAct),
     Minutes(MinutesAct),
+    Admin(crate::app::screens::admin::act::AdminAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
     /// Show or hide "my follow-ups" on the board.
@@ -650,6 +651,7 @@ impl Command {
             Command::Major(_) => rights.mim,
             Command::Calendar(act) if act.plans() => rights.admin,
             Command::Minutes(act) if act.writes() => rights.chair || rights.admin,
+            Command::Admin(act) => act.permitted(rights),
             _ => true,
         }
     }
@@ -665,6 +667,7 @@ impl Command {
             .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
             .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
             .chain(MinutesAct::ALL.into_iter().map(Command::Minutes))
+            .chain(crate::app::screens::admin::act::AdminAct::ALL.into_iter().map(Command::Admin))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -728,6 +731,7 @@ impl Command {
             Command::Calendar(act) => act.name(),
             Command::Heatmap(act) => act.name(),
             Command::Minutes(act) => act.name(),
+            Command::Admin(act) => act.name(),
             Command::Overlay(key) => key.name(),
             Command::FollowUps => "follow-ups",
             Command::AnswerFollowUp => "answer",
@@ -765,6 +769,7 @@ impl Command {
             Command::Calendar(act) => act.description(),
             Command::Heatmap(act) => act.description(),
             Command::Minutes(act) => act.description(),
+            Command::Admin(act) => act.description(),
             Command::Overlay(key) => key.description(),
             Command::FollowUps => "my follow-ups: your follow-up points from the minutes, overdue first",
             Command::AnswerFollowUp => "answer the selected follow-up point",

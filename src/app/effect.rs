@@ -120,6 +120,12 @@ pub enum DbCommand {
         text: String,
         concerns: crate::domain::minutes::concerns::Concerns,
     },
+    /// One section of the admin tab.
+    LoadAdmin {
+        section: crate::app::screens::admin::data::AdminSection,
+    },
+    /// Admins: a change from the admin tab.
+    Admin(crate::app::screens::admin::data::AdminWrite),
     /// A meeting's minutes as Markdown and self-contained HTML files, times in `zone`.
     ExportMinutes {
         id: i64,

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, MinutesAct, OverlayKey, Screen};
+use crate::app::screens::admin::act::AdminAct;
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +23,8 @@ pub enum Scope {
     Attendance,
     /// A meeting's minutes are open (the list's keys, and those that act on the agenda's items).
     MinutesOpen,
+    /// The admin tab.
+    Admin,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -42,6 +45,7 @@ impl Scope {
             Scope::Minutes => "minutes",
             Scope::Attendance => "minutes: attendance",
             Scope::MinutesOpen => "minutes: open",
+            Scope::Admin => "admin",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
             Scope::FollowUps => "board: my follow-ups",
@@ -292,6 +296,18 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Minutes, Chord::ch('X'), Command::Minutes(MinutesAct::Export), false),
         bind(MinutesOpen, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), false),
         bind(MinutesOpen, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), false),
+        bind(Admin, Chord::ch(']'), Command::Admin(AdminAct::NextSection), true),
+        bind(Admin, Chord::ch('['), Command::Admin(AdminAct::PreviousSection), true),
+        bind(Admin, Chord::ch('a'), Command::Admin(AdminAct::Add), true),
+        bind(Admin, Chord::ch('D'), Command::Admin(AdminAct::Deactivate), true),
+        bind(Admin, Chord::ch('j'), Command::Down, false),
+        bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Admin, Chord::ch('k'), Command::Up, false),
+        bind(Admin, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Admin, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Admin, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Admin, Chord::ch('g'), Command::Top, false),
+        bind(Admin, Chord::ch('G'), Command::Bottom, false),
         bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),
         bind(Attendance, Chord::ch('2'), Command::Minutes(MinutesAct::Present(2)), false),
         bind(Attendance, Chord::ch('3'), Command::Minutes(MinutesAct::Present(3)), false),

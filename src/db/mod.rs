@@ -1,6 +1,7 @@
 //! Everything that talks to PostgreSQL: the pool, migrations, the schema check, start-up checks, one module per
 //! aggregate, the change listener, the worker that runs console commands, and the embedded default cluster.
 
+pub mod admin_screen;
 pub mod agreements;
 pub mod bootstrap;
 pub mod clock_audit;

@@ -5,6 +5,7 @@
 //! in `get`/`get_mut`, a file in `ui/screens/` with one arm in its `render`, and a keymap section
 //! (docs/architecture.md, "Adding a screen").
 
+pub mod admin;
 pub mod board;
 pub mod calendar;
 pub mod heatmap;
@@ -35,6 +36,7 @@ pub struct Screens {
     pub calendar: calendar::CalendarScreen,
     pub heatmap: heatmap::HeatmapScreen,
     pub minutes: minutes::MinutesScreen,
+    pub admin: admin::AdminScreen,
 }
 
 impl Screens {
@@ -46,7 +48,7 @@ impl Screens {
             Screen::Calendar => Some(&self.calendar),
             Screen::Heatmap => Some(&self.heatmap),
             Screen::Minutes => Some(&self.minutes),
-            Screen::Admin => None,
+            Screen::Admin => Some(&self.admin),
         }
     }
 
@@ -57,12 +59,12 @@ impl Screens {
             Screen::Calendar => Some(&mut self.calendar),
             Screen::Heatmap => Some(&mut self.heatmap),
             Screen::Minutes => Some(&mut self.minutes),
-            Screen::Admin => None,
+            Screen::Admin => Some(&mut self.admin),
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 5] {
-        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes]
+    pub fn all(&self) -> [&dyn ScreenState; 6] {
+        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes, &self.admin]
     }
 }

@@ -79,6 +79,7 @@ pub enum Load {
     Presence,
     Meetings,
     Minutes(i64),
+    Admin,
     MyFollowUps,
 }
 
@@ -96,6 +97,7 @@ impl Load {
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
             DbCommand::LoadMeetings => Some(Load::Meetings),
             DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
+            DbCommand::LoadAdmin { .. } => Some(Load::Admin),
             DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }

@@ -118,6 +118,8 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
 }
 
 #[cfg(test)]
+mod admin_tests;
+#[cfg(test)]
 mod calendar_tests;
 #[cfg(test)]
 mod flood_tests;

@@ -193,6 +193,11 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             effects.extend(state.link.in_flight.loaded(Load::Minutes(id)));
             effects
         }
+        Action::AdminLoaded { section, result } => {
+            crate::app::screens::admin::update::loaded(state, section, result, now);
+            state.link.in_flight.loaded(Load::Admin)
+        }
+        Action::AdminWritten(result) => crate::app::screens::admin::update::written(state, result, now),
         Action::MinutesExported { id, result } => match result {
             Ok(files) => vec![Effect::ExportFiles { what: format!("the minutes of meeting {id}"), files }],
             Err(why) => {
@@ -247,7 +252,11 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects.extend(resync(state));
             effects
         }
-        ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
+        ("majors" | "outbox", _) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
+            effects.extend(crate::app::screens::admin::update::changed(state, &notice.table));
+            effects
+        }
         ("outages", _) => {
             crate::app::screens::heatmap::update::changed(state);
             Vec::new()
@@ -266,7 +275,12 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
-        ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
+        ("rota_shifts" | "settings" | "handovers", _) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadRota)];
+            effects.extend(crate::app::screens::admin::update::changed(state, &notice.table));
+            effects
+        }
+        ("contacts", _) => crate::app::screens::admin::update::changed(state, &notice.table),
         (
             table @ ("meeting_series"
             | "meetings"
