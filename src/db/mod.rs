@@ -3,6 +3,7 @@
 
 pub mod agreements;
 pub mod bootstrap;
+pub mod change_needs;
 pub mod clock_audit;
 pub mod demo;
 pub mod embedded;
