@@ -142,6 +142,46 @@ async fn steps_come_in_order_with_the_servers_time_and_decisions_stay() {
 }
 
 #[tokio::test]
+async fn temporary_objects_forge_neither_the_release_nor_who_took_a_step() {
+    let db = seeded().await;
+    // As a copy made without `vakt migrate` would be: every login may create temporary objects.
+    sqlx::query(AssertSqlSafe(format!("GRANT TEMPORARY ON DATABASE {} TO PUBLIC", db.name)))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (chair, pool) = db.login("chair").await;
+    let mut psql = Psql::open(&pool).await;
+    psql.run(NEW_NEED).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM change_needs").fetch_one(&db.pool).await.unwrap();
+    // A temporary "release" and a temporary actor in pg_temp are never what the rules read.
+    psql.run(
+        "CREATE TEMP TABLE maintenance_series (id bigint, kind text, state text);
+         INSERT INTO maintenance_series VALUES (424242, 'release', 'approved');
+         CREATE FUNCTION pg_temp.vakt_actor() RETURNS text LANGUAGE sql AS $$ SELECT 'ola'::text $$;
+         SET search_path = pg_temp, public, pg_catalog",
+    )
+    .await
+    .unwrap();
+    psql.run(&format!("UPDATE public.change_needs SET state = 'feedback_given', feedback = 'ok' WHERE id = {id}"))
+        .await
+        .unwrap();
+    psql.run(&format!("UPDATE public.change_needs SET state = 'qualified', priority = 'low' WHERE id = {id}"))
+        .await
+        .unwrap();
+    psql.refused(
+        &format!("UPDATE public.change_needs SET state = 'planned', release_series_id = 424242 WHERE id = {id}"),
+        "not a release",
+    )
+    .await;
+    let by: (String, String) = sqlx::query_as("SELECT feedback_by, qualified_by FROM change_needs WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(by, (chair.clone(), chair));
+}
+
+#[tokio::test]
 async fn the_monthly_report_shows_change_need_breaches_and_the_prioritised_needs() {
     let db = seeded().await;
     // History written as the superuser: in March 2027 END-A's feedback came late (received Mon 1 Mar 10:00, due
