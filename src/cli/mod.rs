@@ -2,6 +2,7 @@
 //! 0 ok, 1 failure, 2 bad input, 3 refused (rights), 4 conflict.
 
 mod admin;
+mod change_need;
 mod heatmap;
 mod incident;
 mod maintenance;
@@ -115,6 +116,10 @@ pub enum Commands {
     /// Minutes of a meeting: show or export (md, html, json), publish, correct.
     #[command(subcommand)]
     Minutes(minutes::MinutesCommand),
+    /// Change needs (Altinn §2.10): register, answer, qualify, analyse, plan, deliver or reject; the clocks in
+    /// working days.
+    #[command(subcommand)]
+    ChangeNeed(change_need::ChangeNeedCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -205,6 +210,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
+        Commands::ChangeNeed(c) => change_need::run(c, settings).await,
     })
 }
 

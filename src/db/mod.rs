@@ -4,6 +4,7 @@
 pub mod admin_screen;
 pub mod agreements;
 pub mod bootstrap;
+pub mod change_needs;
 pub mod clock_audit;
 pub mod demo;
 pub mod embedded;
