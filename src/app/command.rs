@@ -12,11 +12,19 @@ pub enum Screen {
     Calendar,
     Minutes,
     Admin,
+    Problems,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] =
-        [Screen::Board, Screen::Major, Screen::Heatmap, Screen::Calendar, Screen::Minutes, Screen::Admin];
+    pub const ALL: [Screen; 7] = [
+        Screen::Board,
+        Screen::Major,
+        Screen::Heatmap,
+        Screen::Calendar,
+        Screen::Minutes,
+        Screen::Admin,
+        Screen::Problems,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -26,6 +34,7 @@ impl Screen {
             Screen::Calendar => "Calendar",
             Screen::Minutes => "Minutes",
             Screen::Admin => "Admin",
+            Screen::Problems => "Problems",
         }
     }
 
@@ -61,6 +70,7 @@ pub enum Command {
     Heatmap(HeatmapAct),
     Minutes(MinutesAct),
     Admin(crate::app::screens::admin::act::AdminAct),
+    Problems(crate::app::screens::problems::act::ProblemsAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
     /// Show or hide "my follow-ups" on the board.
@@ -652,6 +662,7 @@ impl Command {
             Command::Calendar(act) if act.plans() => rights.admin,
             Command::Minutes(act) if act.writes() => rights.chair || rights.admin,
             Command::Admin(act) => act.permitted(rights),
+            Command::Problems(act) => act.permitted(rights),
             _ => true,
         }
     }
@@ -668,6 +679,7 @@ impl Command {
             .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
             .chain(MinutesAct::ALL.into_iter().map(Command::Minutes))
             .chain(crate::app::screens::admin::act::AdminAct::ALL.into_iter().map(Command::Admin))
+            .chain(crate::app::screens::problems::act::ProblemsAct::ALL.into_iter().map(Command::Problems))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -677,6 +689,7 @@ impl Command {
         Command::Show(Screen::Calendar),
         Command::Show(Screen::Minutes),
         Command::Show(Screen::Admin),
+        Command::Show(Screen::Problems),
         Command::Open,
         Command::Back,
         Command::Filter,
@@ -722,6 +735,7 @@ impl Command {
             Command::Show(Screen::Calendar) => "calendar",
             Command::Show(Screen::Minutes) => "minutes",
             Command::Show(Screen::Admin) => "admin",
+            Command::Show(Screen::Problems) => "problems",
             Command::Filter => "filter",
             Command::NextView => "view",
             Command::SortNext => "sort",
@@ -732,6 +746,7 @@ impl Command {
             Command::Heatmap(act) => act.name(),
             Command::Minutes(act) => act.name(),
             Command::Admin(act) => act.name(),
+            Command::Problems(act) => act.name(),
             Command::Overlay(key) => key.name(),
             Command::FollowUps => "follow-ups",
             Command::AnswerFollowUp => "answer",
@@ -760,6 +775,7 @@ impl Command {
             Command::Show(Screen::Calendar) => "the maintenance calendar",
             Command::Show(Screen::Minutes) => "status-meeting minutes",
             Command::Show(Screen::Admin) => "administration",
+            Command::Show(Screen::Problems) => "problems, known errors and change needs",
             Command::Filter => "filter the board (prio:A svc:SBL org:Molde line:2 mine …)",
             Command::NextView => "next saved view (all, my queue, breaching today, unassigned)",
             Command::SortNext => "sort by the next column",
@@ -770,6 +786,7 @@ impl Command {
             Command::Heatmap(act) => act.description(),
             Command::Minutes(act) => act.description(),
             Command::Admin(act) => act.description(),
+            Command::Problems(act) => act.description(),
             Command::Overlay(key) => key.description(),
             Command::FollowUps => "my follow-ups: your follow-up points from the minutes, overdue first",
             Command::AnswerFollowUp => "answer the selected follow-up point",

@@ -120,6 +120,12 @@ pub enum DbCommand {
         text: String,
         concerns: crate::domain::minutes::concerns::Concerns,
     },
+    /// One register of the problems tab.
+    LoadRegister {
+        section: crate::app::screens::problems::data::RegisterSection,
+    },
+    /// Chairs and admins: a change to a register of the problems tab.
+    Register(crate::app::screens::problems::data::RegisterWrite),
     /// One section of the admin tab.
     LoadAdmin {
         section: crate::app::screens::admin::data::AdminSection,

@@ -71,6 +71,8 @@ pub enum FormPurpose {
     AnswerFollowUp(i64),
     /// Admins: a new member of staff.
     AddStaff,
+    /// Chairs and admins: a form of the problems tab (a change need, one of its steps).
+    Register(crate::app::screens::problems::RegisterForm),
 }
 
 /// The major incident a cockpit action is for.
@@ -94,6 +96,7 @@ impl FormPurpose {
             FormPurpose::Minutes(form) => return form.draft_key(),
             FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::AddStaff => return "staff-add".into(),
+            FormPurpose::Register(form) => return form.draft_key(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -123,6 +126,7 @@ impl FormPurpose {
             | FormPurpose::Minutes(_)
             | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::AddStaff
+            | FormPurpose::Register(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

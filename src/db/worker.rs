@@ -155,6 +155,13 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::follow_ups::add(pool, &new).await;
             Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
         }
+        DbCommand::LoadRegister { section } => {
+            let result = super::register_screen::load(pool, section).await;
+            Action::RegisterLoaded { section, result: result.map_err(|e| e.to_string()) }
+        }
+        DbCommand::Register(write) => {
+            Action::RegisterWritten(super::register_screen::write(pool, write).await.map_err(write_error))
+        }
         DbCommand::LoadAdmin { section } => {
             let result = super::admin_screen::load(pool, section).await;
             Action::AdminLoaded { section, result: result.map_err(|e| e.to_string()) }

@@ -30,6 +30,7 @@ pub fn help_lines(state: &State) -> Vec<(Scope, String, &'static str, &'static s
         Scope::MinutesOpen,
         Scope::Attendance,
         Scope::Admin,
+        Scope::Problems,
         Scope::Form,
         Scope::Confirm,
         Scope::Global,

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod heatmap;
 pub mod major;
 pub mod minutes;
+pub mod problems;
 
 use super::command::Screen;
 use super::effect::Effect;
@@ -37,6 +38,7 @@ pub struct Screens {
     pub heatmap: heatmap::HeatmapScreen,
     pub minutes: minutes::MinutesScreen,
     pub admin: admin::AdminScreen,
+    pub problems: problems::ProblemsScreen,
 }
 
 impl Screens {
@@ -49,6 +51,7 @@ impl Screens {
             Screen::Heatmap => Some(&self.heatmap),
             Screen::Minutes => Some(&self.minutes),
             Screen::Admin => Some(&self.admin),
+            Screen::Problems => Some(&self.problems),
         }
     }
 
@@ -60,11 +63,12 @@ impl Screens {
             Screen::Heatmap => Some(&mut self.heatmap),
             Screen::Minutes => Some(&mut self.minutes),
             Screen::Admin => Some(&mut self.admin),
+            Screen::Problems => Some(&mut self.problems),
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 6] {
-        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes, &self.admin]
+    pub fn all(&self) -> [&dyn ScreenState; 7] {
+        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes, &self.admin, &self.problems]
     }
 }

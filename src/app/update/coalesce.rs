@@ -80,6 +80,7 @@ pub enum Load {
     Meetings,
     Minutes(i64),
     Admin,
+    Register,
     MyFollowUps,
 }
 
@@ -98,6 +99,7 @@ impl Load {
             DbCommand::LoadMeetings => Some(Load::Meetings),
             DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
             DbCommand::LoadAdmin { .. } => Some(Load::Admin),
+            DbCommand::LoadRegister { .. } => Some(Load::Register),
             DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }

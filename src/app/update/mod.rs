@@ -130,4 +130,6 @@ mod heatmap_tests;
 #[cfg(test)]
 mod minutes_tests;
 #[cfg(test)]
+mod problems_tests;
+#[cfg(test)]
 mod tests;

@@ -94,6 +94,7 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Heatmap(act) => crate::app::screens::heatmap::update::run(state, act, now),
         Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act, now),
         Command::Admin(act) => crate::app::screens::admin::update::run(state, act, now),
+        Command::Problems(act) => crate::app::screens::problems::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
         Command::FollowUps => crate::app::screens::board::follow_ups::toggle(state),
@@ -123,6 +124,9 @@ fn show(state: &mut State, screen: Screen, now: DateTime<Utc>) -> Vec<Effect> {
     }
     if screen == Screen::Admin && was != Screen::Admin {
         return crate::app::screens::admin::update::shown(state);
+    }
+    if screen == Screen::Problems && was != Screen::Problems {
+        return crate::app::screens::problems::update::shown(state);
     }
     Vec::new()
 }

@@ -198,6 +198,11 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.link.in_flight.loaded(Load::Admin)
         }
         Action::AdminWritten(result) => crate::app::screens::admin::update::written(state, result, now),
+        Action::RegisterLoaded { section, result } => {
+            crate::app::screens::problems::update::loaded(state, section, result, now);
+            state.link.in_flight.loaded(Load::Register)
+        }
+        Action::RegisterWritten(result) => crate::app::screens::problems::update::written(state, result, now),
         Action::MinutesExported { id, result } => match result {
             Ok(files) => vec![Effect::ExportFiles { what: format!("the minutes of meeting {id}"), files }],
             Err(why) => {
@@ -281,6 +286,7 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("contacts", _) => crate::app::screens::admin::update::changed(state, &notice.table),
+        ("change_needs", _) => crate::app::screens::problems::update::changed(state),
         (
             table @ ("meeting_series"
             | "meetings"

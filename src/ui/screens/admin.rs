@@ -161,7 +161,8 @@ fn contact_table(
     }
     let wide = area.width >= 120;
     let mut headers = vec!["ORG", "NAME", "E-MAIL", "DEAD"];
-    let mut widths = vec![Constraint::Length(10), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(8)];
+    let org = if wide { 16 } else { 10 };
+    let mut widths = vec![Constraint::Length(org), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(8)];
     if wide {
         headers.extend(["ROLE", "MOBILE / PHONE", "WEBHOOK"]);
         widths.extend([Constraint::Length(18), Constraint::Length(18), Constraint::Length(24)]);

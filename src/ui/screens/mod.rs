@@ -7,6 +7,7 @@ mod heatmap;
 mod incident;
 mod major;
 mod minutes;
+mod problems;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,5 +27,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         Screen::Heatmap => heatmap::render(frame, area, state, view),
         Screen::Minutes => minutes::render(frame, area, state, view),
         Screen::Admin => admin::render(frame, area, state, view),
+        Screen::Problems => problems::render(frame, area, state, view),
     }
 }
