@@ -111,18 +111,8 @@ pub fn loaded(state: &mut State, section: AdminSection, rows: Result<AdminData, 
     state.screens.admin.loaded(section, rows);
 }
 
-/// The database's answer to an admin's change: said in words, and the section read again.
+/// The database's answer to a change: said in words, and the section read again.
 pub fn written(state: &mut State, result: Result<String, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
-    match result {
-        Ok(done) => {
-            let mut effects = crate::app::forms::succeeded(state);
-            state.inform(done, now);
-            effects.extend(shown(state));
-            effects
-        }
-        Err(error) => {
-            crate::app::forms::failed(state, format!("the database refused: {}", error.message()), now);
-            Vec::new()
-        }
-    }
+    let reload = vec![Effect::Db(state.screens.admin.load())];
+    crate::app::forms::answered(state, result, reload, now)
 }

@@ -179,17 +179,8 @@ pub fn loaded(state: &mut State, section: RegisterSection, rows: Result<Register
     state.screens.problems.loaded(section, rows);
 }
 
+/// The database's answer to a change: said in words, and the section read again.
 pub fn written(state: &mut State, result: Result<String, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
-    match result {
-        Ok(done) => {
-            let mut effects = crate::app::forms::succeeded(state);
-            state.inform(done, now);
-            effects.extend(shown(state));
-            effects
-        }
-        Err(error) => {
-            crate::app::forms::failed(state, format!("the database refused: {}", error.message()), now);
-            Vec::new()
-        }
-    }
+    let reload = vec![Effect::Db(state.screens.problems.load())];
+    crate::app::forms::answered(state, result, reload, now)
 }
