@@ -2,6 +2,7 @@
 //! 0 ok, 1 failure, 2 bad input, 3 refused (rights), 4 conflict.
 
 mod admin;
+mod change_need;
 mod heatmap;
 mod incident;
 mod incident_master;
@@ -117,6 +118,10 @@ pub enum Commands {
     /// Minutes of a meeting: show or export (md, html, json), publish, correct.
     #[command(subcommand)]
     Minutes(minutes::MinutesCommand),
+    /// Change needs (Altinn §2.10): register, answer, qualify, analyse, plan, deliver or reject; the clocks in
+    /// working days.
+    #[command(subcommand)]
+    ChangeNeed(change_need::ChangeNeedCommand),
     /// Problems and known errors: list, show, new, edit, link incidents, resolve, search, trends.
     #[command(subcommand)]
     Problem(problem::ProblemCommand),
@@ -210,6 +215,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
+        Commands::ChangeNeed(c) => change_need::run(c, settings).await,
         Commands::Problem(c) => problem::run(c, settings).await,
     })
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
+mod change_needs;
 mod maintenance;
 mod minutes;
 mod problems;
@@ -410,6 +411,7 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
     let chair = as_role(pool, "karin").await?;
     minutes::seed(pool, &chair, now).await?;
     chair.close().await;
+    change_needs::seed(pool, now).await?;
     let operator = as_role(pool, "kari").await?;
     problems::seed(&operator).await?;
     operator.close().await;

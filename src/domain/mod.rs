@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod availability;
 pub mod calendar;
+pub mod change_need;
 pub mod heatmap;
 pub mod incident;
 pub mod maintenance;

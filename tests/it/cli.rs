@@ -1,6 +1,7 @@
 //! The binary as a process: the scripting interface and its errors.
 
 mod availability;
+mod change_need;
 mod maintenance;
 mod meeting_ics;
 mod minutes;

@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod agreements;
+mod change_needs;
 mod cli;
 mod console;
 mod db;
