@@ -7,6 +7,7 @@
 #![deny(clippy::disallowed_methods)]
 
 pub mod agreement;
+pub mod agreement_diff;
 pub mod availability;
 pub mod calendar;
 pub mod heatmap;
@@ -18,3 +19,4 @@ pub(crate) mod names;
 pub mod report;
 pub mod sla;
 pub mod text;
+pub mod what_if;
