@@ -2,6 +2,7 @@
 //! 0 ok, 1 failure, 2 bad input, 3 refused (rights), 4 conflict.
 
 mod admin;
+mod agreement_change;
 mod heatmap;
 mod incident;
 mod maintenance;

@@ -36,6 +36,26 @@ pub enum AgreementCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// What a version in a TOML file changes, field by field and in words, against the version in force (or
+    /// --against CODE[@VERSION]). Nothing is written.
+    Diff {
+        file: PathBuf,
+        /// The version to compare with: CODE (its version in force) or CODE@VERSION (by its version label).
+        #[arg(long, value_name = "CODE[@VERSION]")]
+        against: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// What a version in a TOML file would do to the open incidents (deadlines that move, breaches that start or
+    /// stop) and to this month's availability, if they were measured by it. Nothing is written.
+    WhatIf {
+        file: PathBuf,
+        /// The instant to measure at (RFC 3339; default: now).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,8 +160,41 @@ pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliRe
                 .collect();
             print!("{}", output::render(*format, &headers, &rows, &list));
         }
+        AgreementCommand::Diff { file, against, format } => {
+            let proposed = read_agreement(file)?;
+            let set = agreements::load_all(&pool).await?;
+            let base = compared_with(&set, against.as_deref().unwrap_or(proposed.code()), Utc::now())?;
+            super::agreement_change::print_diff(base, &proposed, *format);
+        }
+        AgreementCommand::WhatIf { file, at, format } => {
+            let proposed = read_agreement(file)?;
+            let at = at.as_deref().map(|t| instant("--at", t)).transpose()?.unwrap_or_else(Utc::now);
+            let outcome = crate::db::what_if::what_if(&pool, &proposed, at).await?;
+            super::agreement_change::print_what_if(&outcome, proposed.zone(), *format);
+        }
     }
     Ok(())
+}
+
+/// Reads and validates an agreement file; every error says where (line and column).
+fn read_agreement(file: &std::path::Path) -> Result<Agreement, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
+    Agreement::from_toml(&text).map_err(|e| CliError::bad_input(format!("{}: {e}", file.display())))
+}
+
+/// `CODE` (its version in force at `at`) or `CODE@VERSION` (by version label).
+fn compared_with<'a>(set: &'a AgreementSet, against: &str, at: DateTime<Utc>) -> Result<&'a Agreement, CliError> {
+    let Some((code, version)) = against.split_once('@') else {
+        return in_force(set, against, at);
+    };
+    let code = newest(set, code)?.code();
+    let mut versions: Vec<&Agreement> = set.values().map(|a| a.as_ref()).filter(|a| a.code() == code).collect();
+    versions.sort_by_key(|a| a.spec().valid_from);
+    versions.iter().copied().find(|a| a.spec().version == version.trim()).ok_or_else(|| {
+        let known: Vec<&str> = versions.iter().map(|a| a.spec().version.as_str()).collect();
+        CliError::bad_input(format!("{code} has no version '{version}' (known: {})", known.join(", ")))
+    })
 }
 
 #[derive(Serialize)]

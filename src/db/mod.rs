@@ -26,6 +26,7 @@ pub mod schema;
 pub mod settings;
 pub mod staff;
 pub mod surveys;
+pub mod what_if;
 pub mod worker;
 
 pub use error::DbError;
