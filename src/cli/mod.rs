@@ -65,7 +65,7 @@ pub enum Commands {
     /// Agreements: import, export, list.
     #[command(subcommand)]
     Agreement(sla::AgreementCommand),
-    /// Public holidays by rule.
+    /// Public holidays by rule, and an agreement's calendar over a year.
     #[command(subcommand)]
     Calendar(sla::CalendarCommand),
     /// Business-time arithmetic: deadlines and elapsed time.
@@ -189,7 +189,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Demo(args) => admin::demo(args, settings).await,
         Commands::Incident(c) => incident::run(c, settings).await,
         Commands::Agreement(c) => sla::agreement(c, settings).await,
-        Commands::Calendar(c) => sla::calendar(c),
+        Commands::Calendar(c) => sla::calendar(c, settings).await,
         Commands::Sla(c) => sla::sla(c, settings).await,
         Commands::Major(c) => major::run(c, settings).await,
         Commands::Rota(c) => rota::rota(c, settings).await,

@@ -17,6 +17,7 @@ use crate::domain::agreement::Agreement;
 use crate::domain::agreement::spec::{TWENTY_FOUR_SEVEN, TargetKind};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::calendar::holidays::{self, HolidayKind, Region};
+use crate::domain::calendar_year;
 use crate::domain::sla::record::ClockRecord;
 use crate::domain::sla::{self, EventKind, IncidentEvent};
 
@@ -65,6 +66,15 @@ pub enum CalendarCommand {
         /// NO or SE.
         #[arg(long)]
         region: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// An agreement's calendar over a year: opening hours, seasons, and closed days marked and named
+    /// (CODE, or AGREEMENT/CODE when several agreements use the code).
+    Show {
+        code: String,
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -206,8 +216,11 @@ struct HolidayRow {
     kind: &'static str,
 }
 
-pub fn calendar(command: &CalendarCommand) -> CliResult {
-    let CalendarCommand::Holidays { region, year, format } = command;
+pub async fn calendar(command: &CalendarCommand, settings: &Settings) -> CliResult {
+    let (region, year, format) = match command {
+        CalendarCommand::Holidays { region, year, format } => (region, year, format),
+        CalendarCommand::Show { code, year, format } => return show_calendar(code, *year, *format, settings).await,
+    };
     let region: Region = region.parse().map_err(|e| CliError::bad_input(format!("{e}")))?;
     if !(holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(year) {
         return Err(CliError::bad_input(format!(
@@ -429,4 +442,81 @@ fn find_calendar<'a>(set: &'a AgreementSet, name: &str) -> Result<&'a BusinessCa
             several.iter().map(|(a, _)| *a).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+/// `vakt calendar show`: the year as data (JSON) or as twelve small months with the closed days named.
+async fn show_calendar(code: &str, year: i32, format: Format, settings: &Settings) -> CliResult {
+    if !(holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(&year) {
+        return Err(CliError::bad_input(format!(
+            "year {year} is outside {}–{}",
+            holidays::FIRST_YEAR,
+            holidays::LAST_YEAR
+        )));
+    }
+    let pool = super::connect(settings).await?;
+    let set = agreements::load_all(&pool).await?;
+    let calendar = find_calendar(&set, code)?;
+    let drawn = calendar_year::year(calendar, year)
+        .ok_or_else(|| CliError::bad_input(format!("year {year} cannot be drawn")))?;
+    match format {
+        Format::Json => print!("{}", output::json(&drawn)),
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = drawn
+                .days
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.date.to_string(),
+                        d.weekday.clone(),
+                        d.hours.join(" "),
+                        d.season.clone().unwrap_or_default(),
+                        d.closed.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!("{}", output::csv(&["date", "weekday", "hours", "season", "closed"], &rows));
+        }
+        Format::Table => print!("{}", crate::domain::text::block(&year_table(calendar, &drawn))),
+    }
+    Ok(())
+}
+
+fn year_table(calendar: &BusinessCalendar, drawn: &calendar_year::Year) -> String {
+    let spec = calendar.spec();
+    let mut out = format!("{} — {} ({}), {}\n", drawn.calendar, drawn.name, drawn.zone, drawn.year);
+    let hours = |table: &crate::domain::calendar::spec::WeeklyHours| {
+        let parts: Vec<String> = table
+            .iter()
+            .map(|(days, ranges)| {
+                let ranges: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+                format!("{days} {}", ranges.join(", "))
+            })
+            .collect();
+        if parts.is_empty() { "closed".to_string() } else { parts.join("; ") }
+    };
+    if calendar.is_always_open() {
+        out.push_str("Hours: around the clock, no holidays\n");
+    } else {
+        out.push_str(&format!("Hours: {}\n", hours(&spec.hours)));
+    }
+    for season in &spec.seasons {
+        out.push_str(&format!("Season {} ({} – {}): {}\n", season.name, season.from, season.to, hours(&season.hours)));
+    }
+    out.push('\n');
+    for quarter in 0..4u32 {
+        let months: Vec<Vec<String>> = (1..=3).map(|m| calendar_year::month_lines(drawn, quarter * 3 + m)).collect();
+        let height = months.iter().map(Vec::len).max().unwrap_or(0);
+        for row in 0..height {
+            let cells: Vec<String> =
+                months.iter().map(|m| m.get(row).cloned().unwrap_or_else(|| " ".repeat(20))).collect();
+            out.push_str(cells.join("   ").trim_end());
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str("A number is an open day; · closed by the weekly hours; x closed by a holiday or exception:\n");
+    for day in drawn.days.iter().filter(|d| d.closed_by_exception) {
+        out.push_str(&format!("  {} {}  {}\n", day.date, day.weekday, day.closed.clone().unwrap_or_default()));
+    }
+    out
 }

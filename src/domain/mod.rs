@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod agreement_diff;
 pub mod availability;
 pub mod calendar;
+pub mod calendar_year;
 pub mod heatmap;
 pub mod incident;
 pub mod maintenance;
