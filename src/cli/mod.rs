@@ -3,6 +3,7 @@
 
 mod admin;
 mod agreement_change;
+mod audit;
 mod heatmap;
 mod incident;
 mod maintenance;
@@ -14,6 +15,7 @@ pub mod output;
 mod report;
 mod rota;
 mod serve;
+mod service;
 mod sla;
 mod survey;
 mod when;
@@ -116,6 +118,12 @@ pub enum Commands {
     /// Minutes of a meeting: show or export (md, html, json), publish, correct.
     #[command(subcommand)]
     Minutes(minutes::MinutesCommand),
+    /// Services: list, add, edit (owner, agreement, support lines, supplier; the calendar comes from the agreement).
+    #[command(subcommand)]
+    Service(service::ServiceCommand),
+    /// The audit log, read-only: who changed what, filtered by table, login and time (admins only).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -206,6 +214,8 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
+        Commands::Service(c) => service::service(c, settings).await,
+        Commands::Audit(c) => audit::audit(c, settings).await,
     })
 }
 

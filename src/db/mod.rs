@@ -2,6 +2,7 @@
 //! aggregate, the change listener, the worker that runs console commands, and the embedded default cluster.
 
 pub mod agreements;
+pub mod audit;
 pub mod bootstrap;
 pub mod clock_audit;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod report_issues;
 pub mod reports;
 pub mod rota;
 pub mod schema;
+pub mod services;
 pub mod settings;
 pub mod staff;
 pub mod surveys;
