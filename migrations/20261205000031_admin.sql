@@ -133,6 +133,28 @@ ALTER FUNCTION public.vakt_staff_role(text, text) OWNER TO vakt_staff_keeper;
 ALTER FUNCTION public.vakt_staff_reactivate(text) OWNER TO vakt_staff_keeper;
 REVOKE CREATE ON SCHEMA public FROM vakt_staff_keeper;
 
+-- The same two rules for every path to the staff row (`vakt staff add` on an existing login re-roles it too): the
+-- last active admin stays admin, and nobody changes their own role or activity. Superusers (the schema owner) are
+-- held to the first only.
+CREATE FUNCTION public.vakt_staff_keeps_an_admin() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (NEW.role, NEW.active) IS NOT DISTINCT FROM (OLD.role, OLD.active) THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.login = session_user THEN
+        RAISE EXCEPTION 'you cannot change or deactivate your own login; ask another admin' USING ERRCODE = '22023';
+    END IF;
+    IF OLD.role = 'admin' AND OLD.active AND NOT (NEW.role = 'admin' AND NEW.active) AND NOT EXISTS (
+        SELECT 1 FROM public.staff o WHERE o.role = 'admin' AND o.active AND o.login <> OLD.login) THEN
+        RAISE EXCEPTION '% is the last active admin: make someone else admin first', OLD.login USING ERRCODE = '22023';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER staff_keeps_an_admin BEFORE UPDATE OF role, active ON public.staff
+    FOR EACH ROW EXECUTE FUNCTION public.vakt_staff_keeps_an_admin();
+
 -- Services: which support lines handle them and which supplier ----------------------------------------------------
 
 -- The operating-hours calendar is not stored here: it is the calendar of the agreement's availability target for

@@ -189,3 +189,27 @@ async fn service_support_lines_are_checked_by_the_database_too() {
         .unwrap_err();
     assert!(err.to_string().contains("permission denied"), "{err}");
 }
+
+#[tokio::test]
+async fn staff_add_on_an_existing_login_meets_the_same_rules() {
+    let db = TestDb::new().await;
+    let (first, first_pool) = db.login("admin").await;
+    // `staff add` re-roles an existing login: not the last admin, not one's own.
+    let demote = staff::NewStaff { login: &first, full_name: "First", role: "viewer", ..Default::default() };
+    let err = staff::add(&db.pool, &demote).await.unwrap_err();
+    assert!(matches!(err, DbError::BadInput(ref m) if m.contains("last active admin")), "{err:?}");
+    let (second, _) = db.login("admin").await;
+    let err = staff::add(&first_pool, &demote).await.unwrap_err();
+    assert!(matches!(err, DbError::BadInput(ref m) if m.contains("your own login")), "{err:?}");
+    // A plain UPDATE as the owner is held to the last-admin rule as well.
+    sqlx::query("UPDATE staff SET active = false WHERE login = $1").bind(&second).execute(&db.pool).await.unwrap();
+    let err = sqlx::query("UPDATE staff SET role = 'viewer' WHERE login = $1")
+        .bind(&first)
+        .execute(&db.pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("last active admin"), "{err}");
+    // Renaming oneself is no role change.
+    let rename = staff::NewStaff { login: &first, full_name: "First Admin", role: "admin", ..Default::default() };
+    staff::add(&first_pool, &rename).await.unwrap();
+}
