@@ -79,7 +79,7 @@ fn signed(seconds: i64) -> String {
 }
 
 fn local(at: Option<DateTime<Utc>>, zone: Tz) -> String {
-    at.map_or_else(|| "—".to_string(), |at| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+    at.map_or_else(|| "—".to_string(), |at| at.with_timezone(&zone).format("%d %b %H:%M").to_string())
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -111,15 +111,16 @@ pub fn print_what_if(outcome: &Outcome, zone: Tz, format: Format) {
                 local(d.due_after, zone),
                 d.moved_seconds.map(signed).unwrap_or_else(|| "—".into()),
                 match d.verdict {
-                    Verdict::BecomesBreached => "becomes breached".into(),
-                    Verdict::StopsBeingBreached => "no longer breached".into(),
-                    Verdict::Moves if d.breached_after => "breached either way".into(),
+                    Verdict::BecomesBreached => "newly breached".into(),
+                    Verdict::StopsBeingBreached => "breach lifted".into(),
+                    Verdict::Moves if d.breached_after => "breached both".into(),
                     Verdict::Moves => String::new(),
                 },
             ]
         })
         .collect();
-    let deadline_headers = ["reference", "target", "priority", "due now", "due by new", "moves", "breach"];
+    // Fits 80 columns: the day without its year (JSON has the instants).
+    let deadline_headers = ["reference", "target", "prio", "due now", "due by new", "moves", "breach"];
     if format == Format::Csv {
         print!("{}", output::csv(&deadline_headers, &deadline_rows));
         return;
@@ -128,7 +129,7 @@ pub fn print_what_if(outcome: &Outcome, zone: Tz, format: Format) {
     println!(
         "{}",
         crate::domain::text::one_line(&format!(
-            "{} version {}, measured on {} open incident(s) at {at} (nothing is written):",
+            "{} {} on {} open incident(s) at {at} (nothing written):",
             outcome.agreement, outcome.version, outcome.incidents
         ))
     );

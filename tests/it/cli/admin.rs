@@ -90,6 +90,8 @@ async fn agreement_what_if_shows_which_deadlines_move_and_breach_without_writing
     assert_eq!(moved["verdict"], "becomes_breached");
     let table = stdout(&run(&viewer, &["agreement", "what-if", file.to_str().unwrap(), "--at", &at]));
     assert!(table.contains("1 become breached"), "{table}");
+    assert!(table.contains("newly breached"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
     assert!(table.contains(&reference) && table.contains("−1 h"), "{table}");
     let after: i64 = sqlx::query_scalar("SELECT count(*) FROM agreement_versions").fetch_one(&db.pool).await.unwrap();
     assert_eq!(before, after, "what-if writes nothing");
