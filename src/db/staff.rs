@@ -147,3 +147,27 @@ pub async fn reactivate(pool: &PgPool, login: &str) -> Result<(), DbError> {
     )?;
     Ok(())
 }
+
+/// A member of staff's current or next shift on the rota, as MIM or deputy: what keeps their MIM role.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RotaDuty {
+    pub login: String,
+    /// `mim` or `deputy`.
+    pub duty: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Everyone on a current or future shift, with the first such shift: for a staff list that shows who is on the
+/// rota (and so cannot lose the MIM role yet).
+pub async fn rota_duties(pool: &PgPool) -> Result<Vec<RotaDuty>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT ON (d.login) d.login, d.duty, d.starts_at, d.ends_at
+         FROM (SELECT mim AS login, 'mim' AS duty, starts_at, ends_at FROM rota_shifts WHERE ends_at > now()
+               UNION ALL
+               SELECT deputy, 'deputy', starts_at, ends_at FROM rota_shifts WHERE ends_at > now()) d
+         ORDER BY d.login, d.starts_at",
+    )
+    .fetch_all(pool)
+    .await?)
+}

@@ -120,6 +120,9 @@ async fn the_last_admin_your_own_login_and_a_mim_on_the_rota_are_explained_befor
     .execute(&db.pool)
     .await
     .unwrap();
+    let duties = staff::rota_duties(&first_pool).await.unwrap();
+    let duty = |login: &str| duties.iter().find(|d| d.login == login).map(|d| d.duty.as_str());
+    assert_eq!((duty(&mim), duty(&deputy), duty(&second)), (Some("mim"), Some("deputy"), None), "{duties:?}");
     let why = staff::change_refusal(&first_pool, &mim, "operator", true).await.unwrap();
     assert!(why.as_deref().is_some_and(|w| w.contains("is MIM on the shift")), "{why:?}");
     let why = staff::deactivation_refusal(&first_pool, &deputy).await.unwrap();

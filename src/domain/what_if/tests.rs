@@ -123,3 +123,21 @@ fn availability_of_the_month_by_both_targets() {
     assert!((figure - 719.0 / 720.0).abs() < 1e-9, "{figure}");
     assert_eq!((change.met_before, change.met_after), (Some(false), Some(true)));
 }
+
+#[test]
+fn longer_opening_hours_bring_a_business_hours_deadline_forward() {
+    let current = altinn();
+    let mut spec = current.spec().clone();
+    let servicedesk = spec.calendars.iter_mut().find(|c| c.code == "servicedesk").unwrap();
+    for ranges in servicedesk.hours.values_mut() {
+        *ranges = vec!["08:00-16:45".parse().unwrap()];
+    }
+    let proposed = Agreement::from_spec(spec).unwrap();
+    // B received Tue 24 Nov 09:00 Oslo, 8 h of opening hours. Until 16:45 there are 7 h 45 min on Tuesday, so it
+    // is due Wed 08:15 Oslo (07:15 UTC) instead of 09:15: an hour earlier, breached by neither at Tue 12:00.
+    let incidents = [received("INC-5", "B", utc(24, 8, 0), &current)];
+    let outcome = what_if(&proposed, Some(&current), &incidents, &[], november(), utc(24, 11, 0));
+    let [change] = outcome.deadlines.as_slice() else { panic!("{outcome:#?}") };
+    assert_eq!((change.due_before, change.due_after), (Some(utc(25, 8, 15)), Some(utc(25, 7, 15))));
+    assert_eq!((change.moved_seconds, change.verdict), (Some(-3600), Verdict::Moves));
+}
