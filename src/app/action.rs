@@ -115,6 +115,23 @@ pub enum Action {
     },
     ServiceWindowsLoaded(crate::app::model::ServiceWindows),
     /// The calendar export asked for: the dates and the iCalendar text, or why not.
+    RegisterLoaded {
+        section: crate::app::screens::problems::data::RegisterSection,
+        result: Result<crate::app::screens::problems::data::RegisterData, String>,
+    },
+    /// A change to a register went through (what it did, in words) or not.
+    RegisterWritten(Result<String, WriteError>),
+    AdminLoaded {
+        section: crate::app::screens::admin::data::AdminSection,
+        result: Result<crate::app::screens::admin::data::AdminData, String>,
+    },
+    /// An admin's change went through (what it did, in words) or not.
+    AdminWritten(Result<String, WriteError>),
+    /// A meeting's minutes as files: (name, content) pairs, or why not.
+    MinutesExported {
+        id: i64,
+        result: Result<Vec<(String, String)>, String>,
+    },
     CalendarExported {
         from: chrono::NaiveDate,
         result: Result<String, String>,

@@ -12,11 +12,19 @@ pub enum Screen {
     Calendar,
     Minutes,
     Admin,
+    Problems,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] =
-        [Screen::Board, Screen::Major, Screen::Heatmap, Screen::Calendar, Screen::Minutes, Screen::Admin];
+    pub const ALL: [Screen; 7] = [
+        Screen::Board,
+        Screen::Major,
+        Screen::Heatmap,
+        Screen::Calendar,
+        Screen::Minutes,
+        Screen::Admin,
+        Screen::Problems,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -26,6 +34,7 @@ impl Screen {
             Screen::Calendar => "Calendar",
             Screen::Minutes => "Minutes",
             Screen::Admin => "Admin",
+            Screen::Problems => "Problems",
         }
     }
 
@@ -60,6 +69,8 @@ pub enum Command {
     Calendar(CalendarAct),
     Heatmap(HeatmapAct),
     Minutes(MinutesAct),
+    Admin(crate::app::screens::admin::act::AdminAct),
+    Problems(crate::app::screens::problems::act::ProblemsAct),
     /// Keys of an open form, confirmation or preview: not in the palette, listed by `?` like every other key.
     Overlay(OverlayKey),
     /// Show or hide "my follow-ups" on the board.
@@ -527,10 +538,12 @@ pub enum MinutesAct {
     MoveItemUp,
     /// Chairs and admins: move the selected item down the agenda.
     MoveItemDown,
+    /// The open (or selected) meeting's minutes as Markdown and HTML files.
+    Export,
 }
 
 impl MinutesAct {
-    pub const ALL: [MinutesAct; 25] = [
+    pub const ALL: [MinutesAct; 26] = [
         MinutesAct::Read,
         MinutesAct::EarlierMeeting,
         MinutesAct::LaterMeeting,
@@ -556,6 +569,7 @@ impl MinutesAct {
         MinutesAct::DropItem,
         MinutesAct::MoveItemUp,
         MinutesAct::MoveItemDown,
+        MinutesAct::Export,
     ];
 
     /// Only chairs and admins write minutes.
@@ -567,6 +581,7 @@ impl MinutesAct {
                 | MinutesAct::LaterMeeting
                 | MinutesAct::NextItem
                 | MinutesAct::PreviousItem
+                | MinutesAct::Export
         )
     }
 
@@ -588,6 +603,7 @@ impl MinutesAct {
             MinutesAct::DropItem => "drop-item",
             MinutesAct::MoveItemUp => "item-up",
             MinutesAct::MoveItemDown => "item-down",
+            MinutesAct::Export => "minutes-export",
             MinutesAct::Present(n) => {
                 const NAMES: [&str; 9] = [
                     "present-1",
@@ -628,6 +644,7 @@ impl MinutesAct {
             MinutesAct::DropItem => "chairs: drop the selected agenda item (press twice)",
             MinutesAct::MoveItemUp => "chairs: move the selected agenda item up",
             MinutesAct::MoveItemDown => "chairs: move the selected agenda item down",
+            MinutesAct::Export => "write the open (or selected) minutes as Markdown and self-contained HTML files",
         }
     }
 }
@@ -644,6 +661,8 @@ impl Command {
             Command::Major(_) => rights.mim,
             Command::Calendar(act) if act.plans() => rights.admin,
             Command::Minutes(act) if act.writes() => rights.chair || rights.admin,
+            Command::Admin(act) => act.permitted(rights),
+            Command::Problems(act) => act.permitted(rights),
             _ => true,
         }
     }
@@ -659,6 +678,8 @@ impl Command {
             .chain(CalendarAct::ALL.into_iter().map(Command::Calendar))
             .chain(HeatmapAct::ALL.into_iter().map(Command::Heatmap))
             .chain(MinutesAct::ALL.into_iter().map(Command::Minutes))
+            .chain(crate::app::screens::admin::act::AdminAct::ALL.into_iter().map(Command::Admin))
+            .chain(crate::app::screens::problems::act::ProblemsAct::ALL.into_iter().map(Command::Problems))
     }
 
     const GENERAL: &'static [Command] = &[
@@ -668,6 +689,7 @@ impl Command {
         Command::Show(Screen::Calendar),
         Command::Show(Screen::Minutes),
         Command::Show(Screen::Admin),
+        Command::Show(Screen::Problems),
         Command::Open,
         Command::Back,
         Command::Filter,
@@ -713,6 +735,7 @@ impl Command {
             Command::Show(Screen::Calendar) => "calendar",
             Command::Show(Screen::Minutes) => "minutes",
             Command::Show(Screen::Admin) => "admin",
+            Command::Show(Screen::Problems) => "problems",
             Command::Filter => "filter",
             Command::NextView => "view",
             Command::SortNext => "sort",
@@ -722,6 +745,8 @@ impl Command {
             Command::Calendar(act) => act.name(),
             Command::Heatmap(act) => act.name(),
             Command::Minutes(act) => act.name(),
+            Command::Admin(act) => act.name(),
+            Command::Problems(act) => act.name(),
             Command::Overlay(key) => key.name(),
             Command::FollowUps => "follow-ups",
             Command::AnswerFollowUp => "answer",
@@ -750,6 +775,7 @@ impl Command {
             Command::Show(Screen::Calendar) => "the maintenance calendar",
             Command::Show(Screen::Minutes) => "status-meeting minutes",
             Command::Show(Screen::Admin) => "administration",
+            Command::Show(Screen::Problems) => "problems, known errors and change needs",
             Command::Filter => "filter the board (prio:A svc:SBL org:Molde line:2 mine …)",
             Command::NextView => "next saved view (all, my queue, breaching today, unassigned)",
             Command::SortNext => "sort by the next column",
@@ -759,6 +785,8 @@ impl Command {
             Command::Calendar(act) => act.description(),
             Command::Heatmap(act) => act.description(),
             Command::Minutes(act) => act.description(),
+            Command::Admin(act) => act.description(),
+            Command::Problems(act) => act.description(),
             Command::Overlay(key) => key.description(),
             Command::FollowUps => "my follow-ups: your follow-up points from the minutes, overdue first",
             Command::AnswerFollowUp => "answer the selected follow-up point",

@@ -118,6 +118,24 @@ pub enum DbCommand {
         owner: String,
         due: chrono::NaiveDate,
         text: String,
+        concerns: crate::domain::minutes::concerns::Concerns,
+    },
+    /// One register of the problems tab.
+    LoadRegister {
+        section: crate::app::screens::problems::data::RegisterSection,
+    },
+    /// Chairs and admins: a change to a register of the problems tab.
+    Register(crate::app::screens::problems::data::RegisterWrite),
+    /// One section of the admin tab.
+    LoadAdmin {
+        section: crate::app::screens::admin::data::AdminSection,
+    },
+    /// Admins: a change from the admin tab.
+    Admin(crate::app::screens::admin::data::AdminWrite),
+    /// A meeting's minutes as Markdown and self-contained HTML files, times in `zone`.
+    ExportMinutes {
+        id: i64,
+        zone: chrono_tz::Tz,
     },
     /// Chairs: notes, the discussed mark, or the order of a draft's agenda items.
     EditMinutes {

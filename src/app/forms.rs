@@ -70,3 +70,25 @@ fn overlay_status(state: &mut State) -> Option<(&mut bool, &mut Option<String>)>
         _ => None,
     }
 }
+
+/// The answer to a write whose success is a sentence (the admin and problems tabs): on success the form closes, the
+/// sentence is shown and `reload` follows; on failure the form keeps its text and says why.
+pub fn answered(
+    state: &mut State,
+    result: Result<String, crate::app::model::WriteError>,
+    reload: Vec<Effect>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    match result {
+        Ok(done) => {
+            let mut effects = succeeded(state);
+            state.inform(done, now);
+            effects.extend(reload);
+            effects
+        }
+        Err(error) => {
+            failed(state, format!("the database refused: {}", error.message()), now);
+            Vec::new()
+        }
+    }
+}

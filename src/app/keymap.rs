@@ -4,6 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::command::{Act, CalendarAct, Command, HeatmapAct, MajorAct, MinutesAct, OverlayKey, Screen};
+use crate::app::screens::admin::act::AdminAct;
+use crate::app::screens::problems::act::ProblemsAct;
 
 /// Where a binding applies. Screen scopes win over the global scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +24,10 @@ pub enum Scope {
     Attendance,
     /// A meeting's minutes are open (the list's keys, and those that act on the agenda's items).
     MinutesOpen,
+    /// The admin tab.
+    Admin,
+    /// The problems tab (change needs, problems).
+    Problems,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -42,6 +48,8 @@ impl Scope {
             Scope::Minutes => "minutes",
             Scope::Attendance => "minutes: attendance",
             Scope::MinutesOpen => "minutes: open",
+            Scope::Admin => "admin",
+            Scope::Problems => "problems",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
             Scope::FollowUps => "board: my follow-ups",
@@ -125,6 +133,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Global, Chord::ch('4'), Command::Show(Screen::Calendar), false),
         bind(Global, Chord::ch('5'), Command::Show(Screen::Minutes), false),
         bind(Global, Chord::ch('6'), Command::Show(Screen::Admin), false),
+        bind(Global, Chord::ch('7'), Command::Show(Screen::Problems), false),
         bind(Global, Chord::key(KeyCode::Tab), Command::NextTab, false),
         bind(Global, Chord::key(KeyCode::BackTab), Command::PreviousTab, false),
         bind(Global, Chord::key(KeyCode::Esc), Command::Back, false),
@@ -288,8 +297,35 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(MinutesOpen, Chord::ch('K'), Command::Minutes(MinutesAct::MoveItemUp), false),
         bind(MinutesOpen, Chord::ch('J'), Command::Minutes(MinutesAct::MoveItemDown), false),
         bind(MinutesOpen, Chord::ch('P'), Command::Minutes(MinutesAct::Publish), true),
+        bind(MinutesOpen, Chord::ch('X'), Command::Minutes(MinutesAct::Export), true),
+        bind(Minutes, Chord::ch('X'), Command::Minutes(MinutesAct::Export), false),
         bind(MinutesOpen, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), false),
         bind(MinutesOpen, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), false),
+        bind(Problems, Chord::ch(']'), Command::Problems(ProblemsAct::NextSection), false),
+        bind(Problems, Chord::ch('['), Command::Problems(ProblemsAct::PreviousSection), false),
+        bind(Problems, Chord::ch('n'), Command::Problems(ProblemsAct::New), true),
+        bind(Problems, Chord::ch('s'), Command::Problems(ProblemsAct::Step), true),
+        bind(Problems, Chord::ch('x'), Command::Problems(ProblemsAct::Reject), true),
+        bind(Problems, Chord::ch('j'), Command::Down, false),
+        bind(Problems, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Problems, Chord::ch('k'), Command::Up, false),
+        bind(Problems, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Problems, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Problems, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Problems, Chord::ch('g'), Command::Top, false),
+        bind(Problems, Chord::ch('G'), Command::Bottom, false),
+        bind(Admin, Chord::ch(']'), Command::Admin(AdminAct::NextSection), true),
+        bind(Admin, Chord::ch('['), Command::Admin(AdminAct::PreviousSection), true),
+        bind(Admin, Chord::ch('a'), Command::Admin(AdminAct::Add), true),
+        bind(Admin, Chord::ch('D'), Command::Admin(AdminAct::Deactivate), true),
+        bind(Admin, Chord::ch('j'), Command::Down, false),
+        bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(Admin, Chord::ch('k'), Command::Up, false),
+        bind(Admin, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(Admin, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(Admin, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(Admin, Chord::ch('g'), Command::Top, false),
+        bind(Admin, Chord::ch('G'), Command::Bottom, false),
         bind(Attendance, Chord::ch('1'), Command::Minutes(MinutesAct::Present(1)), true),
         bind(Attendance, Chord::ch('2'), Command::Minutes(MinutesAct::Present(2)), false),
         bind(Attendance, Chord::ch('3'), Command::Minutes(MinutesAct::Present(3)), false),

@@ -69,6 +69,10 @@ pub enum FormPurpose {
     Minutes(crate::app::screens::minutes::chair::MinutesForm),
     /// The owner's answer to this follow-up point ("my follow-ups" on the board).
     AnswerFollowUp(i64),
+    /// Admins: a new member of staff.
+    AddStaff,
+    /// Chairs and admins: a form of the problems tab (a change need, one of its steps).
+    Register(crate::app::screens::problems::RegisterForm),
 }
 
 /// The major incident a cockpit action is for.
@@ -91,6 +95,8 @@ impl FormPurpose {
             }
             FormPurpose::Minutes(form) => return form.draft_key(),
             FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
+            FormPurpose::AddStaff => return "staff-add".into(),
+            FormPurpose::Register(form) => return form.draft_key(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -119,6 +125,8 @@ impl FormPurpose {
             | FormPurpose::Maintenance(..)
             | FormPurpose::Minutes(_)
             | FormPurpose::AnswerFollowUp(_)
+            | FormPurpose::AddStaff
+            | FormPurpose::Register(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

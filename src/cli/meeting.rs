@@ -94,7 +94,7 @@ pub enum FollowupCommand {
         /// The meeting (`vakt meeting list`).
         #[arg(long)]
         meeting: i64,
-        /// The owner's login.
+        /// Who answers it: a staff login, a contact's e-mail address, or ORG:Contact name.
         #[arg(long)]
         owner: String,
         /// YYYY-MM-DD, today or later.
@@ -105,6 +105,12 @@ pub enum FollowupCommand {
         /// The incident it concerns (INC-…).
         #[arg(long)]
         incident: Option<String>,
+        /// The maintenance window (series id, `vakt maintenance list`) it concerns.
+        #[arg(long)]
+        window: Option<i64>,
+        /// The issued service report (id, `vakt report list`) it concerns.
+        #[arg(long)]
+        report: Option<i64>,
     },
 }
 
@@ -239,10 +245,11 @@ pub async fn followup(command: &FollowupCommand, settings: &Settings) -> CliResu
                         p.state.clone(),
                         p.text.clone(),
                         p.answer.clone().unwrap_or_else(|| "—".into()),
+                        p.concerns(),
                     ]
                 })
                 .collect();
-            let headers = ["id", "series", "meeting", "owner", "due", "state", "text", "answer"];
+            let headers = ["id", "series", "meeting", "owner", "due", "state", "text", "answer", "concerns"];
             print!("{}", output::render(*format, &headers, &cells, &rows));
         }
         FollowupCommand::Answer { id, text } => {
@@ -250,7 +257,7 @@ pub async fn followup(command: &FollowupCommand, settings: &Settings) -> CliResu
             follow_ups::answer(&pool, *id, text).await?;
             println!("follow-up point {id} answered");
         }
-        FollowupCommand::Add { meeting, owner, due: due_text, text, incident } => {
+        FollowupCommand::Add { meeting, owner, due: due_text, text, incident, window, report } => {
             let due = due(due_text)?;
             let pool = super::connect(settings).await?;
             let new = follow_ups::NewPoint {
@@ -258,7 +265,11 @@ pub async fn followup(command: &FollowupCommand, settings: &Settings) -> CliResu
                 text,
                 owner,
                 due: Some(due),
-                incident: incident.as_deref(),
+                concerns: crate::domain::minutes::concerns::Concerns {
+                    incident: incident.as_deref().map(|i| i.trim().to_uppercase()),
+                    window: *window,
+                    report: *report,
+                },
                 item: None,
             };
             println!("{}", follow_ups::add(&pool, &new).await?);

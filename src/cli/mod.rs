@@ -4,6 +4,7 @@
 mod admin;
 mod agreement_change;
 mod audit;
+mod change_need;
 mod heatmap;
 mod incident;
 mod maintenance;
@@ -124,6 +125,10 @@ pub enum Commands {
     /// The audit log, read-only: who changed what, filtered by table, login and time (admins only).
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Change needs (Altinn §2.10): register, answer, qualify, analyse, plan, deliver or reject; the clocks in
+    /// working days.
+    #[command(subcommand)]
+    ChangeNeed(change_need::ChangeNeedCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -216,6 +221,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Outbox(c) => serve::outbox(c, settings).await,
         Commands::Service(c) => service::service(c, settings).await,
         Commands::Audit(c) => audit::audit(c, settings).await,
+        Commands::ChangeNeed(c) => change_need::run(c, settings).await,
     })
 }
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
+mod change_needs;
 mod maintenance;
 mod minutes;
 
@@ -409,6 +410,7 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
     let chair = as_role(pool, "karin").await?;
     minutes::seed(pool, &chair, now).await?;
     chair.close().await;
+    change_needs::seed(pool, now).await?;
     Ok(())
 }
 

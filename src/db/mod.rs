@@ -1,9 +1,11 @@
 //! Everything that talks to PostgreSQL: the pool, migrations, the schema check, start-up checks, one module per
 //! aggregate, the change listener, the worker that runs console commands, and the embedded default cluster.
 
+pub mod admin_screen;
 pub mod agreements;
 pub mod audit;
 pub mod bootstrap;
+pub mod change_needs;
 pub mod clock_audit;
 pub mod demo;
 pub mod embedded;
@@ -20,6 +22,7 @@ pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;
+pub mod register_screen;
 pub mod report_issues;
 pub mod reports;
 pub mod rota;

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use super::DbError;
 use super::outages::{self, midnight_in};
 use crate::domain::agreement::Agreement;
+use crate::domain::change_need;
 use crate::domain::report::figures::{
     self, FirstLine, IncidentFacts, OutageCap, OutageLine, ServiceFigure, SurveyFigures,
 };
@@ -169,6 +170,15 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         }
     };
 
+    let needs = super::change_needs::report_facts(pool, agreement.code()).await?;
+    let change_needs = if needs.is_empty() {
+        None
+    } else {
+        let figures = change_need::overview::figures(&agreement, &needs, from, to, now)
+            .map_err(|e| DbError::Other(e.to_string()))?;
+        Some(figures)
+    };
+
     Ok(ReportFigures {
         header: ReportHeader {
             agreement: agreement.code().to_string(),
@@ -188,5 +198,6 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         exercises,
         first_line,
         survey,
+        change_needs,
     })
 }

@@ -142,18 +142,47 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::edit::add_decision(pool, id, item, &text).await;
             Action::MinutesWritten(result.map(|()| MinutesWrite::Decision { id }).map_err(write_error))
         }
-        DbCommand::AddFollowUp { id, item, owner, due, text } => {
+        DbCommand::AddFollowUp { id, item, owner, due, text, concerns } => {
             use crate::app::screens::minutes::data::MinutesWrite;
             let new = super::minutes::follow_ups::NewPoint {
                 meeting: id,
                 text: &text,
                 owner: &owner,
                 due: Some(due),
-                incident: None,
+                concerns,
                 item,
             };
             let result = super::minutes::follow_ups::add(pool, &new).await;
             Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
+        }
+        DbCommand::LoadRegister { section } => {
+            let result = super::register_screen::load(pool, section).await;
+            Action::RegisterLoaded { section, result: result.map_err(|e| e.to_string()) }
+        }
+        DbCommand::Register(write) => {
+            Action::RegisterWritten(super::register_screen::write(pool, write).await.map_err(write_error))
+        }
+        DbCommand::LoadAdmin { section } => {
+            let result = super::admin_screen::load(pool, section).await;
+            Action::AdminLoaded { section, result: result.map_err(|e| e.to_string()) }
+        }
+        DbCommand::Admin(write) => {
+            Action::AdminWritten(super::admin_screen::write(pool, write).await.map_err(write_error))
+        }
+        DbCommand::ExportMinutes { id, zone } => {
+            let result = super::minutes::show::minutes(pool, id).await.map(|found| {
+                let document = crate::report::minutes::document(&found, zone);
+                let stem = format!(
+                    "minutes-{}-{}",
+                    found.series.to_lowercase(),
+                    found.starts_at.with_timezone(&zone).format("%Y-%m-%d")
+                );
+                vec![
+                    (format!("{stem}.md"), crate::report::markdown::render(&document)),
+                    (format!("{stem}.html"), crate::report::html::render(&document)),
+                ]
+            });
+            Action::MinutesExported { id, result: result.map_err(|e| e.to_string()) }
         }
         DbCommand::EditMinutes { id, edit } => {
             Action::MinutesWritten(super::minutes::edit::apply(pool, id, edit).await.map_err(write_error))

@@ -11,6 +11,7 @@ pub mod agreement_diff;
 pub mod availability;
 pub mod calendar;
 pub mod calendar_year;
+pub mod change_need;
 pub mod heatmap;
 pub mod incident;
 pub mod maintenance;

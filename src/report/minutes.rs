@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::db::minutes::show::Minutes;
+use crate::domain::minutes::agenda::SectionKind;
 use crate::domain::minutes::text;
 use crate::report::{Block, Document};
 
@@ -43,28 +44,40 @@ pub fn document(minutes: &Minutes, zone: Tz) -> Document {
             .collect(),
         empty: "No participants listed.".into(),
     });
-    for (n, section) in minutes.agenda.sections.iter().enumerate() {
-        blocks.push(Block::Heading { level: 2, text: format!("{} {}", n + 1, section.title) });
-        blocks.push(Block::Bullets {
-            items: section.rows.iter().map(|r| text::line(r, zone)).collect(),
-            empty: "None.".into(),
-        });
-        if let Some(item) = minutes.items.iter().find(|i| i.section == section.kind.as_str())
-            && !item.notes.trim().is_empty()
-        {
-            blocks.push(Block::Prose(item.notes.clone()));
+    // The items as the chair left them (reordered, added, dropped), each with the rows its section was written
+    // from, its notes and the decisions made on it.
+    for item in &minutes.items {
+        let discussed = if item.discussed { " ✓" } else { "" };
+        blocks.push(Block::Heading { level: 2, text: format!("{} {}{discussed}", item.position, item.title) });
+        let section =
+            minutes.agenda.sections.iter().find(|s| s.kind != SectionKind::Carried && s.kind.as_str() == item.section);
+        if let Some(section) = section {
+            blocks.push(Block::Bullets {
+                items: section.rows.iter().map(|r| text::line(r, zone)).collect(),
+                empty: "None.".into(),
+            });
         }
-    }
-    let own: Vec<_> = minutes.items.iter().filter(|i| matches!(i.section.as_str(), "other" | "carried")).collect();
-    for item in own {
-        blocks.push(Block::Heading { level: 2, text: item.title.clone() });
         if !item.notes.trim().is_empty() {
-            blocks.push(Block::Prose(item.notes.clone()));
+            blocks.push(Block::Prose(format!("Notes: {}", item.notes.trim())));
+        }
+        let decided: Vec<String> = minutes
+            .decisions
+            .iter()
+            .filter(|d| d.item_id == Some(item.id))
+            .map(|d| format!("Decision: {} — {}", d.text, d.decided_by))
+            .collect();
+        if !decided.is_empty() {
+            blocks.push(Block::Bullets { items: decided, empty: String::new() });
         }
     }
-    blocks.push(Block::Heading { level: 2, text: "Decisions".into() });
+    blocks.push(Block::Heading { level: 2, text: "Decisions of the meeting".into() });
     blocks.push(Block::Bullets {
-        items: minutes.decisions.iter().map(|d| format!("{} — {}", d.text, d.decided_by)).collect(),
+        items: minutes
+            .decisions
+            .iter()
+            .filter(|d| d.item_id.is_none())
+            .map(|d| format!("{} — {}", d.text, d.decided_by))
+            .collect(),
         empty: "None.".into(),
     });
     blocks.push(Block::Heading { level: 2, text: "Follow-up points".into() });
@@ -75,7 +88,9 @@ pub fn document(minutes: &Minutes, zone: Tz) -> Document {
             .map(|p| {
                 // The state already says "answered"; the answer itself follows it.
                 let answer = p.answer.as_deref().map(|a| format!(": {a}")).unwrap_or_default();
-                format!("#{} {} · {} · due {} · {}{answer}", p.id, p.text, p.owner, p.due, p.state)
+                let concerns = p.concerns();
+                let concerns = if concerns.is_empty() { concerns } else { format!(" · re {concerns}") };
+                format!("#{} {} · {} · due {}{concerns} · {}{answer}", p.id, p.text, p.owner, p.due, p.state)
             })
             .collect(),
         empty: "None.".into(),

@@ -6,6 +6,7 @@
 // Pure like the domain: the stamp of an export is an argument, never read from a clock here.
 #![deny(clippy::disallowed_methods)]
 
+pub mod change_needs;
 pub mod csv;
 pub mod html;
 pub mod ics;

@@ -147,6 +147,9 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
     if !f.exercises.is_empty() {
         blocks.push(Block::Prose(format!("Exercises, not counted: {}", f.exercises.join(", "))));
     }
+    if let Some(needs) = &f.change_needs {
+        blocks.extend(super::change_needs::blocks(needs, zone));
+    }
     Document { lang: "en".into(), title, blocks }
 }
 
@@ -166,7 +169,7 @@ pub fn restatement(changes: &[Change]) -> Vec<Block> {
     ]
 }
 
-fn records(heads: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Records {
+pub(super) fn records(heads: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Records {
     let line = (0..heads.len())
         .flat_map(|i| {
             let lead = if i == 0 { String::new() } else { format!(" · {}: ", heads[i]) };
@@ -266,6 +269,15 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
             push("sla", &item, "open", c.open.to_string());
         }
     }
+    if let Some(needs) = &f.change_needs {
+        push("change_needs", &f.header.period.label, "received", needs.received.to_string());
+        for c in &needs.clocks {
+            push("change_needs", c.kind.as_str(), "met", c.met.to_string());
+            push("change_needs", c.kind.as_str(), "breached", c.breached.to_string());
+            push("change_needs", c.kind.as_str(), "running", c.running.to_string());
+        }
+        push("change_needs", &f.header.period.label, "prioritised", needs.prioritised.len().to_string());
+    }
     (vec!["section", "item", "figure", "value"], rows)
 }
 
@@ -322,6 +334,7 @@ mod tests {
             exercises: vec![],
             first_line: None,
             survey: None,
+            change_needs: None,
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod admin;
 mod availability;
+mod change_need;
 mod maintenance;
 mod meeting_ics;
 mod minutes;

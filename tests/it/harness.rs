@@ -232,3 +232,25 @@ fn database_names_replace_the_path_and_keep_the_query() {
     );
     assert_eq!(url_with_database("postgres://u:p@h:5432", "d"), "postgres://u:p@h:5432/d");
 }
+
+/// Altinn's weekly status meeting, every Tuesday 10:00 Oslo time from 6 January 2026, chaired by `chair`, with ASF
+/// as its one mandatory participant and no distribution list; tests change what they need.
+pub fn altinn_weekly_status(chair: &str) -> vakt::db::minutes::NewSeries<'_> {
+    use vakt::domain::minutes::{MeetingKind, Participant, schedule::Schedule};
+    vakt::db::minutes::NewSeries {
+        code: "alt-status",
+        agreement: "ALTINN",
+        title: "Ukentlig statusmøte Altinn",
+        kind: MeetingKind::WeeklyStatus,
+        schedule: Schedule {
+            zone: chrono_tz::Europe::Oslo,
+            start: chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            length: chrono::Duration::hours(1),
+            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+        },
+        chair,
+        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
+        distribution: vec![],
+        horizon_days: 14,
+    }
+}

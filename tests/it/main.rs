@@ -5,6 +5,7 @@
 
 mod admin;
 mod agreements;
+mod change_needs;
 mod cli;
 mod console;
 mod db;

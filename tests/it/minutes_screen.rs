@@ -1,13 +1,11 @@
 //! The minutes screen's database side through the console's worker: a chair opens a meeting and sees the draft, a
 //! viewer sees neither the draft nor may publish it, the chair publishes and then everyone reads the minutes.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use vakt::app::screens::minutes::data::MinutesWrite;
 use vakt::app::{Action, DbCommand};
-use vakt::db::minutes::{self, NewSeries};
+use vakt::db::minutes;
 use vakt::db::worker::execute;
-use vakt::domain::minutes::schedule::Schedule;
-use vakt::domain::minutes::{MeetingKind, Participant};
 
 use crate::harness::{TestDb, seed_reference};
 
@@ -17,22 +15,7 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     seed_reference(&db.pool).await;
     let (chair, chair_pool) = db.login("chair").await;
     let (_, viewer_pool) = db.login("viewer").await;
-    let series = NewSeries {
-        code: "alt-status",
-        agreement: "ALTINN",
-        title: "Ukentlig statusmøte Altinn",
-        kind: MeetingKind::WeeklyStatus,
-        schedule: Schedule {
-            zone: chrono_tz::Europe::Oslo,
-            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
-            length: Duration::hours(1),
-            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
-        },
-        chair: &chair,
-        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
-        distribution: vec![],
-        horizon_days: 14,
-    };
+    let series = crate::harness::altinn_weekly_status(&chair);
     minutes::add_series(&chair_pool, &series).await.unwrap();
 
     let refused = execute(&viewer_pool, DbCommand::OpenMeeting { series: "ALT-STATUS".into(), at: Utc::now() }).await;
@@ -77,10 +60,24 @@ async fn a_chair_opens_and_publishes_through_the_worker_and_a_viewer_reads_only_
     assert!(matches!(refused, Some(Action::MinutesWritten(Err(_)))), "a viewer decided: {refused:?}");
 
     let due = Utc::now().date_naive() + Duration::days(7);
-    let point = DbCommand::AddFollowUp { id, item: None, owner: chair.clone(), due, text: "Send analysen".into() };
+    let point = DbCommand::AddFollowUp {
+        id,
+        item: None,
+        owner: chair.clone(),
+        due,
+        text: "Send analysen".into(),
+        concerns: Default::default(),
+    };
     let added = execute(&chair_pool, point).await;
     assert!(matches!(added, Some(Action::MinutesWritten(Ok(MinutesWrite::FollowUp { .. })))), "{added:?}");
-    let nobody = DbCommand::AddFollowUp { id, item: None, owner: "nobody".into(), due, text: "?".into() };
+    let nobody = DbCommand::AddFollowUp {
+        id,
+        item: None,
+        owner: "nobody".into(),
+        due,
+        text: "?".into(),
+        concerns: Default::default(),
+    };
     let refused = execute(&chair_pool, nobody).await;
     let Some(Action::MinutesWritten(Err(why))) = refused else { panic!("a point for nobody: {refused:?}") };
     assert!(why.message().contains("no staff login 'nobody'"), "{why:?}");
@@ -115,22 +112,8 @@ async fn chair_and_scribe_take_notes_on_items_without_overwriting_each_other() {
     let (chair, chair_pool) = db.login("chair").await;
     let (_, scribe_pool) = db.login("chair").await;
     let (_, viewer_pool) = db.login("viewer").await;
-    let series = NewSeries {
-        code: "alt-status",
-        agreement: "ALTINN",
-        title: "Ukentlig statusmøte Altinn",
-        kind: MeetingKind::WeeklyStatus,
-        schedule: Schedule {
-            zone: chrono_tz::Europe::Oslo,
-            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
-            length: Duration::hours(1),
-            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
-        },
-        chair: &chair,
-        participants: vec![],
-        distribution: vec![],
-        horizon_days: 14,
-    };
+    let mut series = crate::harness::altinn_weekly_status(&chair);
+    series.participants = vec![];
     minutes::add_series(&chair_pool, &series).await.unwrap();
     let opened = execute(&chair_pool, DbCommand::OpenMeeting { series: "ALT-STATUS".into(), at: Utc::now() }).await;
     let Some(Action::MinutesWritten(Ok(MinutesWrite::Opened { id, .. }))) = opened else { panic!("{opened:?}") };

@@ -5,11 +5,13 @@
 //! in `get`/`get_mut`, a file in `ui/screens/` with one arm in its `render`, and a keymap section
 //! (docs/architecture.md, "Adding a screen").
 
+pub mod admin;
 pub mod board;
 pub mod calendar;
 pub mod heatmap;
 pub mod major;
 pub mod minutes;
+pub mod problems;
 
 use super::command::Screen;
 use super::effect::Effect;
@@ -35,6 +37,8 @@ pub struct Screens {
     pub calendar: calendar::CalendarScreen,
     pub heatmap: heatmap::HeatmapScreen,
     pub minutes: minutes::MinutesScreen,
+    pub admin: admin::AdminScreen,
+    pub problems: problems::ProblemsScreen,
 }
 
 impl Screens {
@@ -46,7 +50,8 @@ impl Screens {
             Screen::Calendar => Some(&self.calendar),
             Screen::Heatmap => Some(&self.heatmap),
             Screen::Minutes => Some(&self.minutes),
-            Screen::Admin => None,
+            Screen::Admin => Some(&self.admin),
+            Screen::Problems => Some(&self.problems),
         }
     }
 
@@ -57,12 +62,13 @@ impl Screens {
             Screen::Calendar => Some(&mut self.calendar),
             Screen::Heatmap => Some(&mut self.heatmap),
             Screen::Minutes => Some(&mut self.minutes),
-            Screen::Admin => None,
+            Screen::Admin => Some(&mut self.admin),
+            Screen::Problems => Some(&mut self.problems),
         }
     }
 
     /// Every built screen, for what concerns them all (reloading after a reconnect).
-    pub fn all(&self) -> [&dyn ScreenState; 5] {
-        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes]
+    pub fn all(&self) -> [&dyn ScreenState; 7] {
+        [&self.board, &self.major, &self.calendar, &self.heatmap, &self.minutes, &self.admin, &self.problems]
     }
 }

@@ -79,6 +79,8 @@ pub enum Load {
     Presence,
     Meetings,
     Minutes(i64),
+    Admin,
+    Register,
     MyFollowUps,
 }
 
@@ -96,6 +98,8 @@ impl Load {
             DbCommand::LoadPresence { .. } => Some(Load::Presence),
             DbCommand::LoadMeetings => Some(Load::Meetings),
             DbCommand::LoadMinutes { id } => Some(Load::Minutes(*id)),
+            DbCommand::LoadAdmin { .. } => Some(Load::Admin),
+            DbCommand::LoadRegister { .. } => Some(Load::Register),
             DbCommand::LoadMyFollowUps => Some(Load::MyFollowUps),
             _ => None,
         }

@@ -140,6 +140,7 @@ fn detail() -> MinutesDetail {
             state: "answered".into(),
             answer: Some("Dato 14. desember".into()),
             answered_at: Some(starts_at - Duration::hours(20)),
+            concerns: "INC-11501".into(),
         }],
         corrections: vec![CorrectionRow {
             id: 1,
@@ -573,4 +574,40 @@ fn minutes_chair_snapshots() {
         assert!(screen.contains("▶2 Maintenance") || screen.contains(">2 Maintenance"), "selected: {screen}");
         insta::assert_snapshot!(format!("minutes_chair_{}x{}", size.0, size.1), screen);
     }
+}
+
+#[test]
+fn x_writes_the_minutes_as_files_and_a_point_names_what_it_concerns() {
+    let mut s = chair_with_minutes_open();
+    let asked = key(&mut s, KeyCode::Char('X'));
+    assert!(asked.contains(&Effect::Db(DbCommand::ExportMinutes { id: 2, zone: s.zone })), "{asked:?}");
+    let files = vec![("minutes.md".to_string(), "# m".to_string()), ("minutes.html".to_string(), "<html>".to_string())];
+    let written = update(&mut s, Action::MinutesExported { id: 2, result: Ok(files.clone()) }, now());
+    assert!(matches!(written.as_slice(), [Effect::ExportFiles { files: f, .. }] if *f == files), "{written:?}");
+    update(&mut s, Action::MinutesExported { id: 2, result: Err("gone".into()) }, now());
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("could not be exported: gone")), "{:?}", s.message);
+
+    key(&mut s, KeyCode::Char('f'));
+    typed(&mut s, "siri@drift.example");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "2026-12-04");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "Svar");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "fredag");
+    assert!(writes_follow_up(&ctrl_s(&mut s)).is_empty(), "not something a point concerns: nothing sent");
+    let Some(crate::app::state::Overlay::Form(form)) = &s.overlay else { panic!("the form closed") };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("'fredag' is not something")), "{:?}", form.error);
+    for _ in 0.."fredag".len() {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "inc-11501 w3");
+    let sent: Vec<_> = ctrl_s(&mut s)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::AddFollowUp { owner, concerns, .. }) => Some((owner, concerns.describe())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, vec![("siri@drift.example".to_string(), "INC-11501, window 3".to_string())]);
 }

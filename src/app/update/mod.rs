@@ -118,6 +118,8 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
 }
 
 #[cfg(test)]
+mod admin_tests;
+#[cfg(test)]
 mod calendar_tests;
 #[cfg(test)]
 mod flood_tests;
@@ -127,5 +129,7 @@ mod follow_ups_tests;
 mod heatmap_tests;
 #[cfg(test)]
 mod minutes_tests;
+#[cfg(test)]
+mod problems_tests;
 #[cfg(test)]
 mod tests;

@@ -93,6 +93,8 @@ pub fn run(state: &mut State, command: Command, now: DateTime<Utc>) -> Vec<Effec
         Command::Calendar(act) => calendar::update::run(state, act, now),
         Command::Heatmap(act) => crate::app::screens::heatmap::update::run(state, act, now),
         Command::Minutes(act) => crate::app::screens::minutes::update::run(state, act, now),
+        Command::Admin(act) => crate::app::screens::admin::update::run(state, act, now),
+        Command::Problems(act) => crate::app::screens::problems::update::run(state, act, now),
         // Only an open overlay takes these (update::input).
         Command::Overlay(_) => Vec::new(),
         Command::FollowUps => crate::app::screens::board::follow_ups::toggle(state),
@@ -119,6 +121,12 @@ fn show(state: &mut State, screen: Screen, now: DateTime<Utc>) -> Vec<Effect> {
     }
     if screen == Screen::Minutes && was != Screen::Minutes {
         return crate::app::screens::minutes::update::shown(state);
+    }
+    if screen == Screen::Admin && was != Screen::Admin {
+        return crate::app::screens::admin::update::shown(state);
+    }
+    if screen == Screen::Problems && was != Screen::Problems {
+        return crate::app::screens::problems::update::shown(state);
     }
     Vec::new()
 }

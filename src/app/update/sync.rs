@@ -193,6 +193,23 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             effects.extend(state.link.in_flight.loaded(Load::Minutes(id)));
             effects
         }
+        Action::AdminLoaded { section, result } => {
+            crate::app::screens::admin::update::loaded(state, section, result, now);
+            state.link.in_flight.loaded(Load::Admin)
+        }
+        Action::AdminWritten(result) => crate::app::screens::admin::update::written(state, result, now),
+        Action::RegisterLoaded { section, result } => {
+            crate::app::screens::problems::update::loaded(state, section, result, now);
+            state.link.in_flight.loaded(Load::Register)
+        }
+        Action::RegisterWritten(result) => crate::app::screens::problems::update::written(state, result, now),
+        Action::MinutesExported { id, result } => match result {
+            Ok(files) => vec![Effect::ExportFiles { what: format!("the minutes of meeting {id}"), files }],
+            Err(why) => {
+                state.warn(format!("the minutes of meeting {id} could not be exported: {why}"), now);
+                Vec::new()
+            }
+        },
         Action::CalendarExported { from, result } => match result {
             Ok(ics) => {
                 let name = format!("maintenance-{from}.ics");
@@ -240,7 +257,11 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects.extend(resync(state));
             effects
         }
-        ("majors" | "outbox", _) => vec![Effect::Db(DbCommand::LoadMajors)],
+        ("majors" | "outbox", _) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
+            effects.extend(crate::app::screens::admin::update::changed(state, &notice.table));
+            effects
+        }
         ("outages", _) => {
             crate::app::screens::heatmap::update::changed(state);
             Vec::new()
@@ -259,7 +280,13 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
         ("presence", _) if !state.presence.console_id.is_empty() => {
             vec![Effect::Db(DbCommand::LoadPresence { console: state.presence.console_id.clone() })]
         }
-        ("rota_shifts" | "settings" | "handovers", _) => vec![Effect::Db(DbCommand::LoadRota)],
+        ("rota_shifts" | "settings" | "handovers", _) => {
+            let mut effects = vec![Effect::Db(DbCommand::LoadRota)];
+            effects.extend(crate::app::screens::admin::update::changed(state, &notice.table));
+            effects
+        }
+        ("contacts", _) => crate::app::screens::admin::update::changed(state, &notice.table),
+        ("change_needs", _) => crate::app::screens::problems::update::changed(state),
         (
             table @ ("meeting_series"
             | "meetings"

@@ -580,13 +580,6 @@ pub(super) mod snapshots {
             assert!(screen.contains("sort-reverse"), "{screen}");
             insta::assert_snapshot!(format!("palette_{}x{}", size.0, size.1), screen);
         }
-        update(&mut s, Action::Key(KeyEvent::from(KeyCode::Esc)), now());
-        update(&mut s, Action::Run(Command::Show(Screen::Admin)), now());
-        for size in SIZES {
-            let screen = render(&s, now(), size);
-            assert!(screen.contains("Admin is not part of this build yet"), "{screen}");
-            insta::assert_snapshot!(format!("admin_placeholder_{}x{}", size.0, size.1), screen);
-        }
     }
 
     #[test]

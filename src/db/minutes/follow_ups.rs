@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::app::screens::board::follow_ups::MyFollowUp;
 use crate::db::DbError;
+use crate::domain::minutes::concerns::Concerns;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Point {
@@ -23,6 +24,17 @@ pub struct Point {
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
     pub incident: Option<String>,
+    /// The maintenance window (series) it concerns.
+    pub window: Option<i64>,
+    /// The issued service report it concerns.
+    pub report: Option<i64>,
+}
+
+impl Point {
+    /// `INC-1, window 3`: what it concerns, empty when nothing.
+    pub fn concerns(&self) -> String {
+        Concerns { incident: self.incident.clone(), window: self.window, report: self.report }.describe()
+    }
 }
 
 /// Points the caller may read (those of published minutes; a chair's drafts too), by due date; `open` keeps those
@@ -31,7 +43,8 @@ pub async fn list(pool: &PgPool, owner: Option<&str>, open: bool) -> Result<Vec<
     Ok(sqlx::query_as(
         "SELECT f.id, s.code AS series, m.id AS meeting, m.starts_at AS meeting_at, f.text,
                 coalesce(f.owner_login, c.name, '?') AS owner, f.due_date AS due, f.state, f.answer, f.answered_by,
-                f.answered_at, f.incident_ref AS incident
+                f.answered_at, f.incident_ref AS incident, f.maintenance_series_id AS window,
+                f.service_report_id AS report
          FROM public.follow_ups f JOIN public.meetings m ON m.id = f.meeting_id
          JOIN public.meeting_series s ON s.id = m.series_id
          LEFT JOIN public.contacts c ON c.id = f.owner_contact_id
@@ -138,35 +151,87 @@ pub async fn answer(pool: &PgPool, id: i64, text: &str) -> Result<(), DbError> {
 pub struct NewPoint<'a> {
     pub meeting: i64,
     pub text: &'a str,
+    /// A staff login, a contact's e-mail address, or `ORG:Contact name`.
     pub owner: &'a str,
     pub due: Option<NaiveDate>,
-    pub incident: Option<&'a str>,
+    /// The incident, maintenance window or report it concerns.
+    pub concerns: Concerns,
     /// The agenda item it was made on, if any (one of the meeting's own).
     pub item: Option<i64>,
 }
 
+/// Who a point is addressed to: a login, or a contact (who has none).
+enum Owner {
+    Login(String),
+    Contact(i64),
+}
+
+/// Finds the owner a chair typed: a login; an e-mail address of exactly one contact; or `ORG:Name` of a contact.
+async fn owner(pool: &PgPool, typed: &str) -> Result<Owner, DbError> {
+    let typed = typed.trim();
+    let contacts: Vec<(i64, String, String)> = if typed.contains('@') {
+        sqlx::query_as(
+            "SELECT c.id, o.code, c.name FROM public.contacts c JOIN public.organisations o ON o.id = c.organisation_id
+             WHERE lower(c.email) = lower($1) ORDER BY c.id",
+        )
+        .bind(typed)
+        .fetch_all(pool)
+        .await?
+    } else if let Some((organisation, name)) = typed.split_once(':') {
+        sqlx::query_as(
+            "SELECT c.id, o.code, c.name FROM public.contacts c JOIN public.organisations o ON o.id = c.organisation_id
+             WHERE upper(o.code) = upper($1) AND lower(c.name) = lower($2) ORDER BY c.id",
+        )
+        .bind(organisation.trim())
+        .bind(name.trim())
+        .fetch_all(pool)
+        .await?
+    } else {
+        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.staff WHERE login = $1)")
+            .bind(typed)
+            .fetch_one(pool)
+            .await?;
+        if !known {
+            return Err(DbError::BadInput(format!(
+                "no staff login '{typed}' (`vakt staff list`); a contact is named by e-mail address or as ORG:Name"
+            )));
+        }
+        return Ok(Owner::Login(typed.to_string()));
+    };
+    match contacts.as_slice() {
+        [(id, _, _)] => Ok(Owner::Contact(*id)),
+        [] => Err(DbError::BadInput(format!("no contact '{typed}' (`vakt contact list` shows them)"))),
+        many => Err(DbError::BadInput(format!(
+            "'{typed}' names {} contacts ({}): name one as ORG:Name",
+            many.len(),
+            many.iter().map(|(_, org, name)| format!("{org}:{name}")).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
 pub async fn add(pool: &PgPool, new: &NewPoint<'_>) -> Result<i64, DbError> {
     let Some(due) = new.due else { return Err(DbError::BadInput("a follow-up point needs --due".into())) };
-    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.staff WHERE login = $1)")
-        .bind(new.owner.trim())
-        .fetch_one(pool)
-        .await?;
-    if !known {
-        return Err(DbError::BadInput(format!("no staff login '{}' (`vakt staff list`)", new.owner.trim())));
-    }
+    let (login, contact) = match owner(pool, new.owner).await? {
+        Owner::Login(login) => (Some(login), None),
+        Owner::Contact(id) => (None, Some(id)),
+    };
     // The item must be one of this meeting's: a point never lands in other minutes.
     let inserted = sqlx::query_scalar(
-        "INSERT INTO public.follow_ups (meeting_id, text, owner_login, due_date, incident_ref, item_id)
-         SELECT $1, $2, $3, $4, $5, $6
-         WHERE $6::bigint IS NULL
-            OR EXISTS (SELECT 1 FROM public.meeting_items i WHERE i.id = $6 AND i.meeting_id = $1)
+        "INSERT INTO public.follow_ups (meeting_id, text, owner_login, owner_contact_id, due_date, incident_ref,
+                                        maintenance_series_id, service_report_id, item_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+         WHERE $9::bigint IS NULL
+            OR EXISTS (SELECT 1 FROM public.meeting_items i WHERE i.id = $9 AND i.meeting_id = $1)
          RETURNING id",
     )
     .bind(new.meeting)
     .bind(new.text.trim())
-    .bind(new.owner.trim())
+    .bind(login)
+    .bind(contact)
     .bind(due)
-    .bind(new.incident.map(str::trim))
+    .bind(new.concerns.incident.as_deref())
+    .bind(new.concerns.window)
+    .bind(new.concerns.report)
     .bind(new.item)
     .fetch_optional(pool)
     .await;
@@ -182,9 +247,9 @@ pub async fn add(pool: &PgPool, new: &NewPoint<'_>) -> Result<i64, DbError> {
             Err(DbError::Refused("permission denied: only chairs (vakt_chair) and admins write minutes".into()))
         }
         Err(DbError::BadInput(m)) if m.contains("foreign key") => Err(DbError::BadInput(format!(
-            "no meeting {} or no incident {} you may write to",
+            "no meeting {} you may write to, or it concerns something that does not exist ({})",
             new.meeting,
-            new.incident.unwrap_or("—")
+            new.concerns.describe()
         ))),
         Err(other) => Err(other),
     }

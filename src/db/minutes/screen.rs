@@ -74,6 +74,7 @@ pub async fn detail(pool: &PgPool, id: i64) -> Result<MinutesDetail, DbError> {
             .follow_ups
             .into_iter()
             .map(|p| FollowUpLine {
+                concerns: p.concerns(),
                 id: p.id,
                 text: p.text,
                 owner: p.owner,

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod carry;
+pub mod concerns;
 pub mod diff;
 pub mod remind;
 pub mod schedule;

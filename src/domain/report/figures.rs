@@ -45,6 +45,10 @@ pub struct ReportFigures {
     /// The random survey of the incidents closed in the period, where the agreement asks for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyFigures>,
+    /// Change needs (Altinn §2.10): their clocks in the period, the breaches and the overview of prioritised
+    /// needs, where the agreement's register holds any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_needs: Option<crate::domain::change_need::overview::ChangeNeedFigures>,
 }
 
 /// Incidents resolved in the period by the first line against the agreement's goal (Tranemo/Ulricehamn: 50 %).

@@ -224,6 +224,7 @@ mod tests {
             exercises: vec![],
             first_line: None,
             survey: None,
+            change_needs: None,
         }
     }
 

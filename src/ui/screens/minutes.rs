@@ -182,9 +182,14 @@ fn minutes_lines(
             (Some(a), None) => format!("answered: {}", text::one_line(a)),
             _ => text::one_line(&point.state).into_owned(),
         };
+        let concerns = if point.concerns.is_empty() {
+            String::new()
+        } else {
+            format!(" · re {}", text::one_line(&point.concerns))
+        };
         lines.push(Line::styled(
             format!(
-                "  #{} {} · {} · due {} · {standing}",
+                "  #{} {} · {} · due {}{concerns} · {standing}",
                 point.id,
                 text::one_line(&point.text),
                 text::one_line(&point.owner),

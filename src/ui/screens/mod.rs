@@ -1,12 +1,13 @@
 //! One file per screen; `render` is the only place that chooses between them (see app/screens for the state).
 
+mod admin;
 mod board;
 mod calendar;
 mod heatmap;
 mod incident;
 mod major;
 mod minutes;
-mod placeholder;
+mod problems;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,6 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         Screen::Calendar => calendar::render(frame, area, state, view),
         Screen::Heatmap => heatmap::render(frame, area, state, view),
         Screen::Minutes => minutes::render(frame, area, state, view),
-        Screen::Admin => placeholder::render(frame, area, state.screen, view),
+        Screen::Admin => admin::render(frame, area, state, view),
+        Screen::Problems => problems::render(frame, area, state, view),
     }
 }

@@ -3,9 +3,8 @@
 //! what was answered, what is overdue and what corrections came in; and what the rules refuse.
 
 use chrono::{Duration, NaiveDate, Utc};
-use vakt::db::minutes::{self, NewSeries};
-use vakt::domain::minutes::schedule::Schedule;
-use vakt::domain::minutes::{MeetingKind, Participant};
+use vakt::db::minutes;
+use vakt::domain::minutes::Participant;
 
 use super::{seeded, stdout};
 use crate::harness::insert_incident;
@@ -23,25 +22,12 @@ async fn the_chair_opens_publishes_owners_answer_and_the_next_agenda_shows_it() 
         assert!(stderr.contains(says), "expected {says:?} in {stderr}");
     };
     // Every Tuesday 10:00 Oslo time, from a Tuesday long ago.
-    let series = NewSeries {
-        code: "alt-status",
-        agreement: "ALTINN",
-        title: "Ukentlig statusmøte Altinn",
-        kind: MeetingKind::WeeklyStatus,
-        schedule: Schedule {
-            zone: chrono_tz::Europe::Oslo,
-            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
-            length: Duration::hours(1),
-            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
-        },
-        chair: &chair,
-        participants: vec![
-            Participant { who: "asf".into(), role: "ASF".into(), mandatory: true },
-            Participant { who: "tjenesteeiere".into(), role: "Tjenesteeiere".into(), mandatory: false },
-        ],
-        distribution: vec!["asf".into()],
-        horizon_days: 14,
-    };
+    let mut series = crate::harness::altinn_weekly_status(&chair);
+    series.participants = vec![
+        Participant { who: "asf".into(), role: "ASF".into(), mandatory: true },
+        Participant { who: "tjenesteeiere".into(), role: "Tjenesteeiere".into(), mandatory: false },
+    ];
+    series.distribution = vec!["asf".into()];
     minutes::add_series(&chair_pool, &series).await.unwrap();
     let listed: serde_json::Value =
         serde_json::from_str(&stdout(&run(&viewer, &["meeting", "series", "--format", "json"]))).unwrap();
@@ -213,22 +199,7 @@ async fn the_chair_takes_minutes_from_the_command_line() {
         assert_eq!(out.status.code(), Some(code), "{stderr}");
         assert!(stderr.contains(says), "expected {says:?} in {stderr}");
     };
-    let series = NewSeries {
-        code: "alt-status",
-        agreement: "ALTINN",
-        title: "Ukentlig statusmøte Altinn",
-        kind: MeetingKind::WeeklyStatus,
-        schedule: Schedule {
-            zone: chrono_tz::Europe::Oslo,
-            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
-            length: Duration::hours(1),
-            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
-        },
-        chair: &chair,
-        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
-        distribution: vec![],
-        horizon_days: 14,
-    };
+    let series = crate::harness::altinn_weekly_status(&chair);
     minutes::add_series(&chair_pool, &series).await.unwrap();
     let id = stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS"])).trim().to_string();
     let id = id.as_str();
@@ -266,6 +237,46 @@ async fn the_chair_takes_minutes_from_the_command_line() {
     assert!(shown["items"].as_array().unwrap().iter().all(|i| i["title"] != "Eventuelt"), "dropped: {shown}");
     let markdown = stdout(&run(&chair, &m(&["show", id])));
     assert!(markdown.contains("Patch fredag") && markdown.contains("ASF bekrefter"), "{markdown}");
+
+    // A point for a contact (who has no login), named by address or as ORG:Name, about a window and a report.
+    let org: i64 = sqlx::query_scalar("SELECT id FROM public.organisations ORDER BY id LIMIT 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let code: String = sqlx::query_scalar("SELECT code FROM public.organisations WHERE id = $1")
+        .bind(org)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    for (name, email) in [
+        ("Siri Drift", "siri@drift.example"),
+        ("Per Drift", "felles@drift.example"),
+        ("Pål Drift", "felles@drift.example"),
+    ] {
+        sqlx::query("INSERT INTO public.contacts (organisation_id, name, email) VALUES ($1, $2, $3)")
+            .bind(org)
+            .bind(name)
+            .bind(email)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let due = (Utc::now().date_naive() + Duration::days(7)).to_string();
+    let add = |owner: &str, extra: &[&str]| {
+        let mut args =
+            vec!["followup", "add", "--meeting", id, "--owner", owner, "--due", due.as_str(), "--text", "Svar"];
+        args.extend(extra);
+        run(&chair, &args)
+    };
+    fails(add("SIRI@drift.example", &["--incident", "inc-1"]), 2, "concerns something that does not exist (INC-1)");
+    stdout(&add("SIRI@drift.example", &[]));
+    stdout(&add(&format!("{}:per drift", code.to_lowercase()), &[]));
+    fails(add("felles@drift.example", &[]), 2, "names 2 contacts");
+    fails(add("nobody@drift.example", &[]), 2, "no contact 'nobody@drift.example'");
+    let listed = stdout(&run(&chair, &["followup", "list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let owners: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|p| p["owner"].as_str()).collect();
+    assert!(owners.contains(&"Siri Drift") && owners.contains(&"Per Drift"), "{owners:?}");
 
     stdout(&run(&chair, &m(&["publish", id])));
     fails(run(&chair, &m(&["notes", id, "--item", "1", "--text", "Etterpå"])), 2, "read-only");

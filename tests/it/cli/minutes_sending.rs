@@ -2,10 +2,8 @@
 //! distribution list (organisations' contacts and addresses on the list), and `vakt minutes correct` queues a
 //! correction notice with the difference to everyone who received them, marked late after the next meeting.
 
-use chrono::{Duration, NaiveDate, Utc};
-use vakt::db::minutes::{self, NewSeries};
-use vakt::domain::minutes::schedule::Schedule;
-use vakt::domain::minutes::{MeetingKind, Participant};
+use chrono::{Duration, Utc};
+use vakt::db::minutes;
 
 use super::{seeded, stdout};
 
@@ -49,22 +47,8 @@ async fn publishing_queues_the_minutes_once_per_recipient_and_a_correction_sends
     let ola = contact("asf", "Ola", Some("Ola@asf.example")).await;
     contact("asf", "Telefon", None).await;
     contact("molde", "Siri", Some("siri@molde.example")).await;
-    let series = NewSeries {
-        code: "alt-status",
-        agreement: "ALTINN",
-        title: "Ukentlig statusmøte Altinn",
-        kind: MeetingKind::WeeklyStatus,
-        schedule: Schedule {
-            zone: chrono_tz::Europe::Oslo,
-            start: NaiveDate::from_ymd_opt(2026, 1, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
-            length: Duration::hours(1),
-            rule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
-        },
-        chair: &chair,
-        participants: vec![Participant { who: "asf".into(), role: "ASF".into(), mandatory: true }],
-        distribution: vec!["asf".into(), "ola@asf.example".into(), "leder@digdir.example".into()],
-        horizon_days: 14,
-    };
+    let mut series = crate::harness::altinn_weekly_status(&chair);
+    series.distribution = vec!["asf".into(), "ola@asf.example".into(), "leder@digdir.example".into()];
     minutes::add_series(&chair_pool, &series).await.unwrap();
     let meeting = stdout(&run(&chair, &["meeting", "open", "--series", "ALT-STATUS"]));
     assert!(queued(&db.pool, &format!("min{meeting}-")).await.is_empty(), "a draft is not sent");

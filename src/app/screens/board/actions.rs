@@ -311,6 +311,21 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let minutes_form = minutes_form.clone();
         return crate::app::screens::minutes::chair::submit(state, minutes_form, now);
     }
+    if let FormPurpose::Register(register_form) = &form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        let register_form = register_form.clone();
+        return crate::app::screens::problems::update::submit(state, register_form, now);
+    }
+    if form.purpose == FormPurpose::AddStaff {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return crate::app::screens::admin::update::submit_staff(state, now);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

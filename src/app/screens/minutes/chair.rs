@@ -179,9 +179,10 @@ pub fn follow_up(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some((id, _)) = open_draft(state, now) else { return Vec::new() };
     let item = selected_item(state);
     let fields = vec![
-        crate::app::form::Field::line("owner (login)", "", true).named("owner"),
+        crate::app::form::Field::line("owner (login, e-mail or ORG:name)", "", true).named("owner"),
         crate::app::form::Field::line("due (YYYY-MM-DD)", "", true).named("due"),
         crate::app::form::Field::area("point", "", true),
+        crate::app::form::Field::line("concerns (INC-…, W<window>, R<report>)", "", false).named("concerns"),
     ];
     let title = format!("A follow-up point {}", on_what(id, item.as_ref()));
     let purpose = FormPurpose::Minutes(MinutesForm::FollowUp { meeting: id, item: item.map(|i| i.id) });
@@ -278,7 +279,15 @@ pub fn submit(state: &mut State, form: MinutesForm, now: DateTime<Utc>) -> Vec<E
                 open.error = Some(format!("'{}' is not a date: write it as YYYY-MM-DD", due.trim()));
                 return Vec::new();
             };
-            DbCommand::AddFollowUp { id: meeting, item, owner: values.text("owner"), due, text: values.text("point") }
+            let concerns = match crate::domain::minutes::concerns::Concerns::parse(&values.text("concerns")) {
+                Ok(concerns) => concerns,
+                Err(why) => {
+                    open.error = Some(why);
+                    return Vec::new();
+                }
+            };
+            let (owner, text) = (values.text("owner"), values.text("point"));
+            DbCommand::AddFollowUp { id: meeting, item, owner, due, text, concerns }
         }
         MinutesForm::Notes { meeting, item, version } => DbCommand::EditMinutes {
             id: meeting,

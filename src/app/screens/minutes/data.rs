@@ -69,6 +69,8 @@ pub struct FollowUpLine {
     pub state: String,
     pub answer: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
+    /// What it concerns (`INC-1, window 3`), empty when nothing.
+    pub concerns: String,
 }
 
 /// Who and when: the meeting's heading.

@@ -59,6 +59,19 @@ pub fn run(state: &mut State, act: MinutesAct, now: DateTime<Utc>) -> Vec<Effect
             }
             return effects;
         }
+        MinutesAct::Export => {
+            let target = minutes.open.as_ref().map(|o| o.id).or_else(|| minutes.selected_meeting().map(|m| m.id));
+            match target {
+                Some(id) => {
+                    state.inform(format!("writing the minutes of meeting {id} …"), now);
+                    Some(DbCommand::ExportMinutes { id, zone: state.zone })
+                }
+                None => {
+                    state.warn("select a meeting to export", now);
+                    None
+                }
+            }
+        }
         MinutesAct::Read => minutes.open_selected(),
         // The list holds the latest first: an earlier meeting is further down.
         MinutesAct::EarlierMeeting => minutes.step_meeting(1),

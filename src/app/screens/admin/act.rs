@@ -1,0 +1,48 @@
+//! The admin tab's commands: moving between its sections and the admins' changes. Names and descriptions feed the
+//! palette, `?` and the key line like every other command.
+
+use crate::app::model::Rights;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdminAct {
+    /// The next section (staff, contacts, …).
+    NextSection,
+    PreviousSection,
+    /// Admins: add a member of staff (or a contact, in the contacts section).
+    Add,
+    /// Admins: deactivate the selected member of staff (press twice).
+    Deactivate,
+}
+
+impl AdminAct {
+    pub const ALL: [AdminAct; 4] =
+        [AdminAct::NextSection, AdminAct::PreviousSection, AdminAct::Add, AdminAct::Deactivate];
+
+    /// Only admins change anything here; the database holds the same rule.
+    pub fn permitted(self, rights: &Rights) -> bool {
+        match self {
+            AdminAct::NextSection | AdminAct::PreviousSection => true,
+            AdminAct::Add | AdminAct::Deactivate => rights.admin,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AdminAct::NextSection => "next-section",
+            AdminAct::PreviousSection => "previous-section",
+            AdminAct::Add => "add",
+            AdminAct::Deactivate => "deactivate",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            AdminAct::NextSection => "admin: the next section (staff, contacts)",
+            AdminAct::PreviousSection => "admin: the previous section",
+            AdminAct::Add => "admins: add a member of staff, or a contact in the contacts section",
+            AdminAct::Deactivate => {
+                "admins: deactivate the selected member of staff (press twice): no sign-in, history kept"
+            }
+        }
+    }
+}

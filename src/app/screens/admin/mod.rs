@@ -1,0 +1,86 @@
+//! Tab 6: administration. Sections (staff, contacts) listed one at a time; every role reads what the database
+//! lets it read, and only admins change anything (the key line offers the changes only to them, and the database
+//! refuses the rest). A section is read when it is shown, on Ctrl-r and on change notices of its tables.
+
+pub mod act;
+pub mod data;
+pub mod update;
+
+use data::{AdminData, AdminSection};
+
+use super::ScreenState;
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::keymap::Scope;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AdminScreen {
+    pub section: AdminSection,
+    /// The shown section's rows; `None` until they arrive.
+    pub rows: Option<Result<AdminData, String>>,
+    pub selected: usize,
+    /// The login a first `D` asked to deactivate; a second `D` does it, anything else forgets it.
+    pub deactivating: Option<String>,
+}
+
+impl AdminScreen {
+    fn len(&self) -> usize {
+        match &self.rows {
+            Some(Ok(AdminData::Staff(rows))) => rows.len(),
+            Some(Ok(AdminData::Contacts(rows))) => rows.len(),
+            _ => 0,
+        }
+    }
+
+    /// The shown section's load.
+    pub fn load(&self) -> DbCommand {
+        DbCommand::LoadAdmin { section: self.section }
+    }
+
+    /// Another section: its rows are read afresh.
+    pub fn switch(&mut self, delta: isize) -> DbCommand {
+        self.section = self.section.step(delta);
+        self.rows = None;
+        self.selected = 0;
+        self.deactivating = None;
+        self.load()
+    }
+
+    /// A section's rows arrived; an answer for a section no longer shown is dropped.
+    pub fn loaded(&mut self, section: AdminSection, rows: Result<AdminData, String>) {
+        if section == self.section {
+            self.rows = Some(rows);
+            self.selected = self.selected.min(self.len().saturating_sub(1));
+        }
+    }
+
+    /// The selected member of staff, in the staff section.
+    pub fn selected_staff(&self) -> Option<&data::StaffLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Staff(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+}
+
+impl ScreenState for AdminScreen {
+    fn scope(&self) -> Scope {
+        Scope::Admin
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        self.deactivating = None;
+        let last = self.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(last);
+    }
+
+    fn back(&mut self) -> bool {
+        self.deactivating.take().is_some()
+    }
+
+    fn resync(&self) -> Vec<Effect> {
+        self.rows.as_ref().map(|_| Effect::Db(self.load())).into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

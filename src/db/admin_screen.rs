@@ -1,0 +1,102 @@
+//! What the admin tab reads and writes: staff with their shifts ahead, contacts with their dead letters, and the
+//! admins' changes. The database holds the rights (only admins write staff and contacts).
+
+use sqlx::PgPool;
+
+use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffLine};
+use crate::db::DbError;
+
+pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbError> {
+    match section {
+        AdminSection::Staff => staff(pool).await.map(AdminData::Staff),
+        AdminSection::Contacts => contacts(pool).await.map(AdminData::Contacts),
+    }
+}
+
+async fn staff(pool: &PgPool) -> Result<Vec<StaffLine>, DbError> {
+    let members = super::staff::list(pool).await?;
+    // Shifts ahead and the service desk, by login; what the caller may not read counts as none.
+    // Every role reads the rota; should that change, a refusal is shown rather than hidden.
+    let ahead: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT who, count(*) FROM (
+             SELECT mim AS who FROM public.rota_shifts WHERE ends_at > now()
+             UNION ALL SELECT deputy FROM public.rota_shifts WHERE ends_at > now()
+         ) s GROUP BY who",
+    )
+    .fetch_all(pool)
+    .await?;
+    let desk: Vec<String> = sqlx::query_scalar(
+        "SELECT r.rolname::text FROM pg_catalog.pg_auth_members m
+         JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'vakt_servicedesk'
+         JOIN pg_catalog.pg_roles r ON r.oid = m.member",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
+    Ok(members
+        .into_iter()
+        .map(|member| StaffLine {
+            shifts_ahead: ahead.iter().find(|(who, _)| *who == member.login).map_or(0, |(_, n)| *n),
+            servicedesk: desk.contains(&member.login),
+            member,
+        })
+        .collect())
+}
+
+async fn contacts(pool: &PgPool) -> Result<Vec<ContactLine>, DbError> {
+    let contacts = super::rota::contacts(pool, None).await?;
+    // Dead letters by recipient (an e-mail address inside the To list, or a number); readable by MIMs and admins.
+    let dead: Vec<(String, String)> = sqlx::query_as(
+        "SELECT message -> 'recipient' ->> 'channel', coalesce(message -> 'recipient' ->> 'to', '')
+         FROM public.outbox WHERE state = 'dead'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
+    Ok(contacts
+        .into_iter()
+        .map(|contact| {
+            let email = contact.email.as_deref().map(str::to_lowercase).filter(|e| !e.is_empty());
+            let numbers: Vec<String> = [&contact.mobile, &contact.phone]
+                .into_iter()
+                .flatten()
+                .map(|n| digits(n))
+                .filter(|n| !n.is_empty())
+                .collect();
+            let dead = dead
+                .iter()
+                .filter(|(channel, to)| match channel.as_str() {
+                    "email" => email.as_ref().is_some_and(|e| to.to_lowercase().contains(e.as_str())),
+                    "sms" => numbers.contains(&digits(to)),
+                    _ => false,
+                })
+                .count();
+            ContactLine { contact, dead: i64::try_from(dead).unwrap_or(i64::MAX) }
+        })
+        .collect())
+}
+
+fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Carries out an admin's change and says what it did.
+pub async fn write(pool: &PgPool, write: AdminWrite) -> Result<String, DbError> {
+    match write {
+        AdminWrite::AddStaff { login, full_name, role, email, phone } => {
+            let staff = super::staff::NewStaff {
+                login: &login,
+                full_name: &full_name,
+                role: &role,
+                email: email.as_deref(),
+                phone: phone.as_deref(),
+            };
+            super::staff::add(pool, &staff).await?;
+            Ok(format!("{full_name} ({login}) added as {role}"))
+        }
+        AdminWrite::Deactivate { login } => {
+            super::staff::deactivate(pool, &login).await?;
+            Ok(format!("{login} deactivated: the login can no longer sign in; their history stays"))
+        }
+    }
+}
