@@ -48,8 +48,13 @@ pub enum StaffCommand {
         off: bool,
     },
     /// Deactivate a member of staff who leaves: the login can no longer sign in and loses its vakt roles;
-    /// what they wrote stays theirs. `staff add` brings them back (admins only).
+    /// what they wrote stays theirs. `staff reactivate` brings them back (admins only).
     Deactivate { login: String },
+    /// Let a deactivated member of staff sign in again, with the role they had (admins only).
+    Reactivate { login: String },
+    /// Give a member of staff another role: viewer, operator, mim, chair, admin or worker (admins only). A change
+    /// the database would refuse (your own login, the last admin, a MIM on the rota) is explained, not tried.
+    Role { login: String, role: String },
     /// List staff.
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -182,8 +187,37 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
             println!("{login} is {} the service desk", if *off { "no longer in" } else { "in" });
         }
         StaffCommand::Deactivate { login } => {
+            require_admin(&pool, "deactivate staff").await?;
+            if let Some(reason) = db::staff::deactivation_refusal(&pool, login).await? {
+                return Err(CliError::bad_input(reason));
+            }
             db::staff::deactivate(&pool, login).await?;
             println!("{login} is deactivated: the login can no longer sign in and holds no vakt role");
+        }
+        StaffCommand::Reactivate { login } => {
+            db::staff::reactivate(&pool, login).await?;
+            println!("{login} can sign in again, with the role they had");
+        }
+        StaffCommand::Role { login, role } => {
+            if !db::staff::ROLES.contains(&role.as_str()) {
+                return Err(CliError::bad_input(format!(
+                    "unknown role '{role}' (use one of: {})",
+                    db::staff::ROLES.join(", ")
+                )));
+            }
+            let before = db::staff::list(&pool).await?.into_iter().find(|s| s.login == *login).map(|s| s.role);
+            if before.as_deref() == Some(role.as_str()) {
+                println!("{login} is already {role}");
+                return Ok(());
+            }
+            require_admin(&pool, "change roles").await?;
+            // Said before it is tried: the database refuses the same with a less specific error.
+            if let Some(reason) = db::staff::change_refusal(&pool, login, role, true).await? {
+                return Err(CliError::bad_input(reason));
+            }
+            db::staff::set_role(&pool, login, role).await?;
+            let before = crate::domain::text::one_line(before.as_deref().unwrap_or("?")).into_owned();
+            println!("{login} changed role from {before} to {role}");
         }
         StaffCommand::List { format } => {
             let staff = db::staff::list(&pool).await?;
@@ -205,6 +239,15 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// Refuses (exit 3) before explaining a rule to someone who may not make the change at all; PostgreSQL refuses
+/// them anyway.
+async fn require_admin(pool: &sqlx::PgPool, what: &str) -> CliResult {
+    if db::staff::whoami(pool).await?.rights.admin {
+        return Ok(());
+    }
+    Err(CliError { code: 3, message: format!("refused by the database: only an admin (vakt_admin) may {what}") })
 }
 
 /// Loads demo data into an empty database, as its owner.

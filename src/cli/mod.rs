@@ -2,6 +2,8 @@
 //! 0 ok, 1 failure, 2 bad input, 3 refused (rights), 4 conflict.
 
 mod admin;
+mod agreement_change;
+mod audit;
 mod change_need;
 mod heatmap;
 mod incident;
@@ -16,6 +18,7 @@ mod problem;
 mod report;
 mod rota;
 mod serve;
+mod service;
 mod sla;
 mod survey;
 mod when;
@@ -67,7 +70,7 @@ pub enum Commands {
     /// Agreements: import, export, list.
     #[command(subcommand)]
     Agreement(sla::AgreementCommand),
-    /// Public holidays by rule.
+    /// Public holidays by rule, and an agreement's calendar over a year.
     #[command(subcommand)]
     Calendar(sla::CalendarCommand),
     /// Business-time arithmetic: deadlines and elapsed time.
@@ -118,6 +121,12 @@ pub enum Commands {
     /// Minutes of a meeting: show or export (md, html, json), publish, correct.
     #[command(subcommand)]
     Minutes(minutes::MinutesCommand),
+    /// Services: list, add, edit (owner, agreement, support lines, supplier; the calendar comes from the agreement).
+    #[command(subcommand)]
+    Service(service::ServiceCommand),
+    /// The audit log, read-only: who changed what, filtered by table, login and time (admins only).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Change needs (Altinn §2.10): register, answer, qualify, analyse, plan, deliver or reject; the clocks in
     /// working days.
     #[command(subcommand)]
@@ -198,7 +207,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Demo(args) => admin::demo(args, settings).await,
         Commands::Incident(c) => incident::run(c, settings).await,
         Commands::Agreement(c) => sla::agreement(c, settings).await,
-        Commands::Calendar(c) => sla::calendar(c),
+        Commands::Calendar(c) => sla::calendar(c, settings).await,
         Commands::Sla(c) => sla::sla(c, settings).await,
         Commands::Major(c) => major::run(c, settings).await,
         Commands::Rota(c) => rota::rota(c, settings).await,
@@ -215,6 +224,8 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Handover(c) => rota::handover(c, settings).await,
         Commands::Serve(args) => serve::serve(args, settings).await,
         Commands::Outbox(c) => serve::outbox(c, settings).await,
+        Commands::Service(c) => service::service(c, settings).await,
+        Commands::Audit(c) => audit::audit(c, settings).await,
         Commands::ChangeNeed(c) => change_need::run(c, settings).await,
         Commands::Problem(c) => problem::run(c, settings).await,
     })

@@ -17,6 +17,7 @@ use crate::domain::agreement::Agreement;
 use crate::domain::agreement::spec::{TWENTY_FOUR_SEVEN, TargetKind};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::calendar::holidays::{self, HolidayKind, Region};
+use crate::domain::calendar_year;
 use crate::domain::sla::record::ClockRecord;
 use crate::domain::sla::{self, EventKind, IncidentEvent};
 
@@ -36,6 +37,26 @@ pub enum AgreementCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// What a version in a TOML file changes, field by field and in words, against the version in force (or
+    /// --against CODE[@VERSION]). Nothing is written.
+    Diff {
+        file: PathBuf,
+        /// The version to compare with: CODE (its version in force) or CODE@VERSION (by its version label).
+        #[arg(long, value_name = "CODE[@VERSION]")]
+        against: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// What a version in a TOML file would do to the open incidents (deadlines that move, breaches that start or
+    /// stop) and to this month's availability, if they were measured by it. Nothing is written.
+    WhatIf {
+        file: PathBuf,
+        /// The instant to measure at (RFC 3339; default: now).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +66,15 @@ pub enum CalendarCommand {
         /// NO or SE.
         #[arg(long)]
         region: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// An agreement's calendar over a year: opening hours, seasons, and closed days marked and named
+    /// (CODE, or AGREEMENT/CODE when several agreements use the code).
+    Show {
+        code: String,
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -140,8 +170,41 @@ pub async fn agreement(command: &AgreementCommand, settings: &Settings) -> CliRe
                 .collect();
             print!("{}", output::render(*format, &headers, &rows, &list));
         }
+        AgreementCommand::Diff { file, against, format } => {
+            let proposed = read_agreement(file)?;
+            let set = agreements::load_all(&pool).await?;
+            let base = compared_with(&set, against.as_deref().unwrap_or(proposed.code()), Utc::now())?;
+            super::agreement_change::print_diff(base, &proposed, *format);
+        }
+        AgreementCommand::WhatIf { file, at, format } => {
+            let proposed = read_agreement(file)?;
+            let at = at.as_deref().map(|t| instant("--at", t)).transpose()?.unwrap_or_else(Utc::now);
+            let outcome = crate::db::what_if::what_if(&pool, &proposed, at).await?;
+            super::agreement_change::print_what_if(&outcome, proposed.zone(), *format);
+        }
     }
     Ok(())
+}
+
+/// Reads and validates an agreement file; every error says where (line and column).
+fn read_agreement(file: &std::path::Path) -> Result<Agreement, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
+    Agreement::from_toml(&text).map_err(|e| CliError::bad_input(format!("{}: {e}", file.display())))
+}
+
+/// `CODE` (its version in force at `at`) or `CODE@VERSION` (by version label).
+fn compared_with<'a>(set: &'a AgreementSet, against: &str, at: DateTime<Utc>) -> Result<&'a Agreement, CliError> {
+    let Some((code, version)) = against.split_once('@') else {
+        return in_force(set, against, at);
+    };
+    let code = newest(set, code)?.code();
+    let mut versions: Vec<&Agreement> = set.values().map(|a| a.as_ref()).filter(|a| a.code() == code).collect();
+    versions.sort_by_key(|a| a.spec().valid_from);
+    versions.iter().copied().find(|a| a.spec().version == version.trim()).ok_or_else(|| {
+        let known: Vec<&str> = versions.iter().map(|a| a.spec().version.as_str()).collect();
+        CliError::bad_input(format!("{code} has no version '{version}' (known: {})", known.join(", ")))
+    })
 }
 
 #[derive(Serialize)]
@@ -153,8 +216,11 @@ struct HolidayRow {
     kind: &'static str,
 }
 
-pub fn calendar(command: &CalendarCommand) -> CliResult {
-    let CalendarCommand::Holidays { region, year, format } = command;
+pub async fn calendar(command: &CalendarCommand, settings: &Settings) -> CliResult {
+    let (region, year, format) = match command {
+        CalendarCommand::Holidays { region, year, format } => (region, year, format),
+        CalendarCommand::Show { code, year, format } => return show_calendar(code, *year, *format, settings).await,
+    };
     let region: Region = region.parse().map_err(|e| CliError::bad_input(format!("{e}")))?;
     if !(holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(year) {
         return Err(CliError::bad_input(format!(
@@ -376,4 +442,81 @@ fn find_calendar<'a>(set: &'a AgreementSet, name: &str) -> Result<&'a BusinessCa
             several.iter().map(|(a, _)| *a).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+/// `vakt calendar show`: the year as data (JSON) or as twelve small months with the closed days named.
+async fn show_calendar(code: &str, year: i32, format: Format, settings: &Settings) -> CliResult {
+    if !(holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(&year) {
+        return Err(CliError::bad_input(format!(
+            "year {year} is outside {}–{}",
+            holidays::FIRST_YEAR,
+            holidays::LAST_YEAR
+        )));
+    }
+    let pool = super::connect(settings).await?;
+    let set = agreements::load_all(&pool).await?;
+    let calendar = find_calendar(&set, code)?;
+    let drawn = calendar_year::year(calendar, year)
+        .ok_or_else(|| CliError::bad_input(format!("year {year} cannot be drawn")))?;
+    match format {
+        Format::Json => print!("{}", output::json(&drawn)),
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = drawn
+                .days
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.date.to_string(),
+                        d.weekday.clone(),
+                        d.hours.join(" "),
+                        d.season.clone().unwrap_or_default(),
+                        d.closed.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!("{}", output::csv(&["date", "weekday", "hours", "season", "closed"], &rows));
+        }
+        Format::Table => print!("{}", crate::domain::text::block(&year_table(calendar, &drawn))),
+    }
+    Ok(())
+}
+
+fn year_table(calendar: &BusinessCalendar, drawn: &calendar_year::Year) -> String {
+    let spec = calendar.spec();
+    let mut out = format!("{} — {} ({}), {}\n", drawn.calendar, drawn.name, drawn.zone, drawn.year);
+    let hours = |table: &crate::domain::calendar::spec::WeeklyHours| {
+        let parts: Vec<String> = table
+            .iter()
+            .map(|(days, ranges)| {
+                let ranges: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+                format!("{days} {}", ranges.join(", "))
+            })
+            .collect();
+        if parts.is_empty() { "closed".to_string() } else { parts.join("; ") }
+    };
+    if calendar.is_always_open() {
+        out.push_str("Hours: around the clock, no holidays\n");
+    } else {
+        out.push_str(&format!("Hours: {}\n", hours(&spec.hours)));
+    }
+    for season in &spec.seasons {
+        out.push_str(&format!("Season {} ({} – {}): {}\n", season.name, season.from, season.to, hours(&season.hours)));
+    }
+    out.push('\n');
+    for quarter in 0..4u32 {
+        let months: Vec<Vec<String>> = (1..=3).map(|m| calendar_year::month_lines(drawn, quarter * 3 + m)).collect();
+        let height = months.iter().map(Vec::len).max().unwrap_or(0);
+        for row in 0..height {
+            let cells: Vec<String> =
+                months.iter().map(|m| m.get(row).cloned().unwrap_or_else(|| " ".repeat(20))).collect();
+            out.push_str(cells.join("   ").trim_end());
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str("A number is an open day; · closed by the weekly hours; x closed by a holiday or exception:\n");
+    for day in drawn.days.iter().filter(|d| d.closed_by_exception) {
+        out.push_str(&format!("  {} {}  {}\n", day.date, day.weekday, day.closed.clone().unwrap_or_default()));
+    }
+    out
 }

@@ -3,6 +3,7 @@
 
 pub mod admin_screen;
 pub mod agreements;
+pub mod audit;
 pub mod bootstrap;
 pub mod change_needs;
 pub mod clock_audit;
@@ -27,9 +28,11 @@ pub mod report_issues;
 pub mod reports;
 pub mod rota;
 pub mod schema;
+pub mod services;
 pub mod settings;
 pub mod staff;
 pub mod surveys;
+pub mod what_if;
 pub mod worker;
 
 pub use error::DbError;

@@ -213,6 +213,20 @@ impl Measuring<'_> {
                 measured: None,
             };
         };
+        let (outages, windows) = self.inputs(service, from, to);
+        let measure = Measure { calendar, target, from, to, now: self.now, degraded_is_down: target.degraded_is_down };
+        ServiceAvailability {
+            service: service.into(),
+            agreement: agreement.code().into(),
+            period: period.into(),
+            target: Some(target.percent),
+            measured: Some(availability::measure(measure, &outages, &windows)),
+        }
+    }
+
+    /// The service's outages and maintenance windows in `[from, to)`, as the availability counts them.
+    fn inputs(&self, service: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> (Vec<Outage>, Vec<PlannedWindow>) {
+        let agreement = self.agreement;
         let outages: Vec<Outage> = self
             .outages
             .iter()
@@ -245,15 +259,25 @@ impl Measuring<'_> {
                 },
             })
             .collect();
-        let measure = Measure { calendar, target, from, to, now: self.now, degraded_is_down: target.degraded_is_down };
-        ServiceAvailability {
-            service: service.into(),
-            agreement: agreement.code().into(),
-            period: period.into(),
-            target: Some(target.percent),
-            measured: Some(availability::measure(measure, &outages, &windows)),
-        }
+        (outages, windows)
     }
+}
+
+/// The outages and maintenance windows of `service` in `[from, to)` as `agreement` counts them: what
+/// `vakt agreement what-if` measures both versions' availability over.
+pub async fn measuring_inputs(
+    pool: &PgPool,
+    agreement: &crate::domain::agreement::Agreement,
+    service: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(Vec<Outage>, Vec<PlannedWindow>), DbError> {
+    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
+    let outages = list(pool, from, to, Some(service)).await?;
+    let series = super::maintenance::list(pool).await?;
+    let planned = super::maintenance::expand(&series, from, to)?;
+    let context = Measuring { agreement, now, outages: &outages, planned: &planned };
+    Ok(context.inputs(service, from, to))
 }
 
 /// `[first day, first day after)` of a period written `2027-03`, `2027-T1` or `2027`.

@@ -104,3 +104,70 @@ pub async fn set_servicedesk(pool: &PgPool, login: &str, member: bool) -> Result
     sqlx::query("SELECT vakt_staff_servicedesk($1, $2)").bind(login).bind(member).execute(pool).await?;
     Ok(())
 }
+
+/// Why the database would refuse giving `login` the role `role` (or, with `active` false, deactivating them), in
+/// words; `None` when it would not. The same rules the admin functions enforce, so a screen can explain first.
+pub async fn change_refusal(pool: &PgPool, login: &str, role: &str, active: bool) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT vakt_staff_change_refusal($1, $2, $3)")
+        .bind(login)
+        .bind(role)
+        .bind(active)
+        .fetch_one(pool)
+        .await?)
+}
+
+/// Why deactivating `login` would be refused, in words (`None` when it would not, or when they are unknown).
+pub async fn deactivation_refusal(pool: &PgPool, login: &str) -> Result<Option<String>, DbError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM staff WHERE login = $1").bind(login).fetch_optional(pool).await?;
+    match role {
+        Some(role) => change_refusal(pool, login, &role, false).await,
+        None => Ok(Some(format!("no member of staff with login '{login}'"))),
+    }
+}
+
+/// Gives an active member of staff exactly this vakt role (admins only).
+pub async fn set_role(pool: &PgPool, login: &str, role: &str) -> Result<(), DbError> {
+    sqlx::query("SELECT vakt_staff_role($1, $2)").bind(login).bind(role).execute(pool).await.map_err(|e| {
+        match DbError::from(e) {
+            DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may change roles".into()),
+            other => other,
+        }
+    })?;
+    Ok(())
+}
+
+/// Lets a deactivated member of staff sign in again, with the role they had (admins only).
+pub async fn reactivate(pool: &PgPool, login: &str) -> Result<(), DbError> {
+    sqlx::query("SELECT vakt_staff_reactivate($1)").bind(login).execute(pool).await.map_err(
+        |e| match DbError::from(e) {
+            DbError::Refused(_) => DbError::Refused("only an admin (vakt_admin) may reactivate staff".into()),
+            other => other,
+        },
+    )?;
+    Ok(())
+}
+
+/// A member of staff's current or next shift on the rota, as MIM or deputy: what keeps their MIM role.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RotaDuty {
+    pub login: String,
+    /// `mim` or `deputy`.
+    pub duty: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Everyone on a current or future shift, with the first such shift: for a staff list that shows who is on the
+/// rota (and so cannot lose the MIM role yet).
+pub async fn rota_duties(pool: &PgPool) -> Result<Vec<RotaDuty>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT ON (d.login) d.login, d.duty, d.starts_at, d.ends_at
+         FROM (SELECT mim AS login, 'mim' AS duty, starts_at, ends_at FROM rota_shifts WHERE ends_at > now()
+               UNION ALL
+               SELECT deputy, 'deputy', starts_at, ends_at FROM rota_shifts WHERE ends_at > now()) d
+         ORDER BY d.login, d.starts_at",
+    )
+    .fetch_all(pool)
+    .await?)
+}

@@ -7,8 +7,10 @@
 #![deny(clippy::disallowed_methods)]
 
 pub mod agreement;
+pub mod agreement_diff;
 pub mod availability;
 pub mod calendar;
+pub mod calendar_year;
 pub mod change_need;
 pub mod heatmap;
 pub mod incident;
@@ -20,3 +22,4 @@ pub mod problem;
 pub mod report;
 pub mod sla;
 pub mod text;
+pub mod what_if;

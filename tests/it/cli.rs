@@ -1,5 +1,6 @@
 //! The binary as a process: the scripting interface and its errors.
 
+mod admin;
 mod availability;
 mod change_need;
 mod maintenance;

@@ -105,6 +105,8 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         ("vakt_service_days_updated", "vakt_tallier"),
         ("vakt_staff_add", "vakt_staff_keeper"),
         ("vakt_staff_deactivate", "vakt_staff_keeper"),
+        ("vakt_staff_reactivate", "vakt_staff_keeper"),
+        ("vakt_staff_role", "vakt_staff_keeper"),
         ("vakt_staff_servicedesk", "vakt_staff_keeper"),
         ("vakt_survey_backfill", "vakt_surveyor"),
         ("vakt_survey_closed", "vakt_surveyor"),

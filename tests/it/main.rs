@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 #![allow(clippy::disallowed_methods)]
 
+mod admin;
 mod agreements;
 mod change_needs;
 mod cli;
