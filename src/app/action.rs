@@ -119,6 +119,10 @@ pub enum Action {
         section: crate::app::screens::problems::data::RegisterSection,
         result: Result<crate::app::screens::problems::data::RegisterData, String>,
     },
+    ProblemLoaded {
+        reference: String,
+        result: Result<Box<crate::app::screens::problems::data::ProblemView>, String>,
+    },
     /// A change to a register went through (what it did, in words) or not.
     RegisterWritten(Result<String, WriteError>),
     AdminLoaded {

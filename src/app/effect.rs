@@ -124,6 +124,10 @@ pub enum DbCommand {
     LoadRegister {
         section: crate::app::screens::problems::data::RegisterSection,
     },
+    /// One problem in full.
+    LoadProblem {
+        reference: String,
+    },
     /// Chairs and admins: a change to a register of the problems tab.
     Register(crate::app::screens::problems::data::RegisterWrite),
     /// One section of the admin tab.

@@ -155,6 +155,10 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::follow_ups::add(pool, &new).await;
             Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
         }
+        DbCommand::LoadProblem { reference } => {
+            let result = super::register_screen::problem(pool, &reference).await;
+            Action::ProblemLoaded { reference, result: result.map(Box::new).map_err(|e| e.to_string()) }
+        }
         DbCommand::LoadRegister { section } => {
             let result = super::register_screen::load(pool, section).await;
             Action::RegisterLoaded { section, result: result.map_err(|e| e.to_string()) }
