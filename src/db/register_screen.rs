@@ -15,7 +15,15 @@ pub async fn load(pool: &PgPool, section: RegisterSection) -> Result<RegisterDat
     match section {
         RegisterSection::Problems => {
             let rows = problems::list(pool, &problems::ListFilter::default()).await?;
-            Ok(RegisterData::Problems(rows.into_iter().map(problem_line).collect()))
+            let trends = last_twelve_months(pool).await?;
+            let lines = rows
+                .into_iter()
+                .map(|row| {
+                    let per_month = trends.get(&row.reference).cloned().unwrap_or_else(|| vec![0; 12]);
+                    ProblemLine { per_month, ..problem_line(row) }
+                })
+                .collect();
+            Ok(RegisterData::Problems(lines))
         }
         RegisterSection::ChangeNeeds => {
             let now = super::outbox::database_now(pool).await?;
@@ -59,6 +67,23 @@ pub async fn load(pool: &PgPool, section: RegisterSection) -> Result<RegisterDat
     }
 }
 
+/// Incidents per problem in each of the last twelve months (UTC), from the trends of `vakt problem trends`.
+async fn last_twelve_months(pool: &PgPool) -> Result<std::collections::HashMap<String, Vec<u32>>, DbError> {
+    use crate::domain::problem::trends;
+    use chrono::{Datelike, Months, NaiveDate};
+    let now = super::outbox::database_now(pool).await?;
+    let today = now.date_naive();
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let first = this_month.checked_sub_months(Months::new(11)).unwrap_or(this_month);
+    let range = trends::months(first, today);
+    let from = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let rows = problems::trend_rows(pool, from, now).await?;
+    Ok(trends::per_problem(&rows, chrono_tz::UTC, &range)
+        .into_iter()
+        .map(|series| (series.key, series.months.into_iter().map(|(_, n)| n).collect()))
+        .collect())
+}
+
 fn problem_line(row: problems::ProblemRow) -> ProblemLine {
     ProblemLine {
         owner: row.owner.map(|o| o.to_string()).unwrap_or_default(),
@@ -69,14 +94,16 @@ fn problem_line(row: problems::ProblemRow) -> ProblemLine {
         incidents: row.incidents,
         has_workaround: row.has_workaround,
         version: row.version,
+        per_month: Vec::new(),
     }
 }
 
 /// One problem in full.
 pub async fn problem(pool: &PgPool, reference: &str) -> Result<ProblemView, DbError> {
     let detail = problems::show(pool, reference).await?;
+    let per_month = last_twelve_months(pool).await?.remove(&detail.row.reference).unwrap_or_else(|| vec![0; 12]);
     Ok(ProblemView {
-        line: problem_line(detail.row),
+        line: ProblemLine { per_month, ..problem_line(detail.row) },
         description: detail.description,
         root_cause: detail.root_cause,
         workaround: detail.workaround,

@@ -252,6 +252,7 @@ fn problems() -> RegisterData {
         incidents: 3,
         has_workaround: workaround,
         version: 4,
+        per_month: vec![0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 4, 1],
     };
     RegisterData::Problems(vec![
         line("PRB-5", ProblemState::KnownError, true, "Tidsavbrudd ved innlogging i sluttbrukerløsningen"),

@@ -19,6 +19,8 @@ pub struct ProblemLine {
     pub incidents: i64,
     pub has_workaround: bool,
     pub version: i32,
+    /// Incidents linked to it received in each of the last twelve months (UTC months), oldest first.
+    pub per_month: Vec<u32>,
 }
 
 /// An incident linked to a problem.

@@ -29,8 +29,8 @@ pub fn render(
     let mut headers = vec!["REF", "STATE", "INC", "WORKAROUND"];
     let mut widths = vec![Constraint::Length(8), Constraint::Length(12), Constraint::Length(4), Constraint::Length(11)];
     if wide {
-        headers.extend(["SERVICES", "OWNER"]);
-        widths.extend([Constraint::Length(22), Constraint::Length(18)]);
+        headers.extend(["12 MONTHS", "SERVICES", "OWNER"]);
+        widths.extend([Constraint::Length(12), Constraint::Length(22), Constraint::Length(18)]);
     }
     headers.push("TITLE");
     widths.push(Constraint::Fill(1));
@@ -49,6 +49,7 @@ pub fn render(
                 Cell::from(if p.has_workaround { format!("{} yes", theme.symbols.met) } else { "—".into() }),
             ];
             if wide {
+                cells.push(Cell::from(sparkline(&p.per_month)));
                 cells.push(Cell::from(text::one_line(&p.services.join(", ")).into_owned()));
                 cells.push(Cell::from(text::one_line(&p.owner).into_owned()));
             }
@@ -87,6 +88,19 @@ pub fn render(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), detail_area);
 }
 
+/// Incidents per month as bars (` ▁▂▃▄▅▆▇█`, the busiest month full), so a trend reads at a glance.
+fn sparkline(per_month: &[u32]) -> String {
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let most = per_month.iter().copied().max().unwrap_or(0).max(1);
+    per_month
+        .iter()
+        .map(|n| {
+            let step = (u64::from(*n) * 8).div_ceil(u64::from(most));
+            BARS[usize::try_from(step).unwrap_or(8).min(8)]
+        })
+        .collect()
+}
+
 /// The problem in full, each part under its name.
 fn full(open: &ProblemView, view: View) -> Vec<Line<'static>> {
     let theme = view.theme;
@@ -111,6 +125,13 @@ fn full(open: &ProblemView, view: View) -> Vec<Line<'static>> {
             lines.push(Line::styled(name.to_string(), theme.dim));
             lines.extend(text::block(body).lines().map(|l| Line::styled(format!("  {l}"), theme.text)));
         }
+    }
+    let months: Vec<String> = p.per_month.iter().map(u32::to_string).collect();
+    if !months.is_empty() {
+        lines.push(Line::styled(
+            format!("Incidents per month, last 12 (UTC): {} {}", sparkline(&p.per_month), months.join(" ")),
+            theme.dim,
+        ));
     }
     lines.push(Line::styled(format!("Incidents linked ({})", open.linked.len()), theme.dim));
     for incident in &open.linked {
