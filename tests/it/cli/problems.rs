@@ -106,6 +106,16 @@ async fn known_errors_are_found_by_their_word_forms_and_linking_applies_the_work
     assert!(per_problem.iter().all(|s| s["total"] == 1), "{trends}");
     assert_eq!(trends["per_service"][0]["key"], "SBL");
     assert_eq!(trends["per_service"][0]["total"], 1, "one incident, counted once for its service");
+    // And in Altinn's report of this month, the problems behind its incidents (the CSV has a row each).
+    let month = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo).format("%Y-%m").to_string();
+    let report =
+        stdout(&run(&viewer, &["report", "monthly", "--agreement", "ALTINN", "--month", &month, "--format", "csv"]));
+    let rows: Vec<&str> = report.lines().filter(|l| l.starts_with("problems,")).collect();
+    let mut expected = vec![format!("problems,{login},incidents,1"), format!("problems,{timeout},incidents,1")];
+    expected.sort();
+    assert_eq!(rows, expected, "equal counts: by reference; {report}");
+    let markdown = stdout(&run(&viewer, &["report", "monthly", "--agreement", "ALTINN", "--month", &month]));
+    assert!(markdown.contains("## Recurring problems"), "{markdown}");
 
     // Resolving needs the root cause; closed is final; the viewer reads only.
     let out = run(&operator, &["problem", "resolve", &timeout]);
