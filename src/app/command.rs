@@ -92,6 +92,8 @@ pub enum OverlayKey {
     Yes,
     /// Go back to the form.
     No,
+    /// The new-incident form: pick the first known error suggested, then the next, then none.
+    KnownError,
 }
 
 impl OverlayKey {
@@ -103,6 +105,7 @@ impl OverlayKey {
             OverlayKey::PreviousField => "previous-field",
             OverlayKey::Yes => "yes",
             OverlayKey::No => "no",
+            OverlayKey::KnownError => "known-error",
         }
     }
 
@@ -114,6 +117,7 @@ impl OverlayKey {
             OverlayKey::PreviousField => "previous field",
             OverlayKey::Yes => "confirm, or send the update to everyone listed",
             OverlayKey::No => "go back to the text",
+            OverlayKey::KnownError => "new incident: pick a suggested known error (its workaround is applied on save)",
         }
     }
 }

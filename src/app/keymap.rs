@@ -375,6 +375,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(FollowUps, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(FollowUps, Chord::ch('g'), Command::Top, false),
         bind(FollowUps, Chord::ch('G'), Command::Bottom, false),
+        // Shown by the new-incident form only; other forms leave Ctrl-k to the text editor.
+        bind(Form, Chord::ctrl('k'), Command::Overlay(OverlayKey::KnownError), false),
     ]);
     keymap
 }

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use super::{DbError, agreements, incidents, lifecycle, majors, outbox, pir, presence, rota, settings, staff};
 use crate::app::effect::MaintenanceWrite;
 use crate::app::model::{DueDelta, IncidentSummary, WriteError};
+use crate::app::screens::board::known_errors::{self, KnownError};
 use crate::app::{Action, DbCommand, MajorCommand};
 use crate::domain::agreement::spec::TargetKind;
 use crate::domain::incident::lifecycle::IncidentAction;
@@ -242,6 +243,24 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::follow_ups::answer(pool, id, &text).await;
             Action::FollowUpAnswered { id, result: result.map_err(write_error) }
         }
+        DbCommand::SearchKnownErrors { text } => {
+            let result = super::problems::search(pool, &text, known_errors::SHOWN).await;
+            let result = result.map(|found| {
+                found
+                    .into_iter()
+                    .map(|k| KnownError { reference: k.reference, title: k.title, workaround: k.workaround })
+                    .collect()
+            });
+            Action::KnownErrorsFound { text, result: result.map_err(|e| e.to_string()) }
+        }
+        DbCommand::LinkProblem { problem, incident, apply_workaround } => {
+            let result = super::problems::link(pool, &problem, &incident, apply_workaround).await;
+            Action::ProblemLinked {
+                problem,
+                incident,
+                result: result.map(|l| linked_sentence(&l)).map_err(write_error),
+            }
+        }
     })
 }
 
@@ -432,6 +451,18 @@ fn deltas(before: &IncidentClocks, after: &IncidentClocks) -> Vec<DueDelta> {
             }
         })
         .collect()
+}
+
+/// What linking did, in words, for the status line.
+fn linked_sentence(linked: &super::problems::Linked) -> String {
+    let workaround = if linked.workaround_applied {
+        "; its workaround is applied (workaround in place)"
+    } else if linked.workaround_already {
+        "; it had a workaround recorded already"
+    } else {
+        ""
+    };
+    format!("{} linked to {}{workaround}", linked.incident, linked.problem)
 }
 
 fn failed(what: &str, error: DbError) -> Action {

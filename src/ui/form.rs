@@ -33,10 +33,12 @@ fn field_height(field: &Field, focused: bool) -> u16 {
     }
 }
 
-pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, view: View) {
+/// A form, with `notes` (e.g. the known errors matching a new incident's title) between its fields and its keys.
+pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, notes: Vec<Line<'static>>, view: View) {
     let theme = view.theme;
     let heights: Vec<u16> = form.fields.iter().enumerate().map(|(i, f)| field_height(f, i == form.focus)).collect();
-    let height = heights.iter().sum::<u16>() + 5;
+    let notes_height = notes.len() as u16;
+    let height = heights.iter().sum::<u16>() + notes_height + 5;
     let outer = popup(area, 96, height);
     frame.render_widget(Clear, outer);
     let title = if form.saving { format!(" {} · saving … ", form.title) } else { format!(" {} ", form.title) };
@@ -44,12 +46,14 @@ pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, view: View) 
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     let mut constraints: Vec<Constraint> = heights.iter().map(|h| Constraint::Length(*h)).collect();
+    constraints.push(Constraint::Length(notes_height));
     constraints.push(Constraint::Fill(1));
     constraints.push(Constraint::Length(2));
     let rows = Layout::vertical(constraints).split(inner);
     for (i, field) in form.fields.iter().enumerate() {
         render_field(frame, rows[i], field, i == form.focus, view);
     }
+    frame.render_widget(Paragraph::new(notes), rows[form.fields.len()]);
     let footer = rows[rows.len() - 1];
     let mut lines = Vec::new();
     if let Some(error) = &form.error {

@@ -348,3 +348,50 @@ fn the_board_counts_the_follow_ups_falling_due() {
     let line = screen.lines().find(|l| l.contains("follow-ups due")).unwrap_or_else(|| panic!("no count: {screen}"));
     assert!(line.contains("2 follow-ups due (F)"), "overdue and due soon count, answered not: {line}");
 }
+
+/// The new-incident form with the title "Tidsavbrudd ved innlogging" typed, the known errors matching it under the
+/// form, and the first one picked with Ctrl-k.
+fn known_errors_state() -> State {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use vakt::app::model::ServiceChoice;
+    use vakt::app::screens::board::known_errors::KnownError;
+    let mut state = board_state();
+    let services = vec![ServiceChoice {
+        code: "SBL".into(),
+        name: "Sluttbrukerløsningen".into(),
+        organisation: "Digdir".into(),
+        agreement: "ALTINN".into(),
+    }];
+    update(&mut state, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
+    update(&mut state, Action::Run(Command::Act(vakt::app::command::Act::New)), now());
+    let key = |code| Action::Key(KeyEvent::from(code));
+    update(&mut state, key(KeyCode::Tab), now());
+    update(&mut state, key(KeyCode::Tab), now());
+    let title = "Tidsavbrudd ved innlogging";
+    update(&mut state, Action::Paste(title.into()), now());
+    let found = vec![
+        KnownError {
+            reference: "PRB-3".into(),
+            title: "Tidsavbrudd i SBL ved innlogging".into(),
+            workaround: "Tøm hurtigbufferen i nettleseren og logg inn på nytt\nGjelder bare Chrome".into(),
+        },
+        KnownError { reference: "PRB-7".into(), title: "Treg innlogging med BankID".into(), workaround: String::new() },
+    ];
+    update(&mut state, Action::KnownErrorsFound { text: title.into(), result: Ok(found) }, now());
+    update(&mut state, Action::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)), now());
+    state
+}
+
+#[test]
+fn known_errors_80x24() {
+    let screen = render(&known_errors_state(), 80, 24);
+    assert!(screen.contains("PRB-3") && screen.contains("Ctrl-k"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn known_errors_160x48() {
+    let screen = render(&known_errors_state(), 160, 48);
+    assert!(screen.contains("workaround: Tøm hurtigbufferen") && !screen.contains("Gjelder bare"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

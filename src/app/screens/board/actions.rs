@@ -135,8 +135,12 @@ fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec
     {
         field.select_value(&current);
     }
+    let creating = purpose == FormPurpose::Create;
     if crate::app::forms::open(state, purpose, title, fields) {
         state.inform("restored the text you typed earlier (kept as a draft)", now);
+    }
+    if creating {
+        effects.extend(super::known_errors::reset(state));
     }
     effects
 }
@@ -362,6 +366,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Ok(Submission::Create(new)) => {
             state.screens.major.declare_new = values.yes("declare");
+            super::known_errors::submitted(state);
             write(state, DbCommand::Create(new), now)
         }
         Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
@@ -489,6 +494,9 @@ pub fn written(
                 version: summary.version,
                 agreement_version_id: summary.agreement_version_id,
             };
+            if what == "created" {
+                effects.extend(super::known_errors::created(state, &summary.reference));
+            }
             state.screens.board.queue.apply(id, Some(*summary), now);
             if state.screens.board.incident.as_ref().is_some_and(|v| v.id == id) {
                 effects.push(Effect::Db(DbCommand::LoadDetail { id }));

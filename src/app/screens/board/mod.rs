@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod filter;
 pub mod follow_ups;
+pub mod known_errors;
 pub mod outage;
 pub mod queue;
 
@@ -23,6 +24,8 @@ pub struct BoardScreen {
     pub incident: Option<IncidentView>,
     /// "My follow-ups": the user's follow-up points, shown in place of the queue while `shown`.
     pub follow_ups: follow_ups::FollowUps,
+    /// Known errors matching the new-incident form's title, and the one picked.
+    pub known_errors: known_errors::Suggestions,
 }
 
 /// The incident view: which incident, and its loaded detail once it arrives.

@@ -1,0 +1,170 @@
+//! Known errors while registering an incident (issue 13): as the new-incident form's title is typed, the known
+//! errors matching it are shown with their workaround, and one key picks one to link (workaround applied) once the
+//! incident is saved. The search is coalesced: one request on its way, the latest text asked for once it answers,
+//! and an answer for a text that is no longer the title is dropped.
+
+use chrono::{DateTime, Utc};
+
+use crate::app::effect::{DbCommand, Effect};
+use crate::app::model::WriteError;
+use crate::app::state::{FormPurpose, Overlay, State};
+
+/// Suggestions shown under the form.
+pub const SHOWN: i64 = 3;
+/// Titles shorter than this (in characters, trimmed) are not searched: every known error would match.
+const MIN_CHARS: usize = 3;
+
+/// A known error matching the title typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownError {
+    pub reference: String,
+    pub title: String,
+    /// The whole workaround; the form shows its first line.
+    pub workaround: String,
+}
+
+impl KnownError {
+    pub fn workaround_line(&self) -> &str {
+        self.workaround.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    }
+}
+
+/// The suggestions of the open new-incident form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Suggestions {
+    /// The title the shown suggestions answer.
+    pub text: String,
+    pub shown: Vec<KnownError>,
+    /// The text of the search on its way.
+    pub asked: Option<String>,
+    /// The latest text typed while a search was on its way: asked for once it answers.
+    pub pending: Option<String>,
+    /// The suggestion picked: linked, with its workaround applied, once the incident is created.
+    pub chosen: Option<String>,
+    /// Taken from `chosen` on submit; the link waits for the created incident.
+    pub link_after_create: Option<String>,
+}
+
+/// The typed title of the open new-incident form, if that is the form open.
+fn typed_title(state: &State) -> Option<String> {
+    match &state.overlay {
+        Some(Overlay::Form(form)) if form.purpose == FormPurpose::Create => {
+            form.fields.iter().find(|f| f.name == "title").map(|f| f.value().trim().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A fresh form: nothing shown, nothing picked (a search on its way stays accounted for).
+pub fn reset(state: &mut State) -> Vec<Effect> {
+    let suggestions = &mut state.screens.board.known_errors;
+    suggestions.text.clear();
+    suggestions.shown.clear();
+    suggestions.chosen = None;
+    suggestions.pending = None;
+    title_changed(state)
+}
+
+/// After an edit of the new-incident form: search for the title if it changed.
+pub fn title_changed(state: &mut State) -> Vec<Effect> {
+    let Some(title) = typed_title(state) else {
+        return Vec::new();
+    };
+    let suggestions = &mut state.screens.board.known_errors;
+    if title.chars().count() < MIN_CHARS {
+        suggestions.text = title;
+        suggestions.shown.clear();
+        suggestions.chosen = None;
+        suggestions.pending = None;
+        return Vec::new();
+    }
+    let current = suggestions.pending.as_ref().or(suggestions.asked.as_ref()).unwrap_or(&suggestions.text);
+    if *current == title {
+        return Vec::new();
+    }
+    if suggestions.asked.is_some() {
+        suggestions.pending = Some(title);
+        return Vec::new();
+    }
+    suggestions.asked = Some(title.clone());
+    vec![Effect::Db(DbCommand::SearchKnownErrors { text: title })]
+}
+
+/// The database answered the search for `text`.
+pub fn found(state: &mut State, text: String, result: Result<Vec<KnownError>, String>) -> Vec<Effect> {
+    let title = typed_title(state);
+    let suggestions = &mut state.screens.board.known_errors;
+    if suggestions.asked.as_deref() == Some(text.as_str()) {
+        suggestions.asked = None;
+    }
+    // Only an answer for the title as it stands is shown; an older one is dropped.
+    if title.as_deref() == Some(text.as_str()) {
+        match result {
+            Ok(mut found) => {
+                found.truncate(SHOWN as usize);
+                if suggestions.chosen.as_ref().is_some_and(|c| !found.iter().any(|k| &k.reference == c)) {
+                    suggestions.chosen = None;
+                }
+                suggestions.shown = found;
+                suggestions.text = text;
+            }
+            // A failed search costs only the hint: the form goes on.
+            Err(_) => suggestions.shown.clear(),
+        }
+    }
+    match (suggestions.pending.take(), title) {
+        (Some(pending), Some(title)) if pending == title && suggestions.asked.is_none() => {
+            suggestions.asked = Some(pending.clone());
+            vec![Effect::Db(DbCommand::SearchKnownErrors { text: pending })]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The pick key: the first suggestion, then the next, then none.
+pub fn cycle(state: &mut State) {
+    let suggestions = &mut state.screens.board.known_errors;
+    let position = suggestions.chosen.as_ref().and_then(|c| suggestions.shown.iter().position(|k| &k.reference == c));
+    let next = match position {
+        None => suggestions.shown.first(),
+        Some(i) => suggestions.shown.get(i + 1),
+    };
+    suggestions.chosen = next.map(|k| k.reference.clone());
+}
+
+/// The new-incident form was sent: remember what to link once the incident exists.
+pub fn submitted(state: &mut State) {
+    let suggestions = &mut state.screens.board.known_errors;
+    suggestions.link_after_create = suggestions.chosen.clone();
+}
+
+/// The incident was created: link it to the picked known error, applying its workaround.
+pub fn created(state: &mut State, incident: &str) -> Vec<Effect> {
+    let suggestions = &mut state.screens.board.known_errors;
+    suggestions.chosen = None;
+    suggestions.shown.clear();
+    suggestions.text.clear();
+    match suggestions.link_after_create.take() {
+        Some(problem) => {
+            vec![Effect::Db(DbCommand::LinkProblem { problem, incident: incident.to_string(), apply_workaround: true })]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The answer to a link: said in the status line; a failure keeps the incident, which exists already.
+pub fn linked(
+    state: &mut State,
+    problem: String,
+    incident: String,
+    result: Result<String, WriteError>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    match result {
+        Ok(done) => state.inform(done, now),
+        Err(error) => {
+            state.warn(format!("{incident} is saved, but linking it to {problem} failed: {}", error.message()), now)
+        }
+    }
+    Vec::new()
+}
