@@ -335,10 +335,12 @@ pub enum Act {
     Declare,
     /// Record the outage the incident caused (availability).
     Outage,
+    /// Link to a problem (known error), optionally applying its workaround.
+    LinkProblem,
 }
 
 impl Act {
-    pub const ALL: [Act; 19] = [
+    pub const ALL: [Act; 20] = [
         Act::New,
         Act::Acknowledge,
         Act::Assign,
@@ -358,6 +360,7 @@ impl Act {
         Act::Security,
         Act::Declare,
         Act::Outage,
+        Act::LinkProblem,
     ];
 
     pub fn name(self) -> &'static str {
@@ -381,6 +384,7 @@ impl Act {
             Act::Security => "security",
             Act::Declare => "declare",
             Act::Outage => "outage",
+            Act::LinkProblem => "link-problem",
         }
     }
 
@@ -405,6 +409,7 @@ impl Act {
             Act::Security => "flag or unflag as a security incident",
             Act::Declare => "declare a major incident",
             Act::Outage => "record the outage this incident caused (for availability)",
+            Act::LinkProblem => "link to a problem (PRB-…), applying its workaround if you choose",
         }
     }
 }

@@ -157,7 +157,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
     ];
     // The incident actions work the same on the board (selected incident) and in the incident view.
-    let actions: [(Chord, Act, bool); 19] = [
+    let actions: [(Chord, Act, bool); 20] = [
         (Chord::ch('n'), Act::New, true),
         (Chord::ch('a'), Act::Acknowledge, true),
         (Chord::ch('A'), Act::Assign, false),
@@ -177,6 +177,7 @@ pub fn default_keymap() -> Vec<Binding> {
         (Chord::ch('x'), Act::Security, false),
         (Chord::ch('m'), Act::Declare, false),
         (Chord::ch('O'), Act::Outage, false),
+        (Chord::ch('K'), Act::LinkProblem, false),
     ];
     for scope in [Board, Incident] {
         for (chord, act, hint) in actions {

@@ -212,6 +212,7 @@ pub async fn detail_by_id(pool: &PgPool, id: i64) -> Result<Option<IncidentDetai
         clocks,
         clock_events,
         linked,
+        relations: Default::default(),
     }))
 }
 

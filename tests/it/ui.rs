@@ -395,3 +395,53 @@ fn known_errors_160x48() {
     assert!(screen.contains("workaround: Tøm hurtigbufferen") && !screen.contains("Gjelder bare"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// The incident view of a master incident linked to a known error, with one child open and one resolved.
+fn master_incident_state() -> State {
+    use vakt::app::model::{ChildIncident, EventEntry, IncidentDetail, Relations};
+    let mut state = board_state();
+    update(&mut state, Action::Run(Command::Open), now());
+    let summary = state.screens.board.queue.find(23).cloned().expect("INC-10423 is on the board");
+    let detail = IncidentDetail {
+        summary,
+        description: "Helsejournalen svarer ikke; flere leverandører har egne saker.".into(),
+        reporter: "Silje Aasen".into(),
+        channel: vakt::domain::incident::Channel::Phone,
+        created_by: "kari".into(),
+        resolved_at: None,
+        closed_at: None,
+        events: vec![EventEntry {
+            at: now() - Duration::minutes(148),
+            kind: "received".into(),
+            actor: "kari".into(),
+            data: serde_json::json!({}),
+        }],
+        clocks: Vec::new(),
+        clock_events: Vec::new(),
+        linked: Vec::new(),
+        relations: Relations {
+            problems: vec!["PRB-3".into()],
+            master: None,
+            children: vec![
+                ChildIncident { id: 11, reference: "INC-10411".into(), open: true },
+                ChildIncident { id: 12, reference: "INC-10412".into(), open: false },
+            ],
+        },
+    };
+    update(&mut state, Action::DetailLoaded { id: 23, detail: Some(Box::new(detail)) }, now());
+    state
+}
+
+#[test]
+fn master_incident_80x24() {
+    let screen = render(&master_incident_state(), 80, 24);
+    assert!(screen.contains("PRB-3") && screen.contains("INC-10411 (open)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn master_incident_160x48() {
+    let screen = render(&master_incident_state(), 160, 48);
+    assert!(screen.contains("1 of 2 open"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -640,6 +640,7 @@ pub(super) mod snapshots {
             clocks: Vec::new(),
             clock_events: Vec::new(),
             linked: Vec::new(),
+            relations: Default::default(),
         };
         update(&mut s, Action::DetailLoaded { id: 1, detail: Some(Box::new(detail)) }, now());
         for size in SIZES {

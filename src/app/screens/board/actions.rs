@@ -70,6 +70,7 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
         Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
         Act::Declare => crate::app::screens::major::update::declare(state, target, now),
         Act::Outage => super::outage::start(state, target),
+        Act::LinkProblem => open_form(state, FormPurpose::LinkProblem(target), now),
     }
 }
 
@@ -241,6 +242,14 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
         FormPurpose::Deprioritise(t) => {
             (format!("Deprioritise {} (workaround in place)", t.reference), vec![Field::line("reason", "", true)])
         }
+        FormPurpose::LinkProblem(t) => (
+            format!("Link {} to a problem", t.reference),
+            vec![
+                Field::line("problem (PRB-…)", "PRB-", true).named("problem"),
+                // Yes by default: linking to a known error is mostly about its workaround.
+                Field::choice("apply its workaround", super::known_errors::yes_first(), 0).named("apply"),
+            ],
+        ),
         // The cockpit's forms are built by the majors module.
         _ => (String::new(), Vec::new()),
     }
@@ -370,6 +379,10 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             write(state, DbCommand::Create(new), now)
         }
         Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
+        Ok(Submission::Problem(target, problem, apply_workaround)) => {
+            let command = DbCommand::LinkProblem { problem, incident: target.reference, apply_workaround };
+            write(state, command, now)
+        }
         Ok(Submission::Act(target, action)) => {
             let needs_confirm = matches!(
                 purpose,
@@ -394,6 +407,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 enum Submission {
     Create(NewIncident),
     Link(ActionTarget, String),
+    Problem(ActionTarget, String, bool),
     Act(ActionTarget, IncidentAction),
 }
 
@@ -440,6 +454,13 @@ fn build(
             )
         }
         FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value("reason") }),
+        FormPurpose::LinkProblem(t) => {
+            let problem = value("problem").trim().to_uppercase();
+            if problem.trim_start_matches("PRB-").is_empty() {
+                return Err("give the problem's reference, e.g. PRB-3".into());
+            }
+            Ok(Submission::Problem(t.clone(), problem, values.yes("apply")))
+        }
         _ => Err("not an incident form".into()),
     }
 }

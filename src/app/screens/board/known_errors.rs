@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::app::effect::{DbCommand, Effect};
+use crate::app::form::ChoiceOption;
 use crate::app::model::WriteError;
 use crate::app::state::{FormPurpose, Overlay, State};
 
@@ -152,7 +153,13 @@ pub fn created(state: &mut State, incident: &str) -> Vec<Effect> {
     }
 }
 
-/// The answer to a link: said in the status line; a failure keeps the incident, which exists already.
+/// "yes" first, for a choice that defaults to yes.
+pub fn yes_first() -> Vec<ChoiceOption> {
+    vec![ChoiceOption::new("yes", "yes", ""), ChoiceOption::new("no", "no", "")]
+}
+
+/// The answer to a link. From the incident view's form: the form closes and the incident is read again, or the
+/// form stays and says why. After a create: said in the status line; a failure keeps the incident, which exists.
 pub fn linked(
     state: &mut State,
     problem: String,
@@ -160,6 +167,15 @@ pub fn linked(
     result: Result<String, WriteError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
+    if let Some(Overlay::Form(form)) = &state.overlay
+        && matches!(&form.purpose, FormPurpose::LinkProblem(t) if t.reference == incident)
+    {
+        let reload = match &state.screens.board.incident {
+            Some(view) => vec![Effect::Db(DbCommand::LoadDetail { id: view.id })],
+            None => Vec::new(),
+        };
+        return crate::app::forms::answered(state, result, reload, now);
+    }
     match result {
         Ok(done) => state.inform(done, now),
         Err(error) => {
