@@ -94,6 +94,8 @@ pub enum OverlayKey {
     No,
     /// The new-incident form: pick the first known error suggested, then the next, then none.
     KnownError,
+    /// Resolving a master incident: resolve its open children too, or the master only.
+    Children,
 }
 
 impl OverlayKey {
@@ -106,6 +108,7 @@ impl OverlayKey {
             OverlayKey::Yes => "yes",
             OverlayKey::No => "no",
             OverlayKey::KnownError => "known-error",
+            OverlayKey::Children => "children",
         }
     }
 
@@ -118,6 +121,7 @@ impl OverlayKey {
             OverlayKey::Yes => "confirm, or send the update to everyone listed",
             OverlayKey::No => "go back to the text",
             OverlayKey::KnownError => "new incident: pick a suggested known error (its workaround is applied on save)",
+            OverlayKey::Children => "resolving a master incident: resolve its open children too, or not",
         }
     }
 }

@@ -238,7 +238,7 @@ pub fn apply(fields: &[Field], focus: &mut usize, key: OverlayKey) -> FormKey {
             FormKey::Moved
         }
         // The new-incident form handles it before the fields see it (`screens::board::known_errors`).
-        OverlayKey::KnownError => FormKey::Moved,
+        OverlayKey::KnownError | OverlayKey::Children => FormKey::Moved,
     }
 }
 

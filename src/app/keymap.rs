@@ -378,6 +378,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(FollowUps, Chord::ch('G'), Command::Bottom, false),
         // Shown by the new-incident form only; other forms leave Ctrl-k to the text editor.
         bind(Form, Chord::ctrl('k'), Command::Overlay(OverlayKey::KnownError), false),
+        // Shown by a master's resolve confirmation only.
+        bind(Confirm, Chord::ch('c'), Command::Overlay(OverlayKey::Children), false),
     ]);
     keymap
 }

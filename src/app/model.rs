@@ -83,6 +83,9 @@ pub struct IncidentSummary {
     pub flags: Flags,
     /// Bumped by the database on every change; used to detect stale views and conflicting edits.
     pub version: i32,
+    /// The master incident's reference, on a child (issue 13); `incident show` prints it, so JSON leaves it out.
+    #[serde(skip)]
+    pub master: Option<String>,
 }
 
 /// One entry of an incident's append-only history.

@@ -173,6 +173,10 @@ pub struct Confirm {
     pub form: Option<Box<Form>>,
     pub error: Option<String>,
     pub saving: bool,
+    /// Resolving a master: its open children, offered to be resolved too (issue 13).
+    pub children: Vec<ActionTarget>,
+    /// Whether the children are resolved too (the children key switches).
+    pub with_children: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

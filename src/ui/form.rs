@@ -161,11 +161,19 @@ pub fn confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, keys: &str, vie
             }
         }
     }
+    if !confirm.children.is_empty() {
+        lines.push(children_line(confirm, view));
+    }
     lines.push(Line::raw(""));
     if let Some(error) = &confirm.error {
         lines.push(Line::styled(text::one_line(error).into_owned(), theme.breached));
     }
-    let keys = if confirm.saving { "saving …".to_string() } else { format!("{keys} · yes confirms, no goes back") };
+    let children_key = if confirm.children.is_empty() { "" } else { " · c children too or not" };
+    let keys = if confirm.saving {
+        "saving …".to_string()
+    } else {
+        format!("{keys}{children_key} · yes confirms, no goes back")
+    };
     lines.push(Line::styled(keys, theme.dim));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), outer);
 }
@@ -193,4 +201,19 @@ pub fn preview(frame: &mut Frame, area: Rect, preview: &crate::app::state::Previ
     }
     lines.extend(preview.lines.iter().map(|l| Line::styled(text::one_line(l).into_owned(), theme.text)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), outer);
+}
+
+/// A master's open children in its resolve confirmation: resolved too (each on its own), or left open.
+fn children_line(confirm: &Confirm, view: View) -> Line<'static> {
+    let theme = view.theme;
+    let list: Vec<String> = confirm.children.iter().map(|c| text::one_line(&c.reference).into_owned()).collect();
+    let count = confirm.children.len();
+    if confirm.with_children {
+        Line::styled(
+            format!("[x] also resolve its {count} open child incident(s), each on its own: {}", list.join(", ")),
+            theme.warning,
+        )
+    } else {
+        Line::styled(format!("[ ] its {count} open child incident(s) stay open: {}", list.join(", ")), theme.dim)
+    }
 }

@@ -42,6 +42,7 @@ fn incident((id, priority, service, org, agreement, status, age_minutes, title):
         next_due: None,
         flags: Flags::default(),
         version: 1,
+        master: None,
     }
 }
 
@@ -443,5 +444,55 @@ fn master_incident_80x24() {
 fn master_incident_160x48() {
     let screen = render(&master_incident_state(), 160, 48);
     assert!(screen.contains("1 of 2 open"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// The board with INC-10411 and INC-10498 children of INC-10423, the first child selected.
+fn children_board_state() -> State {
+    let mut state = board_state();
+    let mut rows = state.screens.board.queue.all().to_vec();
+    for row in rows.iter_mut().filter(|r| r.id == 11 || r.id == 98) {
+        row.master = Some("INC-10423".into());
+    }
+    update(&mut state, Action::BoardLoaded(rows), now());
+    state.screens.board.queue.select_id(11);
+    state
+}
+
+#[test]
+fn children_on_the_board_80x24() {
+    let screen = render(&children_board_state(), 80, 24);
+    assert!(screen.contains("INC-10411↳") && screen.contains("child of INC-10423"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn children_on_the_board_160x48() {
+    let screen = render(&children_board_state(), 160, 48);
+    assert!(screen.contains("↳ INC-10423 a-melding slow"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// Resolving INC-10423 offers its two open children.
+fn resolve_master_state() -> State {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut state = children_board_state();
+    state.screens.board.queue.select_id(23);
+    update(&mut state, Action::Key(KeyEvent::from(KeyCode::Char('r'))), now());
+    update(&mut state, Action::WhatIfReady { target: 23, result: Ok(Vec::new()) }, now());
+    state
+}
+
+#[test]
+fn resolving_a_master_80x24() {
+    let screen = render(&resolve_master_state(), 80, 24);
+    assert!(screen.contains("INC-10411") && screen.contains("c children"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn resolving_a_master_160x48() {
+    let screen = render(&resolve_master_state(), 160, 48);
+    assert!(screen.contains("also resolve its 2 open child"), "{screen}");
     insta::assert_snapshot!(screen);
 }

@@ -9,9 +9,10 @@ use super::update;
 use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::effect::{DbCommand, Effect};
-use crate::app::model::{EventEntry, IncidentDetail, Relations, WriteError};
+use crate::app::model::{EventEntry, IncidentDetail, IncidentSummary, Relations, WriteError};
 use crate::app::state::{FormPurpose, Overlay, State};
 use crate::domain::incident::Status;
+use crate::domain::incident::lifecycle::IncidentAction;
 
 fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     update(s, Action::Key(KeyEvent::from(code)), now())
@@ -99,4 +100,85 @@ fn a_reference_without_a_number_is_refused_in_the_form() {
     assert!(sent.is_empty());
     let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form stays") };
     assert!(form.error.as_deref().is_some_and(|e| e.contains("PRB-3")), "{:?}", form.error);
+}
+
+/// The board with INC-1 the master of INC-5 (open) and INC-6 a child of another master.
+fn board_with_children() -> State {
+    let mut s = state(true);
+    let child =
+        |id: i64, master: &str| IncidentSummary { master: Some(master.into()), ..row(id, "Lav", 2, Status::New) };
+    let rows = vec![row(1, "Høy", 2, Status::Acknowledged), child(5, "INC-1"), child(6, "INC-2")];
+    update(&mut s, Action::BoardLoaded(rows), now());
+    s.screens.board.queue.select_id(1);
+    s
+}
+
+fn resolve_confirmed(s: &mut State) -> Vec<Effect> {
+    press(s, KeyCode::Char('r'));
+    update(s, Action::WhatIfReady { target: 1, result: Ok(Vec::new()) }, now());
+    press(s, KeyCode::Enter)
+}
+
+fn resolved(id: i64) -> Action {
+    let mut summary = row(id, "Høy", 2, Status::Resolved);
+    summary.version = 4;
+    Action::Written { what: "resolve done".into(), result: Ok(Box::new(summary)) }
+}
+
+fn resolves(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::Perform { target, action: IncidentAction::Resolve }) => {
+                Some(target.reference.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn resolving_a_master_offers_its_open_children_and_resolves_them_once_the_master_is_resolved() {
+    let mut s = board_with_children();
+    press(&mut s, KeyCode::Char('r'));
+    let Some(Overlay::Confirm(confirm)) = &s.overlay else { panic!("r asks first: {:?}", s.overlay) };
+    assert_eq!(confirm.children.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(), vec!["INC-5"]);
+    assert!(confirm.with_children, "the children are offered, resolved too unless switched off");
+    update(&mut s, Action::WhatIfReady { target: 1, result: Ok(Vec::new()) }, now());
+    let sent = press(&mut s, KeyCode::Enter);
+    assert_eq!(resolves(&sent), vec!["INC-1"], "the master first, on its own");
+    let after = update(&mut s, resolved(1), now());
+    assert_eq!(resolves(&after), vec!["INC-5"], "then each open child through its own lifecycle");
+    let again = update(&mut s, resolved(5), now());
+    assert!(resolves(&again).is_empty(), "once: {again:?}");
+}
+
+#[test]
+fn the_children_key_resolves_the_master_only() {
+    let mut s = board_with_children();
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Char('c'));
+    update(&mut s, Action::WhatIfReady { target: 1, result: Ok(Vec::new()) }, now());
+    press(&mut s, KeyCode::Enter);
+    let after = update(&mut s, resolved(1), now());
+    assert!(resolves(&after).is_empty(), "{after:?}");
+}
+
+#[test]
+fn a_master_that_is_refused_keeps_its_children_open() {
+    let mut s = board_with_children();
+    resolve_confirmed(&mut s);
+    let refusal = Action::Written { what: "resolve done".into(), result: Err(WriteError::Refused("no".into())) };
+    update(&mut s, refusal, now());
+    let later = update(&mut s, resolved(1), now());
+    assert!(resolves(&later).is_empty(), "{later:?}");
+}
+
+#[test]
+fn an_incident_without_children_is_resolved_as_before() {
+    let mut s = board_with_children();
+    s.screens.board.queue.select_id(5);
+    press(&mut s, KeyCode::Char('r'));
+    let Some(Overlay::Confirm(confirm)) = &s.overlay else { panic!("r asks first") };
+    assert!(confirm.children.is_empty() && !confirm.with_children);
 }

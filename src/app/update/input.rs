@@ -86,6 +86,10 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     if let Some(Overlay::Confirm(_)) = &state.overlay {
         return match keymap::resolve_only(&state.keymap, Scope::Confirm, &key) {
             Some(Command::Overlay(OverlayKey::Yes)) => actions::confirmed(state, now),
+            Some(Command::Overlay(OverlayKey::Children)) => {
+                crate::app::screens::board::masters::toggle(state);
+                Vec::new()
+            }
             Some(Command::Overlay(OverlayKey::No)) => {
                 actions::cancel_confirm(state);
                 Vec::new()

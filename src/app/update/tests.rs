@@ -40,6 +40,7 @@ pub(super) fn row(id: i64, priority: &str, agreement_version_id: i64, status: St
         next_due: None,
         flags: Flags::default(),
         version: 3,
+        master: None,
     }
 }
 

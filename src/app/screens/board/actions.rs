@@ -46,7 +46,15 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
             }
             open_form(state, FormPurpose::Pause(target), now)
         }
-        Act::Resolve => confirm(state, target, IncidentAction::Resolve, None),
+        Act::Resolve => {
+            let children = super::masters::open_children(state, &target.reference);
+            let effects = confirm(state, target, IncidentAction::Resolve, None);
+            if let Some(Overlay::Confirm(confirm)) = &mut state.overlay {
+                confirm.with_children = !children.is_empty();
+                confirm.children = children;
+            }
+            effects
+        }
         Act::Reopen => confirm(state, target, IncidentAction::Reopen, None),
         Act::Close => {
             let close_role = agreement(state, &target).and_then(|a| a.spec().rules.close_role.clone());
@@ -119,6 +127,8 @@ fn confirm(state: &mut State, target: ActionTarget, action: IncidentAction, form
         form: form.map(Box::new),
         error: None,
         saving: false,
+        children: Vec::new(),
+        with_children: false,
     }));
     vec![effect]
 }
@@ -484,6 +494,7 @@ pub fn confirmed(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     }
     let command = DbCommand::Perform { target: confirm.target.clone(), action: confirm.action.clone() };
+    super::masters::confirmed(state);
     write(state, command, now)
 }
 
@@ -518,6 +529,7 @@ pub fn written(
             if what == "created" {
                 effects.extend(super::known_errors::created(state, &summary.reference));
             }
+            effects.extend(super::masters::written(state, summary.id, !summary.status.is_open()));
             state.screens.board.queue.apply(id, Some(*summary), now);
             if state.screens.board.incident.as_ref().is_some_and(|v| v.id == id) {
                 effects.push(Effect::Db(DbCommand::LoadDetail { id }));
@@ -530,6 +542,11 @@ pub fn written(
             effects
         }
         Err(error) => {
+            // A master that was not resolved keeps its children as they are.
+            if let Some(Overlay::Confirm(confirm)) = &state.overlay {
+                let id = confirm.target.id;
+                super::masters::written(state, id, false);
+            }
             let mut message = error.message().to_string();
             let mut effects = Vec::new();
             if let WriteError::Conflict { fresh: Some(fresh), .. } = &error {
