@@ -7,6 +7,8 @@ use crate::app::state::State;
 use crate::domain::text;
 use crate::ui::View;
 
+const TITLE_CHARS: usize = 32;
+
 /// The lines under the form; none until a title long enough to search for is typed.
 pub fn lines(state: &State, pick_key: &str, view: View) -> Vec<Line<'static>> {
     let theme = view.theme;
@@ -35,7 +37,8 @@ pub fn lines(state: &State, pick_key: &str, view: View) -> Vec<Line<'static>> {
         let style = if chosen { theme.selection } else { theme.text };
         lines.push(Line::from(vec![
             Span::styled(format!("{marker}{} ", text::one_line(&known.reference)), style),
-            Span::styled(format!("{} — ", text::one_line(&known.title)), style),
+            // The title is cut so that the workaround's start shows at 80 columns too.
+            Span::styled(format!("{} — ", text::truncate(&text::one_line(&known.title), TITLE_CHARS)), style),
             Span::styled(workaround, if chosen { theme.selection } else { theme.dim }),
         ]));
     }
