@@ -10,6 +10,7 @@ use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{EventEntry, IncidentDetail, IncidentSummary, Relations, WriteError};
+use crate::app::screens::board::known_errors::KnownError;
 use crate::app::state::{FormPurpose, Overlay, State};
 use crate::domain::incident::Status;
 use crate::domain::incident::lifecycle::IncidentAction;
@@ -67,6 +68,7 @@ fn k_links_the_open_incident_to_a_problem_applying_its_workaround_by_default() {
     assert!(matches!(&form.purpose, FormPurpose::LinkProblem(t) if t.reference == "INC-1"));
     typed(&mut s, "3");
     let sent = press(&mut s, KeyCode::Enter);
+    // (The proposal for the title never came: the form keeps what was typed.)
     let wanted = DbCommand::LinkProblem { problem: "PRB-3".into(), incident: "INC-1".into(), apply_workaround: true };
     assert_eq!(sent, vec![Effect::Db(wanted)]);
     let refused = link_answer(&mut s, Err(WriteError::BadInput("PRB-3 has no workaround to apply".into())));
@@ -181,4 +183,42 @@ fn an_incident_without_children_is_resolved_as_before() {
     press(&mut s, KeyCode::Char('r'));
     let Some(Overlay::Confirm(confirm)) = &s.overlay else { panic!("r asks first") };
     assert!(confirm.children.is_empty() && !confirm.with_children);
+}
+
+fn field(s: &State, name: &str) -> String {
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("a form is open: {:?}", s.overlay) };
+    form.fields.iter().find(|f| f.name == name).map(|f| f.value()).unwrap_or_default()
+}
+
+fn known(reference: &str, workaround: &str) -> KnownError {
+    KnownError { reference: reference.into(), title: "Tidsavbrudd".into(), workaround: workaround.into() }
+}
+
+#[test]
+fn the_link_form_proposes_the_best_known_error_for_the_title_and_applies_only_an_existing_workaround() {
+    let mut s = viewing(true, Relations::default());
+    let opened = press(&mut s, KeyCode::Char('K'));
+    assert!(opened.contains(&Effect::Db(DbCommand::SearchKnownErrors { text: "incident 1".into() })), "{opened:?}");
+    let found = vec![known("PRB-9", "  "), known("PRB-3", "Start på nytt")];
+    update(&mut s, Action::KnownErrorsFound { text: "incident 1".into(), result: Ok(found) }, now());
+    assert_eq!(field(&s, "problem"), "PRB-9");
+    assert_eq!(field(&s, "apply"), "no", "PRB-9 has no workaround to apply");
+
+    let mut s = viewing(true, Relations::default());
+    press(&mut s, KeyCode::Char('K'));
+    update(
+        &mut s,
+        Action::KnownErrorsFound { text: "incident 1".into(), result: Ok(vec![known("PRB-3", "w")]) },
+        now(),
+    );
+    assert_eq!((field(&s, "problem"), field(&s, "apply")), ("PRB-3".to_string(), "yes".to_string()));
+}
+
+#[test]
+fn a_reference_typed_before_the_proposal_arrives_is_kept() {
+    let mut s = viewing(true, Relations::default());
+    press(&mut s, KeyCode::Char('K'));
+    typed(&mut s, "12");
+    update(&mut s, Action::KnownErrorsFound { text: "incident 1".into(), result: Ok(vec![known("PRB-3", "")]) }, now());
+    assert_eq!((field(&s, "problem"), field(&s, "apply")), ("PRB-12".to_string(), "yes".to_string()));
 }

@@ -78,7 +78,12 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
         Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
         Act::Declare => crate::app::screens::major::update::declare(state, target, now),
         Act::Outage => super::outage::start(state, target),
-        Act::LinkProblem => open_form(state, FormPurpose::LinkProblem(target), now),
+        Act::LinkProblem => {
+            let title = incident_title(state, target.id);
+            let mut effects = open_form(state, FormPurpose::LinkProblem(target), now);
+            effects.extend(super::known_errors::link_form_opened(state, &title));
+            effects
+        }
     }
 }
 
@@ -95,6 +100,15 @@ fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
         agreement_version_id: summary.agreement_version_id,
     };
     Some((target, summary.status, summary.flags.security))
+}
+
+/// The title of the incident actions apply to (the open view's, else the board line's).
+fn incident_title(state: &State, id: i64) -> String {
+    let from_view = state.screens.board.incident.as_ref().and_then(|v| v.detail.as_ref()).map(|d| &d.summary);
+    from_view
+        .filter(|s| s.id == id)
+        .or_else(|| state.screens.board.queue.find(id))
+        .map_or_else(String::new, |s| s.title.clone())
 }
 
 fn agreement<'a>(state: &'a State, target: &ActionTarget) -> Option<&'a Agreement> {

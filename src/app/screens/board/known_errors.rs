@@ -44,6 +44,8 @@ pub struct Suggestions {
     pub chosen: Option<String>,
     /// Taken from `chosen` on submit; the link waits for the created incident.
     pub link_after_create: Option<String>,
+    /// The incident title searched for when the link form opened, to propose its best known error.
+    pub for_link: Option<String>,
 }
 
 /// The typed title of the open new-incident form, if that is the form open.
@@ -91,8 +93,44 @@ pub fn title_changed(state: &mut State) -> Vec<Effect> {
     vec![Effect::Db(DbCommand::SearchKnownErrors { text: title })]
 }
 
+/// The link form opened: ask for the known errors matching the incident's title, to propose the best.
+pub fn link_form_opened(state: &mut State, title: &str) -> Vec<Effect> {
+    let title = title.trim().to_string();
+    if title.chars().count() < MIN_CHARS {
+        return Vec::new();
+    }
+    state.screens.board.known_errors.for_link = Some(title.clone());
+    vec![Effect::Db(DbCommand::SearchKnownErrors { text: title })]
+}
+
+/// The link form, untouched so far, proposes the best known error; "apply its workaround" is yes when it has one.
+fn propose(state: &mut State, found: &[KnownError]) {
+    let Some(best) = found.first() else {
+        return;
+    };
+    if let Some(Overlay::Form(form)) = &mut state.overlay
+        && matches!(form.purpose, FormPurpose::LinkProblem(_))
+        && form.fields.iter().any(|f| f.name == "problem" && f.value().trim() == "PRB-")
+    {
+        for field in &mut form.fields {
+            match field.name {
+                "problem" => field.set_typed(&best.reference),
+                "apply" => field.select_value(if best.workaround.trim().is_empty() { "no" } else { "yes" }),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The database answered the search for `text`.
 pub fn found(state: &mut State, text: String, result: Result<Vec<KnownError>, String>) -> Vec<Effect> {
+    if state.screens.board.known_errors.for_link.as_deref() == Some(text.as_str()) {
+        state.screens.board.known_errors.for_link = None;
+        if let Ok(found) = &result {
+            propose(state, found);
+        }
+        return Vec::new();
+    }
     let title = typed_title(state);
     let suggestions = &mut state.screens.board.known_errors;
     if suggestions.asked.as_deref() == Some(text.as_str()) {
