@@ -222,3 +222,12 @@ fn a_reference_typed_before_the_proposal_arrives_is_kept() {
     update(&mut s, Action::KnownErrorsFound { text: "incident 1".into(), result: Ok(vec![known("PRB-3", "")]) }, now());
     assert_eq!((field(&s, "problem"), field(&s, "apply")), ("PRB-12".to_string(), "yes".to_string()));
 }
+
+#[test]
+fn a_problem_the_incident_is_linked_to_already_is_not_proposed() {
+    let mut s = viewing(true, Relations { problems: vec!["PRB-3".into()], ..Relations::default() });
+    press(&mut s, KeyCode::Char('K'));
+    let found = vec![known("PRB-3", "w"), known("PRB-4", "v")];
+    update(&mut s, Action::KnownErrorsFound { text: "incident 1".into(), result: Ok(found) }, now());
+    assert_eq!(field(&s, "problem"), "PRB-4");
+}

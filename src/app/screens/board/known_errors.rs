@@ -105,7 +105,12 @@ pub fn link_form_opened(state: &mut State, title: &str) -> Vec<Effect> {
 
 /// The link form, untouched so far, proposes the best known error; "apply its workaround" is yes when it has one.
 fn propose(state: &mut State, found: &[KnownError]) {
-    let Some(best) = found.first() else {
+    // One the incident is linked to already is not proposed again.
+    let linked: Vec<String> = match state.screens.board.incident.as_ref().and_then(|v| v.detail.as_ref()) {
+        Some(detail) => detail.relations.problems.clone(),
+        None => Vec::new(),
+    };
+    let Some(best) = found.iter().find(|k| !linked.contains(&k.reference)) else {
         return;
     };
     if let Some(Overlay::Form(form)) = &mut state.overlay
