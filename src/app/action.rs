@@ -166,6 +166,17 @@ pub enum Action {
         id: i64,
         result: Result<(), WriteError>,
     },
+    /// The known errors matching `text` (`DbCommand::SearchKnownErrors`).
+    KnownErrorsFound {
+        text: String,
+        result: Result<Vec<crate::app::screens::board::known_errors::KnownError>, String>,
+    },
+    /// An incident linked to a problem, what was done in words, or why not (`DbCommand::LinkProblem`).
+    ProblemLinked {
+        problem: String,
+        incident: String,
+        result: Result<String, WriteError>,
+    },
 }
 
 /// The payload of a change notice: table, row id, row version and operation. Never the row itself.

@@ -159,6 +159,16 @@ pub enum DbCommand {
         id: i64,
         text: String,
     },
+    /// Known errors matching a new incident's title, best first (`db::problems::search`).
+    SearchKnownErrors {
+        text: String,
+    },
+    /// Operators: link an incident to a problem, optionally applying its workaround (`db::problems::link`).
+    LinkProblem {
+        problem: String,
+        incident: String,
+        apply_workaround: bool,
+    },
 }
 
 /// A write to a major incident.

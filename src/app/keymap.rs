@@ -160,7 +160,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
     ];
     // The incident actions work the same on the board (selected incident) and in the incident view.
-    let actions: [(Chord, Act, bool); 19] = [
+    let actions: [(Chord, Act, bool); 20] = [
         (Chord::ch('n'), Act::New, true),
         (Chord::ch('a'), Act::Acknowledge, true),
         (Chord::ch('A'), Act::Assign, false),
@@ -180,6 +180,7 @@ pub fn default_keymap() -> Vec<Binding> {
         (Chord::ch('x'), Act::Security, false),
         (Chord::ch('m'), Act::Declare, false),
         (Chord::ch('O'), Act::Outage, false),
+        (Chord::ch('K'), Act::LinkProblem, false),
     ];
     for scope in [Board, Incident] {
         for (chord, act, hint) in actions {
@@ -394,6 +395,10 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(FollowUps, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(FollowUps, Chord::ch('g'), Command::Top, false),
         bind(FollowUps, Chord::ch('G'), Command::Bottom, false),
+        // Shown by the new-incident form only; other forms leave Ctrl-k to the text editor.
+        bind(Form, Chord::ctrl('k'), Command::Overlay(OverlayKey::KnownError), false),
+        // Shown by a master's resolve confirmation only.
+        bind(Confirm, Chord::ch('c'), Command::Overlay(OverlayKey::Children), false),
     ]);
     keymap
 }

@@ -8,6 +8,7 @@ mod agreements;
 mod change_needs;
 mod cli;
 mod console;
+mod console_problems;
 mod db;
 mod follow_ups;
 mod harness;

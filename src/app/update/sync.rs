@@ -234,6 +234,12 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::FollowUpAnswered { id, result } => {
             crate::app::screens::board::follow_ups::answered(state, id, result, now)
         }
+        Action::KnownErrorsFound { text, result } => {
+            crate::app::screens::board::known_errors::found(state, text, result)
+        }
+        Action::ProblemLinked { problem, incident, result } => {
+            crate::app::screens::board::known_errors::linked(state, problem, incident, result, now)
+        }
         Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
     }
 }
