@@ -23,20 +23,22 @@ struct Column {
     cell: fn(&IncidentSummary, &State, View) -> Cell<'static>,
 }
 
+/// The title is shown at every width (what an incident is about matters more than its organisation or line); the
+/// other columns come in as the terminal widens.
 const COLUMNS: &[Column] = &[
     Column { header: "REF", width: Constraint::Length(10), min_terminal_width: 0, cell: reference },
     Column { header: "PRI", width: Constraint::Length(8), min_terminal_width: 0, cell: priority },
     Column { header: "SERVICE", width: Constraint::Length(16), min_terminal_width: 0, cell: service },
-    Column { header: "ORG", width: Constraint::Length(14), min_terminal_width: 96, cell: organisation },
+    Column { header: "ORG", width: Constraint::Length(14), min_terminal_width: 140, cell: organisation },
     Column { header: "AGREEMENT", width: Constraint::Length(9), min_terminal_width: 200, cell: agreement },
-    Column { header: "STATUS", width: Constraint::Length(12), min_terminal_width: 0, cell: status },
-    Column { header: "LINE", width: Constraint::Length(8), min_terminal_width: 120, cell: line },
+    Column { header: "STATUS", width: Constraint::Length(12), min_terminal_width: 96, cell: status },
+    Column { header: "LINE", width: Constraint::Length(8), min_terminal_width: 150, cell: line },
     Column { header: "ASSIGNEE", width: Constraint::Length(15), min_terminal_width: 110, cell: assignee },
     Column { header: "FLAGS", width: Constraint::Length(5), min_terminal_width: 104, cell: flags },
     Column { header: "NEXT TARGET", width: Constraint::Length(25), min_terminal_width: 0, cell: next_target },
     Column { header: "DUE", width: Constraint::Length(10), min_terminal_width: 180, cell: due },
-    Column { header: "AGE", width: Constraint::Length(9), min_terminal_width: 140, cell: age },
-    Column { header: "TITLE", width: Constraint::Fill(1), min_terminal_width: 160, cell: title },
+    Column { header: "AGE", width: Constraint::Length(9), min_terminal_width: 170, cell: age },
+    Column { header: "TITLE", width: Constraint::Fill(1), min_terminal_width: 0, cell: title },
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
