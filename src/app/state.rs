@@ -73,6 +73,8 @@ pub enum FormPurpose {
     AddStaff,
     /// Chairs and admins: a form of the problems tab (a change need, one of its steps).
     Register(crate::app::screens::problems::RegisterForm),
+    /// Admins: another role for this member of staff (their login).
+    StaffRole(String),
 }
 
 /// The major incident a cockpit action is for.
@@ -97,6 +99,7 @@ impl FormPurpose {
             FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::AddStaff => return "staff-add".into(),
             FormPurpose::Register(form) => return form.draft_key(),
+            FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -127,6 +130,7 @@ impl FormPurpose {
             | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::AddStaff
             | FormPurpose::Register(_)
+            | FormPurpose::StaffRole(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffLine};
+use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffDuty, StaffLine};
 use crate::db::DbError;
 
 pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbError> {
@@ -33,11 +33,32 @@ async fn staff(pool: &PgPool) -> Result<Vec<StaffLine>, DbError> {
     .fetch_all(pool)
     .await
     .unwrap_or_default();
+    let duties = super::staff::rota_duties(pool).await?;
+    // What the database would refuse, per member and role, asked once so the role form can say it before sending.
+    let refusals: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT s.login, r.role, public.vakt_staff_change_refusal(s.login, r.role, true)
+         FROM public.staff s CROSS JOIN unnest($1::text[]) AS r(role)
+         WHERE s.active AND public.vakt_staff_change_refusal(s.login, r.role, true) IS NOT NULL",
+    )
+    .bind(super::staff::ROLES)
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
     Ok(members
         .into_iter()
         .map(|member| StaffLine {
             shifts_ahead: ahead.iter().find(|(who, _)| *who == member.login).map_or(0, |(_, n)| *n),
             servicedesk: desk.contains(&member.login),
+            duty: duties.iter().find(|d| d.login == member.login).map(|d| StaffDuty {
+                duty: d.duty.clone(),
+                starts_at: d.starts_at,
+                ends_at: d.ends_at,
+            }),
+            refusals: refusals
+                .iter()
+                .filter(|(login, _, _)| *login == member.login)
+                .map(|(_, role, why)| (role.clone(), why.clone()))
+                .collect(),
             member,
         })
         .collect())
@@ -97,6 +118,14 @@ pub async fn write(pool: &PgPool, write: AdminWrite) -> Result<String, DbError> 
         AdminWrite::Deactivate { login } => {
             super::staff::deactivate(pool, &login).await?;
             Ok(format!("{login} deactivated: the login can no longer sign in; their history stays"))
+        }
+        AdminWrite::SetRole { login, role } => {
+            super::staff::set_role(pool, &login, &role).await?;
+            Ok(format!("{login} is now {role}"))
+        }
+        AdminWrite::Reactivate { login } => {
+            super::staff::reactivate(pool, &login).await?;
+            Ok(format!("{login} reactivated: they can sign in again with the role they had"))
         }
     }
 }

@@ -9,7 +9,7 @@ use super::update;
 use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
-use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffLine};
+use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffDuty, StaffLine};
 use crate::app::state::{Overlay, State};
 
 fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
@@ -35,10 +35,36 @@ fn member(login: &str, name: &str, role: &str, active: bool) -> StaffMember {
 
 fn staff() -> AdminData {
     AdminData::Staff(vec![
-        StaffLine { member: member("admin", "Astrid Admin", "admin", true), shifts_ahead: 0, servicedesk: false },
-        StaffLine { member: member("ola", "Ola Nordmann", "mim", true), shifts_ahead: 3, servicedesk: false },
-        StaffLine { member: member("per", "Per Gått", "operator", false), shifts_ahead: 0, servicedesk: true },
+        StaffLine {
+            member: member("admin", "Astrid Admin", "admin", true),
+            shifts_ahead: 0,
+            servicedesk: false,
+            duty: None,
+            refusals: refused(&["viewer", "operator", "mim", "chair", "admin"], "you cannot change your own login"),
+        },
+        StaffLine {
+            member: member("ola", "Ola Nordmann", "mim", true),
+            shifts_ahead: 3,
+            servicedesk: false,
+            duty: Some(StaffDuty {
+                duty: "mim".into(),
+                starts_at: now() + chrono::Duration::days(1),
+                ends_at: now() + chrono::Duration::days(8),
+            }),
+            refusals: refused(&["viewer", "operator", "chair"], "ola is MIM on a shift ahead"),
+        },
+        StaffLine {
+            member: member("per", "Per Gått", "operator", false),
+            shifts_ahead: 0,
+            servicedesk: true,
+            duty: None,
+            refusals: Vec::new(),
+        },
     ])
+}
+
+fn refused(roles: &[&str], why: &str) -> Vec<(String, String)> {
+    roles.iter().map(|role| ((*role).to_string(), why.to_string())).collect()
 }
 
 fn contacts() -> AdminData {
@@ -190,4 +216,80 @@ fn admin_snapshots() {
         assert!(screen.contains("2 message(s) to them are dead-lettered"), "{screen}");
         insta::assert_snapshot!(format!("admin_contacts_{}x{}", size.0, size.1), screen);
     }
+}
+
+fn choose(s: &mut State, role: &str) {
+    typed(s, role);
+}
+
+fn send_form(s: &mut State) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now())
+}
+
+fn form_error(s: &State) -> Option<String> {
+    match &s.overlay {
+        Some(Overlay::Form(form)) => form.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_role_the_database_would_refuse_says_why_before_anything_is_sent() {
+    let mut s = as_admin();
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(matches!(&s.overlay, Some(Overlay::Form(_))), "{:?}", s.overlay);
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("their role now"), "the current role is marked: {screen}");
+    choose(&mut s, "operator");
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("refused: ola is MIM on a shift ahead"), "the refusal shows as it is chosen: {screen}");
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        insta::assert_snapshot!(format!("admin_role_form_{}x{}", size.0, size.1), screen);
+    }
+    assert!(writes(&send_form(&mut s)).is_empty(), "a refused role is not sent");
+    assert!(form_error(&s).is_some_and(|e| e.contains("would refuse: ola is MIM")), "{:?}", form_error(&s));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('r'));
+    choose(&mut s, "admin");
+    assert_eq!(writes(&send_form(&mut s)), vec![AdminWrite::SetRole { login: "ola".into(), role: "admin".into() }]);
+    let done = update(&mut s, Action::AdminWritten(Ok("ola is now admin".into())), now());
+    assert!(s.overlay.is_none());
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Staff }], "read again");
+}
+
+#[test]
+fn the_same_role_again_is_not_sent_and_a_deactivated_member_is_reactivated_with_capital_r() {
+    let mut s = as_admin();
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(writes(&send_form(&mut s)).is_empty());
+    assert!(form_error(&s).is_some_and(|e| e.contains("mim already")), "{:?}", form_error(&s));
+    press(&mut s, KeyCode::Esc);
+    assert!(writes(&press(&mut s, KeyCode::Char('R'))).is_empty(), "ola is active");
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("active already")), "{:?}", s.message);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.overlay.is_none(), "a deactivated member gets no role form");
+    assert_eq!(writes(&press(&mut s, KeyCode::Char('R'))), vec![AdminWrite::Reactivate { login: "per".into() }]);
+}
+
+#[test]
+fn a_reader_is_offered_no_role_change_nor_reactivation() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('G'));
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    let key_line = screen.lines().last().unwrap_or_default();
+    assert!(!key_line.contains("role") && !key_line.contains("reactivate"), "{key_line}");
+    for c in ['r', 'R'] {
+        assert!(writes(&press(&mut s, KeyCode::Char(c))).is_empty());
+    }
+    assert!(s.overlay.is_none());
 }

@@ -85,7 +85,7 @@ fn staff_table(frame: &mut Frame, area: Rect, detail: Rect, admin: &AdminScreen,
         Constraint::Fill(1),
         Constraint::Length(8),
         Constraint::Length(13),
-        Constraint::Length(9),
+        Constraint::Length(12),
     ];
     if wide {
         headers.extend(["DESK", "E-MAIL"]);
@@ -100,7 +100,11 @@ fn staff_table(frame: &mut Frame, area: Rect, detail: Rect, admin: &AdminScreen,
             } else {
                 (format!("{} deactivated", theme.symbols.breached), theme.dim)
             };
-            let rota = if line.shifts_ahead > 0 { format!("{} ahead", line.shifts_ahead) } else { "—".into() };
+            let rota = match &line.duty {
+                Some(duty) if duty.starts_at <= view.now => format!("{} now", duty.duty),
+                Some(duty) => format!("{} {}", duty.duty, duty.starts_at.with_timezone(&view.zone).format("%-d.%-m")),
+                None => "—".into(),
+            };
             let mut cells = vec![
                 Cell::from(text::one_line(&m.login).into_owned()),
                 Cell::from(text::one_line(&m.full_name).into_owned()),
@@ -122,11 +126,17 @@ fn staff_table(frame: &mut Frame, area: Rect, detail: Rect, admin: &AdminScreen,
         let rota = match line.shifts_ahead {
             0 => "No shifts on the rota ahead.".to_string(),
             n => {
+                let first = line.duty.as_ref().map_or(String::new(), |d| {
+                    let when =
+                        |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&view.zone).format("%a %-d %b %H:%M");
+                    let duty = if d.duty == "mim" { "MIM" } else { "deputy" };
+                    format!(" {duty} {} – {};", when(d.starts_at), when(d.ends_at))
+                });
                 use crate::app::command::{Command, MajorAct, Screen};
                 use crate::app::keymap::{Scope, default_keymap, route_to};
                 let keys =
                     route_to(&default_keymap(), Screen::Major, Scope::Major, Command::Major(MajorAct::EditShift));
-                format!("{n} shift(s) on the rota ahead: change them first ({keys}) if they stop being a MIM.")
+                format!("{n} shift(s) on the rota ahead:{first} change them first ({keys}) if they stop being a MIM.")
             }
         };
         let contact = [m.email.as_deref(), m.phone.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");

@@ -12,17 +12,27 @@ pub enum AdminAct {
     Add,
     /// Admins: deactivate the selected member of staff (press twice).
     Deactivate,
+    /// Admins: give the selected member of staff another role.
+    ChangeRole,
+    /// Admins: let the selected deactivated member of staff sign in again.
+    Reactivate,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 4] =
-        [AdminAct::NextSection, AdminAct::PreviousSection, AdminAct::Add, AdminAct::Deactivate];
+    pub const ALL: [AdminAct; 6] = [
+        AdminAct::NextSection,
+        AdminAct::PreviousSection,
+        AdminAct::Add,
+        AdminAct::Deactivate,
+        AdminAct::ChangeRole,
+        AdminAct::Reactivate,
+    ];
 
     /// Only admins change anything here; the database holds the same rule.
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
             AdminAct::NextSection | AdminAct::PreviousSection => true,
-            AdminAct::Add | AdminAct::Deactivate => rights.admin,
+            AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate => rights.admin,
         }
     }
 
@@ -32,6 +42,8 @@ impl AdminAct {
             AdminAct::PreviousSection => "previous-section",
             AdminAct::Add => "add",
             AdminAct::Deactivate => "deactivate",
+            AdminAct::ChangeRole => "role",
+            AdminAct::Reactivate => "reactivate",
         }
     }
 
@@ -43,6 +55,8 @@ impl AdminAct {
             AdminAct::Deactivate => {
                 "admins: deactivate the selected member of staff (press twice): no sign-in, history kept"
             }
+            AdminAct::ChangeRole => "admins: give the selected member of staff another role (the refusal shows first)",
+            AdminAct::Reactivate => "admins: let the selected deactivated member of staff sign in again, same role",
         }
     }
 }

@@ -37,6 +37,26 @@ pub struct StaffLine {
     /// Shifts on the on-duty rota from now on, as MIM or deputy.
     pub shifts_ahead: i64,
     pub servicedesk: bool,
+    /// Their current or next shift on the rota, as MIM or deputy: what keeps their MIM role.
+    pub duty: Option<StaffDuty>,
+    /// Why the database would refuse giving them each role (role, reason); a role not listed would be accepted.
+    pub refusals: Vec<(String, String)>,
+}
+
+impl StaffLine {
+    /// The database's reason to refuse giving them `role`, if it would.
+    pub fn refusal(&self, role: &str) -> Option<&str> {
+        self.refusals.iter().find(|(r, _)| r == role).map(|(_, why)| why.as_str())
+    }
+}
+
+/// A shift on the on-duty rota a member of staff holds, now or next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffDuty {
+    /// `mim` or `deputy`.
+    pub duty: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A contact with the messages to them that could not be delivered.
@@ -59,4 +79,6 @@ pub enum AdminData {
 pub enum AdminWrite {
     AddStaff { login: String, full_name: String, role: String, email: Option<String>, phone: Option<String> },
     Deactivate { login: String },
+    SetRole { login: String, role: String },
+    Reactivate { login: String },
 }

@@ -62,6 +62,16 @@ impl AdminScreen {
     }
 }
 
+impl AdminScreen {
+    /// The member of staff with this login, in the staff section.
+    pub fn staff_line(&self, login: &str) -> Option<&data::StaffLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Staff(rows))) => rows.iter().find(|l| l.member.login == login),
+            _ => None,
+        }
+    }
+}
+
 impl ScreenState for AdminScreen {
     fn scope(&self) -> Scope {
         Scope::Admin

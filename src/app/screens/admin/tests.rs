@@ -19,6 +19,8 @@ fn staff(logins: &[&str]) -> AdminData {
                 },
                 shifts_ahead: 0,
                 servicedesk: false,
+                duty: None,
+                refusals: Vec::new(),
             })
             .collect(),
     )

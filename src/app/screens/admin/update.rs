@@ -6,7 +6,7 @@ use super::act::AdminAct;
 use super::data::{AdminData, AdminSection, AdminWrite};
 use crate::app::command::Screen;
 use crate::app::effect::{DbCommand, Effect};
-use crate::app::form::Field;
+use crate::app::form::{ChoiceOption, Field};
 use crate::app::model::WriteError;
 use crate::app::state::{FormPurpose, Overlay, State};
 
@@ -39,9 +39,13 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
     match act {
         AdminAct::NextSection => effects.push(Effect::Db(state.screens.admin.switch(1))),
         AdminAct::PreviousSection => effects.push(Effect::Db(state.screens.admin.switch(-1))),
-        AdminAct::Add | AdminAct::Deactivate if !admin => state.warn(READ_ONLY, now),
+        AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate if !admin => {
+            state.warn(READ_ONLY, now)
+        }
         AdminAct::Add => add(state, now),
         AdminAct::Deactivate => effects.extend(deactivate(state, now)),
+        AdminAct::ChangeRole => change_role(state, now),
+        AdminAct::Reactivate => effects.extend(reactivate(state, now)),
     }
     effects
 }
@@ -101,6 +105,71 @@ fn deactivate(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.screens.admin.deactivating = None;
     crate::app::forms::send(state, Effect::Db(DbCommand::Admin(AdminWrite::Deactivate { login })), now)
+}
+
+/// The roles a member of staff can be given, in the order the form offers them.
+const ROLES: [&str; 5] = ["viewer", "operator", "mim", "chair", "admin"];
+
+/// `r`: a choice of roles; each role the database would refuse says why beside it, before anything is sent.
+fn change_role(state: &mut State, now: DateTime<Utc>) {
+    let Some(line) = state.screens.admin.selected_staff() else {
+        state.warn("select a member of staff in the staff section first", now);
+        return;
+    };
+    if !line.member.active {
+        state.warn(format!("{} is deactivated: R lets them sign in again first", line.member.login), now);
+        return;
+    }
+    let options = ROLES
+        .iter()
+        .map(|role| {
+            let hint = match line.refusal(role) {
+                Some(why) => format!("refused: {why}"),
+                None if *role == line.member.role => "their role now".to_string(),
+                None => String::new(),
+            };
+            ChoiceOption::new(*role, *role, hint)
+        })
+        .collect();
+    let current = ROLES.iter().position(|r| *r == line.member.role).unwrap_or(0);
+    let title = format!("Role of {} ({})", line.member.full_name, line.member.login);
+    let purpose = FormPurpose::StaffRole(line.member.login.clone());
+    crate::app::forms::open(state, purpose, title, vec![Field::choice("role", options, current)]);
+}
+
+/// The role form was sent: a role the database would refuse is not sent; the form says why instead.
+pub fn submit_role(state: &mut State, login: String, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &state.overlay else { return Vec::new() };
+    let role = crate::app::form::Values::of(&form.fields).text("role");
+    let line = state.screens.admin.staff_line(&login);
+    let refusal = line.and_then(|l| l.refusal(&role)).map(str::to_string);
+    let unchanged = line.is_some_and(|l| l.member.role == role);
+    let stop = match (refusal, unchanged) {
+        (Some(why), _) => Some(format!("the database would refuse: {why}")),
+        (None, true) => Some(format!("{login} is {role} already: choose another role or Esc")),
+        (None, false) => None,
+    };
+    if let Some(stop) = stop {
+        if let Some(Overlay::Form(form)) = &mut state.overlay {
+            form.error = Some(stop);
+        }
+        return Vec::new();
+    }
+    crate::app::forms::send(state, Effect::Db(DbCommand::Admin(AdminWrite::SetRole { login, role })), now)
+}
+
+/// `R`: a deactivated member of staff signs in again, with the role they had.
+fn reactivate(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(line) = state.screens.admin.selected_staff() else {
+        state.warn("select a member of staff in the staff section first", now);
+        return Vec::new();
+    };
+    if line.member.active {
+        state.warn(format!("{} is active already", line.member.login), now);
+        return Vec::new();
+    }
+    let login = line.member.login.clone();
+    crate::app::forms::send(state, Effect::Db(DbCommand::Admin(AdminWrite::Reactivate { login })), now)
 }
 
 /// The rows of a section arrived.

@@ -326,6 +326,10 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         return crate::app::screens::admin::update::submit_staff(state, now);
     }
+    if let FormPurpose::StaffRole(login) = &form.purpose {
+        let login = login.clone();
+        return crate::app::screens::admin::update::submit_role(state, login, now);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);
