@@ -320,6 +320,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Admin, Chord::ch('D'), Command::Admin(AdminAct::Deactivate), true),
         bind(Admin, Chord::ch('r'), Command::Admin(AdminAct::ChangeRole), true),
         bind(Admin, Chord::ch('R'), Command::Admin(AdminAct::Reactivate), true),
+        bind(Admin, Chord::ch('e'), Command::Admin(AdminAct::Edit), true),
         bind(Admin, Chord::ch('j'), Command::Down, false),
         bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Admin, Chord::ch('k'), Command::Up, false),

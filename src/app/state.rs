@@ -75,6 +75,8 @@ pub enum FormPurpose {
     Register(crate::app::screens::problems::RegisterForm),
     /// Admins: another role for this member of staff (their login).
     StaffRole(String),
+    /// Admins: a new service (`None`) or a change to the service with this code.
+    Service(Option<String>),
 }
 
 /// The major incident a cockpit action is for.
@@ -100,6 +102,7 @@ impl FormPurpose {
             FormPurpose::AddStaff => return "staff-add".into(),
             FormPurpose::Register(form) => return form.draft_key(),
             FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
+            FormPurpose::Service(code) => return format!("service:{}", code.as_deref().unwrap_or("new")),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -131,6 +134,7 @@ impl FormPurpose {
             | FormPurpose::AddStaff
             | FormPurpose::Register(_)
             | FormPurpose::StaffRole(_)
+            | FormPurpose::Service(_)
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -3,13 +3,16 @@
 
 use sqlx::PgPool;
 
-use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffDuty, StaffLine};
+use crate::app::screens::admin::data::{
+    AdminData, AdminSection, AdminWrite, ContactLine, ServiceChange, ServiceLine, StaffDuty, StaffLine,
+};
 use crate::db::DbError;
 
 pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbError> {
     match section {
         AdminSection::Staff => staff(pool).await.map(AdminData::Staff),
         AdminSection::Contacts => contacts(pool).await.map(AdminData::Contacts),
+        AdminSection::Services => services(pool).await.map(AdminData::Services),
     }
 }
 
@@ -97,6 +100,33 @@ async fn contacts(pool: &PgPool) -> Result<Vec<ContactLine>, DbError> {
         .collect())
 }
 
+async fn services(pool: &PgPool) -> Result<Vec<ServiceLine>, DbError> {
+    Ok(super::services::list(pool)
+        .await?
+        .into_iter()
+        .map(|s| ServiceLine {
+            code: s.code,
+            name: s.name,
+            owner: s.owner,
+            agreement: s.agreement,
+            calendar: s.calendar,
+            support_lines: s.support_lines,
+            supplier: s.supplier,
+        })
+        .collect())
+}
+
+/// A service's fields as `db::services` takes them; every field is given, so an edit also removes a supplier.
+fn service_fields(change: &ServiceChange) -> super::services::ServiceFields<'_> {
+    super::services::ServiceFields {
+        name: Some(&change.name),
+        owner: Some(&change.owner),
+        agreement: Some(&change.agreement),
+        support_lines: Some(change.support_lines.clone()),
+        supplier: Some(change.supplier.as_deref()),
+    }
+}
+
 fn digits(number: &str) -> String {
     number.chars().filter(char::is_ascii_digit).collect()
 }
@@ -126,6 +156,14 @@ pub async fn write(pool: &PgPool, write: AdminWrite) -> Result<String, DbError> 
         AdminWrite::Reactivate { login } => {
             super::staff::reactivate(pool, &login).await?;
             Ok(format!("{login} reactivated: they can sign in again with the role they had"))
+        }
+        AdminWrite::AddService(change) => {
+            super::services::add(pool, &change.code, &service_fields(&change)).await?;
+            Ok(format!("service {} added", change.code))
+        }
+        AdminWrite::EditService(change) => {
+            super::services::edit(pool, &change.code, &service_fields(&change)).await?;
+            Ok(format!("service {} changed", change.code))
         }
     }
 }

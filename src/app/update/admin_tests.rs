@@ -9,7 +9,9 @@ use super::update;
 use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
-use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffDuty, StaffLine};
+use crate::app::screens::admin::data::{
+    AdminData, AdminSection, AdminWrite, ContactLine, ServiceChange, ServiceLine, StaffDuty, StaffLine,
+};
 use crate::app::state::{Overlay, State};
 
 fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
@@ -292,4 +294,116 @@ fn a_reader_is_offered_no_role_change_nor_reactivation() {
         assert!(writes(&press(&mut s, KeyCode::Char(c))).is_empty());
     }
     assert!(s.overlay.is_none());
+}
+
+fn services() -> AdminData {
+    let service = |code: &str, name: &str, supplier: Option<&str>| ServiceLine {
+        code: code.into(),
+        name: name.into(),
+        owner: "DIGDIR".into(),
+        agreement: "ALTINN".into(),
+        calendar: Some("business".into()),
+        support_lines: vec!["1st".into(), "2nd".into()],
+        supplier: supplier.map(String::from),
+    };
+    AdminData::Services(vec![
+        service("ALTINN-API", "Altinn API", None),
+        service("ALTINN-PORTAL", "Altinn portal", Some("ACME")),
+    ])
+}
+
+fn on_services(s: &mut State) {
+    press(s, KeyCode::Char('6'));
+    press(s, KeyCode::Char(']'));
+    let effects = press(s, KeyCode::Char(']'));
+    assert_eq!(loads(&effects), vec![DbCommand::LoadAdmin { section: AdminSection::Services }]);
+    update(s, Action::AdminLoaded { section: AdminSection::Services, result: Ok(services()) }, now());
+}
+
+fn clear_and_type(s: &mut State, text: &str) {
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form") };
+    for _ in 0..form.fields[form.focus].value().chars().count() {
+        press(s, KeyCode::Backspace);
+    }
+    typed(s, text);
+}
+
+#[test]
+fn an_admin_changes_a_service_in_a_form_filled_with_what_it_is_now() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('e'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form: {:?}", s.overlay) };
+    assert_eq!(form.fields[0].value(), "Altinn portal", "filled with the service as it is");
+    clear_and_type(&mut s, "Altinn-portalen");
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    clear_and_type(&mut s, "1st, 3rd");
+    press(&mut s, KeyCode::Tab);
+    clear_and_type(&mut s, "");
+    assert_eq!(
+        writes(&send_form(&mut s)),
+        vec![AdminWrite::EditService(ServiceChange {
+            code: "ALTINN-PORTAL".into(),
+            name: "Altinn-portalen".into(),
+            owner: "DIGDIR".into(),
+            agreement: "ALTINN".into(),
+            support_lines: vec!["1st".into(), "3rd".into()],
+            supplier: None,
+        })],
+        "an emptied supplier is removed"
+    );
+    update(&mut s, Action::AdminWritten(Err(WriteError::BadInput("no organisation XYZ".into()))), now());
+    assert!(form_error(&s).is_some_and(|e| e.contains("no organisation XYZ")), "{:?}", form_error(&s));
+    let done = update(&mut s, Action::AdminWritten(Ok("service ALTINN-PORTAL changed".into())), now());
+    assert!(s.overlay.is_none());
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Services }]);
+}
+
+#[test]
+fn an_admin_adds_a_service_and_a_reader_may_not() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('a'));
+    for (i, text) in ["NEW-SVC", "New service", "DIGDIR", "ALTINN", "1st supplier", "ACME"].iter().enumerate() {
+        if i > 0 {
+            press(&mut s, KeyCode::Tab);
+        }
+        typed(&mut s, text);
+    }
+    assert_eq!(
+        writes(&send_form(&mut s)),
+        vec![AdminWrite::AddService(ServiceChange {
+            code: "NEW-SVC".into(),
+            name: "New service".into(),
+            owner: "DIGDIR".into(),
+            agreement: "ALTINN".into(),
+            support_lines: vec!["1st".into(), "supplier".into()],
+            supplier: Some("ACME".into()),
+        })]
+    );
+
+    let mut reader = state(false);
+    on_services(&mut reader);
+    for c in ['a', 'e'] {
+        assert!(writes(&press(&mut reader, KeyCode::Char(c))).is_empty());
+    }
+    assert!(reader.overlay.is_none());
+    let screen = super::tests::snapshots::render(&reader, now(), (160, 48));
+    let key_line = screen.lines().last().unwrap_or_default();
+    assert!(!key_line.contains("edit") && !key_line.contains(" add"), "{key_line}");
+}
+
+#[test]
+fn services_snapshots() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('j'));
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("supplier: ACME"), "{screen}");
+        insta::assert_snapshot!(format!("admin_services_{}x{}", size.0, size.1), screen);
+    }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::State;
 use crate::app::screens::admin::AdminScreen;
-use crate::app::screens::admin::data::{AdminData, AdminSection, ContactLine, StaffLine};
+use crate::app::screens::admin::data::{AdminData, AdminSection, ContactLine, ServiceLine, StaffLine};
 use crate::domain::text;
 use crate::ui::View;
 
@@ -40,6 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     match rows {
         AdminData::Staff(staff) => staff_table(frame, table_area, detail_area, admin, staff, view),
         AdminData::Contacts(contacts) => contact_table(frame, table_area, detail_area, admin, contacts, view),
+        AdminData::Services(services) => service_table(frame, table_area, detail_area, admin, services, view),
     }
 }
 
@@ -228,6 +229,74 @@ fn contact_table(
                 theme.header,
             ),
             Line::styled(dead, if line.dead > 0 { theme.breached } else { theme.text }),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), detail);
+    }
+}
+
+fn service_table(
+    frame: &mut Frame,
+    area: Rect,
+    detail: Rect,
+    admin: &AdminScreen,
+    services: &[ServiceLine],
+    view: View,
+) {
+    let theme = view.theme;
+    if services.is_empty() {
+        return message(frame, area, "  No services yet: `a` adds the first (admins).", view);
+    }
+    let wide = area.width >= 120;
+    let mut headers = vec!["CODE", "NAME", "OWNER", "AGREEMENT"];
+    let mut widths = vec![Constraint::Length(18), Constraint::Fill(1), Constraint::Length(13), Constraint::Length(10)];
+    if wide {
+        headers.extend(["HOURS", "LINES", "SUPPLIER"]);
+        widths.extend([Constraint::Length(10), Constraint::Length(22), Constraint::Length(18)]);
+    }
+    let rows = services
+        .iter()
+        .map(|s| {
+            let mut cells = vec![
+                Cell::from(text::one_line(&s.code).into_owned()),
+                Cell::from(text::one_line(&s.name).into_owned()),
+                Cell::from(text::one_line(&s.owner).into_owned()),
+                Cell::from(text::one_line(&s.agreement).into_owned()),
+            ];
+            if wide {
+                cells.push(Cell::from(text::one_line(s.calendar.as_deref().unwrap_or("—")).into_owned()));
+                cells.push(Cell::from(text::one_line(&s.support_lines.join(" ")).into_owned()));
+                cells.push(Cell::from(text::one_line(s.supplier.as_deref().unwrap_or("—")).into_owned()));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let selected = admin.selected.min(services.len() - 1);
+    table(frame, area, &headers, widths, rows, selected, view);
+    if let Some(s) = services.get(selected) {
+        let hours = match &s.calendar {
+            Some(calendar) => format!("availability measured in {calendar}"),
+            None => "no availability target".to_string(),
+        };
+        let lines = vec![
+            Line::styled(
+                format!(
+                    "{} · {} · owner {} · agreement {} · {}",
+                    text::one_line(&s.code),
+                    text::one_line(&s.name),
+                    text::one_line(&s.owner),
+                    text::one_line(&s.agreement),
+                    text::one_line(&hours)
+                ),
+                theme.header,
+            ),
+            Line::styled(
+                format!(
+                    "Support lines: {} · supplier: {}",
+                    if s.support_lines.is_empty() { "none".to_string() } else { s.support_lines.join(", ") },
+                    text::one_line(s.supplier.as_deref().unwrap_or("none"))
+                ),
+                theme.text,
+            ),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), detail);
     }

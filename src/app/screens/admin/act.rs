@@ -8,7 +8,7 @@ pub enum AdminAct {
     /// The next section (staff, contacts, …).
     NextSection,
     PreviousSection,
-    /// Admins: add a member of staff (or a contact, in the contacts section).
+    /// Admins: add a member of staff (or a service, in the services section).
     Add,
     /// Admins: deactivate the selected member of staff (press twice).
     Deactivate,
@@ -16,23 +16,28 @@ pub enum AdminAct {
     ChangeRole,
     /// Admins: let the selected deactivated member of staff sign in again.
     Reactivate,
+    /// Admins: change the selected service.
+    Edit,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 6] = [
+    pub const ALL: [AdminAct; 7] = [
         AdminAct::NextSection,
         AdminAct::PreviousSection,
         AdminAct::Add,
         AdminAct::Deactivate,
         AdminAct::ChangeRole,
         AdminAct::Reactivate,
+        AdminAct::Edit,
     ];
 
     /// Only admins change anything here; the database holds the same rule.
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
             AdminAct::NextSection | AdminAct::PreviousSection => true,
-            AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate => rights.admin,
+            AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate | AdminAct::Edit => {
+                rights.admin
+            }
         }
     }
 
@@ -44,19 +49,21 @@ impl AdminAct {
             AdminAct::Deactivate => "deactivate",
             AdminAct::ChangeRole => "role",
             AdminAct::Reactivate => "reactivate",
+            AdminAct::Edit => "edit",
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
-            AdminAct::NextSection => "admin: the next section (staff, contacts)",
+            AdminAct::NextSection => "admin: the next section (staff, contacts, services)",
             AdminAct::PreviousSection => "admin: the previous section",
-            AdminAct::Add => "admins: add a member of staff, or a contact in the contacts section",
+            AdminAct::Add => "admins: add a member of staff, or a service in the services section",
             AdminAct::Deactivate => {
                 "admins: deactivate the selected member of staff (press twice): no sign-in, history kept"
             }
             AdminAct::ChangeRole => "admins: give the selected member of staff another role (the refusal shows first)",
             AdminAct::Reactivate => "admins: let the selected deactivated member of staff sign in again, same role",
+            AdminAct::Edit => "admins: change the selected service (name, owner, agreement, support lines, supplier)",
         }
     }
 }

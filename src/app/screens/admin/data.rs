@@ -10,15 +10,17 @@ pub enum AdminSection {
     #[default]
     Staff,
     Contacts,
+    Services,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 2] = [AdminSection::Staff, AdminSection::Contacts];
+    pub const ALL: [AdminSection; 3] = [AdminSection::Staff, AdminSection::Contacts, AdminSection::Services];
 
     pub fn title(self) -> &'static str {
         match self {
             AdminSection::Staff => "Staff",
             AdminSection::Contacts => "Contacts",
+            AdminSection::Services => "Services",
         }
     }
 
@@ -72,6 +74,35 @@ pub struct ContactLine {
 pub enum AdminData {
     Staff(Vec<StaffLine>),
     Contacts(Vec<ContactLine>),
+    Services(Vec<ServiceLine>),
+}
+
+/// A service as the admin keeps it (`db::services::list`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceLine {
+    pub code: String,
+    pub name: String,
+    /// The owning organisation's code.
+    pub owner: String,
+    /// The agreement's code.
+    pub agreement: String,
+    /// The operating-hours calendar of its availability target, when it has one.
+    pub calendar: Option<String>,
+    pub support_lines: Vec<String>,
+    /// The supplier organisation's code.
+    pub supplier: Option<String>,
+}
+
+/// A service's fields as the admin's form sends them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceChange {
+    pub code: String,
+    pub name: String,
+    pub owner: String,
+    pub agreement: String,
+    pub support_lines: Vec<String>,
+    /// `None`: no supplier (an edit removes it).
+    pub supplier: Option<String>,
 }
 
 /// An admin's change from the console (`DbCommand::Admin`).
@@ -81,4 +112,6 @@ pub enum AdminWrite {
     Deactivate { login: String },
     SetRole { login: String, role: String },
     Reactivate { login: String },
+    AddService(ServiceChange),
+    EditService(ServiceChange),
 }

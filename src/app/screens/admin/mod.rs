@@ -1,9 +1,10 @@
-//! Tab 6: administration. Sections (staff, contacts) listed one at a time; every role reads what the database
+//! Tab 6: administration. Sections (staff, contacts, services) listed one at a time; every role reads what the database
 //! lets it read, and only admins change anything (the key line offers the changes only to them, and the database
 //! refuses the rest). A section is read when it is shown, on Ctrl-r and on change notices of its tables.
 
 pub mod act;
 pub mod data;
+pub mod services;
 pub mod update;
 
 use data::{AdminData, AdminSection};
@@ -27,6 +28,7 @@ impl AdminScreen {
         match &self.rows {
             Some(Ok(AdminData::Staff(rows))) => rows.len(),
             Some(Ok(AdminData::Contacts(rows))) => rows.len(),
+            Some(Ok(AdminData::Services(rows))) => rows.len(),
             _ => 0,
         }
     }
@@ -67,6 +69,16 @@ impl AdminScreen {
     pub fn staff_line(&self, login: &str) -> Option<&data::StaffLine> {
         match &self.rows {
             Some(Ok(AdminData::Staff(rows))) => rows.iter().find(|l| l.member.login == login),
+            _ => None,
+        }
+    }
+}
+
+impl AdminScreen {
+    /// The selected service, in the services section.
+    pub fn selected_service(&self) -> Option<&data::ServiceLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Services(rows))) => rows.get(self.selected),
             _ => None,
         }
     }

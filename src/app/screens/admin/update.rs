@@ -10,7 +10,7 @@ use crate::app::form::{ChoiceOption, Field};
 use crate::app::model::WriteError;
 use crate::app::state::{FormPurpose, Overlay, State};
 
-const READ_ONLY: &str = "administration is read-only for you: only admins (vakt_admin) change staff and contacts";
+const READ_ONLY: &str = "administration is read-only for you: only admins (vakt_admin) change anything here";
 
 /// The tab is shown: its section is read afresh.
 pub fn shown(state: &mut State) -> Vec<Effect> {
@@ -22,6 +22,7 @@ pub fn changed(state: &mut State, table: &str) -> Vec<Effect> {
     let shows = match state.screens.admin.section {
         AdminSection::Staff => matches!(table, "staff" | "rota_shifts"),
         AdminSection::Contacts => matches!(table, "contacts" | "outbox" | "organisations"),
+        AdminSection::Services => matches!(table, "services" | "organisations" | "agreements"),
     };
     if state.screen == Screen::Admin && shows { shown(state) } else { Vec::new() }
 }
@@ -39,13 +40,16 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
     match act {
         AdminAct::NextSection => effects.push(Effect::Db(state.screens.admin.switch(1))),
         AdminAct::PreviousSection => effects.push(Effect::Db(state.screens.admin.switch(-1))),
-        AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate if !admin => {
+        AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate | AdminAct::Edit
+            if !admin =>
+        {
             state.warn(READ_ONLY, now)
         }
         AdminAct::Add => add(state, now),
         AdminAct::Deactivate => effects.extend(deactivate(state, now)),
         AdminAct::ChangeRole => change_role(state, now),
         AdminAct::Reactivate => effects.extend(reactivate(state, now)),
+        AdminAct::Edit => super::services::edit(state, now),
     }
     effects
 }
@@ -65,6 +69,7 @@ fn add(state: &mut State, now: DateTime<Utc>) {
         AdminSection::Contacts => {
             state.warn("contacts are added with `vakt contact add` for now (see the README)", now);
         }
+        AdminSection::Services => super::services::add(state),
     }
 }
 

@@ -330,6 +330,14 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let login = login.clone();
         return crate::app::screens::admin::update::submit_role(state, login, now);
     }
+    if let FormPurpose::Service(code) = &form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        let code = code.clone();
+        return crate::app::screens::admin::services::submit(state, code, now);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);
