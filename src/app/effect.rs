@@ -155,6 +155,11 @@ pub enum DbCommand {
         id: i64,
         text: String,
     },
+    /// Admins: read an agreement file and say what importing it would change (the diff and the what-if); nothing
+    /// is written.
+    AdminImportPreview {
+        path: String,
+    },
 }
 
 /// A write to a major incident.

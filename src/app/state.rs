@@ -77,6 +77,8 @@ pub enum FormPurpose {
     StaffRole(String),
     /// Admins: a new service (`None`) or a change to the service with this code.
     Service(Option<String>),
+    /// Admins: the path of an agreement file to import, previewed first.
+    ImportAgreement,
 }
 
 /// The major incident a cockpit action is for.
@@ -103,6 +105,7 @@ impl FormPurpose {
             FormPurpose::Register(form) => return form.draft_key(),
             FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
             FormPurpose::Service(code) => return format!("service:{}", code.as_deref().unwrap_or("new")),
+            FormPurpose::ImportAgreement => return "agreement-import".into(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -135,6 +138,7 @@ impl FormPurpose {
             | FormPurpose::Register(_)
             | FormPurpose::StaffRole(_)
             | FormPurpose::Service(_)
+            | FormPurpose::ImportAgreement
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -4,7 +4,8 @@
 use sqlx::PgPool;
 
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, ContactLine, ServiceChange, ServiceLine, StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, ContactLine, ImportPreview, ServiceChange, ServiceLine,
+    StaffDuty, StaffLine,
 };
 use crate::db::DbError;
 
@@ -13,6 +14,7 @@ pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbE
         AdminSection::Staff => staff(pool).await.map(AdminData::Staff),
         AdminSection::Contacts => contacts(pool).await.map(AdminData::Contacts),
         AdminSection::Services => services(pool).await.map(AdminData::Services),
+        AdminSection::Agreements => agreements(pool).await.map(AdminData::Agreements),
     }
 }
 
@@ -116,6 +118,67 @@ async fn services(pool: &PgPool) -> Result<Vec<ServiceLine>, DbError> {
         .collect())
 }
 
+/// Every version of every agreement, each with the day the next one takes over and its content in words.
+async fn agreements(pool: &PgPool) -> Result<Vec<AgreementLine>, DbError> {
+    let counts = super::agreements::list(pool).await?;
+    let set = super::agreements::load_all(pool).await?;
+    let mut versions: Vec<&crate::domain::agreement::Agreement> = set.values().map(|a| a.as_ref()).collect();
+    versions.sort_by(|a, b| (a.code(), a.spec().valid_from).cmp(&(b.code(), b.spec().valid_from)));
+    Ok(versions
+        .iter()
+        .enumerate()
+        .map(|(i, agreement)| {
+            let spec = agreement.spec();
+            let next = versions.get(i + 1).filter(|n| n.code() == agreement.code());
+            let count = counts.iter().find(|c| c.code == spec.code);
+            AgreementLine {
+                code: spec.code.clone(),
+                name: spec.name.clone(),
+                version: spec.version.clone(),
+                valid_from: spec.valid_from,
+                valid_until: next.map(|n| n.spec().valid_from),
+                services: count.map_or(0, |c| c.services),
+                open_incidents: count.map_or(0, |c| c.open_incidents),
+                summary: crate::app::screens::admin::agreements::summary(spec),
+            }
+        })
+        .collect())
+}
+
+/// Reads an agreement file and says, in words, what importing it would change: against the version in force, and
+/// for the open incidents and this period's availability. Nothing is written; every reason it cannot be used is
+/// returned, with its line.
+pub async fn import_preview(pool: &PgPool, path: &str) -> Result<ImportPreview, String> {
+    let toml = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let proposed = crate::domain::agreement::Agreement::from_toml(&toml).map_err(|e| unusable(path, &e.to_string()))?;
+    let now = chrono::Utc::now();
+    let set = super::agreements::load_all(pool).await.map_err(|e| e.to_string())?;
+    let today = now.with_timezone(&proposed.zone()).date_naive();
+    let in_force = set
+        .values()
+        .filter(|a| a.code().eq_ignore_ascii_case(proposed.code()) && a.spec().valid_from <= today)
+        .max_by_key(|a| a.spec().valid_from);
+    let outcome = super::what_if::what_if(pool, &proposed, now).await.map_err(|e| e.to_string())?;
+    let lines = crate::app::screens::admin::agreements::preview_lines(
+        in_force.map(|a| a.spec()),
+        proposed.spec(),
+        &outcome,
+        proposed.zone(),
+    );
+    Ok(ImportPreview { path: path.to_string(), toml, lines })
+}
+
+/// Why a file cannot be imported, on one line per error: the TOML reader's excerpt of the file (the lines drawn
+/// with `|` and `^`) is left out, its "line L, column C" and its words kept.
+fn unusable(path: &str, error: &str) -> String {
+    let words: Vec<&str> = error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    format!("{path}: {}", words.join(": "))
+}
+
 /// A service's fields as `db::services` takes them; every field is given, so an edit also removes a supplier.
 fn service_fields(change: &ServiceChange) -> super::services::ServiceFields<'_> {
     super::services::ServiceFields {
@@ -165,5 +228,21 @@ pub async fn write(pool: &PgPool, write: AdminWrite) -> Result<String, DbError> 
             super::services::edit(pool, &change.code, &service_fields(&change)).await?;
             Ok(format!("service {} changed", change.code))
         }
+        AdminWrite::ImportAgreement { toml } => {
+            let outcome = super::agreements::import(pool, &toml).await?;
+            Ok(format!("agreement {} version {}: {}", outcome.code, outcome.version, outcome.result))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_toml_error_keeps_its_line_and_words_without_the_excerpt() {
+        let error = "agreement file: TOML parse error at line 2, column 8\n  |\n2 | name = \n  |        ^\nstring values must be quoted";
+        assert_eq!(
+            super::unusable("/tmp/a.toml", error),
+            "/tmp/a.toml: agreement file: TOML parse error at line 2, column 8: string values must be quoted"
+        );
     }
 }

@@ -169,6 +169,9 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
         DbCommand::Admin(write) => {
             Action::AdminWritten(super::admin_screen::write(pool, write).await.map_err(write_error))
         }
+        DbCommand::AdminImportPreview { path } => {
+            Action::AdminImportPreviewed(super::admin_screen::import_preview(pool, &path).await)
+        }
         DbCommand::ExportMinutes { id, zone } => {
             let result = super::minutes::show::minutes(pool, id).await.map(|found| {
                 let document = crate::report::minutes::document(&found, zone);

@@ -10,7 +10,8 @@ use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, ContactLine, ServiceChange, ServiceLine, StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, ContactLine, ImportPreview, ServiceChange, ServiceLine,
+    StaffDuty, StaffLine,
 };
 use crate::app::state::{Overlay, State};
 
@@ -405,5 +406,145 @@ fn services_snapshots() {
         let screen = super::tests::snapshots::render(&s, now(), size);
         assert!(screen.contains("supplier: ACME"), "{screen}");
         insta::assert_snapshot!(format!("admin_services_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn altinn() -> crate::domain::agreement::Agreement {
+    match crate::domain::agreement::Agreement::from_toml(include_str!("../../../agreements/altinn.toml")) {
+        Ok(agreement) => agreement,
+        Err(e) => panic!("the seed agreement reads: {e}"),
+    }
+}
+
+fn agreements() -> AdminData {
+    let spec = altinn().spec().clone();
+    let line = |version: &str, from: (i32, u32, u32), until: Option<(i32, u32, u32)>| AgreementLine {
+        code: spec.code.clone(),
+        name: spec.name.clone(),
+        version: version.into(),
+        valid_from: chrono::NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap_or_default(),
+        valid_until: until.and_then(|u| chrono::NaiveDate::from_ymd_opt(u.0, u.1, u.2)),
+        services: 7,
+        open_incidents: 2,
+        summary: crate::app::screens::admin::agreements::summary(&spec),
+    };
+    AdminData::Agreements(vec![line("2024.1", (2024, 1, 1), Some((2025, 1, 1))), line("2025.1", (2025, 1, 1), None)])
+}
+
+fn on_agreements(s: &mut State) {
+    press(s, KeyCode::Char('6'));
+    let effects = press(s, KeyCode::Char('['));
+    assert_eq!(loads(&effects), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
+    update(s, Action::AdminLoaded { section: AdminSection::Agreements, result: Ok(agreements()) }, now());
+}
+
+/// The preview of a version of Altinn whose priority A's last target is twice as long as the seed's.
+fn preview() -> ImportPreview {
+    let before = altinn().spec().clone();
+    let mut after = before.clone();
+    after.version = "2026.1".into();
+    if let Some(target) = after.priorities.first_mut().and_then(|p| p.targets.last_mut()) {
+        target.amount *= 2;
+    }
+    let outcome = crate::domain::what_if::Outcome {
+        agreement: after.code.clone(),
+        version: after.version.clone(),
+        at: now(),
+        incidents: 2,
+        deadlines: vec![crate::domain::what_if::DeadlineChange {
+            reference: "INC-7".into(),
+            target: crate::domain::agreement::spec::TargetKind::Resolution,
+            priority: Some("A".into()),
+            due_before: Some(now() - chrono::Duration::hours(1)),
+            due_after: Some(now() + chrono::Duration::hours(3)),
+            moved_seconds: Some(4 * 3600),
+            breached_before: true,
+            breached_after: false,
+            verdict: crate::domain::what_if::Verdict::StopsBeingBreached,
+        }],
+        unmeasurable: Vec::new(),
+        availability: Vec::new(),
+    };
+    let lines =
+        crate::app::screens::admin::agreements::preview_lines(Some(&before), &after, &outcome, chrono_tz::Europe::Oslo);
+    ImportPreview { path: "/tmp/altinn-2026.toml".into(), toml: "code = \"ALTINN\"".into(), lines }
+}
+
+#[test]
+fn the_preview_says_in_words_what_changes_and_what_it_would_do() {
+    let lines = preview().lines.join("\n");
+    assert!(lines.contains("→ 2026.1") && lines.contains("2 change(s)"), "the target and the version: {lines}");
+    assert!(lines.contains("priority A feedback target: 1 h → 2 h"), "{lines}");
+    assert!(lines.contains("INC-7 resolution") && lines.contains("stops being breached"), "{lines}");
+    assert!(lines.contains("(+4 h"), "how far the deadline moves: {lines}");
+}
+
+#[test]
+fn anyone_reads_an_agreement_version_in_words_and_esc_goes_back() {
+    let mut s = state(false);
+    on_agreements(&mut s);
+    press(&mut s, KeyCode::Enter);
+    assert!(s.screens.admin.reading);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains("Priorities") && screen.contains("Availability targets"), "{screen}");
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.screens.admin.reading);
+    assert!(writes(&press(&mut s, KeyCode::Char('i'))).is_empty());
+    assert!(s.overlay.is_none(), "readers import nothing");
+}
+
+#[test]
+fn an_import_is_previewed_and_written_only_on_y() {
+    let mut s = as_admin();
+    on_agreements(&mut s);
+    press(&mut s, KeyCode::Char('i'));
+    typed(&mut s, "/tmp/altinn-2026.toml");
+    let asked = send_form(&mut s);
+    assert!(
+        asked.contains(&Effect::Db(DbCommand::AdminImportPreview { path: "/tmp/altinn-2026.toml".into() })),
+        "{asked:?}"
+    );
+    assert!(writes(&asked).is_empty(), "nothing is written to preview");
+    let errors = "/tmp/altinn-2026.toml: TOML parse error at line 3, column 7\nexpected `=`";
+    update(&mut s, Action::AdminImportPreviewed(Err(errors.into())), now());
+    assert!(form_error(&s).is_some_and(|e| e.contains("line 3, column 7")), "{:?}", form_error(&s));
+    send_form(&mut s);
+    update(&mut s, Action::AdminImportPreviewed(Ok(preview())), now());
+    assert!(s.overlay.is_none() && s.screens.admin.import.is_some());
+    assert!(writes(&press(&mut s, KeyCode::Esc)).is_empty());
+    assert_eq!(s.screens.admin.import, None, "Esc cancels: nothing written");
+    press(&mut s, KeyCode::Char('i'));
+    send_form(&mut s);
+    update(&mut s, Action::AdminImportPreviewed(Ok(preview())), now());
+    assert_eq!(
+        writes(&press(&mut s, KeyCode::Char('y'))),
+        vec![AdminWrite::ImportAgreement { toml: "code = \"ALTINN\"".into() }],
+        "exactly the previewed text"
+    );
+    let done = update(&mut s, Action::AdminWritten(Ok("agreement ALTINN version 2026.1: created".into())), now());
+    assert_eq!(s.screens.admin.import, None);
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
+}
+
+#[test]
+fn agreements_snapshots() {
+    let mut s = as_admin();
+    on_agreements(&mut s);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("2024.1") && screen.contains("replaced"), "{screen}");
+        insta::assert_snapshot!(format!("admin_agreements_{}x{}", size.0, size.1), screen);
+    }
+    press(&mut s, KeyCode::Enter);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        insta::assert_snapshot!(format!("admin_agreement_read_{}x{}", size.0, size.1), screen);
+    }
+    press(&mut s, KeyCode::Esc);
+    s.screens.admin.import = Some(preview());
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("nothing is written until you press y"), "{screen}");
+        insta::assert_snapshot!(format!("admin_import_preview_{}x{}", size.0, size.1), screen);
     }
 }

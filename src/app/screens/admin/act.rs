@@ -18,10 +18,16 @@ pub enum AdminAct {
     Reactivate,
     /// Admins: change the selected service.
     Edit,
+    /// The selected agreement version in words (calendars, priorities, availability targets).
+    Open,
+    /// Admins: import a new agreement version from a TOML file, after a preview.
+    Import,
+    /// Admins: import the previewed agreement version.
+    Confirm,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 7] = [
+    pub const ALL: [AdminAct; 10] = [
         AdminAct::NextSection,
         AdminAct::PreviousSection,
         AdminAct::Add,
@@ -29,12 +35,16 @@ impl AdminAct {
         AdminAct::ChangeRole,
         AdminAct::Reactivate,
         AdminAct::Edit,
+        AdminAct::Open,
+        AdminAct::Import,
+        AdminAct::Confirm,
     ];
 
     /// Only admins change anything here; the database holds the same rule.
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
-            AdminAct::NextSection | AdminAct::PreviousSection => true,
+            AdminAct::NextSection | AdminAct::PreviousSection | AdminAct::Open => true,
+            AdminAct::Import | AdminAct::Confirm => rights.admin,
             AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate | AdminAct::Edit => {
                 rights.admin
             }
@@ -50,6 +60,9 @@ impl AdminAct {
             AdminAct::ChangeRole => "role",
             AdminAct::Reactivate => "reactivate",
             AdminAct::Edit => "edit",
+            AdminAct::Open => "open",
+            AdminAct::Import => "import",
+            AdminAct::Confirm => "confirm-import",
         }
     }
 
@@ -64,6 +77,9 @@ impl AdminAct {
             AdminAct::ChangeRole => "admins: give the selected member of staff another role (the refusal shows first)",
             AdminAct::Reactivate => "admins: let the selected deactivated member of staff sign in again, same role",
             AdminAct::Edit => "admins: change the selected service (name, owner, agreement, support lines, supplier)",
+            AdminAct::Open => "admin: the selected agreement version in words (calendars, priorities, availability)",
+            AdminAct::Import => "admins: import an agreement version from a TOML file, after a preview of what changes",
+            AdminAct::Confirm => "admins: import the previewed agreement version (Esc cancels, nothing written)",
         }
     }
 }

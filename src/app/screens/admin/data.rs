@@ -11,16 +11,19 @@ pub enum AdminSection {
     Staff,
     Contacts,
     Services,
+    Agreements,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 3] = [AdminSection::Staff, AdminSection::Contacts, AdminSection::Services];
+    pub const ALL: [AdminSection; 4] =
+        [AdminSection::Staff, AdminSection::Contacts, AdminSection::Services, AdminSection::Agreements];
 
     pub fn title(self) -> &'static str {
         match self {
             AdminSection::Staff => "Staff",
             AdminSection::Contacts => "Contacts",
             AdminSection::Services => "Services",
+            AdminSection::Agreements => "Agreements",
         }
     }
 
@@ -75,6 +78,32 @@ pub enum AdminData {
     Staff(Vec<StaffLine>),
     Contacts(Vec<ContactLine>),
     Services(Vec<ServiceLine>),
+    Agreements(Vec<AgreementLine>),
+}
+
+/// One version of an agreement, with the days it is in force and its content in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementLine {
+    pub code: String,
+    pub name: String,
+    pub version: String,
+    pub valid_from: chrono::NaiveDate,
+    /// The day the next version takes over; `None` for the newest.
+    pub valid_until: Option<chrono::NaiveDate>,
+    pub services: i64,
+    pub open_incidents: i64,
+    /// Calendars, priorities with their targets and availability targets, a line each (Enter shows them).
+    pub summary: Vec<String>,
+}
+
+/// What importing an agreement file would do, shown before anything is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPreview {
+    pub path: String,
+    /// The file's text as read for the preview: exactly this is imported on `y`.
+    pub toml: String,
+    /// The changes against the version in force and the what-if, in words.
+    pub lines: Vec<String>,
 }
 
 /// A service as the admin keeps it (`db::services::list`).
@@ -114,4 +143,5 @@ pub enum AdminWrite {
     Reactivate { login: String },
     AddService(ServiceChange),
     EditService(ServiceChange),
+    ImportAgreement { toml: String },
 }

@@ -3,6 +3,7 @@
 //! refuses the rest). A section is read when it is shown, on Ctrl-r and on change notices of its tables.
 
 pub mod act;
+pub mod agreements;
 pub mod data;
 pub mod services;
 pub mod update;
@@ -21,6 +22,10 @@ pub struct AdminScreen {
     pub selected: usize,
     /// The login a first `D` asked to deactivate; a second `D` does it, anything else forgets it.
     pub deactivating: Option<String>,
+    /// The selected agreement version shown in words (Enter); Esc goes back to the list.
+    pub reading: bool,
+    /// What importing an agreement file would change, waiting for `y` (or Esc: nothing written).
+    pub import: Option<data::ImportPreview>,
 }
 
 impl AdminScreen {
@@ -29,6 +34,7 @@ impl AdminScreen {
             Some(Ok(AdminData::Staff(rows))) => rows.len(),
             Some(Ok(AdminData::Contacts(rows))) => rows.len(),
             Some(Ok(AdminData::Services(rows))) => rows.len(),
+            Some(Ok(AdminData::Agreements(rows))) => rows.len(),
             _ => 0,
         }
     }
@@ -44,6 +50,8 @@ impl AdminScreen {
         self.rows = None;
         self.selected = 0;
         self.deactivating = None;
+        self.reading = false;
+        self.import = None;
         self.load()
     }
 
@@ -75,6 +83,14 @@ impl AdminScreen {
 }
 
 impl AdminScreen {
+    /// The selected agreement version, in the agreements section.
+    pub fn selected_agreement(&self) -> Option<&data::AgreementLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Agreements(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+
     /// The selected service, in the services section.
     pub fn selected_service(&self) -> Option<&data::ServiceLine> {
         match &self.rows {
@@ -96,7 +112,9 @@ impl ScreenState for AdminScreen {
     }
 
     fn back(&mut self) -> bool {
-        self.deactivating.take().is_some()
+        let cancelled = self.import.take().is_some();
+        let read = std::mem::take(&mut self.reading);
+        self.deactivating.take().is_some() || cancelled || read
     }
 
     fn resync(&self) -> Vec<Effect> {

@@ -338,6 +338,13 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let code = code.clone();
         return crate::app::screens::admin::services::submit(state, code, now);
     }
+    if form.purpose == FormPurpose::ImportAgreement {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return crate::app::screens::admin::agreements::submit(state, now);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

@@ -2,6 +2,8 @@
 //! the selected row in words below it: what an admin must know before changing it (shifts ahead on the rota, dead
 //! letters). Text from the database is neutralised before it reaches the terminal.
 
+mod agreements;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -25,10 +27,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         spans.push(Span::styled(format!("{marker}{} ", section.title()), style));
     }
     let writes = state.user.as_ref().is_some_and(|u| u.rights.admin);
-    let note = if writes { "  [ ] section" } else { "  [ ] section · read-only: only admins change this" };
+    let note = match (writes, area.width >= 120) {
+        (true, _) => "  [ ] section",
+        (false, true) => "  [ ] section · read-only: only admins change this",
+        // Narrow: the sections' names come first.
+        (false, false) => "  · read-only",
+    };
     spans.push(Span::styled(note, theme.dim));
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 
+    if let Some(preview) = &admin.import {
+        return agreements::preview(
+            frame,
+            Rect { height: table_area.height + detail_area.height, ..table_area },
+            preview,
+            view,
+        );
+    }
     let rows = match &admin.rows {
         None => return message(frame, table_area, "  reading …", view),
         Some(Err(why)) => {
@@ -41,16 +56,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         AdminData::Staff(staff) => staff_table(frame, table_area, detail_area, admin, staff, view),
         AdminData::Contacts(contacts) => contact_table(frame, table_area, detail_area, admin, contacts, view),
         AdminData::Services(services) => service_table(frame, table_area, detail_area, admin, services, view),
+        AdminData::Agreements(versions) => agreements::render(frame, table_area, detail_area, admin, versions, view),
     }
 }
 
-fn message(frame: &mut Frame, area: Rect, text: &str, view: View) {
+pub(super) fn message(frame: &mut Frame, area: Rect, text: &str, view: View) {
     frame
         .render_widget(Paragraph::new(Line::styled(text.to_string(), view.theme.dim)).wrap(Wrap { trim: false }), area);
 }
 
 /// A table of `rows` with the selection kept in sight.
-fn table(
+pub(super) fn table(
     frame: &mut Frame,
     area: Rect,
     headers: &[&str],
