@@ -324,6 +324,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Admin, Chord::key(KeyCode::Enter), Command::Admin(AdminAct::Open), true),
         bind(Admin, Chord::ch('i'), Command::Admin(AdminAct::Import), true),
         bind(Admin, Chord::ch('y'), Command::Admin(AdminAct::Confirm), false),
+        bind(Admin, Chord::ch('h'), Command::Admin(AdminAct::PreviousYear), false),
+        bind(Admin, Chord::ch('l'), Command::Admin(AdminAct::NextYear), false),
         bind(Admin, Chord::ch('j'), Command::Down, false),
         bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Admin, Chord::ch('k'), Command::Up, false),

@@ -4,8 +4,8 @@
 use sqlx::PgPool;
 
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, AgreementLine, ContactLine, ImportPreview, ServiceChange, ServiceLine,
-    StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, CalendarLine, ContactLine, ImportPreview, ServiceChange,
+    ServiceLine, StaffDuty, StaffLine,
 };
 use crate::db::DbError;
 
@@ -15,6 +15,7 @@ pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbE
         AdminSection::Contacts => contacts(pool).await.map(AdminData::Contacts),
         AdminSection::Services => services(pool).await.map(AdminData::Services),
         AdminSection::Agreements => agreements(pool).await.map(AdminData::Agreements),
+        AdminSection::Calendars => calendars(pool).await.map(AdminData::Calendars),
     }
 }
 
@@ -141,6 +142,32 @@ async fn agreements(pool: &PgPool) -> Result<Vec<AgreementLine>, DbError> {
                 open_incidents: count.map_or(0, |c| c.open_incidents),
                 summary: crate::app::screens::admin::agreements::summary(spec),
             }
+        })
+        .collect())
+}
+
+/// The calendars of every agreement's version in force today.
+async fn calendars(pool: &PgPool) -> Result<Vec<CalendarLine>, DbError> {
+    let set = super::agreements::load_all(pool).await?;
+    let today = chrono::Utc::now().date_naive();
+    let mut in_force: Vec<&crate::domain::agreement::Agreement> = Vec::new();
+    for agreement in set.values().map(|a| a.as_ref()).filter(|a| a.spec().valid_from <= today) {
+        match in_force.iter_mut().find(|a| a.code() == agreement.code()) {
+            Some(kept) if kept.spec().valid_from < agreement.spec().valid_from => *kept = agreement,
+            Some(_) => {}
+            None => in_force.push(agreement),
+        }
+    }
+    in_force.sort_by_key(|a| a.code().to_string());
+    Ok(in_force
+        .iter()
+        .flat_map(|a| {
+            a.spec().calendars.iter().map(|c| CalendarLine {
+                agreement: a.code().to_string(),
+                version: a.spec().version.clone(),
+                code: c.code.clone(),
+                name: c.name.clone(),
+            })
         })
         .collect())
 }

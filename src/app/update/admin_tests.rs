@@ -10,8 +10,8 @@ use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, AgreementLine, ContactLine, ImportPreview, ServiceChange, ServiceLine,
-    StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, CalendarLine, ContactLine, ImportPreview, ServiceChange,
+    ServiceLine, StaffDuty, StaffLine,
 };
 use crate::app::state::{Overlay, State};
 
@@ -433,7 +433,10 @@ fn agreements() -> AdminData {
 
 fn on_agreements(s: &mut State) {
     press(s, KeyCode::Char('6'));
-    let effects = press(s, KeyCode::Char('['));
+    let mut effects = Vec::new();
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Agreements).unwrap_or(0) {
+        effects = press(s, KeyCode::Char(']'));
+    }
     assert_eq!(loads(&effects), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
     update(s, Action::AdminLoaded { section: AdminSection::Agreements, result: Ok(agreements()) }, now());
 }
@@ -546,5 +549,60 @@ fn agreements_snapshots() {
         let screen = super::tests::snapshots::render(&s, now(), size);
         assert!(screen.contains("nothing is written until you press y"), "{screen}");
         insta::assert_snapshot!(format!("admin_import_preview_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn on_calendars(s: &mut State) {
+    let agreement = altinn();
+    s.agreements.insert(1, std::sync::Arc::new(agreement.clone()));
+    let calendars: Vec<CalendarLine> = agreement
+        .spec()
+        .calendars
+        .iter()
+        .map(|c| CalendarLine {
+            agreement: agreement.code().into(),
+            version: agreement.spec().version.clone(),
+            code: c.code.clone(),
+            name: c.name.clone(),
+        })
+        .collect();
+    press(s, KeyCode::Char('6'));
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Calendars).unwrap_or(0) {
+        press(s, KeyCode::Char(']'));
+    }
+    assert_eq!(s.screens.admin.section, AdminSection::Calendars);
+    update(
+        s,
+        Action::AdminLoaded { section: AdminSection::Calendars, result: Ok(AdminData::Calendars(calendars)) },
+        now(),
+    );
+}
+
+#[test]
+fn a_calendar_year_names_its_closed_days_and_h_l_change_the_year() {
+    let mut s = state(false);
+    on_calendars(&mut s);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    let this_year = chrono::Datelike::year(&now().date_naive());
+    assert!(screen.contains(&format!("servicedesk {this_year}")), "{screen}");
+    assert!(screen.contains("ASF Servicedesk (åpningstid) (Europe/Oslo)"), "{screen}");
+    assert!(screen.contains("1 Jan Thu  Første nyttårsdag"), "a holiday is named: {screen}");
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('h'));
+    assert_eq!(s.screens.admin.year, Some(this_year + 1));
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains(&format!("servicedesk {}", this_year + 1)), "{screen}");
+    assert!(s.message.is_none(), "anyone may look at another year: {:?}", s.message);
+}
+
+#[test]
+fn calendars_snapshots() {
+    let mut s = state(false);
+    on_calendars(&mut s);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("Closed by a holiday"), "{screen}");
+        insta::assert_snapshot!(format!("admin_calendars_{}x{}", size.0, size.1), screen);
     }
 }

@@ -24,10 +24,14 @@ pub enum AdminAct {
     Import,
     /// Admins: import the previewed agreement version.
     Confirm,
+    /// The calendars section: the year before.
+    PreviousYear,
+    /// The calendars section: the year after.
+    NextYear,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 10] = [
+    pub const ALL: [AdminAct; 12] = [
         AdminAct::NextSection,
         AdminAct::PreviousSection,
         AdminAct::Add,
@@ -38,12 +42,18 @@ impl AdminAct {
         AdminAct::Open,
         AdminAct::Import,
         AdminAct::Confirm,
+        AdminAct::PreviousYear,
+        AdminAct::NextYear,
     ];
 
     /// Only admins change anything here; the database holds the same rule.
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
-            AdminAct::NextSection | AdminAct::PreviousSection | AdminAct::Open => true,
+            AdminAct::NextSection
+            | AdminAct::PreviousSection
+            | AdminAct::Open
+            | AdminAct::PreviousYear
+            | AdminAct::NextYear => true,
             AdminAct::Import | AdminAct::Confirm => rights.admin,
             AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate | AdminAct::Edit => {
                 rights.admin
@@ -63,6 +73,8 @@ impl AdminAct {
             AdminAct::Open => "open",
             AdminAct::Import => "import",
             AdminAct::Confirm => "confirm-import",
+            AdminAct::PreviousYear => "previous-year",
+            AdminAct::NextYear => "next-year",
         }
     }
 
@@ -80,6 +92,8 @@ impl AdminAct {
             AdminAct::Open => "admin: the selected agreement version in words (calendars, priorities, availability)",
             AdminAct::Import => "admins: import an agreement version from a TOML file, after a preview of what changes",
             AdminAct::Confirm => "admins: import the previewed agreement version (Esc cancels, nothing written)",
+            AdminAct::PreviousYear => "admin: the calendars section shows the year before",
+            AdminAct::NextYear => "admin: the calendars section shows the year after",
         }
     }
 }

@@ -12,11 +12,17 @@ pub enum AdminSection {
     Contacts,
     Services,
     Agreements,
+    Calendars,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 4] =
-        [AdminSection::Staff, AdminSection::Contacts, AdminSection::Services, AdminSection::Agreements];
+    pub const ALL: [AdminSection; 5] = [
+        AdminSection::Staff,
+        AdminSection::Contacts,
+        AdminSection::Services,
+        AdminSection::Agreements,
+        AdminSection::Calendars,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -24,6 +30,7 @@ impl AdminSection {
             AdminSection::Contacts => "Contacts",
             AdminSection::Services => "Services",
             AdminSection::Agreements => "Agreements",
+            AdminSection::Calendars => "Calendars",
         }
     }
 
@@ -79,6 +86,16 @@ pub enum AdminData {
     Contacts(Vec<ContactLine>),
     Services(Vec<ServiceLine>),
     Agreements(Vec<AgreementLine>),
+    Calendars(Vec<CalendarLine>),
+}
+
+/// A calendar of an agreement version in force; the year is drawn from the agreements the console holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarLine {
+    pub agreement: String,
+    pub version: String,
+    pub code: String,
+    pub name: String,
 }
 
 /// One version of an agreement, with the days it is in force and its content in words.

@@ -26,6 +26,8 @@ pub struct AdminScreen {
     pub reading: bool,
     /// What importing an agreement file would change, waiting for `y` (or Esc: nothing written).
     pub import: Option<data::ImportPreview>,
+    /// The year the calendars section draws; `None`: this year.
+    pub year: Option<i32>,
 }
 
 impl AdminScreen {
@@ -35,6 +37,7 @@ impl AdminScreen {
             Some(Ok(AdminData::Contacts(rows))) => rows.len(),
             Some(Ok(AdminData::Services(rows))) => rows.len(),
             Some(Ok(AdminData::Agreements(rows))) => rows.len(),
+            Some(Ok(AdminData::Calendars(rows))) => rows.len(),
             _ => 0,
         }
     }

@@ -24,6 +24,7 @@ pub fn changed(state: &mut State, table: &str) -> Vec<Effect> {
         AdminSection::Contacts => matches!(table, "contacts" | "outbox" | "organisations"),
         AdminSection::Services => matches!(table, "services" | "organisations" | "agreements"),
         AdminSection::Agreements => matches!(table, "agreements" | "services" | "incidents"),
+        AdminSection::Calendars => table == "agreements",
     };
     if state.screen == Screen::Admin && shows { shown(state) } else { Vec::new() }
 }
@@ -51,6 +52,8 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
         AdminAct::Open => super::agreements::open(state, now),
         AdminAct::Import => super::agreements::import_form(state),
         AdminAct::Confirm => effects.extend(super::agreements::confirm(state, now)),
+        AdminAct::PreviousYear => step_year(state, -1, now),
+        AdminAct::NextYear => step_year(state, 1, now),
     }
     effects
 }
@@ -72,6 +75,7 @@ fn add(state: &mut State, now: DateTime<Utc>) {
         }
         AdminSection::Services => super::services::add(state),
         AdminSection::Agreements => super::agreements::import_form(state),
+        AdminSection::Calendars => state.warn("calendars come with their agreement: i in the agreements section", now),
     }
 }
 
@@ -112,6 +116,17 @@ fn deactivate(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.screens.admin.deactivating = None;
     crate::app::forms::send(state, Effect::Db(DbCommand::Admin(AdminWrite::Deactivate { login })), now)
+}
+
+/// `h` / `l` in the calendars section: the year before or after, within the years the holidays are known for.
+fn step_year(state: &mut State, delta: i32, now: DateTime<Utc>) {
+    use crate::domain::calendar::holidays::{FIRST_YEAR, LAST_YEAR};
+    if state.screens.admin.section != AdminSection::Calendars {
+        state.warn("h and l change the year in the calendars section (] changes section)", now);
+        return;
+    }
+    let year = state.screens.admin.year.unwrap_or_else(|| chrono::Datelike::year(&now.date_naive()));
+    state.screens.admin.year = Some((year + delta).clamp(FIRST_YEAR, LAST_YEAR));
 }
 
 /// The roles a member of staff can be given, in the order the form offers them.

@@ -3,6 +3,7 @@
 //! letters). Text from the database is neutralised before it reaches the terminal.
 
 mod agreements;
+mod calendars;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,6 +58,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         AdminData::Contacts(contacts) => contact_table(frame, table_area, detail_area, admin, contacts, view),
         AdminData::Services(services) => service_table(frame, table_area, detail_area, admin, services, view),
         AdminData::Agreements(versions) => agreements::render(frame, table_area, detail_area, admin, versions, view),
+        AdminData::Calendars(calendars) => {
+            let whole = Rect { height: table_area.height + detail_area.height, ..table_area };
+            calendars::render(frame, whole, state, calendars, view)
+        }
     }
 }
 
