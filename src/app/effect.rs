@@ -160,6 +160,11 @@ pub enum DbCommand {
     AdminImportPreview {
         path: String,
     },
+    /// The admin tab's audit section: the entries the query lets through, newest first (admins only; the
+    /// database refuses others). Answered with `Action::AdminLoaded`.
+    LoadAdminAudit {
+        query: crate::app::screens::admin::data::AuditQuery,
+    },
 }
 
 /// A write to a major incident.

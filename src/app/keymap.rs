@@ -326,6 +326,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Admin, Chord::ch('y'), Command::Admin(AdminAct::Confirm), false),
         bind(Admin, Chord::ch('h'), Command::Admin(AdminAct::PreviousYear), false),
         bind(Admin, Chord::ch('l'), Command::Admin(AdminAct::NextYear), false),
+        bind(Admin, Chord::ch('/'), Command::Admin(AdminAct::Filter), true),
         bind(Admin, Chord::ch('j'), Command::Down, false),
         bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Admin, Chord::ch('k'), Command::Up, false),

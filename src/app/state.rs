@@ -79,6 +79,8 @@ pub enum FormPurpose {
     Service(Option<String>),
     /// Admins: the path of an agreement file to import, previewed first.
     ImportAgreement,
+    /// Admins: the audit section's filter line.
+    AuditFilter,
 }
 
 /// The major incident a cockpit action is for.
@@ -106,6 +108,7 @@ impl FormPurpose {
             FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
             FormPurpose::Service(code) => return format!("service:{}", code.as_deref().unwrap_or("new")),
             FormPurpose::ImportAgreement => return "agreement-import".into(),
+            FormPurpose::AuditFilter => return "audit-filter".into(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -139,6 +142,7 @@ impl FormPurpose {
             | FormPurpose::StaffRole(_)
             | FormPurpose::Service(_)
             | FormPurpose::ImportAgreement
+            | FormPurpose::AuditFilter
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -4,8 +4,8 @@
 use sqlx::PgPool;
 
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, AgreementLine, CalendarLine, ContactLine, ImportPreview, ServiceChange,
-    ServiceLine, StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, AuditLine, AuditQuery, CalendarLine, ContactLine,
+    ImportPreview, ServiceChange, ServiceLine, StaffDuty, StaffLine,
 };
 use crate::db::DbError;
 
@@ -16,6 +16,7 @@ pub async fn load(pool: &PgPool, section: AdminSection) -> Result<AdminData, DbE
         AdminSection::Services => services(pool).await.map(AdminData::Services),
         AdminSection::Agreements => agreements(pool).await.map(AdminData::Agreements),
         AdminSection::Calendars => calendars(pool).await.map(AdminData::Calendars),
+        AdminSection::Audit => audit(pool, &AuditQuery::default()).await.map(AdminData::Audit),
     }
 }
 
@@ -144,6 +145,51 @@ async fn agreements(pool: &PgPool) -> Result<Vec<AgreementLine>, DbError> {
             }
         })
         .collect())
+}
+
+/// How many audit entries the section shows at most: the newest.
+const AUDIT_ROWS: i64 = 500;
+
+/// The audit entries the query lets through, newest first, each change in words (admins only: the database
+/// refuses everyone else).
+pub async fn audit(pool: &PgPool, query: &AuditQuery) -> Result<Vec<AuditLine>, DbError> {
+    let midnight = |day: chrono::NaiveDate| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let filter = super::audit::AuditFilter {
+        table: query.table.as_deref(),
+        login: query.login.as_deref(),
+        from: query.from.and_then(midnight),
+        to: query.to.and_then(|d| d.succ_opt()).and_then(midnight),
+        limit: AUDIT_ROWS,
+    };
+    let entries = super::audit::list(pool, &filter).await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let value =
+                |row: &Option<serde_json::Value>, field: &str| row.as_ref().and_then(|r| r.get(field)).map(shown);
+            let changes = e
+                .changed
+                .iter()
+                .map(|field| match (value(&e.old_row, field), value(&e.new_row, field)) {
+                    (Some(old), Some(new)) => format!("{field}: {old} → {new}"),
+                    (None, Some(new)) => format!("{field}: {new}"),
+                    (Some(old), None) => format!("{field} was {old}"),
+                    (None, None) => field.clone(),
+                })
+                .collect();
+            AuditLine { at: e.at, login: e.login, table: e.table, row_id: e.row_id, action: e.action, changes }
+        })
+        .collect())
+}
+
+/// A field's value as a reader wants it: text without its quotes, null as "—", long values cut.
+fn shown(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }
 }
 
 /// The calendars of every agreement's version in force today.

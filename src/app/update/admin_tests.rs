@@ -10,8 +10,8 @@ use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
 use crate::app::screens::admin::data::{
-    AdminData, AdminSection, AdminWrite, AgreementLine, CalendarLine, ContactLine, ImportPreview, ServiceChange,
-    ServiceLine, StaffDuty, StaffLine,
+    AdminData, AdminSection, AdminWrite, AgreementLine, AuditLine, AuditQuery, CalendarLine, ContactLine,
+    ImportPreview, ServiceChange, ServiceLine, StaffDuty, StaffLine,
 };
 use crate::app::state::{Overlay, State};
 
@@ -604,5 +604,101 @@ fn calendars_snapshots() {
         let screen = super::tests::snapshots::render(&s, now(), size);
         assert!(screen.contains("Closed by a holiday"), "{screen}");
         insta::assert_snapshot!(format!("admin_calendars_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn audit_entries() -> AdminData {
+    let entry = |minutes: i64, login: &str, table: &str, action: &str, changes: &[&str]| AuditLine {
+        at: now() - chrono::Duration::minutes(minutes),
+        login: login.into(),
+        table: table.into(),
+        row_id: Some(12),
+        action: action.into(),
+        changes: changes.iter().map(|c| (*c).to_string()).collect(),
+    };
+    AdminData::Audit(vec![
+        entry(5, "admin", "staff", "update", &["role: operator → chair"]),
+        entry(90, "kari", "incidents", "update", &["status: new → acknowledged", "assignee: — → kari"]),
+    ])
+}
+
+fn on_audit(s: &mut State) -> Vec<Effect> {
+    press(s, KeyCode::Char('6'));
+    let mut effects = Vec::new();
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Audit).unwrap_or(0) {
+        effects = press(s, KeyCode::Char(']'));
+    }
+    effects
+}
+
+fn audit_loads(effects: &[Effect]) -> Vec<AuditQuery> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::LoadAdminAudit { query }) => Some(query.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_admin_reads_the_audit_log_under_a_filter_line() {
+    let mut s = as_admin();
+    assert_eq!(audit_loads(&on_audit(&mut s)), vec![AuditQuery::default()], "everything, newest first");
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "table=staff from=yesterday");
+    assert!(audit_loads(&send_form(&mut s)).is_empty());
+    assert!(form_error(&s).is_some_and(|e| e.contains("YYYY-MM-DD")), "{:?}", form_error(&s));
+    for _ in 0.."yesterday".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "2026-11-01");
+    let query = AuditQuery {
+        table: Some("staff".into()),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        ..AuditQuery::default()
+    };
+    assert_eq!(audit_loads(&send_form(&mut s)), vec![query.clone()]);
+    assert!(s.overlay.is_none());
+    assert_eq!(
+        audit_loads(&update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)), now())),
+        Vec::<AuditQuery>::new(),
+        "nothing shown yet, so nothing to read again"
+    );
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('/'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no filter form") };
+    assert_eq!(form.fields[0].value(), "table=staff from=2026-11-01", "the filter in force, to change");
+}
+
+#[test]
+fn others_are_told_the_audit_log_is_for_admins_without_an_alarm() {
+    let mut s = state(false);
+    on_audit(&mut s);
+    let refused = "only admins (vakt_admin) read the audit log".to_string();
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Err(refused) }, now());
+    assert!(s.message.is_none(), "{:?}", s.message);
+    press(&mut s, KeyCode::Char('/'));
+    assert!(s.overlay.is_none(), "no filter for a log they may not read");
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("Only admins read the audit log"), "{screen}");
+        if size.0 == 80 {
+            insta::assert_snapshot!("admin_audit_refused_80x24", screen);
+        }
+    }
+}
+
+#[test]
+fn audit_snapshots() {
+    let mut s = as_admin();
+    on_audit(&mut s);
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("status: new → acknowledged"), "{screen}");
+        insta::assert_snapshot!(format!("admin_audit_{}x{}", size.0, size.1), screen);
     }
 }

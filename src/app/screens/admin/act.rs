@@ -28,10 +28,12 @@ pub enum AdminAct {
     PreviousYear,
     /// The calendars section: the year after.
     NextYear,
+    /// The audit section: which entries to show (table=, login=, from=, to=).
+    Filter,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 12] = [
+    pub const ALL: [AdminAct; 13] = [
         AdminAct::NextSection,
         AdminAct::PreviousSection,
         AdminAct::Add,
@@ -44,6 +46,7 @@ impl AdminAct {
         AdminAct::Confirm,
         AdminAct::PreviousYear,
         AdminAct::NextYear,
+        AdminAct::Filter,
     ];
 
     /// Only admins change anything here; the database holds the same rule.
@@ -54,6 +57,8 @@ impl AdminAct {
             | AdminAct::Open
             | AdminAct::PreviousYear
             | AdminAct::NextYear => true,
+            // The database refuses the audit log to everyone but admins.
+            AdminAct::Filter => rights.admin,
             AdminAct::Import | AdminAct::Confirm => rights.admin,
             AdminAct::Add | AdminAct::Deactivate | AdminAct::ChangeRole | AdminAct::Reactivate | AdminAct::Edit => {
                 rights.admin
@@ -75,6 +80,7 @@ impl AdminAct {
             AdminAct::Confirm => "confirm-import",
             AdminAct::PreviousYear => "previous-year",
             AdminAct::NextYear => "next-year",
+            AdminAct::Filter => "filter",
         }
     }
 
@@ -94,6 +100,7 @@ impl AdminAct {
             AdminAct::Confirm => "admins: import the previewed agreement version (Esc cancels, nothing written)",
             AdminAct::PreviousYear => "admin: the calendars section shows the year before",
             AdminAct::NextYear => "admin: the calendars section shows the year after",
+            AdminAct::Filter => "admins: which audit entries to show (table=staff login=admin from=YYYY-MM-DD to=…)",
         }
     }
 }

@@ -13,15 +13,17 @@ pub enum AdminSection {
     Services,
     Agreements,
     Calendars,
+    Audit,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 5] = [
+    pub const ALL: [AdminSection; 6] = [
         AdminSection::Staff,
         AdminSection::Contacts,
         AdminSection::Services,
         AdminSection::Agreements,
         AdminSection::Calendars,
+        AdminSection::Audit,
     ];
 
     pub fn title(self) -> &'static str {
@@ -31,6 +33,7 @@ impl AdminSection {
             AdminSection::Services => "Services",
             AdminSection::Agreements => "Agreements",
             AdminSection::Calendars => "Calendars",
+            AdminSection::Audit => "Audit",
         }
     }
 
@@ -87,6 +90,70 @@ pub enum AdminData {
     Services(Vec<ServiceLine>),
     Agreements(Vec<AgreementLine>),
     Calendars(Vec<CalendarLine>),
+    Audit(Vec<AuditLine>),
+}
+
+/// One change the database's triggers recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditLine {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub login: String,
+    pub table: String,
+    pub row_id: Option<i64>,
+    /// insert, update or delete.
+    pub action: String,
+    /// What changed, a field each: "role: operator → chair" (an insert or delete: the fields it had).
+    pub changes: Vec<String>,
+}
+
+/// Which audit entries to read, as the filter line says (`table=staff login=admin from=2026-12-01 to=2026-12-05`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub table: Option<String>,
+    pub login: Option<String>,
+    /// From the start of this day (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Up to the end of this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AuditQuery {
+    /// Reads the filter line; a word it does not know is refused with what it knows.
+    pub fn parse(line: &str) -> Result<AuditQuery, String> {
+        let mut query = AuditQuery::default();
+        for word in line.split_whitespace() {
+            let Some((key, value)) = word.split_once('=') else {
+                return Err(format!("'{word}' is not key=value: use table=, login=, from=YYYY-MM-DD, to=YYYY-MM-DD"));
+            };
+            let date = || {
+                chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                    .map_err(|_| format!("{key}={value}: a day is written YYYY-MM-DD"))
+            };
+            match key {
+                "table" => query.table = Some(value.to_string()),
+                "login" => query.login = Some(value.to_string()),
+                "from" => query.from = Some(date()?),
+                "to" => query.to = Some(date()?),
+                other => return Err(format!("unknown filter '{other}': use table=, login=, from= or to=")),
+            }
+        }
+        if let (Some(from), Some(to)) = (query.from, query.to)
+            && to < from
+        {
+            return Err(format!("to={to} is before from={from}"));
+        }
+        Ok(query)
+    }
+
+    /// The filter line that reads back as this query.
+    pub fn line(&self) -> String {
+        let mut words = Vec::new();
+        words.extend(self.table.as_ref().map(|t| format!("table={t}")));
+        words.extend(self.login.as_ref().map(|l| format!("login={l}")));
+        words.extend(self.from.map(|d| format!("from={d}")));
+        words.extend(self.to.map(|d| format!("to={d}")));
+        words.join(" ")
+    }
 }
 
 /// A calendar of an agreement version in force; the year is drawn from the agreements the console holds.

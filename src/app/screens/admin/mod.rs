@@ -28,6 +28,8 @@ pub struct AdminScreen {
     pub import: Option<data::ImportPreview>,
     /// The year the calendars section draws; `None`: this year.
     pub year: Option<i32>,
+    /// What the audit section lets through (`/` changes it).
+    pub audit: data::AuditQuery,
 }
 
 impl AdminScreen {
@@ -38,13 +40,17 @@ impl AdminScreen {
             Some(Ok(AdminData::Services(rows))) => rows.len(),
             Some(Ok(AdminData::Agreements(rows))) => rows.len(),
             Some(Ok(AdminData::Calendars(rows))) => rows.len(),
+            Some(Ok(AdminData::Audit(rows))) => rows.len(),
             _ => 0,
         }
     }
 
     /// The shown section's load.
     pub fn load(&self) -> DbCommand {
-        DbCommand::LoadAdmin { section: self.section }
+        match self.section {
+            AdminSection::Audit => DbCommand::LoadAdminAudit { query: self.audit.clone() },
+            section => DbCommand::LoadAdmin { section },
+        }
     }
 
     /// Another section: its rows are read afresh.

@@ -25,6 +25,8 @@ pub fn changed(state: &mut State, table: &str) -> Vec<Effect> {
         AdminSection::Services => matches!(table, "services" | "organisations" | "agreements"),
         AdminSection::Agreements => matches!(table, "agreements" | "services" | "incidents"),
         AdminSection::Calendars => table == "agreements",
+        // Every change is audited: the log is read again when the user asks (Ctrl-r, or a new filter).
+        AdminSection::Audit => false,
     };
     if state.screen == Screen::Admin && shows { shown(state) } else { Vec::new() }
 }
@@ -54,6 +56,7 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
         AdminAct::Confirm => effects.extend(super::agreements::confirm(state, now)),
         AdminAct::PreviousYear => step_year(state, -1, now),
         AdminAct::NextYear => step_year(state, 1, now),
+        AdminAct::Filter => filter_form(state, now),
     }
     effects
 }
@@ -75,6 +78,7 @@ fn add(state: &mut State, now: DateTime<Utc>) {
         }
         AdminSection::Services => super::services::add(state),
         AdminSection::Agreements => super::agreements::import_form(state),
+        AdminSection::Audit => state.warn("the audit log is written by the database alone", now),
         AdminSection::Calendars => state.warn("calendars come with their agreement: i in the agreements section", now),
     }
 }
@@ -116,6 +120,39 @@ fn deactivate(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.screens.admin.deactivating = None;
     crate::app::forms::send(state, Effect::Db(DbCommand::Admin(AdminWrite::Deactivate { login })), now)
+}
+
+/// `/` in the audit section: the filter line, as it is now.
+fn filter_form(state: &mut State, now: DateTime<Utc>) {
+    if state.screens.admin.section != AdminSection::Audit {
+        state.warn("/ filters the audit section (] changes section)", now);
+        return;
+    }
+    let line = state.screens.admin.audit.line();
+    let fields = vec![Field::line("table= login= from= to=", &line, false).named("filter")];
+    // The filter shown is the one in force, not an older draft.
+    state.drafts.remove(&FormPurpose::AuditFilter.draft_key());
+    crate::app::forms::open(state, FormPurpose::AuditFilter, "Audit entries (empty: all)".into(), fields);
+}
+
+/// The filter line was sent: a line that does not read keeps the form and says why; otherwise the log is read
+/// again with it.
+pub fn submit_filter(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &mut state.overlay else { return Vec::new() };
+    let line = crate::app::form::Values::of(&form.fields).text("filter");
+    match super::data::AuditQuery::parse(&line) {
+        Ok(query) => {
+            state.overlay = None;
+            state.screens.admin.audit = query;
+            state.screens.admin.rows = None;
+            state.screens.admin.selected = 0;
+            vec![Effect::Db(state.screens.admin.load())]
+        }
+        Err(why) => {
+            form.error = Some(why);
+            Vec::new()
+        }
+    }
 }
 
 /// `h` / `l` in the calendars section: the year before or after, within the years the holidays are known for.
@@ -196,7 +233,11 @@ fn reactivate(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 /// The rows of a section arrived.
 pub fn loaded(state: &mut State, section: AdminSection, rows: Result<AdminData, String>, now: DateTime<Utc>) {
-    if let Err(why) = &rows {
+    let admin = state.user.as_ref().is_some_and(|u| u.rights.admin);
+    // Others are refused the audit log by design: the section says so, without an alarm.
+    if let Err(why) = &rows
+        && (section != AdminSection::Audit || admin)
+    {
         state.warn(format!("{} could not be read: {why}", section.title().to_lowercase()), now);
     }
     state.screens.admin.loaded(section, rows);

@@ -345,6 +345,9 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         return crate::app::screens::admin::agreements::submit(state, now);
     }
+    if form.purpose == FormPurpose::AuditFilter {
+        return crate::app::screens::admin::update::submit_filter(state);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

@@ -3,6 +3,7 @@
 //! letters). Text from the database is neutralised before it reaches the terminal.
 
 mod agreements;
+mod audit;
 mod calendars;
 
 use ratatui::Frame;
@@ -47,6 +48,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     }
     let rows = match &admin.rows {
         None => return message(frame, table_area, "  reading …", view),
+        Some(Err(_)) if admin.section == AdminSection::Audit && !writes => {
+            let text = "  Only admins read the audit log: its rows hold whole records, staff's and contacts' e-mail \
+                        addresses and phone numbers among them. The database refuses it to every other role.";
+            return message(frame, table_area, text, view);
+        }
         Some(Err(why)) => {
             let text = format!("  This could not be read: {}. Ctrl-r tries again.", text::one_line(why));
             return message(frame, table_area, &text, view);
@@ -58,6 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         AdminData::Contacts(contacts) => contact_table(frame, table_area, detail_area, admin, contacts, view),
         AdminData::Services(services) => service_table(frame, table_area, detail_area, admin, services, view),
         AdminData::Agreements(versions) => agreements::render(frame, table_area, detail_area, admin, versions, view),
+        AdminData::Audit(entries) => audit::render(frame, table_area, detail_area, admin, entries, view),
         AdminData::Calendars(calendars) => {
             let whole = Rect { height: table_area.height + detail_area.height, ..table_area };
             calendars::render(frame, whole, state, calendars, view)
