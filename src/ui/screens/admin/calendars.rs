@@ -54,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, calendars: &[Calenda
     let mut lines = vec![
         Line::styled(format!("{} {year}   h ◀ ▶ l", text::one_line(&drawn.calendar)), theme.header),
         Line::styled(format!("{} ({})", text::one_line(&drawn.name), drawn.zone), theme.text),
-        Line::styled("▪ or a day open · · closed by the weekly hours · x holiday, exception", theme.dim),
+        Line::styled("▪ open   · closed by the weekly hours   x holiday or exception", theme.dim),
         Line::raw(""),
     ];
     let per_row = usize::from(year_area.width.saturating_add(3) / 23).min(6);
