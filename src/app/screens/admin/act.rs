@@ -75,12 +75,12 @@ impl AdminAct {
             AdminAct::ChangeRole => "role",
             AdminAct::Reactivate => "reactivate",
             AdminAct::Edit => "edit",
-            AdminAct::Open => "open",
+            AdminAct::Open => "agreement",
             AdminAct::Import => "import",
             AdminAct::Confirm => "confirm-import",
             AdminAct::PreviousYear => "previous-year",
             AdminAct::NextYear => "next-year",
-            AdminAct::Filter => "filter",
+            AdminAct::Filter => "audit-filter",
         }
     }
 
