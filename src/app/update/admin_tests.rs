@@ -519,6 +519,7 @@ fn an_import_is_previewed_and_written_only_on_y() {
     press(&mut s, KeyCode::Char('i'));
     send_form(&mut s);
     update(&mut s, Action::AdminImportPreviewed(Ok(preview())), now());
+    assert!(s.drafts.contains_key("agreement-import"), "the path is kept while the preview is open");
     assert_eq!(
         writes(&press(&mut s, KeyCode::Char('y'))),
         vec![AdminWrite::ImportAgreement { toml: "code = \"ALTINN\"".into() }],
@@ -527,6 +528,7 @@ fn an_import_is_previewed_and_written_only_on_y() {
     let done = update(&mut s, Action::AdminWritten(Ok("agreement ALTINN version 2026.1: created".into())), now());
     assert_eq!(s.screens.admin.import, None);
     assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
+    assert!(!s.drafts.contains_key("agreement-import"), "the path's draft goes once imported");
 }
 
 #[test]

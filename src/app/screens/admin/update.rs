@@ -245,9 +245,13 @@ pub fn loaded(state: &mut State, section: AdminSection, rows: Result<AdminData, 
 
 /// The database's answer to a change: said in words, and the section read again.
 pub fn written(state: &mut State, result: Result<String, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
-    if result.is_ok() {
-        state.screens.admin.import = None;
+    let mut reload = vec![Effect::Db(state.screens.admin.load())];
+    // An import is confirmed from the preview, not from its form: the path's draft is dropped here.
+    if result.is_ok()
+        && state.screens.admin.import.take().is_some()
+        && state.drafts.remove(&FormPurpose::ImportAgreement.draft_key()).is_some()
+    {
+        reload.push(Effect::SaveDrafts(state.drafts.clone()));
     }
-    let reload = vec![Effect::Db(state.screens.admin.load())];
     crate::app::forms::answered(state, result, reload, now)
 }
