@@ -117,6 +117,7 @@ fn open_incidents(agreements: &[Agreement], now: DateTime<Utc>) -> Vec<IncidentS
                 next_due,
                 flags: Flags { security: incident.security, workaround: incident.workaround, ..Flags::default() },
                 version: 1,
+                master: None,
             }
         })
         .filter(|row| row.next_due.is_some())

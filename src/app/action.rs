@@ -119,6 +119,10 @@ pub enum Action {
         section: crate::app::screens::problems::data::RegisterSection,
         result: Result<crate::app::screens::problems::data::RegisterData, String>,
     },
+    ProblemLoaded {
+        reference: String,
+        result: Result<Box<crate::app::screens::problems::data::ProblemView>, String>,
+    },
     /// A change to a register went through (what it did, in words) or not.
     RegisterWritten(Result<String, WriteError>),
     AdminLoaded {
@@ -161,6 +165,17 @@ pub enum Action {
     FollowUpAnswered {
         id: i64,
         result: Result<(), WriteError>,
+    },
+    /// The known errors matching `text` (`DbCommand::SearchKnownErrors`).
+    KnownErrorsFound {
+        text: String,
+        result: Result<Vec<crate::app::screens::board::known_errors::KnownError>, String>,
+    },
+    /// An incident linked to a problem, what was done in words, or why not (`DbCommand::LinkProblem`).
+    ProblemLinked {
+        problem: String,
+        incident: String,
+        result: Result<String, WriteError>,
     },
     /// What importing an agreement file would change, or every reason it cannot be read
     /// (`DbCommand::AdminImportPreview`).

@@ -92,6 +92,10 @@ pub enum OverlayKey {
     Yes,
     /// Go back to the form.
     No,
+    /// The new-incident form: pick the first known error suggested, then the next, then none.
+    KnownError,
+    /// Resolving a master incident: resolve its open children too, or the master only.
+    Children,
 }
 
 impl OverlayKey {
@@ -103,6 +107,8 @@ impl OverlayKey {
             OverlayKey::PreviousField => "previous-field",
             OverlayKey::Yes => "yes",
             OverlayKey::No => "no",
+            OverlayKey::KnownError => "known-error",
+            OverlayKey::Children => "children",
         }
     }
 
@@ -114,6 +120,8 @@ impl OverlayKey {
             OverlayKey::PreviousField => "previous field",
             OverlayKey::Yes => "confirm, or send the update to everyone listed",
             OverlayKey::No => "go back to the text",
+            OverlayKey::KnownError => "new incident: pick a suggested known error (its workaround is applied on save)",
+            OverlayKey::Children => "resolving a master incident: resolve its open children too, or not",
         }
     }
 }
@@ -331,10 +339,12 @@ pub enum Act {
     Declare,
     /// Record the outage the incident caused (availability).
     Outage,
+    /// Link to a problem (known error), optionally applying its workaround.
+    LinkProblem,
 }
 
 impl Act {
-    pub const ALL: [Act; 19] = [
+    pub const ALL: [Act; 20] = [
         Act::New,
         Act::Acknowledge,
         Act::Assign,
@@ -354,6 +364,7 @@ impl Act {
         Act::Security,
         Act::Declare,
         Act::Outage,
+        Act::LinkProblem,
     ];
 
     pub fn name(self) -> &'static str {
@@ -377,6 +388,7 @@ impl Act {
             Act::Security => "security",
             Act::Declare => "declare",
             Act::Outage => "outage",
+            Act::LinkProblem => "link-problem",
         }
     }
 
@@ -401,6 +413,7 @@ impl Act {
             Act::Security => "flag or unflag as a security incident",
             Act::Declare => "declare a major incident",
             Act::Outage => "record the outage this incident caused (for availability)",
+            Act::LinkProblem => "link to a problem (PRB-…), applying its workaround if you choose",
         }
     }
 }

@@ -124,6 +124,10 @@ pub enum DbCommand {
     LoadRegister {
         section: crate::app::screens::problems::data::RegisterSection,
     },
+    /// One problem in full.
+    LoadProblem {
+        reference: String,
+    },
     /// Chairs and admins: a change to a register of the problems tab.
     Register(crate::app::screens::problems::data::RegisterWrite),
     /// One section of the admin tab.
@@ -154,6 +158,16 @@ pub enum DbCommand {
     AnswerFollowUp {
         id: i64,
         text: String,
+    },
+    /// Known errors matching a new incident's title, best first (`db::problems::search`).
+    SearchKnownErrors {
+        text: String,
+    },
+    /// Operators: link an incident to a problem, optionally applying its workaround (`db::problems::link`).
+    LinkProblem {
+        problem: String,
+        incident: String,
+        apply_workaround: bool,
     },
     /// Admins: read an agreement file and say what importing it would change (the diff and the what-if); nothing
     /// is written.

@@ -237,6 +237,8 @@ pub fn apply(fields: &[Field], focus: &mut usize, key: OverlayKey) -> FormKey {
             *focus = (*focus + count - 1) % count;
             FormKey::Moved
         }
+        // The new-incident form handles it before the fields see it (`screens::board::known_errors`).
+        OverlayKey::KnownError | OverlayKey::Children => FormKey::Moved,
     }
 }
 

@@ -26,8 +26,10 @@ pub enum Scope {
     MinutesOpen,
     /// The admin tab.
     Admin,
-    /// The problems tab (change needs, problems).
+    /// The problems tab, its problems and known errors.
     Problems,
+    /// The problems tab, its change needs.
+    ChangeNeeds,
     /// An open form.
     Form,
     /// A confirmation or an update preview.
@@ -50,6 +52,7 @@ impl Scope {
             Scope::MinutesOpen => "minutes: open",
             Scope::Admin => "admin",
             Scope::Problems => "problems",
+            Scope::ChangeNeeds => "change needs",
             Scope::Form => "forms",
             Scope::Confirm => "confirmations and previews",
             Scope::FollowUps => "board: my follow-ups",
@@ -157,7 +160,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
     ];
     // The incident actions work the same on the board (selected incident) and in the incident view.
-    let actions: [(Chord, Act, bool); 19] = [
+    let actions: [(Chord, Act, bool); 20] = [
         (Chord::ch('n'), Act::New, true),
         (Chord::ch('a'), Act::Acknowledge, true),
         (Chord::ch('A'), Act::Assign, false),
@@ -177,6 +180,7 @@ pub fn default_keymap() -> Vec<Binding> {
         (Chord::ch('x'), Act::Security, false),
         (Chord::ch('m'), Act::Declare, false),
         (Chord::ch('O'), Act::Outage, false),
+        (Chord::ch('K'), Act::LinkProblem, false),
     ];
     for scope in [Board, Incident] {
         for (chord, act, hint) in actions {
@@ -301,19 +305,35 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Minutes, Chord::ch('X'), Command::Minutes(MinutesAct::Export), false),
         bind(MinutesOpen, Chord::ch('['), Command::Minutes(MinutesAct::EarlierMeeting), false),
         bind(MinutesOpen, Chord::ch(']'), Command::Minutes(MinutesAct::LaterMeeting), false),
-        bind(Problems, Chord::ch(']'), Command::Problems(ProblemsAct::NextSection), false),
-        bind(Problems, Chord::ch('['), Command::Problems(ProblemsAct::PreviousSection), false),
-        bind(Problems, Chord::ch('n'), Command::Problems(ProblemsAct::New), true),
-        bind(Problems, Chord::ch('s'), Command::Problems(ProblemsAct::Step), true),
-        bind(Problems, Chord::ch('x'), Command::Problems(ProblemsAct::Reject), true),
+        bind(Problems, Chord::ch(']'), Command::Problems(ProblemsAct::NextSection), true),
+        bind(ChangeNeeds, Chord::ch(']'), Command::Problems(ProblemsAct::NextSection), true),
+        bind(Problems, Chord::ch('['), Command::Problems(ProblemsAct::PreviousSection), true),
+        bind(ChangeNeeds, Chord::ch('['), Command::Problems(ProblemsAct::PreviousSection), true),
         bind(Problems, Chord::ch('j'), Command::Down, false),
+        bind(ChangeNeeds, Chord::ch('j'), Command::Down, false),
         bind(Problems, Chord::key(KeyCode::Down), Command::Down, false),
+        bind(ChangeNeeds, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Problems, Chord::ch('k'), Command::Up, false),
+        bind(ChangeNeeds, Chord::ch('k'), Command::Up, false),
         bind(Problems, Chord::key(KeyCode::Up), Command::Up, false),
+        bind(ChangeNeeds, Chord::key(KeyCode::Up), Command::Up, false),
         bind(Problems, Chord::key(KeyCode::PageDown), Command::PageDown, false),
+        bind(ChangeNeeds, Chord::key(KeyCode::PageDown), Command::PageDown, false),
         bind(Problems, Chord::key(KeyCode::PageUp), Command::PageUp, false),
+        bind(ChangeNeeds, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(Problems, Chord::ch('g'), Command::Top, false),
+        bind(ChangeNeeds, Chord::ch('g'), Command::Top, false),
         bind(Problems, Chord::ch('G'), Command::Bottom, false),
+        bind(ChangeNeeds, Chord::ch('G'), Command::Bottom, false),
+        bind(ChangeNeeds, Chord::ch('n'), Command::Problems(ProblemsAct::New), true),
+        bind(ChangeNeeds, Chord::ch('s'), Command::Problems(ProblemsAct::Step), true),
+        bind(ChangeNeeds, Chord::ch('x'), Command::Problems(ProblemsAct::Reject), true),
+        bind(Problems, Chord::key(KeyCode::Enter), Command::Problems(ProblemsAct::OpenProblem), true),
+        bind(Problems, Chord::ch('n'), Command::Problems(ProblemsAct::NewProblem), true),
+        bind(Problems, Chord::ch('e'), Command::Problems(ProblemsAct::EditProblem), true),
+        bind(Problems, Chord::ch('l'), Command::Problems(ProblemsAct::LinkIncident), true),
+        bind(Problems, Chord::key(KeyCode::Esc), Command::Back, false),
+        bind(ChangeNeeds, Chord::key(KeyCode::Esc), Command::Back, false),
         bind(Admin, Chord::ch(']'), Command::Admin(AdminAct::NextSection), true),
         bind(Admin, Chord::ch('['), Command::Admin(AdminAct::PreviousSection), true),
         bind(Admin, Chord::ch('a'), Command::Admin(AdminAct::Add), true),
@@ -384,6 +404,10 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(FollowUps, Chord::key(KeyCode::PageUp), Command::PageUp, false),
         bind(FollowUps, Chord::ch('g'), Command::Top, false),
         bind(FollowUps, Chord::ch('G'), Command::Bottom, false),
+        // Shown by the new-incident form only; other forms leave Ctrl-k to the text editor.
+        bind(Form, Chord::ctrl('k'), Command::Overlay(OverlayKey::KnownError), false),
+        // Shown by a master's resolve confirmation only.
+        bind(Confirm, Chord::ch('c'), Command::Overlay(OverlayKey::Children), false),
     ]);
     keymap
 }

@@ -83,6 +83,9 @@ pub struct IncidentSummary {
     pub flags: Flags,
     /// Bumped by the database on every change; used to detect stale views and conflicting edits.
     pub version: i32,
+    /// The master incident's reference, on a child (issue 13); `incident show` prints it, so JSON leaves it out.
+    #[serde(skip)]
+    pub master: Option<String>,
 }
 
 /// One entry of an incident's append-only history.
@@ -114,6 +117,28 @@ pub struct IncidentDetail {
     pub clock_events: Vec<IncidentEvent>,
     /// Other incidents linked to this one (same cause), by reference.
     pub linked: Vec<String>,
+    /// Problems, master and children (issue 13); the CLI prints these itself, so JSON leaves them out here.
+    #[serde(skip)]
+    pub relations: Relations,
+}
+
+/// How an incident stands to problems and master incidents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Relations {
+    /// The problems the incident is linked to, by reference.
+    pub problems: Vec<String>,
+    /// The master's reference, on a child.
+    pub master: Option<String>,
+    /// The children, on a master.
+    pub children: Vec<ChildIncident>,
+}
+
+/// A child of a master incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildIncident {
+    pub id: i64,
+    pub reference: String,
+    pub open: bool,
 }
 
 /// Who is at this console, as the database sees it.

@@ -73,6 +73,8 @@ pub enum FormPurpose {
     AddStaff,
     /// Chairs and admins: a form of the problems tab (a change need, one of its steps).
     Register(crate::app::screens::problems::RegisterForm),
+    /// Operators: link an incident to a problem (known error), optionally applying its workaround.
+    LinkProblem(ActionTarget),
     /// Admins: another role for this member of staff (their login).
     StaffRole(String),
     /// Admins: a new service (`None`) or a change to the service with this code.
@@ -124,6 +126,7 @@ impl FormPurpose {
             FormPurpose::Link(t) => ("link", t),
             FormPurpose::Replan(t) => ("replan", t),
             FormPurpose::Deprioritise(t) => ("deprioritise", t),
+            FormPurpose::LinkProblem(t) => ("link-problem", t),
         };
         format!("{what}:{}", target.reference)
     }
@@ -157,7 +160,8 @@ impl FormPurpose {
             | FormPurpose::Note(t)
             | FormPurpose::Link(t)
             | FormPurpose::Replan(t)
-            | FormPurpose::Deprioritise(t) => Some(t),
+            | FormPurpose::Deprioritise(t)
+            | FormPurpose::LinkProblem(t) => Some(t),
         }
     }
 }
@@ -185,6 +189,10 @@ pub struct Confirm {
     pub form: Option<Box<Form>>,
     pub error: Option<String>,
     pub saving: bool,
+    /// Resolving a master: its open children, offered to be resolved too (issue 13).
+    pub children: Vec<ActionTarget>,
+    /// Whether the children are resolved too (the children key switches).
+    pub with_children: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

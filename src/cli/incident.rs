@@ -101,8 +101,28 @@ pub enum IncidentCommand {
         #[arg(long)]
         text: String,
     },
-    /// Resolve.
-    Resolve(Target),
+    /// Resolve. A master incident with open children says so; --children resolves them too, each through its own
+    /// lifecycle (its own clocks and history).
+    Resolve {
+        #[command(flatten)]
+        target: Target,
+        /// Also resolve the master's open children.
+        #[arg(long)]
+        children: bool,
+    },
+    /// Master incidents (one master ticket across suppliers): attach children, detach one, or list them.
+    Master {
+        /// The master incident, e.g. INC-10423.
+        reference: String,
+        /// Children to attach, comma-separated (INC-2,INC-3).
+        #[arg(long, value_delimiter = ',', conflicts_with = "detach")]
+        children: Vec<String>,
+        /// A child to detach.
+        #[arg(long)]
+        detach: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Close a resolved incident.
     Close(Target),
     /// Reopen a resolved or closed incident.
@@ -201,6 +221,15 @@ const HEADERS: [&str; 11] = [
     "title",
 ];
 
+/// An incident as `show --format json` prints it: the detail, and its master, children and problems.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    detail: &'a crate::app::model::IncidentDetail,
+    #[serde(flatten)]
+    relations: &'a super::incident_master::Relations,
+}
+
 /// A listed incident with its clocks, their states brought up to now.
 #[derive(Serialize)]
 struct Listed<'a> {
@@ -240,9 +269,13 @@ pub async fn run(command: &IncidentCommand, settings: &Settings) -> CliResult {
             let detail = incidents::detail_by_id(&pool, id)
                 .await?
                 .ok_or_else(|| CliError::bad_input(format!("no incident with reference '{reference}'")))?;
+            let relations = super::incident_master::relations(&pool, id).await?;
             match format {
-                Format::Json => print!("{}", output::json(&detail)),
-                Format::Table | Format::Csv => print!("{}", describe(&detail, now)),
+                Format::Json => print!("{}", output::json(&Shown { detail: &detail, relations: &relations })),
+                Format::Table | Format::Csv => {
+                    print!("{}", describe(&detail, now));
+                    print!("{}", super::incident_master::describe(&relations));
+                }
             }
         }
         IncidentCommand::New(args) => {
@@ -279,6 +312,21 @@ pub async fn run(command: &IncidentCommand, settings: &Settings) -> CliResult {
             check_version(&pool, id, target).await?;
             let summary = lifecycle::link(&pool, id, other).await?;
             report(&summary, target.format, now);
+        }
+        IncidentCommand::Master { reference, children, detach, format } => {
+            super::incident_master::master(&pool, reference, children, detach.as_deref(), *format).await?;
+        }
+        IncidentCommand::Resolve { target, children } => {
+            let id = incidents::id_by_ref(&pool, &target.reference).await?;
+            let current = incidents::summary_by_id(&pool, id).await?;
+            // A master resolved earlier may still have its children resolved with --children.
+            let summary = match current {
+                Some(done) if *children && !done.status.is_open() => done,
+                _ => lifecycle::perform(&pool, id, target.if_version, &IncidentAction::Resolve).await?,
+            };
+            report(&summary, target.format, now);
+            super::incident_master::after_resolving(&pool, id, &summary.reference, *children, target.format, now)
+                .await?;
         }
         other => {
             let (target, action) = action_of(other)?;
@@ -320,7 +368,7 @@ fn action_of(command: &IncidentCommand) -> Result<(&Target, IncidentAction), Cli
         IncidentCommand::Feedback { target, channel, text } => {
             (target, IncidentAction::LogFeedback { channel: channel.clone(), text: text.clone() })
         }
-        IncidentCommand::Resolve(t) => (t, IncidentAction::Resolve),
+        IncidentCommand::Resolve { target, .. } => (target, IncidentAction::Resolve),
         IncidentCommand::Close(t) => (t, IncidentAction::Close),
         IncidentCommand::Reopen(t) => (t, IncidentAction::Reopen),
         IncidentCommand::Note { target, text, file } => {
@@ -355,6 +403,7 @@ fn action_of(command: &IncidentCommand) -> Result<(&Target, IncidentAction), Cli
         | IncidentCommand::Services { .. }
         | IncidentCommand::Show { .. }
         | IncidentCommand::New(_)
+        | IncidentCommand::Master { .. }
         | IncidentCommand::Link { .. } => {
             return Err(CliError::bad_input("not an action"));
         }
@@ -386,7 +435,7 @@ async fn check_version(pool: &sqlx::PgPool, id: i64, target: &Target) -> Result<
     Ok(())
 }
 
-fn report(summary: &IncidentSummary, format: Format, now: DateTime<Utc>) {
+pub(super) fn report(summary: &IncidentSummary, format: Format, now: DateTime<Utc>) {
     match format {
         Format::Json => print!("{}", output::json(summary)),
         _ => {

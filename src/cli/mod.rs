@@ -7,12 +7,14 @@ mod audit;
 mod change_need;
 mod heatmap;
 mod incident;
+mod incident_master;
 mod maintenance;
 mod major;
 mod meeting;
 mod minutes;
 mod outage;
 pub mod output;
+mod problem;
 mod report;
 mod rota;
 mod serve;
@@ -129,6 +131,9 @@ pub enum Commands {
     /// working days.
     #[command(subcommand)]
     ChangeNeed(change_need::ChangeNeedCommand),
+    /// Problems and known errors: list, show, new, edit, link incidents, resolve, search, trends.
+    #[command(subcommand)]
+    Problem(problem::ProblemCommand),
 }
 
 /// A failure with its exit code; the message is printed as `vakt: <message>`.
@@ -149,8 +154,8 @@ impl From<DbError> for CliError {
         let mut message = e.to_string();
         if matches!(e, DbError::Refused(_)) && message.contains("permission denied") {
             message.push_str(
-                "\nhint: your role does not allow this (viewers read; operators work incidents; MIMs run major \
-                 incidents; admins manage staff, agreements and the rota); `vakt staff list` shows who has which",
+                "\nhint: your role does not allow this (viewers read; operators work incidents and problems; MIMs run \
+                 major incidents; admins manage staff, agreements and the rota); `vakt staff list` shows who has which",
             );
         }
         Self { code: e.exit_code(), message }
@@ -222,6 +227,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> Option<CliResult> {
         Commands::Service(c) => service::service(c, settings).await,
         Commands::Audit(c) => audit::audit(c, settings).await,
         Commands::ChangeNeed(c) => change_need::run(c, settings).await,
+        Commands::Problem(c) => problem::run(c, settings).await,
     })
 }
 

@@ -12,6 +12,7 @@ use sqlx::PgPool;
 mod change_needs;
 mod maintenance;
 mod minutes;
+mod problems;
 
 use super::{DbError, agreements, staff};
 use crate::demo::{self, ExtraService, Generator, Plan, SeedIncident, catalog};
@@ -411,6 +412,9 @@ async fn seed_operations(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbErro
     minutes::seed(pool, &chair, now).await?;
     chair.close().await;
     change_needs::seed(pool, now).await?;
+    let operator = as_role(pool, "kari").await?;
+    problems::seed(&operator).await?;
+    operator.close().await;
     Ok(())
 }
 

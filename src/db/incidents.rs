@@ -29,7 +29,9 @@ macro_rules! select_with {
                     i.status, i.support_line, st.login AS assignee_login, st.full_name AS assignee, i.received_at,
                     i.major, i.security, i.workaround, i.reopened, i.deprioritised,
                     i.agreement_version_id, i.next_due_at, i.next_due_target, i.next_due_state, i.next_due_clock,
-                    i.next_due_budget, i.version, i.reporter, i.channel, i.created_by, i.resolved_at, i.closed_at, ",
+                    i.next_due_budget, i.version, i.reporter, i.channel, i.created_by, i.resolved_at, i.closed_at,
+                    (SELECT m.ref FROM public.incident_masters im JOIN public.incidents m ON m.id = im.master_id
+                     WHERE im.child_id = i.id) AS master_ref, ",
             $heavy,
             " FROM incidents i
               JOIN services s ON s.id = i.service_id
@@ -78,6 +80,7 @@ struct IncidentRow {
     created_by: String,
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    master_ref: Option<String>,
 }
 
 impl IncidentRow {
@@ -128,6 +131,7 @@ impl IncidentRow {
                 deprioritised: self.deprioritised,
             },
             version: self.version,
+            master: self.master_ref.clone(),
         })
     }
 }
@@ -212,6 +216,7 @@ pub async fn detail_by_id(pool: &PgPool, id: i64) -> Result<Option<IncidentDetai
         clocks,
         clock_events,
         linked,
+        relations: Default::default(),
     }))
 }
 

@@ -22,6 +22,7 @@ pub mod outages;
 pub mod outbox;
 pub mod pir;
 pub mod presence;
+pub mod problems;
 pub mod register_screen;
 pub mod report_issues;
 pub mod reports;

@@ -179,6 +179,8 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         Some(figures)
     };
 
+    let problems = recurring_problems(pool, agreement.code(), from, to).await?;
+
     Ok(ReportFigures {
         header: ReportHeader {
             agreement: agreement.code().to_string(),
@@ -199,5 +201,45 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         first_line,
         survey,
         change_needs,
+        problems,
     })
+}
+
+/// The problems linked to incidents of the agreement received in `[from, to)`, most incidents first.
+async fn recurring_problems(
+    pool: &PgPool,
+    agreement: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<crate::domain::report::figures::RecurringProblem>, DbError> {
+    let rows: Vec<(String, String, String, Vec<String>, i64, i64)> = sqlx::query_as(
+        "SELECT p.ref, p.title, p.state,
+                array_agg(DISTINCT s.code ORDER BY s.code) FILTER (WHERE i.received_at >= $2 AND i.received_at < $3),
+                count(*) FILTER (WHERE i.received_at >= $2 AND i.received_at < $3), count(*)
+         FROM public.problems p
+         JOIN public.problem_incidents pi ON pi.problem_id = p.id
+         JOIN public.incidents i ON i.id = pi.incident_id
+         JOIN public.services s ON s.id = i.service_id
+         JOIN public.agreements a ON a.id = s.agreement_id
+         WHERE a.code = $1
+         GROUP BY p.id, p.ref, p.title, p.state
+         HAVING count(*) FILTER (WHERE i.received_at >= $2 AND i.received_at < $3) > 0
+         ORDER BY 5 DESC, p.ref",
+    )
+    .bind(agreement)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(reference, title, state, services, in_period, total)| crate::domain::report::figures::RecurringProblem {
+            reference,
+            title,
+            state,
+            services,
+            in_period,
+            total,
+        })
+        .collect())
 }

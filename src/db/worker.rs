@@ -6,7 +6,8 @@ use tokio::sync::mpsc;
 
 use super::{DbError, agreements, incidents, lifecycle, majors, outbox, pir, presence, rota, settings, staff};
 use crate::app::effect::MaintenanceWrite;
-use crate::app::model::{DueDelta, IncidentSummary, WriteError};
+use crate::app::model::{ChildIncident, DueDelta, IncidentDetail, IncidentSummary, Relations, WriteError};
+use crate::app::screens::board::known_errors::{self, KnownError};
 use crate::app::{Action, DbCommand, MajorCommand};
 use crate::domain::agreement::spec::TargetKind;
 use crate::domain::incident::lifecycle::IncidentAction;
@@ -36,7 +37,7 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(summary) => Action::SummaryFetched { id, summary: summary.map(Box::new) },
             Err(e) => failed("refreshing an incident", e),
         },
-        DbCommand::LoadDetail { id } => match incidents::detail_by_id(pool, id).await {
+        DbCommand::LoadDetail { id } => match detail_with_relations(pool, id).await {
             Ok(detail) => Action::DetailLoaded { id, detail: detail.map(Box::new) },
             Err(e) => failed("loading the incident", e),
         },
@@ -155,6 +156,10 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             let result = super::minutes::follow_ups::add(pool, &new).await;
             Action::MinutesWritten(result.map(|point| MinutesWrite::FollowUp { id, point }).map_err(write_error))
         }
+        DbCommand::LoadProblem { reference } => {
+            let result = super::register_screen::problem(pool, &reference).await;
+            Action::ProblemLoaded { reference, result: result.map(Box::new).map_err(|e| e.to_string()) }
+        }
         DbCommand::LoadRegister { section } => {
             let result = super::register_screen::load(pool, section).await;
             Action::RegisterLoaded { section, result: result.map_err(|e| e.to_string()) }
@@ -250,6 +255,24 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
         DbCommand::AnswerFollowUp { id, text } => {
             let result = super::minutes::follow_ups::answer(pool, id, &text).await;
             Action::FollowUpAnswered { id, result: result.map_err(write_error) }
+        }
+        DbCommand::SearchKnownErrors { text } => {
+            let result = super::problems::search(pool, &text, known_errors::SHOWN).await;
+            let result = result.map(|found| {
+                found
+                    .into_iter()
+                    .map(|k| KnownError { reference: k.reference, title: k.title, workaround: k.workaround })
+                    .collect()
+            });
+            Action::KnownErrorsFound { text, result: result.map_err(|e| e.to_string()) }
+        }
+        DbCommand::LinkProblem { problem, incident, apply_workaround } => {
+            let result = super::problems::link(pool, &problem, &incident, apply_workaround).await;
+            Action::ProblemLinked {
+                problem,
+                incident,
+                result: result.map(|l| linked_sentence(&l)).map_err(write_error),
+            }
         }
     })
 }
@@ -441,6 +464,35 @@ fn deltas(before: &IncidentClocks, after: &IncidentClocks) -> Vec<DueDelta> {
             }
         })
         .collect()
+}
+
+/// The incident view's detail with its problems, master and children.
+async fn detail_with_relations(pool: &PgPool, id: i64) -> Result<Option<IncidentDetail>, DbError> {
+    let Some(mut detail) = incidents::detail_by_id(pool, id).await? else {
+        return Ok(None);
+    };
+    let children = super::problems::masters::children_of(pool, id).await?;
+    detail.relations = Relations {
+        problems: super::problems::problems_of(pool, id).await?,
+        master: super::problems::masters::master_of(pool, id).await?,
+        children: children
+            .into_iter()
+            .map(|c| ChildIncident { open: c.is_open(), id: c.id, reference: c.reference })
+            .collect(),
+    };
+    Ok(Some(detail))
+}
+
+/// What linking did, in words, for the status line.
+fn linked_sentence(linked: &super::problems::Linked) -> String {
+    let workaround = if linked.workaround_applied {
+        "; its workaround is applied (workaround in place)"
+    } else if linked.workaround_already {
+        "; it had a workaround recorded already"
+    } else {
+        ""
+    };
+    format!("{} linked to {}{workaround}", linked.incident, linked.problem)
 }
 
 fn failed(what: &str, error: DbError) -> Action {

@@ -18,6 +18,7 @@ pub mod maintenance;
 pub mod major;
 pub mod minutes;
 pub(crate) mod names;
+pub mod problem;
 pub mod report;
 pub mod sla;
 pub mod text;

@@ -147,6 +147,25 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
     if !f.exercises.is_empty() {
         blocks.push(Block::Prose(format!("Exercises, not counted: {}", f.exercises.join(", "))));
     }
+    if !f.problems.is_empty() {
+        blocks.push(Block::Heading { level: 2, text: "Recurring problems".into() });
+        let items = f
+            .problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} · {} · {} · {} incident(s) in the period, {} in all",
+                    p.reference,
+                    p.title,
+                    p.state.replace('_', " "),
+                    p.services.join(", "),
+                    p.in_period,
+                    p.total
+                )
+            })
+            .collect();
+        blocks.push(Block::Bullets { items, empty: String::new() });
+    }
     if let Some(needs) = &f.change_needs {
         blocks.extend(super::change_needs::blocks(needs, zone));
     }
@@ -269,6 +288,9 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
             push("sla", &item, "open", c.open.to_string());
         }
     }
+    for p in &f.problems {
+        push("problems", &p.reference, "incidents", p.in_period.to_string());
+    }
     if let Some(needs) = &f.change_needs {
         push("change_needs", &f.header.period.label, "received", needs.received.to_string());
         for c in &needs.clocks {
@@ -335,6 +357,7 @@ mod tests {
             first_line: None,
             survey: None,
             change_needs: None,
+            problems: Vec::new(),
         }
     }
 

@@ -33,10 +33,12 @@ fn field_height(field: &Field, focused: bool) -> u16 {
     }
 }
 
-pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, view: View) {
+/// A form, with `notes` (e.g. the known errors matching a new incident's title) between its fields and its keys.
+pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, notes: Vec<Line<'static>>, view: View) {
     let theme = view.theme;
     let heights: Vec<u16> = form.fields.iter().enumerate().map(|(i, f)| field_height(f, i == form.focus)).collect();
-    let height = heights.iter().sum::<u16>() + 5;
+    let notes_height = notes.len() as u16;
+    let height = heights.iter().sum::<u16>() + notes_height + 5;
     let outer = popup(area, 96, height);
     frame.render_widget(Clear, outer);
     let title = if form.saving { format!(" {} · saving … ", form.title) } else { format!(" {} ", form.title) };
@@ -44,12 +46,14 @@ pub fn form(frame: &mut Frame, area: Rect, form: &Form, keys: &str, view: View) 
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     let mut constraints: Vec<Constraint> = heights.iter().map(|h| Constraint::Length(*h)).collect();
+    constraints.push(Constraint::Length(notes_height));
     constraints.push(Constraint::Fill(1));
     constraints.push(Constraint::Length(2));
     let rows = Layout::vertical(constraints).split(inner);
     for (i, field) in form.fields.iter().enumerate() {
         render_field(frame, rows[i], field, i == form.focus, view);
     }
+    frame.render_widget(Paragraph::new(notes), rows[form.fields.len()]);
     let footer = rows[rows.len() - 1];
     let mut lines = Vec::new();
     if let Some(error) = &form.error {
@@ -157,11 +161,19 @@ pub fn confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, keys: &str, vie
             }
         }
     }
+    if !confirm.children.is_empty() {
+        lines.push(children_line(confirm, view));
+    }
     lines.push(Line::raw(""));
     if let Some(error) = &confirm.error {
         lines.push(Line::styled(text::one_line(error).into_owned(), theme.breached));
     }
-    let keys = if confirm.saving { "saving …".to_string() } else { format!("{keys} · yes confirms, no goes back") };
+    let children_key = if confirm.children.is_empty() { "" } else { " · c children too or not" };
+    let keys = if confirm.saving {
+        "saving …".to_string()
+    } else {
+        format!("{keys}{children_key} · yes confirms, no goes back")
+    };
     lines.push(Line::styled(keys, theme.dim));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), outer);
 }
@@ -189,4 +201,19 @@ pub fn preview(frame: &mut Frame, area: Rect, preview: &crate::app::state::Previ
     }
     lines.extend(preview.lines.iter().map(|l| Line::styled(text::one_line(l).into_owned(), theme.text)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), outer);
+}
+
+/// A master's open children in its resolve confirmation: resolved too (each on its own), or left open.
+fn children_line(confirm: &Confirm, view: View) -> Line<'static> {
+    let theme = view.theme;
+    let list: Vec<String> = confirm.children.iter().map(|c| text::one_line(&c.reference).into_owned()).collect();
+    let count = confirm.children.len();
+    if confirm.with_children {
+        Line::styled(
+            format!("[x] also resolve its {count} open child incident(s), each on its own: {}", list.join(", ")),
+            theme.warning,
+        )
+    } else {
+        Line::styled(format!("[ ] its {count} open child incident(s) stay open: {}", list.join(", ")), theme.dim)
+    }
 }

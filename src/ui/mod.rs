@@ -54,7 +54,16 @@ pub fn render(frame: &mut Frame, state: &State, view: View) {
     match &state.overlay {
         Some(Overlay::Help { scroll }) => overlay::help(frame, area, state, *scroll, view),
         Some(Overlay::Palette(palette)) => overlay::palette(frame, area, state, palette, view),
-        Some(Overlay::Form(f)) => form::form(frame, area, f, &keymap::hints(&state.keymap, Scope::Form), view),
+        Some(Overlay::Form(f)) if f.purpose == crate::app::state::FormPurpose::Create => {
+            let pick = crate::app::command::Command::Overlay(crate::app::command::OverlayKey::KnownError);
+            let pick_key = keymap::key_for(&state.keymap, Scope::Form, pick).map(|c| c.label()).unwrap_or_default();
+            let keys = format!("{} · {pick_key} known-error", keymap::hints(&state.keymap, Scope::Form));
+            let notes = screens::board_known_errors::lines(state, &pick_key, view);
+            form::form(frame, area, f, &keys, notes, view)
+        }
+        Some(Overlay::Form(f)) => {
+            form::form(frame, area, f, &keymap::hints(&state.keymap, Scope::Form), Vec::new(), view)
+        }
         Some(Overlay::Confirm(c)) => form::confirm(frame, area, c, &keymap::hints(&state.keymap, Scope::Confirm), view),
         Some(Overlay::Preview(p)) => form::preview(frame, area, p, &keymap::hints(&state.keymap, Scope::Confirm), view),
         None => {}

@@ -31,6 +31,7 @@ pub fn help_lines(state: &State) -> Vec<(Scope, String, &'static str, &'static s
         Scope::Attendance,
         Scope::Admin,
         Scope::Problems,
+        Scope::ChangeNeeds,
         Scope::Form,
         Scope::Confirm,
         Scope::Global,

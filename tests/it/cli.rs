@@ -7,6 +7,7 @@ mod maintenance;
 mod meeting_ics;
 mod minutes;
 mod minutes_sending;
+mod problems;
 mod report;
 mod survey;
 

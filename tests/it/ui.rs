@@ -42,6 +42,7 @@ fn incident((id, priority, service, org, agreement, status, age_minutes, title):
         next_due: None,
         flags: Flags::default(),
         version: 1,
+        master: None,
     }
 }
 
@@ -347,4 +348,151 @@ fn the_board_counts_the_follow_ups_falling_due() {
     let screen = render(&state, 80, 24);
     let line = screen.lines().find(|l| l.contains("follow-ups due")).unwrap_or_else(|| panic!("no count: {screen}"));
     assert!(line.contains("2 follow-ups due (F)"), "overdue and due soon count, answered not: {line}");
+}
+
+/// The new-incident form with the title "Tidsavbrudd ved innlogging" typed, the known errors matching it under the
+/// form, and the first one picked with Ctrl-k.
+fn known_errors_state() -> State {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use vakt::app::model::ServiceChoice;
+    use vakt::app::screens::board::known_errors::KnownError;
+    let mut state = board_state();
+    let services = vec![ServiceChoice {
+        code: "SBL".into(),
+        name: "Sluttbrukerløsningen".into(),
+        organisation: "Digdir".into(),
+        agreement: "ALTINN".into(),
+    }];
+    update(&mut state, Action::ChoicesLoaded { services, staff: Vec::new() }, now());
+    update(&mut state, Action::Run(Command::Act(vakt::app::command::Act::New)), now());
+    let key = |code| Action::Key(KeyEvent::from(code));
+    update(&mut state, key(KeyCode::Tab), now());
+    update(&mut state, key(KeyCode::Tab), now());
+    let title = "Tidsavbrudd ved innlogging";
+    update(&mut state, Action::Paste(title.into()), now());
+    let found = vec![
+        KnownError {
+            reference: "PRB-3".into(),
+            title: "Tidsavbrudd i SBL ved innlogging".into(),
+            workaround: "Tøm hurtigbufferen i nettleseren og logg inn på nytt\nGjelder bare Chrome".into(),
+        },
+        KnownError { reference: "PRB-7".into(), title: "Treg innlogging med BankID".into(), workaround: String::new() },
+    ];
+    update(&mut state, Action::KnownErrorsFound { text: title.into(), result: Ok(found) }, now());
+    update(&mut state, Action::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)), now());
+    state
+}
+
+#[test]
+fn known_errors_80x24() {
+    let screen = render(&known_errors_state(), 80, 24);
+    assert!(screen.contains("PRB-3") && screen.contains("Ctrl-k"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn known_errors_160x48() {
+    let screen = render(&known_errors_state(), 160, 48);
+    assert!(screen.contains("workaround: Tøm hurtigbufferen") && !screen.contains("Gjelder bare"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// The incident view of a master incident linked to a known error, with one child open and one resolved.
+fn master_incident_state() -> State {
+    use vakt::app::model::{ChildIncident, EventEntry, IncidentDetail, Relations};
+    let mut state = board_state();
+    update(&mut state, Action::Run(Command::Open), now());
+    let summary = state.screens.board.queue.find(23).cloned().expect("INC-10423 is on the board");
+    let detail = IncidentDetail {
+        summary,
+        description: "Helsejournalen svarer ikke; flere leverandører har egne saker.".into(),
+        reporter: "Silje Aasen".into(),
+        channel: vakt::domain::incident::Channel::Phone,
+        created_by: "kari".into(),
+        resolved_at: None,
+        closed_at: None,
+        events: vec![EventEntry {
+            at: now() - Duration::minutes(148),
+            kind: "received".into(),
+            actor: "kari".into(),
+            data: serde_json::json!({}),
+        }],
+        clocks: Vec::new(),
+        clock_events: Vec::new(),
+        linked: Vec::new(),
+        relations: Relations {
+            problems: vec!["PRB-3".into()],
+            master: None,
+            children: vec![
+                ChildIncident { id: 11, reference: "INC-10411".into(), open: true },
+                ChildIncident { id: 12, reference: "INC-10412".into(), open: false },
+            ],
+        },
+    };
+    update(&mut state, Action::DetailLoaded { id: 23, detail: Some(Box::new(detail)) }, now());
+    state
+}
+
+#[test]
+fn master_incident_80x24() {
+    let screen = render(&master_incident_state(), 80, 24);
+    assert!(screen.contains("PRB-3") && screen.contains("INC-10411 (open)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn master_incident_160x48() {
+    let screen = render(&master_incident_state(), 160, 48);
+    assert!(screen.contains("1 of 2 open"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// The board with INC-10411 and INC-10498 children of INC-10423, the first child selected.
+fn children_board_state() -> State {
+    let mut state = board_state();
+    let mut rows = state.screens.board.queue.all().to_vec();
+    for row in rows.iter_mut().filter(|r| r.id == 11 || r.id == 98) {
+        row.master = Some("INC-10423".into());
+    }
+    update(&mut state, Action::BoardLoaded(rows), now());
+    state.screens.board.queue.select_id(11);
+    state
+}
+
+#[test]
+fn children_on_the_board_80x24() {
+    let screen = render(&children_board_state(), 80, 24);
+    assert!(screen.contains("INC-10411↳") && screen.contains("child of INC-10423"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn children_on_the_board_160x48() {
+    let screen = render(&children_board_state(), 160, 48);
+    assert!(screen.contains("↳ INC-10423 a-melding slow"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// Resolving INC-10423 offers its two open children.
+fn resolve_master_state() -> State {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut state = children_board_state();
+    state.screens.board.queue.select_id(23);
+    update(&mut state, Action::Key(KeyEvent::from(KeyCode::Char('r'))), now());
+    update(&mut state, Action::WhatIfReady { target: 23, result: Ok(Vec::new()) }, now());
+    state
+}
+
+#[test]
+fn resolving_a_master_80x24() {
+    let screen = render(&resolve_master_state(), 80, 24);
+    assert!(screen.contains("INC-10411") && screen.contains("c children"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn resolving_a_master_160x48() {
+    let screen = render(&resolve_master_state(), 160, 48);
+    assert!(screen.contains("also resolve its 2 open child"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

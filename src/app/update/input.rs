@@ -8,9 +8,9 @@ use crate::app::command::{Command, OverlayKey};
 use crate::app::effect::Effect;
 use crate::app::form::{self, FormKey};
 use crate::app::keymap::{self, Scope};
-use crate::app::screens::board::actions;
 use crate::app::screens::board::filter::Filter;
-use crate::app::state::{Overlay, Palette, Severity, State};
+use crate::app::screens::board::{actions, known_errors};
+use crate::app::state::{FormPurpose, Overlay, Palette, Severity, State};
 use crate::domain::text;
 
 pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
@@ -43,7 +43,14 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         if form.saving {
             return Vec::new();
         }
+        let creating = form.purpose == FormPurpose::Create;
         let outcome = match keymap::resolve_only(&state.keymap, Scope::Form, &key) {
+            Some(Command::Overlay(OverlayKey::KnownError)) if creating => {
+                known_errors::cycle(state);
+                return Vec::new();
+            }
+            // Other forms leave the key to the field (the text editor's own Ctrl-k).
+            Some(Command::Overlay(OverlayKey::KnownError)) => form::on_key(&mut form.fields, &mut form.focus, key),
             Some(Command::Overlay(overlay_key)) => form::apply(&form.fields, &mut form.focus, overlay_key),
             _ => form::on_key(&mut form.fields, &mut form.focus, key),
         };
@@ -57,7 +64,7 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
             FormKey::Edited => {
                 form.error = None;
                 actions::remember_draft(state);
-                Vec::new()
+                known_errors::title_changed(state)
             }
             FormKey::ChoiceChanged => {
                 actions::choice_changed(state);
@@ -79,6 +86,10 @@ pub fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     if let Some(Overlay::Confirm(_)) = &state.overlay {
         return match keymap::resolve_only(&state.keymap, Scope::Confirm, &key) {
             Some(Command::Overlay(OverlayKey::Yes)) => actions::confirmed(state, now),
+            Some(Command::Overlay(OverlayKey::Children)) => {
+                crate::app::screens::board::masters::toggle(state);
+                Vec::new()
+            }
             Some(Command::Overlay(OverlayKey::No)) => {
                 actions::cancel_confirm(state);
                 Vec::new()
@@ -112,6 +123,7 @@ pub fn on_paste(state: &mut State, pasted: &str, now: DateTime<Utc>) -> Vec<Effe
         }
         form::on_paste(&mut form.fields, form.focus, pasted);
         actions::remember_draft(state);
+        return known_errors::title_changed(state);
     } else if let Some(Overlay::Palette(palette)) = &mut state.overlay {
         palette.input.push_str(&clean);
         palette.selected = 0;

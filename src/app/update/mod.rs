@@ -128,6 +128,10 @@ mod follow_ups_tests;
 #[cfg(test)]
 mod heatmap_tests;
 #[cfg(test)]
+mod incident_problems_tests;
+#[cfg(test)]
+mod known_errors_tests;
+#[cfg(test)]
 mod minutes_tests;
 #[cfg(test)]
 mod problems_tests;

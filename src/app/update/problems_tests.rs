@@ -106,6 +106,8 @@ fn as_chair() -> State {
         user.rights.chair = true;
     }
     let effects = press(&mut s, KeyCode::Char('7'));
+    assert!(effects.contains(&Effect::Db(DbCommand::LoadRegister { section: RegisterSection::Problems })));
+    let effects = press(&mut s, KeyCode::Char(']'));
     assert!(effects.contains(&Effect::Db(DbCommand::LoadRegister { section: RegisterSection::ChangeNeeds })));
     update(&mut s, Action::RegisterLoaded { section: RegisterSection::ChangeNeeds, result: Ok(needs()) }, now());
     s
@@ -203,6 +205,7 @@ fn a_high_need_says_why_before_anything_is_sent_and_a_refusal_keeps_the_form() {
 fn a_reader_is_offered_nothing_and_the_selection_follows_a_resorted_need() {
     let mut s = state(false);
     press(&mut s, KeyCode::Char('7'));
+    press(&mut s, KeyCode::Char(']'));
     update(&mut s, Action::RegisterLoaded { section: RegisterSection::ChangeNeeds, result: Ok(needs()) }, now());
     let screen = super::tests::snapshots::render(&s, now(), (160, 48));
     let key_line = screen.lines().last().unwrap_or_default();
@@ -213,7 +216,7 @@ fn a_reader_is_offered_nothing_and_the_selection_follows_a_resorted_need() {
     }
     assert!(s.overlay.is_none());
     press(&mut s, KeyCode::Char('j'));
-    let RegisterData::ChangeNeeds(mut rows) = needs();
+    let RegisterData::ChangeNeeds(mut rows) = needs() else { unreachable!() };
     rows.swap(0, 1);
     rows.reverse();
     update(
@@ -235,4 +238,154 @@ fn change_needs_snapshots() {
     press(&mut s, KeyCode::Char('j'));
     let screen = super::tests::snapshots::render(&s, now(), (80, 24));
     assert!(screen.contains("analysis 1 wd left"), "the clock that matters now: {screen}");
+}
+
+fn problems() -> RegisterData {
+    use crate::app::screens::problems::data::ProblemLine;
+    use crate::domain::problem::ProblemState;
+    let line = |reference: &str, state, workaround, title: &str| ProblemLine {
+        reference: reference.into(),
+        title: title.into(),
+        state,
+        owner: "supplier driftsleverandor".into(),
+        services: vec!["SBL".into()],
+        incidents: 3,
+        has_workaround: workaround,
+        version: 4,
+        per_month: vec![0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 4, 1],
+    };
+    RegisterData::Problems(vec![
+        line("PRB-5", ProblemState::KnownError, true, "Tidsavbrudd ved innlogging i sluttbrukerløsningen"),
+        line("PRB-7", ProblemState::Open, false, "Avbrott när stamnätets växel startar om"),
+    ])
+}
+
+fn view() -> crate::app::screens::problems::data::ProblemView {
+    use crate::app::screens::problems::data::{LinkedIncident, ProblemView};
+    let RegisterData::Problems(lines) = problems() else { unreachable!() };
+    ProblemView {
+        line: lines[0].clone(),
+        description: "Innlogging tar over 30 s i perioder.".into(),
+        root_cause: "Sesjonslageret fylles opp.".into(),
+        workaround: "Tøm hurtigbufferet og logg inn igjen.".into(),
+        linked: vec![LinkedIncident {
+            reference: "INC-11501".into(),
+            title: "REST API utilgjengelig".into(),
+            status: "in_progress".into(),
+            workaround_applied: true,
+        }],
+    }
+}
+
+fn as_operator() -> State {
+    let mut s = state(false);
+    if let Some(user) = s.user.as_mut() {
+        user.rights.operator = true;
+    }
+    press(&mut s, KeyCode::Char('7'));
+    update(&mut s, Action::RegisterLoaded { section: RegisterSection::Problems, result: Ok(problems()) }, now());
+    s
+}
+
+#[test]
+fn enter_reads_a_problem_and_e_edits_it_on_the_version_read() {
+    use crate::app::screens::problems::data::ProblemFields;
+    use crate::domain::problem::ProblemState;
+    let mut s = as_operator();
+    let read = press(&mut s, KeyCode::Enter);
+    assert_eq!(read, vec![Effect::Db(DbCommand::LoadProblem { reference: "PRB-5".into() })]);
+    update(&mut s, Action::ProblemLoaded { reference: "PRB-5".into(), result: Ok(Box::new(view())) }, now());
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("Tøm hurtigbufferet"), "{screen}");
+    press(&mut s, KeyCode::Char('e'));
+    assert_eq!(form_title(&s), "Change PRB-5");
+    // Down to the workaround (title, services, state, description, root cause, workaround).
+    for _ in 0..5 {
+        press(&mut s, KeyCode::Tab);
+    }
+    typed(&mut s, " Gjelder TT02 også.");
+    let sent = writes(&ctrl_s(&mut s));
+    let [RegisterWrite::EditProblem { reference, version, fields }] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!((reference.as_str(), *version), ("PRB-5", 4), "typed over the version read");
+    assert_eq!(
+        *fields,
+        ProblemFields {
+            title: "Tidsavbrudd ved innlogging i sluttbrukerløsningen".into(),
+            services: vec!["SBL".into()],
+            description: "Innlogging tar over 30 s i perioder.".into(),
+            root_cause: "Sesjonslageret fylles opp.".into(),
+            workaround: "Tøm hurtigbufferet og logg inn igjen. Gjelder TT02 også.".into(),
+            state: ProblemState::KnownError,
+        }
+    );
+    let conflict =
+        crate::app::model::WriteError::Conflict { message: "PRB-5 is at version 5 now, not 4".into(), fresh: None };
+    update(&mut s, Action::RegisterWritten(Err(conflict)), now());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("the form closed on a conflict") };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("version 5 now")), "{:?}", form.error);
+    press(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+    press(&mut s, KeyCode::Esc);
+    assert!(s.screens.problems.open.is_none(), "Esc closes the problem");
+}
+
+#[test]
+fn linking_applies_the_workaround_by_default_and_checks_the_reference() {
+    let mut s = as_operator();
+    press(&mut s, KeyCode::Char('l'));
+    assert_eq!(form_title(&s), "Link an incident to PRB-5");
+    typed(&mut s, "fredag");
+    assert!(writes(&ctrl_s(&mut s)).is_empty());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!() };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("is not an incident reference")), "{:?}", form.error);
+    for _ in 0.."fredag".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "11501");
+    assert_eq!(
+        writes(&ctrl_s(&mut s)),
+        vec![RegisterWrite::LinkIncident {
+            problem: "PRB-5".into(),
+            incident: "INC-11501".into(),
+            apply_workaround: true
+        }]
+    );
+    update(&mut s, Action::RegisterWritten(Ok("INC-11501 linked to PRB-5".into())), now());
+    // A problem without a workaround links only, unless asked.
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('l'));
+    typed(&mut s, "7");
+    let sent = writes(&ctrl_s(&mut s));
+    assert!(matches!(sent.as_slice(), [RegisterWrite::LinkIncident { apply_workaround: false, .. }]), "{sent:?}");
+}
+
+#[test]
+fn a_reader_reads_problems_but_is_offered_no_change() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('7'));
+    update(&mut s, Action::RegisterLoaded { section: RegisterSection::Problems, result: Ok(problems()) }, now());
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains("read-only: operators work problems"), "{screen}");
+    let key_line = screen.lines().last().unwrap_or_default();
+    assert!(key_line.contains("open-problem") && !key_line.contains("new-problem"), "{key_line}");
+    for c in ['n', 'e', 'l'] {
+        assert!(writes(&press(&mut s, KeyCode::Char(c))).is_empty());
+    }
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn problems_snapshots() {
+    let mut s = as_operator();
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("PRB-5"), "{screen}");
+        insta::assert_snapshot!(format!("problems_{}x{}", size.0, size.1), screen);
+    }
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Action::ProblemLoaded { reference: "PRB-5".into(), result: Ok(Box::new(view())) }, now());
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        insta::assert_snapshot!(format!("problem_open_{}x{}", size.0, size.1), screen);
+    }
 }

@@ -206,6 +206,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             crate::app::screens::problems::update::loaded(state, section, result, now);
             state.link.in_flight.loaded(Load::Register)
         }
+        Action::ProblemLoaded { reference, result } => {
+            state.screens.problems.problem_loaded(&reference, result);
+            Vec::new()
+        }
         Action::RegisterWritten(result) => crate::app::screens::problems::update::written(state, result, now),
         Action::MinutesExported { id, result } => match result {
             Ok(files) => vec![Effect::ExportFiles { what: format!("the minutes of meeting {id}"), files }],
@@ -233,6 +237,12 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::MyFollowUpsLoaded(result) => crate::app::screens::board::follow_ups::loaded(state, result, now),
         Action::FollowUpAnswered { id, result } => {
             crate::app::screens::board::follow_ups::answered(state, id, result, now)
+        }
+        Action::KnownErrorsFound { text, result } => {
+            crate::app::screens::board::known_errors::found(state, text, result)
+        }
+        Action::ProblemLinked { problem, incident, result } => {
+            crate::app::screens::board::known_errors::linked(state, problem, incident, result, now)
         }
         Action::Key(_) | Action::Paste(_) | Action::Resize { .. } | Action::Tick | Action::Run(_) => Vec::new(),
     }
@@ -290,7 +300,9 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects
         }
         ("contacts", _) => crate::app::screens::admin::update::changed(state, &notice.table),
-        ("change_needs", _) => crate::app::screens::problems::update::changed(state),
+        ("change_needs" | "problems" | "problem_incidents" | "problem_services", _) => {
+            crate::app::screens::problems::update::changed(state)
+        }
         (
             table @ ("meeting_series"
             | "meetings"

@@ -40,6 +40,7 @@ pub(super) fn row(id: i64, priority: &str, agreement_version_id: i64, status: St
         next_due: None,
         flags: Flags::default(),
         version: 3,
+        master: None,
     }
 }
 
@@ -640,6 +641,7 @@ pub(super) mod snapshots {
             clocks: Vec::new(),
             clock_events: Vec::new(),
             linked: Vec::new(),
+            relations: Default::default(),
         };
         update(&mut s, Action::DetailLoaded { id: 1, detail: Some(Box::new(detail)) }, now());
         for size in SIZES {

@@ -48,8 +48,45 @@ pub async fn agenda(pool: &PgPool, series: &SeriesRow, at: DateTime<Utc>) -> Res
             Vec::new()
         },
         carried: carry::carry_over(&items(pool, last_id).await?),
+        problems: problems(pool, series.agreement_id, since, slot.starts_at).await?,
     };
     Ok((slot, agenda::build(&meeting, inputs)))
+}
+
+/// The agreement's open problems and known errors, with the incidents linked to them received in [since, until).
+async fn problems(
+    pool: &PgPool,
+    agreement: i64,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<agenda::ProblemRow>, DbError> {
+    let rows: Vec<(String, String, String, i64, i64, bool)> = sqlx::query_as(
+        "SELECT p.ref, p.title, p.state,
+                count(*) FILTER (WHERE i.received_at >= $2 AND i.received_at < $3),
+                count(*), btrim(p.workaround) <> ''
+         FROM public.problems p
+         JOIN public.problem_incidents pi ON pi.problem_id = p.id
+         JOIN public.incidents i ON i.id = pi.incident_id
+         JOIN public.services s ON s.id = i.service_id
+         WHERE p.state IN ('open', 'known_error') AND s.agreement_id = $1
+         GROUP BY p.id, p.ref, p.title, p.state, p.workaround",
+    )
+    .bind(agreement)
+    .bind(since)
+    .bind(until)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(reference, title, state, incidents_since, incidents, has_workaround)| agenda::ProblemRow {
+            reference,
+            title,
+            state,
+            incidents_since,
+            incidents,
+            has_workaround,
+        })
+        .collect())
 }
 
 async fn corrections(pool: &PgPool, last: Option<i64>) -> Result<Vec<CorrectionRow>, DbError> {

@@ -32,6 +32,21 @@ pub struct Inputs {
     pub windows: Vec<WindowRow>,
     pub availability: Vec<AvailabilityRow>,
     pub carried: Vec<Carried>,
+    /// The agreement's open problems and known errors with incidents linked since the last meeting.
+    pub problems: Vec<ProblemRow>,
+}
+
+/// A problem behind recurring incidents, for the meetings that review them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemRow {
+    pub reference: String,
+    pub title: String,
+    /// open or known error.
+    pub state: String,
+    /// Incidents linked to it received since the last meeting, and in all.
+    pub incidents_since: i64,
+    pub incidents: i64,
+    pub has_workaround: bool,
 }
 
 /// The meeting the agenda is for.
@@ -132,6 +147,7 @@ pub enum SectionKind {
     Maintenance,
     Availability,
     Carried,
+    Problems,
 }
 
 impl SectionKind {
@@ -144,6 +160,7 @@ impl SectionKind {
             Self::Maintenance => "maintenance",
             Self::Availability => "availability",
             Self::Carried => "carried",
+            Self::Problems => "problems",
         }
     }
 }
@@ -158,6 +175,7 @@ pub enum Row {
     Window(WindowRow),
     Availability(AvailabilityRow),
     Carried(Carried),
+    Problem(ProblemRow),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -265,6 +283,18 @@ pub fn build(meeting: &Meeting, inputs: Inputs) -> Agenda {
             kind: SectionKind::Availability,
             title: format!("Availability against target ({} services, {missed} below target)", availability.len()),
             rows: availability.into_iter().map(Row::Availability).collect(),
+        });
+    }
+
+    // The meetings that review recurring faults (Stockholm's problem management, the weekly status and change
+    // meetings) see the problems that came back since they last met.
+    if matches!(meeting.kind, MeetingKind::ProblemReview | MeetingKind::WeeklyStatus | MeetingKind::WeeklyChange) {
+        let mut problems: Vec<ProblemRow> = inputs.problems.into_iter().filter(|p| p.incidents_since > 0).collect();
+        problems.sort_by(|a, b| b.incidents_since.cmp(&a.incidents_since).then(a.reference.cmp(&b.reference)));
+        sections.push(Section {
+            kind: SectionKind::Problems,
+            title: format!("Recurring problems since the last meeting ({})", problems.len()),
+            rows: problems.into_iter().map(Row::Problem).collect(),
         });
     }
 

@@ -66,6 +66,17 @@ pub fn line(row: &Row, zone: Tz) -> String {
             };
             format!("{} {} · {} of {} · {verdict}", a.service, a.period, percent(a.measured), percent(a.target))
         }
+        Row::Problem(p) => {
+            let workaround = if p.has_workaround { " · workaround known" } else { "" };
+            format!(
+                "{} {} · {} · {} incident(s) since the last meeting, {} in all{workaround}",
+                p.reference,
+                p.title,
+                p.state.replace('_', " "),
+                p.incidents_since,
+                p.incidents
+            )
+        }
         Row::Carried(c) => {
             let why = match c.why {
                 Why::NotDiscussed => "not discussed",

@@ -49,6 +49,21 @@ pub struct ReportFigures {
     /// needs, where the agreement's register holds any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_needs: Option<crate::domain::change_need::overview::ChangeNeedFigures>,
+    /// Problems behind the incidents received in the period (incidents linked to a problem), most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<RecurringProblem>,
+}
+
+/// A problem with incidents of the agreement received in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurringProblem {
+    pub reference: String,
+    pub title: String,
+    pub state: String,
+    pub services: Vec<String>,
+    /// Incidents linked to it received in the period, and in all.
+    pub in_period: i64,
+    pub total: i64,
 }
 
 /// Incidents resolved in the period by the first line against the agreement's goal (Tranemo/Ulricehamn: 50 %).

@@ -225,6 +225,7 @@ mod tests {
             first_line: None,
             survey: None,
             change_needs: None,
+            problems: Vec::new(),
         }
     }
 

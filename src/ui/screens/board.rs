@@ -84,6 +84,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             Span::styled(format!(" {}", selected.reference), theme.accent),
             Span::styled(format!(" · {}", selected.priority.as_deref().unwrap_or("no priority")), theme.text),
         ];
+        // Before the deadline: at 80 columns the end of this line is cut.
+        if let Some(master) = &selected.master {
+            spans.push(Span::styled(format!(" · ↳ child of {}", text::one_line(master)), theme.accent));
+        }
         if let Some(next) = &selected.next_due {
             let countdown = deadline::countdown_of(next, selected.agreement_version_id, state, view.now);
             spans.push(Span::styled(
@@ -193,8 +197,14 @@ fn dash(view: View) -> Cell<'static> {
     Cell::from("—").style(view.theme.dim)
 }
 
+/// A child of a master incident carries "↳" after its reference: the column is there at every width (80 too),
+/// and "INC-10423↳" still fits its ten characters; which master it is, the title column (from 160) and the
+/// selected line's footer say.
 fn reference(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
-    plain(&incident.reference, 10)
+    match &incident.master {
+        Some(_) => plain(&format!("{}↳", text::truncate(&incident.reference, 9)), 10),
+        None => plain(&incident.reference, 10),
+    }
 }
 
 fn priority(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
@@ -272,5 +282,8 @@ fn age(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
 }
 
 fn title(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
-    plain(&incident.title, 120)
+    match &incident.master {
+        Some(master) => plain(&format!("↳ {master} {}", incident.title), 120),
+        None => plain(&incident.title, 120),
+    }
 }

@@ -21,8 +21,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
     };
     let clocks = live_clocks(state, detail, view);
     let clock_rows = clocks.as_ref().map_or(1, |c| c.clocks.len().max(1)) as u16;
+    let relation_rows = u16::from(!relations_line_empty(detail));
     let [fields_area, clocks_area, description_area, history_area] = Layout::vertical([
-        Constraint::Length(5),
+        Constraint::Length(5 + relation_rows),
         Constraint::Length(clock_rows + 2),
         Constraint::Length(5),
         Constraint::Fill(1),
@@ -74,7 +75,7 @@ fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Pre
         title.push(Span::styled(format!("   also here: {}", names.join(", ")), theme.warning));
     }
     let title = Line::from(title);
-    let lines = vec![
+    let mut lines = vec![
         title,
         Line::from(vec![
             Span::raw(" "),
@@ -118,7 +119,44 @@ fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Pre
             value(if detail.linked.is_empty() { "—".into() } else { detail.linked.join(", ") }),
         ]),
     ];
+    if !relations_line_empty(detail) {
+        lines.push(relations_line(detail, view));
+    }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn relations_line_empty(detail: &IncidentDetail) -> bool {
+    let r = &detail.relations;
+    r.problems.is_empty() && r.master.is_none() && r.children.is_empty()
+}
+
+/// Problems, master and children (issue 13): " problems PRB-3   master INC-1" or " children INC-2 (open), INC-3".
+fn relations_line(detail: &IncidentDetail, view: View) -> Line<'static> {
+    let theme = view.theme;
+    let relations = &detail.relations;
+    let label = |text: &'static str| Span::styled(format!("{text:<9} "), theme.dim);
+    let value = |text: String| Span::styled(text::one_line(&text).into_owned(), theme.text);
+    let mut spans = vec![Span::raw(" ")];
+    if !relations.problems.is_empty() {
+        spans.extend([label("problems"), value(relations.problems.join(", ")), Span::raw("   ")]);
+    }
+    if let Some(master) = &relations.master {
+        spans.extend([label("master"), Span::styled(format!("↳ {}", text::one_line(master)), theme.accent)]);
+        spans.push(Span::raw("   "));
+    }
+    if !relations.children.is_empty() {
+        let open = relations.children.iter().filter(|c| c.open).count();
+        let list: Vec<String> = relations
+            .children
+            .iter()
+            .map(|c| if c.open { format!("{} (open)", c.reference) } else { c.reference.clone() })
+            .collect();
+        spans.extend([
+            label("children"),
+            value(format!("{} of {} open: {}", open, relations.children.len(), list.join(", "))),
+        ]);
+    }
+    Line::from(spans)
 }
 
 fn history_row(event: &EventEntry, view: View) -> Row<'static> {

@@ -2,6 +2,7 @@
 
 mod admin;
 mod board;
+pub mod board_known_errors;
 mod calendar;
 mod heatmap;
 mod incident;

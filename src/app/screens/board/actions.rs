@@ -46,7 +46,15 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
             }
             open_form(state, FormPurpose::Pause(target), now)
         }
-        Act::Resolve => confirm(state, target, IncidentAction::Resolve, None),
+        Act::Resolve => {
+            let children = super::masters::open_children(state, &target.reference);
+            let effects = confirm(state, target, IncidentAction::Resolve, None);
+            if let Some(Overlay::Confirm(confirm)) = &mut state.overlay {
+                confirm.with_children = !children.is_empty();
+                confirm.children = children;
+            }
+            effects
+        }
         Act::Reopen => confirm(state, target, IncidentAction::Reopen, None),
         Act::Close => {
             let close_role = agreement(state, &target).and_then(|a| a.spec().rules.close_role.clone());
@@ -70,6 +78,12 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
         Act::Deprioritise => open_form(state, FormPurpose::Deprioritise(target), now),
         Act::Declare => crate::app::screens::major::update::declare(state, target, now),
         Act::Outage => super::outage::start(state, target),
+        Act::LinkProblem => {
+            let title = incident_title(state, target.id);
+            let mut effects = open_form(state, FormPurpose::LinkProblem(target), now);
+            effects.extend(super::known_errors::link_form_opened(state, &title));
+            effects
+        }
     }
 }
 
@@ -86,6 +100,15 @@ fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
         agreement_version_id: summary.agreement_version_id,
     };
     Some((target, summary.status, summary.flags.security))
+}
+
+/// The title of the incident actions apply to (the open view's, else the board line's).
+fn incident_title(state: &State, id: i64) -> String {
+    let from_view = state.screens.board.incident.as_ref().and_then(|v| v.detail.as_ref()).map(|d| &d.summary);
+    from_view
+        .filter(|s| s.id == id)
+        .or_else(|| state.screens.board.queue.find(id))
+        .map_or_else(String::new, |s| s.title.clone())
 }
 
 fn agreement<'a>(state: &'a State, target: &ActionTarget) -> Option<&'a Agreement> {
@@ -118,6 +141,8 @@ fn confirm(state: &mut State, target: ActionTarget, action: IncidentAction, form
         form: form.map(Box::new),
         error: None,
         saving: false,
+        children: Vec::new(),
+        with_children: false,
     }));
     vec![effect]
 }
@@ -135,8 +160,12 @@ fn open_form(state: &mut State, purpose: FormPurpose, now: DateTime<Utc>) -> Vec
     {
         field.select_value(&current);
     }
+    let creating = purpose == FormPurpose::Create;
     if crate::app::forms::open(state, purpose, title, fields) {
         state.inform("restored the text you typed earlier (kept as a draft)", now);
+    }
+    if creating {
+        effects.extend(super::known_errors::reset(state));
     }
     effects
 }
@@ -237,6 +266,14 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
         FormPurpose::Deprioritise(t) => {
             (format!("Deprioritise {} (workaround in place)", t.reference), vec![Field::line("reason", "", true)])
         }
+        FormPurpose::LinkProblem(t) => (
+            format!("Link {} to a problem", t.reference),
+            vec![
+                Field::line("problem (PRB-…)", "PRB-", true).named("problem"),
+                // Yes by default: linking to a known error is mostly about its workaround.
+                Field::choice("apply its workaround", super::known_errors::yes_first(), 0).named("apply"),
+            ],
+        ),
         // The cockpit's forms are built by the majors module.
         _ => (String::new(), Vec::new()),
     }
@@ -384,9 +421,14 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Ok(Submission::Create(new)) => {
             state.screens.major.declare_new = values.yes("declare");
+            super::known_errors::submitted(state);
             write(state, DbCommand::Create(new), now)
         }
         Ok(Submission::Link(target, other)) => write(state, DbCommand::Link { target, other }, now),
+        Ok(Submission::Problem(target, problem, apply_workaround)) => {
+            let command = DbCommand::LinkProblem { problem, incident: target.reference, apply_workaround };
+            write(state, command, now)
+        }
         Ok(Submission::Act(target, action)) => {
             let needs_confirm = matches!(
                 purpose,
@@ -411,6 +453,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 enum Submission {
     Create(NewIncident),
     Link(ActionTarget, String),
+    Problem(ActionTarget, String, bool),
     Act(ActionTarget, IncidentAction),
 }
 
@@ -457,6 +500,13 @@ fn build(
             )
         }
         FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value("reason") }),
+        FormPurpose::LinkProblem(t) => {
+            let problem = value("problem").trim().to_uppercase();
+            if problem.trim_start_matches("PRB-").is_empty() {
+                return Err("give the problem's reference, e.g. PRB-3".into());
+            }
+            Ok(Submission::Problem(t.clone(), problem, values.yes("apply")))
+        }
         _ => Err("not an incident form".into()),
     }
 }
@@ -480,6 +530,7 @@ pub fn confirmed(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     }
     let command = DbCommand::Perform { target: confirm.target.clone(), action: confirm.action.clone() };
+    super::masters::confirmed(state);
     write(state, command, now)
 }
 
@@ -511,6 +562,10 @@ pub fn written(
                 version: summary.version,
                 agreement_version_id: summary.agreement_version_id,
             };
+            if what == "created" {
+                effects.extend(super::known_errors::created(state, &summary.reference));
+            }
+            effects.extend(super::masters::written(state, summary.id, !summary.status.is_open()));
             state.screens.board.queue.apply(id, Some(*summary), now);
             if state.screens.board.incident.as_ref().is_some_and(|v| v.id == id) {
                 effects.push(Effect::Db(DbCommand::LoadDetail { id }));
@@ -523,6 +578,11 @@ pub fn written(
             effects
         }
         Err(error) => {
+            // A master that was not resolved keeps its children as they are.
+            if let Some(Overlay::Confirm(confirm)) = &state.overlay {
+                let id = confirm.target.id;
+                super::masters::written(state, id, false);
+            }
             let mut message = error.message().to_string();
             let mut effects = Vec::new();
             if let WriteError::Conflict { fresh: Some(fresh), .. } = &error {

@@ -214,6 +214,7 @@ mod tests {
             next_due: None,
             flags: Flags::default(),
             version: 1,
+            master: None,
         }
     }
 

@@ -3,6 +3,8 @@
 pub mod actions;
 pub mod filter;
 pub mod follow_ups;
+pub mod known_errors;
+pub mod masters;
 pub mod outage;
 pub mod queue;
 
@@ -23,6 +25,10 @@ pub struct BoardScreen {
     pub incident: Option<IncidentView>,
     /// "My follow-ups": the user's follow-up points, shown in place of the queue while `shown`.
     pub follow_ups: follow_ups::FollowUps,
+    /// Known errors matching the new-incident form's title, and the one picked.
+    pub known_errors: known_errors::Suggestions,
+    /// A master's open children, resolved once the master's resolution goes through.
+    pub pending_children: masters::PendingChildren,
 }
 
 /// The incident view: which incident, and its loaded detail once it arrives.

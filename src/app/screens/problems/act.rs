@@ -12,23 +12,39 @@ pub enum ProblemsAct {
     Step,
     /// Chairs and admins: reject the selected need, with a reason.
     Reject,
+    /// The selected problem in full (description, root cause, workaround, linked incidents).
+    OpenProblem,
+    /// Operators, MIMs and admins: register a problem or known error.
+    NewProblem,
+    /// Operators, MIMs and admins: change the open problem (state, root cause, workaround …).
+    EditProblem,
+    /// Operators, MIMs and admins: link an incident to the selected problem, applying its workaround if asked.
+    LinkIncident,
 }
 
 impl ProblemsAct {
-    pub const ALL: [ProblemsAct; 5] = [
+    pub const ALL: [ProblemsAct; 9] = [
         ProblemsAct::NextSection,
         ProblemsAct::PreviousSection,
         ProblemsAct::New,
         ProblemsAct::Step,
         ProblemsAct::Reject,
+        ProblemsAct::OpenProblem,
+        ProblemsAct::NewProblem,
+        ProblemsAct::EditProblem,
+        ProblemsAct::LinkIncident,
     ];
 
     /// Change needs are handled by chairs (the monthly delivery meeting decides them) and admins; the database
     /// holds the same rule (migration 30).
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
-            ProblemsAct::NextSection | ProblemsAct::PreviousSection => true,
+            ProblemsAct::NextSection | ProblemsAct::PreviousSection | ProblemsAct::OpenProblem => true,
             ProblemsAct::New | ProblemsAct::Step | ProblemsAct::Reject => rights.chair || rights.admin,
+            // Problems are worked like incidents (migration 29): operators, MIMs and admins.
+            ProblemsAct::NewProblem | ProblemsAct::EditProblem | ProblemsAct::LinkIncident => {
+                rights.operator || rights.mim || rights.admin
+            }
         }
     }
 
@@ -39,6 +55,10 @@ impl ProblemsAct {
             ProblemsAct::New => "new-need",
             ProblemsAct::Step => "next-step",
             ProblemsAct::Reject => "reject-need",
+            ProblemsAct::OpenProblem => "open-problem",
+            ProblemsAct::NewProblem => "new-problem",
+            ProblemsAct::EditProblem => "edit-problem",
+            ProblemsAct::LinkIncident => "link-incident",
         }
     }
 
@@ -51,6 +71,14 @@ impl ProblemsAct {
                 "chairs and admins: the selected change need's next step (feedback, qualify, analyse, plan, deliver)"
             }
             ProblemsAct::Reject => "chairs and admins: reject the selected change need, saying why",
+            ProblemsAct::OpenProblem => "the selected problem in full: root cause, workaround, linked incidents",
+            ProblemsAct::NewProblem => {
+                "operators: register a problem or known error (title, services, root cause, workaround)"
+            }
+            ProblemsAct::EditProblem => "operators: change the selected problem (state, root cause, workaround …)",
+            ProblemsAct::LinkIncident => {
+                "operators: link an incident to the selected problem, applying its workaround (clocks follow)"
+            }
         }
     }
 }

@@ -5,19 +5,57 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::change_need::{NeedClock, NeedPriority, NeedState};
+use crate::domain::problem::ProblemState;
+
+/// A problem as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProblemLine {
+    pub reference: String,
+    pub title: String,
+    pub state: ProblemState,
+    /// A login, or `supplier CODE`; empty when nobody owns it yet.
+    pub owner: String,
+    pub services: Vec<String>,
+    pub incidents: i64,
+    pub has_workaround: bool,
+    pub version: i32,
+    /// Incidents linked to it received in each of the last twelve months (UTC months), oldest first.
+    pub per_month: Vec<u32>,
+}
+
+/// An incident linked to a problem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkedIncident {
+    pub reference: String,
+    pub title: String,
+    pub status: String,
+    pub workaround_applied: bool,
+}
+
+/// One problem in full (`DbCommand::LoadProblem`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProblemView {
+    pub line: ProblemLine,
+    pub description: String,
+    pub root_cause: String,
+    pub workaround: String,
+    pub linked: Vec<LinkedIncident>,
+}
 
 /// The tab's sections, in the order `[` and `]` step through them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub enum RegisterSection {
     #[default]
+    Problems,
     ChangeNeeds,
 }
 
 impl RegisterSection {
-    pub const ALL: [RegisterSection; 1] = [RegisterSection::ChangeNeeds];
+    pub const ALL: [RegisterSection; 2] = [RegisterSection::Problems, RegisterSection::ChangeNeeds];
 
     pub fn title(self) -> &'static str {
         match self {
+            RegisterSection::Problems => "Problems and known errors",
             RegisterSection::ChangeNeeds => "Change needs",
         }
     }
@@ -88,6 +126,7 @@ impl NextStep {
 /// One section's rows (`DbCommand::LoadRegister`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum RegisterData {
+    Problems(Vec<ProblemLine>),
     ChangeNeeds(Vec<NeedLine>),
 }
 
@@ -128,4 +167,28 @@ pub enum RegisterWrite {
         reference: String,
         reason: String,
     },
+    NewProblem(ProblemFields),
+    /// The fields as typed over `version` of the problem (a change made since is refused as a conflict).
+    EditProblem {
+        reference: String,
+        version: i32,
+        fields: ProblemFields,
+    },
+    LinkIncident {
+        problem: String,
+        incident: String,
+        apply_workaround: bool,
+    },
+}
+
+/// What a problem's form holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemFields {
+    pub title: String,
+    /// Service codes.
+    pub services: Vec<String>,
+    pub description: String,
+    pub root_cause: String,
+    pub workaround: String,
+    pub state: ProblemState,
 }

@@ -5,13 +5,17 @@
 
 pub mod act;
 pub mod data;
+pub mod problem_forms;
 pub mod update;
 
-use data::{NeedLine, RegisterData, RegisterSection};
+use data::{NeedLine, ProblemLine, ProblemView, RegisterData, RegisterSection};
 
 use super::ScreenState;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::keymap::Scope;
+
+/// A problem as it was read, or why it could not be.
+pub type ProblemRead = Result<Box<ProblemView>, String>;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProblemsScreen {
@@ -20,6 +24,8 @@ pub struct ProblemsScreen {
     pub selected: usize,
     /// The need a first `s` asked to mark delivered; a second `s` does it, anything else forgets it.
     pub delivering: Option<String>,
+    /// The problem shown in full (Enter): its reference and, once read, what it says.
+    pub open: Option<(String, Option<ProblemRead>)>,
 }
 
 /// A form of this tab, with what it writes to.
@@ -28,6 +34,9 @@ pub enum RegisterForm {
     NewNeed,
     Step { reference: String, step: data::NextStep },
     Reject { reference: String },
+    NewProblem,
+    EditProblem { reference: String, version: i32 },
+    Link { problem: String },
 }
 
 impl RegisterForm {
@@ -36,6 +45,9 @@ impl RegisterForm {
             RegisterForm::NewNeed => "need-new".into(),
             RegisterForm::Step { reference, step } => format!("need-{step:?}:{reference}").to_lowercase(),
             RegisterForm::Reject { reference } => format!("need-reject:{reference}").to_lowercase(),
+            RegisterForm::NewProblem => "problem-new".into(),
+            RegisterForm::EditProblem { reference, .. } => format!("problem-edit:{reference}").to_lowercase(),
+            RegisterForm::Link { problem } => format!("problem-link:{problem}").to_lowercase(),
         }
     }
 }
@@ -44,6 +56,7 @@ impl ProblemsScreen {
     fn len(&self) -> usize {
         match &self.rows {
             Some(Ok(RegisterData::ChangeNeeds(rows))) => rows.len(),
+            Some(Ok(RegisterData::Problems(rows))) => rows.len(),
             _ => 0,
         }
     }
@@ -57,6 +70,7 @@ impl ProblemsScreen {
         self.rows = None;
         self.selected = 0;
         self.delivering = None;
+        self.open = None;
         self.load()
     }
 
@@ -65,15 +79,47 @@ impl ProblemsScreen {
         if section != self.section {
             return;
         }
-        let kept = self.selected_need().map(|n| n.reference.clone());
+        let kept = self.selected_reference();
         self.rows = Some(rows);
         let found = match (&self.rows, kept) {
             (Some(Ok(RegisterData::ChangeNeeds(needs))), Some(reference)) => {
                 needs.iter().position(|n| n.reference == reference)
             }
+            (Some(Ok(RegisterData::Problems(problems))), Some(reference)) => {
+                problems.iter().position(|p| p.reference == reference)
+            }
             _ => None,
         };
         self.selected = found.unwrap_or(self.selected).min(self.len().saturating_sub(1));
+    }
+
+    fn selected_reference(&self) -> Option<String> {
+        let problem = || self.selected_problem().map(|p| p.reference.clone());
+        self.selected_need().map(|n| n.reference.clone()).or_else(problem)
+    }
+
+    pub fn selected_problem(&self) -> Option<&ProblemLine> {
+        match &self.rows {
+            Some(Ok(RegisterData::Problems(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+
+    /// The open problem, once read.
+    pub fn open_problem(&self) -> Option<&ProblemView> {
+        match &self.open {
+            Some((_, Some(Ok(view)))) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// A problem arrived; one no longer open is dropped.
+    pub fn problem_loaded(&mut self, reference: &str, result: ProblemRead) {
+        if let Some((open, detail)) = &mut self.open
+            && open == reference
+        {
+            *detail = Some(result);
+        }
     }
 
     pub fn selected_need(&self) -> Option<&NeedLine> {
@@ -86,20 +132,25 @@ impl ProblemsScreen {
 
 impl ScreenState for ProblemsScreen {
     fn scope(&self) -> Scope {
-        Scope::Problems
+        match self.section {
+            RegisterSection::Problems => Scope::Problems,
+            RegisterSection::ChangeNeeds => Scope::ChangeNeeds,
+        }
     }
 
     fn move_selection(&mut self, delta: isize) {
         self.delivering = None;
+        self.open = None;
         let last = self.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(last);
     }
 
     fn back(&mut self) -> bool {
-        self.delivering.take().is_some()
+        self.delivering.take().is_some() || self.open.take().is_some()
     }
 
     fn resync(&self) -> Vec<Effect> {
-        self.rows.as_ref().map(|_| Effect::Db(self.load())).into_iter().collect()
+        let open = self.open.as_ref().map(|(reference, _)| DbCommand::LoadProblem { reference: reference.clone() });
+        self.rows.as_ref().map(|_| self.load()).into_iter().chain(open).map(Effect::Db).collect()
     }
 }

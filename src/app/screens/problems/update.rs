@@ -13,6 +13,7 @@ use crate::app::state::{FormPurpose, Overlay, State};
 use crate::domain::change_need::NeedPriority;
 
 const READ_ONLY: &str = "change needs are read-only for you: chairs (vakt_chair) and admins handle them";
+const PROBLEMS_READ_ONLY: &str = "problems are read-only for you: operators, MIMs and admins work them";
 
 pub fn shown(state: &mut State) -> Vec<Effect> {
     vec![Effect::Db(state.screens.problems.load())]
@@ -36,10 +37,17 @@ pub fn run(state: &mut State, act: ProblemsAct, now: DateTime<Utc>) -> Vec<Effec
     match act {
         ProblemsAct::NextSection => effects.push(Effect::Db(state.screens.problems.switch(1))),
         ProblemsAct::PreviousSection => effects.push(Effect::Db(state.screens.problems.switch(-1))),
+        ProblemsAct::OpenProblem => effects.extend(open_problem(state, now)),
+        ProblemsAct::NewProblem | ProblemsAct::EditProblem | ProblemsAct::LinkIncident if !may => {
+            state.warn(PROBLEMS_READ_ONLY, now)
+        }
         _ if !may => state.warn(READ_ONLY, now),
         ProblemsAct::New => new_need(state),
         ProblemsAct::Step => effects.extend(step(state, now)),
         ProblemsAct::Reject => reject(state, now),
+        ProblemsAct::NewProblem => super::problem_forms::new_problem(state),
+        ProblemsAct::EditProblem => effects.extend(super::problem_forms::edit_problem(state, now)),
+        ProblemsAct::LinkIncident => super::problem_forms::link(state, now),
     }
     effects
 }
@@ -68,6 +76,16 @@ fn new_need(state: &mut State) {
         Field::area("why high (required for high)", "", false).named("justification"),
     ];
     crate::app::forms::open(state, FormPurpose::Register(RegisterForm::NewNeed), "A new change need".into(), fields);
+}
+
+/// Enter: the selected problem in full below the list (read now; Esc closes it).
+fn open_problem(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(reference) = state.screens.problems.selected_problem().map(|p| p.reference.clone()) else {
+        state.warn("select a problem first", now);
+        return Vec::new();
+    };
+    state.screens.problems.open = Some((reference.clone(), None));
+    vec![Effect::Db(DbCommand::LoadProblem { reference })]
 }
 
 /// `s`: the selected need's next step in a form; delivery (no text) asks once more instead.
@@ -168,6 +186,15 @@ pub fn submit(state: &mut State, form: RegisterForm, now: DateTime<Utc>) -> Vec<
             }
         }
         RegisterForm::Reject { reference } => RegisterWrite::Reject { reference, reason: values.text("reason") },
+        RegisterForm::NewProblem | RegisterForm::EditProblem { .. } | RegisterForm::Link { .. } => {
+            match super::problem_forms::write(form, &values) {
+                Ok(write) => write,
+                Err(why) => {
+                    open.error = Some(why);
+                    return Vec::new();
+                }
+            }
+        }
     };
     crate::app::forms::send(state, Effect::Db(DbCommand::Register(write)), now)
 }
@@ -181,6 +208,10 @@ pub fn loaded(state: &mut State, section: RegisterSection, rows: Result<Register
 
 /// The database's answer to a change: said in words, and the section read again.
 pub fn written(state: &mut State, result: Result<String, WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
-    let reload = vec![Effect::Db(state.screens.problems.load())];
+    let open = state.screens.problems.open.as_ref().map(|(reference, _)| reference.clone());
+    let reload = std::iter::once(state.screens.problems.load())
+        .chain(open.map(|reference| DbCommand::LoadProblem { reference }))
+        .map(Effect::Db)
+        .collect();
     crate::app::forms::answered(state, result, reload, now)
 }

@@ -78,6 +78,7 @@ fn ids(section: &Section) -> Vec<String> {
             Row::Window(w) => w.series_id.to_string(),
             Row::Availability(a) => a.service.clone(),
             Row::Carried(c) => c.item_id.to_string(),
+            Row::Problem(p) => p.reference.clone(),
         })
         .collect()
 }
@@ -201,7 +202,10 @@ fn corrections_count_the_late_ones_and_carried_items_come_last_and_only_when_the
     let agenda = build(&meeting(MeetingKind::WeeklyStatus, None), inputs);
     let kinds: Vec<SectionKind> = agenda.sections.iter().map(|s| s.kind).collect();
     use SectionKind as K;
-    assert_eq!(kinds, [K::Corrections, K::FollowUps, K::Incidents, K::Breaches, K::Maintenance, K::Carried]);
+    assert_eq!(
+        kinds,
+        [K::Corrections, K::FollowUps, K::Incidents, K::Breaches, K::Maintenance, K::Problems, K::Carried]
+    );
     let corrections = agenda.section(K::Corrections).unwrap();
     assert_eq!(ids(corrections), ["1", "2"]);
     assert_eq!(corrections.title, "Corrections to the last minutes (2, 1 late)");
@@ -222,4 +226,31 @@ fn the_frozen_agenda_reads_back_as_it_was_written() {
     let back: Agenda = serde_json::from_str(&json).unwrap();
     assert_eq!(back, agenda);
     assert!(json.contains("\"kind\":\"follow_up\""), "{json}");
+}
+
+#[test]
+fn recurring_problems_most_incidents_since_first_and_only_where_problems_are_reviewed() {
+    let problem = |reference: &str, since: i64| ProblemRow {
+        reference: reference.into(),
+        title: format!("Problem {reference}"),
+        state: "known_error".into(),
+        incidents_since: since,
+        incidents: since + 3,
+        has_workaround: true,
+    };
+    let inputs = || Inputs {
+        problems: vec![problem("PRB-1", 1), problem("PRB-2", 0), problem("PRB-3", 4)],
+        ..Inputs::default()
+    };
+    let review = build(&meeting(MeetingKind::ProblemReview, None), inputs());
+    let section = review.section(SectionKind::Problems).unwrap();
+    assert_eq!(ids(section), ["PRB-3", "PRB-1"], "none since the last meeting: not on the agenda");
+    assert_eq!(section.title, "Recurring problems since the last meeting (2)");
+    let line = crate::domain::minutes::text::line(&section.rows[0], chrono_tz::Europe::Oslo);
+    assert_eq!(
+        line,
+        "PRB-3 Problem PRB-3 · known error · 4 incident(s) since the last meeting, 7 in all · workaround known"
+    );
+    let delivery = build(&meeting(MeetingKind::MonthlyDelivery, None), inputs());
+    assert!(delivery.section(SectionKind::Problems).is_none(), "the delivery meeting is about availability");
 }

@@ -1,47 +1,23 @@
-//! Tab 7: the registers. Change needs as a table (reference, state, priority, the three clocks as the board's
+//! Tab 7's change needs: a table (reference, state, priority, the three clocks as the board's
 //! countdowns in working days, title), the selected need in words below: who submitted it and why, what was
 //! answered, analysed and planned. A breached clock reads BREACHED in words and carries the breached style.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use crate::app::State;
-use crate::app::screens::problems::data::{NeedLine, RegisterData, RegisterSection};
+use crate::app::screens::problems::data::NeedLine;
 use crate::domain::change_need::{NeedClock, NeedClockKind, NeedClockOutcome};
 use crate::domain::text;
 use crate::ui::View;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
+/// The change needs as a table with the selected one in words below.
+pub fn render(frame: &mut Frame, table_area: Rect, detail_area: Rect, selected: usize, needs: &[NeedLine], view: View) {
     let theme = view.theme;
-    let screen = &state.screens.problems;
-    let [tabs, table_area, detail_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(5)]).areas(area);
-    let mut spans = vec![Span::raw(" ")];
-    for section in RegisterSection::ALL {
-        let style = if section == screen.section { theme.tab_active } else { theme.dim };
-        spans.push(Span::styled(format!("{} ", section.title()), style));
-    }
-    let writes = state.user.as_ref().is_some_and(|u| u.rights.chair || u.rights.admin);
-    let note = if writes {
-        "  Altinn §2.10: feedback ≤ 5, qualified ≤ 20 working days from receipt; high: analysed ≤ 20 after"
-    } else {
-        "  read-only: chairs and admins handle change needs"
-    };
-    spans.push(Span::styled(note, theme.dim));
-    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
-
-    let needs = match &screen.rows {
-        None => return message(frame, table_area, "  reading …", view),
-        Some(Err(why)) => {
-            let text = format!("  The register could not be read: {}. Ctrl-r tries again.", text::one_line(why));
-            return message(frame, table_area, &text, view);
-        }
-        Some(Ok(RegisterData::ChangeNeeds(needs))) => needs,
-    };
+    let area = table_area;
     if needs.is_empty() {
-        return message(frame, table_area, "  No change needs registered.", view);
+        return super::message(frame, table_area, "  No change needs registered.", view);
     }
     // Wide: each clock in its column. Narrow: the clock that matters now (running, soonest due; else the last),
     // so the title keeps its room.
@@ -80,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         })
         .collect();
     let height = usize::from(table_area.height.saturating_sub(1)).max(1);
-    let selected = screen.selected.min(needs.len() - 1);
+    let selected = selected.min(needs.len() - 1);
     let offset = selected.saturating_sub(height - 1);
     let shown: Vec<Row> = rows.into_iter().skip(offset).take(height).collect();
     let table = Table::new(shown, widths)
@@ -94,11 +70,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     if let Some(need) = needs.get(selected) {
         detail(frame, detail_area, need, view);
     }
-}
-
-fn message(frame: &mut Frame, area: Rect, text: &str, view: View) {
-    frame
-        .render_widget(Paragraph::new(Line::styled(text.to_string(), view.theme.dim)).wrap(Wrap { trim: false }), area);
 }
 
 fn clock_of(need: &NeedLine, kind: NeedClockKind) -> Option<&NeedClock> {
