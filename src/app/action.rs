@@ -177,6 +177,9 @@ pub enum Action {
         incident: String,
         result: Result<String, WriteError>,
     },
+    /// What importing an agreement file would change, or every reason it cannot be read
+    /// (`DbCommand::AdminImportPreview`).
+    AdminImportPreviewed(Result<crate::app::screens::admin::data::ImportPreview, String>),
 }
 
 /// The payload of a change notice: table, row id, row version and operation. Never the row itself.

@@ -169,6 +169,16 @@ pub enum DbCommand {
         incident: String,
         apply_workaround: bool,
     },
+    /// Admins: read an agreement file and say what importing it would change (the diff and the what-if); nothing
+    /// is written.
+    AdminImportPreview {
+        path: String,
+    },
+    /// The admin tab's audit section: the entries the query lets through, newest first (admins only; the
+    /// database refuses others). Answered with `Action::AdminLoaded`.
+    LoadAdminAudit {
+        query: crate::app::screens::admin::data::AuditQuery,
+    },
 }
 
 /// A write to a major incident.

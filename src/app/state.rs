@@ -75,6 +75,14 @@ pub enum FormPurpose {
     Register(crate::app::screens::problems::RegisterForm),
     /// Operators: link an incident to a problem (known error), optionally applying its workaround.
     LinkProblem(ActionTarget),
+    /// Admins: another role for this member of staff (their login).
+    StaffRole(String),
+    /// Admins: a new service (`None`) or a change to the service with this code.
+    Service(Option<String>),
+    /// Admins: the path of an agreement file to import, previewed first.
+    ImportAgreement,
+    /// Admins: the audit section's filter line.
+    AuditFilter,
 }
 
 /// The major incident a cockpit action is for.
@@ -99,6 +107,10 @@ impl FormPurpose {
             FormPurpose::AnswerFollowUp(point) => return format!("answer:{point}"),
             FormPurpose::AddStaff => return "staff-add".into(),
             FormPurpose::Register(form) => return form.draft_key(),
+            FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
+            FormPurpose::Service(code) => return format!("service:{}", code.as_deref().unwrap_or("new")),
+            FormPurpose::ImportAgreement => return "agreement-import".into(),
+            FormPurpose::AuditFilter => return "audit-filter".into(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
             FormPurpose::MajorCall(m) => return format!("call:{}", m.reference),
             FormPurpose::MajorRole(m) => return format!("role:{}", m.reference),
@@ -130,6 +142,10 @@ impl FormPurpose {
             | FormPurpose::AnswerFollowUp(_)
             | FormPurpose::AddStaff
             | FormPurpose::Register(_)
+            | FormPurpose::StaffRole(_)
+            | FormPurpose::Service(_)
+            | FormPurpose::ImportAgreement
+            | FormPurpose::AuditFilter
             | FormPurpose::MajorUpdate(_)
             | FormPurpose::MajorCall(_)
             | FormPurpose::MajorRole(_)

@@ -174,6 +174,15 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
         DbCommand::Admin(write) => {
             Action::AdminWritten(super::admin_screen::write(pool, write).await.map_err(write_error))
         }
+        DbCommand::LoadAdminAudit { query } => {
+            use crate::app::screens::admin::data::{AdminData, AdminSection};
+            let result = super::admin_screen::audit(pool, &query).await;
+            let section = AdminSection::Audit;
+            Action::AdminLoaded { section, result: result.map(AdminData::Audit).map_err(|e| e.to_string()) }
+        }
+        DbCommand::AdminImportPreview { path } => {
+            Action::AdminImportPreviewed(super::admin_screen::import_preview(pool, &path).await)
+        }
         DbCommand::ExportMinutes { id, zone } => {
             let result = super::minutes::show::minutes(pool, id).await.map(|found| {
                 let document = crate::report::minutes::document(&found, zone);

@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod admin;
+mod admin_screen;
 mod agreements;
 mod change_needs;
 mod cli;

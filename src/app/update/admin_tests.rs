@@ -9,7 +9,10 @@ use super::update;
 use crate::app::action::Action;
 use crate::app::effect::{DbCommand, Effect};
 use crate::app::model::{ContactEntry, StaffMember, WriteError};
-use crate::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, ContactLine, StaffLine};
+use crate::app::screens::admin::data::{
+    AdminData, AdminSection, AdminWrite, AgreementLine, AuditLine, AuditQuery, CalendarLine, ContactLine,
+    ImportPreview, ServiceChange, ServiceLine, StaffDuty, StaffLine,
+};
 use crate::app::state::{Overlay, State};
 
 fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
@@ -35,10 +38,36 @@ fn member(login: &str, name: &str, role: &str, active: bool) -> StaffMember {
 
 fn staff() -> AdminData {
     AdminData::Staff(vec![
-        StaffLine { member: member("admin", "Astrid Admin", "admin", true), shifts_ahead: 0, servicedesk: false },
-        StaffLine { member: member("ola", "Ola Nordmann", "mim", true), shifts_ahead: 3, servicedesk: false },
-        StaffLine { member: member("per", "Per Gått", "operator", false), shifts_ahead: 0, servicedesk: true },
+        StaffLine {
+            member: member("admin", "Astrid Admin", "admin", true),
+            shifts_ahead: 0,
+            servicedesk: false,
+            duty: None,
+            refusals: refused(&["viewer", "operator", "mim", "chair", "admin"], "you cannot change your own login"),
+        },
+        StaffLine {
+            member: member("ola", "Ola Nordmann", "mim", true),
+            shifts_ahead: 3,
+            servicedesk: false,
+            duty: Some(StaffDuty {
+                duty: "mim".into(),
+                starts_at: now() + chrono::Duration::days(1),
+                ends_at: now() + chrono::Duration::days(8),
+            }),
+            refusals: refused(&["viewer", "operator", "chair"], "ola is MIM on a shift ahead"),
+        },
+        StaffLine {
+            member: member("per", "Per Gått", "operator", false),
+            shifts_ahead: 0,
+            servicedesk: true,
+            duty: None,
+            refusals: Vec::new(),
+        },
     ])
+}
+
+fn refused(roles: &[&str], why: &str) -> Vec<(String, String)> {
+    roles.iter().map(|role| ((*role).to_string(), why.to_string())).collect()
 }
 
 fn contacts() -> AdminData {
@@ -189,5 +218,489 @@ fn admin_snapshots() {
         let screen = super::tests::snapshots::render(&s, now(), size);
         assert!(screen.contains("2 message(s) to them are dead-lettered"), "{screen}");
         insta::assert_snapshot!(format!("admin_contacts_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn choose(s: &mut State, role: &str) {
+    typed(s, role);
+}
+
+fn send_form(s: &mut State) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now())
+}
+
+fn form_error(s: &State) -> Option<String> {
+    match &s.overlay {
+        Some(Overlay::Form(form)) => form.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_role_the_database_would_refuse_says_why_before_anything_is_sent() {
+    let mut s = as_admin();
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(matches!(&s.overlay, Some(Overlay::Form(_))), "{:?}", s.overlay);
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("their role now"), "the current role is marked: {screen}");
+    choose(&mut s, "operator");
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("refused: ola is MIM on a shift ahead"), "the refusal shows as it is chosen: {screen}");
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        insta::assert_snapshot!(format!("admin_role_form_{}x{}", size.0, size.1), screen);
+    }
+    assert!(writes(&send_form(&mut s)).is_empty(), "a refused role is not sent");
+    assert!(form_error(&s).is_some_and(|e| e.contains("would refuse: ola is MIM")), "{:?}", form_error(&s));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('r'));
+    choose(&mut s, "admin");
+    assert_eq!(writes(&send_form(&mut s)), vec![AdminWrite::SetRole { login: "ola".into(), role: "admin".into() }]);
+    let done = update(&mut s, Action::AdminWritten(Ok("ola is now admin".into())), now());
+    assert!(s.overlay.is_none());
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Staff }], "read again");
+}
+
+#[test]
+fn the_same_role_again_is_not_sent_and_a_deactivated_member_is_reactivated_with_capital_r() {
+    let mut s = as_admin();
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(writes(&send_form(&mut s)).is_empty());
+    assert!(form_error(&s).is_some_and(|e| e.contains("mim already")), "{:?}", form_error(&s));
+    press(&mut s, KeyCode::Esc);
+    assert!(writes(&press(&mut s, KeyCode::Char('R'))).is_empty(), "ola is active");
+    assert!(s.message.as_ref().is_some_and(|m| m.text.contains("active already")), "{:?}", s.message);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.overlay.is_none(), "a deactivated member gets no role form");
+    assert_eq!(writes(&press(&mut s, KeyCode::Char('R'))), vec![AdminWrite::Reactivate { login: "per".into() }]);
+}
+
+#[test]
+fn a_reader_is_offered_no_role_change_nor_reactivation() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('6'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Staff, result: Ok(staff()) }, now());
+    press(&mut s, KeyCode::Char('G'));
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    let key_line = screen.lines().last().unwrap_or_default();
+    assert!(!key_line.contains("role") && !key_line.contains("reactivate"), "{key_line}");
+    for c in ['r', 'R'] {
+        assert!(writes(&press(&mut s, KeyCode::Char(c))).is_empty());
+    }
+    assert!(s.overlay.is_none());
+}
+
+fn services() -> AdminData {
+    let service = |code: &str, name: &str, supplier: Option<&str>| ServiceLine {
+        code: code.into(),
+        name: name.into(),
+        owner: "DIGDIR".into(),
+        agreement: "ALTINN".into(),
+        calendar: Some("business".into()),
+        support_lines: vec!["1st".into(), "2nd".into()],
+        supplier: supplier.map(String::from),
+    };
+    AdminData::Services(vec![
+        service("ALTINN-API", "Altinn API", None),
+        service("ALTINN-PORTAL", "Altinn portal", Some("ACME")),
+    ])
+}
+
+fn on_services(s: &mut State) {
+    press(s, KeyCode::Char('6'));
+    press(s, KeyCode::Char(']'));
+    let effects = press(s, KeyCode::Char(']'));
+    assert_eq!(loads(&effects), vec![DbCommand::LoadAdmin { section: AdminSection::Services }]);
+    update(s, Action::AdminLoaded { section: AdminSection::Services, result: Ok(services()) }, now());
+}
+
+fn clear_and_type(s: &mut State, text: &str) {
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form") };
+    for _ in 0..form.fields[form.focus].value().chars().count() {
+        press(s, KeyCode::Backspace);
+    }
+    typed(s, text);
+}
+
+#[test]
+fn an_admin_changes_a_service_in_a_form_filled_with_what_it_is_now() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('e'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form: {:?}", s.overlay) };
+    assert_eq!(form.fields[0].value(), "Altinn portal", "filled with the service as it is");
+    clear_and_type(&mut s, "Altinn-portalen");
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    clear_and_type(&mut s, "1st, 3rd");
+    press(&mut s, KeyCode::Tab);
+    clear_and_type(&mut s, "");
+    assert_eq!(
+        writes(&send_form(&mut s)),
+        vec![AdminWrite::EditService(ServiceChange {
+            code: "ALTINN-PORTAL".into(),
+            name: "Altinn-portalen".into(),
+            owner: "DIGDIR".into(),
+            agreement: "ALTINN".into(),
+            support_lines: vec!["1st".into(), "3rd".into()],
+            supplier: None,
+        })],
+        "an emptied supplier is removed"
+    );
+    update(&mut s, Action::AdminWritten(Err(WriteError::BadInput("no organisation XYZ".into()))), now());
+    assert!(form_error(&s).is_some_and(|e| e.contains("no organisation XYZ")), "{:?}", form_error(&s));
+    let done = update(&mut s, Action::AdminWritten(Ok("service ALTINN-PORTAL changed".into())), now());
+    assert!(s.overlay.is_none());
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Services }]);
+}
+
+#[test]
+fn an_admin_adds_a_service_and_a_reader_may_not() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('a'));
+    for (i, text) in ["NEW-SVC", "New service", "DIGDIR", "ALTINN", "1st supplier", "ACME"].iter().enumerate() {
+        if i > 0 {
+            press(&mut s, KeyCode::Tab);
+        }
+        typed(&mut s, text);
+    }
+    assert_eq!(
+        writes(&send_form(&mut s)),
+        vec![AdminWrite::AddService(ServiceChange {
+            code: "NEW-SVC".into(),
+            name: "New service".into(),
+            owner: "DIGDIR".into(),
+            agreement: "ALTINN".into(),
+            support_lines: vec!["1st".into(), "supplier".into()],
+            supplier: Some("ACME".into()),
+        })]
+    );
+
+    let mut reader = state(false);
+    on_services(&mut reader);
+    for c in ['a', 'e'] {
+        assert!(writes(&press(&mut reader, KeyCode::Char(c))).is_empty());
+    }
+    assert!(reader.overlay.is_none());
+    let screen = super::tests::snapshots::render(&reader, now(), (160, 48));
+    let key_line = screen.lines().last().unwrap_or_default();
+    assert!(!key_line.contains("edit") && !key_line.contains(" add"), "{key_line}");
+}
+
+#[test]
+fn services_snapshots() {
+    let mut s = as_admin();
+    on_services(&mut s);
+    press(&mut s, KeyCode::Char('j'));
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("supplier: ACME"), "{screen}");
+        insta::assert_snapshot!(format!("admin_services_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn altinn() -> crate::domain::agreement::Agreement {
+    match crate::domain::agreement::Agreement::from_toml(include_str!("../../../agreements/altinn.toml")) {
+        Ok(agreement) => agreement,
+        Err(e) => panic!("the seed agreement reads: {e}"),
+    }
+}
+
+fn agreements() -> AdminData {
+    let spec = altinn().spec().clone();
+    let line = |version: &str, from: (i32, u32, u32), until: Option<(i32, u32, u32)>| AgreementLine {
+        code: spec.code.clone(),
+        name: spec.name.clone(),
+        version: version.into(),
+        valid_from: chrono::NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap_or_default(),
+        valid_until: until.and_then(|u| chrono::NaiveDate::from_ymd_opt(u.0, u.1, u.2)),
+        services: 7,
+        open_incidents: 2,
+        summary: crate::app::screens::admin::agreements::summary(&spec),
+    };
+    AdminData::Agreements(vec![line("2024.1", (2024, 1, 1), Some((2025, 1, 1))), line("2025.1", (2025, 1, 1), None)])
+}
+
+fn on_agreements(s: &mut State) {
+    press(s, KeyCode::Char('6'));
+    let mut effects = Vec::new();
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Agreements).unwrap_or(0) {
+        effects = press(s, KeyCode::Char(']'));
+    }
+    assert_eq!(loads(&effects), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
+    update(s, Action::AdminLoaded { section: AdminSection::Agreements, result: Ok(agreements()) }, now());
+}
+
+/// The preview of a version of Altinn whose priority A's last target is twice as long as the seed's.
+fn preview() -> ImportPreview {
+    let before = altinn().spec().clone();
+    let mut after = before.clone();
+    after.version = "2026.1".into();
+    if let Some(target) = after.priorities.first_mut().and_then(|p| p.targets.last_mut()) {
+        target.amount *= 2;
+    }
+    let outcome = crate::domain::what_if::Outcome {
+        agreement: after.code.clone(),
+        version: after.version.clone(),
+        at: now(),
+        incidents: 2,
+        deadlines: vec![crate::domain::what_if::DeadlineChange {
+            reference: "INC-7".into(),
+            target: crate::domain::agreement::spec::TargetKind::Resolution,
+            priority: Some("A".into()),
+            due_before: Some(now() - chrono::Duration::hours(1)),
+            due_after: Some(now() + chrono::Duration::hours(3)),
+            moved_seconds: Some(4 * 3600),
+            breached_before: true,
+            breached_after: false,
+            verdict: crate::domain::what_if::Verdict::StopsBeingBreached,
+        }],
+        unmeasurable: Vec::new(),
+        availability: Vec::new(),
+    };
+    let lines =
+        crate::app::screens::admin::agreements::preview_lines(Some(&before), &after, &outcome, chrono_tz::Europe::Oslo);
+    ImportPreview { path: "/tmp/altinn-2026.toml".into(), toml: "code = \"ALTINN\"".into(), lines }
+}
+
+#[test]
+fn the_preview_says_in_words_what_changes_and_what_it_would_do() {
+    let lines = preview().lines.join("\n");
+    assert!(lines.contains("→ 2026.1") && lines.contains("2 change(s)"), "the target and the version: {lines}");
+    assert!(lines.contains("priority A feedback target: 1 h → 2 h"), "{lines}");
+    assert!(lines.contains("INC-7 resolution") && lines.contains("stops being breached"), "{lines}");
+    assert!(lines.contains("(+4 h"), "how far the deadline moves: {lines}");
+}
+
+#[test]
+fn anyone_reads_an_agreement_version_in_words_and_esc_goes_back() {
+    let mut s = state(false);
+    on_agreements(&mut s);
+    press(&mut s, KeyCode::Enter);
+    assert!(s.screens.admin.reading);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains("Priorities") && screen.contains("Availability targets"), "{screen}");
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.screens.admin.reading);
+    assert!(writes(&press(&mut s, KeyCode::Char('i'))).is_empty());
+    assert!(s.overlay.is_none(), "readers import nothing");
+}
+
+#[test]
+fn an_import_is_previewed_and_written_only_on_y() {
+    let mut s = as_admin();
+    on_agreements(&mut s);
+    press(&mut s, KeyCode::Char('i'));
+    typed(&mut s, "/tmp/altinn-2026.toml");
+    let asked = send_form(&mut s);
+    assert!(
+        asked.contains(&Effect::Db(DbCommand::AdminImportPreview { path: "/tmp/altinn-2026.toml".into() })),
+        "{asked:?}"
+    );
+    assert!(writes(&asked).is_empty(), "nothing is written to preview");
+    let errors = "/tmp/altinn-2026.toml: TOML parse error at line 3, column 7\nexpected `=`";
+    update(&mut s, Action::AdminImportPreviewed(Err(errors.into())), now());
+    assert!(form_error(&s).is_some_and(|e| e.contains("line 3, column 7")), "{:?}", form_error(&s));
+    send_form(&mut s);
+    update(&mut s, Action::AdminImportPreviewed(Ok(preview())), now());
+    assert!(s.overlay.is_none() && s.screens.admin.import.is_some());
+    assert!(writes(&press(&mut s, KeyCode::Esc)).is_empty());
+    assert_eq!(s.screens.admin.import, None, "Esc cancels: nothing written");
+    press(&mut s, KeyCode::Char('i'));
+    send_form(&mut s);
+    update(&mut s, Action::AdminImportPreviewed(Ok(preview())), now());
+    assert!(s.drafts.contains_key("agreement-import"), "the path is kept while the preview is open");
+    assert_eq!(
+        writes(&press(&mut s, KeyCode::Char('y'))),
+        vec![AdminWrite::ImportAgreement { toml: "code = \"ALTINN\"".into() }],
+        "exactly the previewed text"
+    );
+    let done = update(&mut s, Action::AdminWritten(Ok("agreement ALTINN version 2026.1: created".into())), now());
+    assert_eq!(s.screens.admin.import, None);
+    assert_eq!(loads(&done), vec![DbCommand::LoadAdmin { section: AdminSection::Agreements }]);
+    assert!(!s.drafts.contains_key("agreement-import"), "the path's draft goes once imported");
+}
+
+#[test]
+fn agreements_snapshots() {
+    let mut s = as_admin();
+    on_agreements(&mut s);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("2024.1") && screen.contains("replaced"), "{screen}");
+        insta::assert_snapshot!(format!("admin_agreements_{}x{}", size.0, size.1), screen);
+    }
+    press(&mut s, KeyCode::Enter);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        insta::assert_snapshot!(format!("admin_agreement_read_{}x{}", size.0, size.1), screen);
+    }
+    press(&mut s, KeyCode::Esc);
+    s.screens.admin.import = Some(preview());
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("nothing is written until you press y"), "{screen}");
+        insta::assert_snapshot!(format!("admin_import_preview_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn on_calendars(s: &mut State) {
+    let agreement = altinn();
+    s.agreements.insert(1, std::sync::Arc::new(agreement.clone()));
+    let calendars: Vec<CalendarLine> = agreement
+        .spec()
+        .calendars
+        .iter()
+        .map(|c| CalendarLine {
+            agreement: agreement.code().into(),
+            version: agreement.spec().version.clone(),
+            code: c.code.clone(),
+            name: c.name.clone(),
+        })
+        .collect();
+    press(s, KeyCode::Char('6'));
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Calendars).unwrap_or(0) {
+        press(s, KeyCode::Char(']'));
+    }
+    assert_eq!(s.screens.admin.section, AdminSection::Calendars);
+    update(
+        s,
+        Action::AdminLoaded { section: AdminSection::Calendars, result: Ok(AdminData::Calendars(calendars)) },
+        now(),
+    );
+}
+
+#[test]
+fn a_calendar_year_names_its_closed_days_and_h_l_change_the_year() {
+    let mut s = state(false);
+    on_calendars(&mut s);
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    let this_year = chrono::Datelike::year(&now().date_naive());
+    assert!(screen.contains(&format!("servicedesk {this_year}")), "{screen}");
+    assert!(screen.contains("ASF Servicedesk (åpningstid) (Europe/Oslo)"), "{screen}");
+    assert!(screen.contains("1 Jan Thu  Første nyttårsdag"), "a holiday is named: {screen}");
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('h'));
+    assert_eq!(s.screens.admin.year, Some(this_year + 1));
+    let screen = super::tests::snapshots::render(&s, now(), (160, 48));
+    assert!(screen.contains(&format!("servicedesk {}", this_year + 1)), "{screen}");
+    assert!(s.message.is_none(), "anyone may look at another year: {:?}", s.message);
+}
+
+#[test]
+fn calendars_snapshots() {
+    let mut s = state(false);
+    on_calendars(&mut s);
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("Closed by a holiday"), "{screen}");
+        insta::assert_snapshot!(format!("admin_calendars_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn audit_entries() -> AdminData {
+    let entry = |minutes: i64, login: &str, table: &str, action: &str, changes: &[&str]| AuditLine {
+        at: now() - chrono::Duration::minutes(minutes),
+        login: login.into(),
+        table: table.into(),
+        row_id: Some(12),
+        action: action.into(),
+        changes: changes.iter().map(|c| (*c).to_string()).collect(),
+    };
+    AdminData::Audit(vec![
+        entry(5, "admin", "staff", "update", &["role: operator → chair"]),
+        entry(90, "kari", "incidents", "update", &["status: new → acknowledged", "assignee: — → kari"]),
+    ])
+}
+
+fn on_audit(s: &mut State) -> Vec<Effect> {
+    press(s, KeyCode::Char('6'));
+    let mut effects = Vec::new();
+    for _ in 0..AdminSection::ALL.iter().position(|x| *x == AdminSection::Audit).unwrap_or(0) {
+        effects = press(s, KeyCode::Char(']'));
+    }
+    effects
+}
+
+fn audit_loads(effects: &[Effect]) -> Vec<AuditQuery> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Db(DbCommand::LoadAdminAudit { query }) => Some(query.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_admin_reads_the_audit_log_under_a_filter_line() {
+    let mut s = as_admin();
+    assert_eq!(audit_loads(&on_audit(&mut s)), vec![AuditQuery::default()], "everything, newest first");
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "table=staff from=yesterday");
+    assert!(audit_loads(&send_form(&mut s)).is_empty());
+    assert!(form_error(&s).is_some_and(|e| e.contains("YYYY-MM-DD")), "{:?}", form_error(&s));
+    for _ in 0.."yesterday".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "2026-11-01");
+    let query = AuditQuery {
+        table: Some("staff".into()),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        ..AuditQuery::default()
+    };
+    assert_eq!(audit_loads(&send_form(&mut s)), vec![query.clone()]);
+    assert!(s.overlay.is_none());
+    assert_eq!(
+        audit_loads(&update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)), now())),
+        Vec::<AuditQuery>::new(),
+        "nothing shown yet, so nothing to read again"
+    );
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('/'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no filter form") };
+    assert_eq!(form.fields[0].value(), "table=staff from=2026-11-01", "the filter in force, to change");
+}
+
+#[test]
+fn others_are_told_the_audit_log_is_for_admins_without_an_alarm() {
+    let mut s = state(false);
+    on_audit(&mut s);
+    let refused = "only admins (vakt_admin) read the audit log".to_string();
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Err(refused) }, now());
+    assert!(s.message.is_none(), "{:?}", s.message);
+    press(&mut s, KeyCode::Char('/'));
+    assert!(s.overlay.is_none(), "no filter for a log they may not read");
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("Only admins read the audit log"), "{screen}");
+        if size.0 == 80 {
+            insta::assert_snapshot!("admin_audit_refused_80x24", screen);
+        }
+    }
+}
+
+#[test]
+fn audit_snapshots() {
+    let mut s = as_admin();
+    on_audit(&mut s);
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Audit, result: Ok(audit_entries()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    for size in super::tests::snapshots::SIZES {
+        let screen = super::tests::snapshots::render(&s, now(), size);
+        assert!(screen.contains("status: new → acknowledged"), "{screen}");
+        insta::assert_snapshot!(format!("admin_audit_{}x{}", size.0, size.1), screen);
     }
 }

@@ -198,6 +198,10 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.link.in_flight.loaded(Load::Admin)
         }
         Action::AdminWritten(result) => crate::app::screens::admin::update::written(state, result, now),
+        Action::AdminImportPreviewed(result) => {
+            crate::app::screens::admin::agreements::previewed(state, result, now);
+            Vec::new()
+        }
         Action::RegisterLoaded { section, result } => {
             crate::app::screens::problems::update::loaded(state, section, result, now);
             state.link.in_flight.loaded(Load::Register)

@@ -1,9 +1,11 @@
-//! Tab 6: administration. Sections (staff, contacts) listed one at a time; every role reads what the database
+//! Tab 6: administration. Sections (staff, contacts, services) listed one at a time; every role reads what the database
 //! lets it read, and only admins change anything (the key line offers the changes only to them, and the database
 //! refuses the rest). A section is read when it is shown, on Ctrl-r and on change notices of its tables.
 
 pub mod act;
+pub mod agreements;
 pub mod data;
+pub mod services;
 pub mod update;
 
 use data::{AdminData, AdminSection};
@@ -20,6 +22,14 @@ pub struct AdminScreen {
     pub selected: usize,
     /// The login a first `D` asked to deactivate; a second `D` does it, anything else forgets it.
     pub deactivating: Option<String>,
+    /// The selected agreement version shown in words (Enter); Esc goes back to the list.
+    pub reading: bool,
+    /// What importing an agreement file would change, waiting for `y` (or Esc: nothing written).
+    pub import: Option<data::ImportPreview>,
+    /// The year the calendars section draws; `None`: this year.
+    pub year: Option<i32>,
+    /// What the audit section lets through (`/` changes it).
+    pub audit: data::AuditQuery,
 }
 
 impl AdminScreen {
@@ -27,13 +37,20 @@ impl AdminScreen {
         match &self.rows {
             Some(Ok(AdminData::Staff(rows))) => rows.len(),
             Some(Ok(AdminData::Contacts(rows))) => rows.len(),
+            Some(Ok(AdminData::Services(rows))) => rows.len(),
+            Some(Ok(AdminData::Agreements(rows))) => rows.len(),
+            Some(Ok(AdminData::Calendars(rows))) => rows.len(),
+            Some(Ok(AdminData::Audit(rows))) => rows.len(),
             _ => 0,
         }
     }
 
     /// The shown section's load.
     pub fn load(&self) -> DbCommand {
-        DbCommand::LoadAdmin { section: self.section }
+        match self.section {
+            AdminSection::Audit => DbCommand::LoadAdminAudit { query: self.audit.clone() },
+            section => DbCommand::LoadAdmin { section },
+        }
     }
 
     /// Another section: its rows are read afresh.
@@ -42,6 +59,8 @@ impl AdminScreen {
         self.rows = None;
         self.selected = 0;
         self.deactivating = None;
+        self.reading = false;
+        self.import = None;
         self.load()
     }
 
@@ -62,6 +81,34 @@ impl AdminScreen {
     }
 }
 
+impl AdminScreen {
+    /// The member of staff with this login, in the staff section.
+    pub fn staff_line(&self, login: &str) -> Option<&data::StaffLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Staff(rows))) => rows.iter().find(|l| l.member.login == login),
+            _ => None,
+        }
+    }
+}
+
+impl AdminScreen {
+    /// The selected agreement version, in the agreements section.
+    pub fn selected_agreement(&self) -> Option<&data::AgreementLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Agreements(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+
+    /// The selected service, in the services section.
+    pub fn selected_service(&self) -> Option<&data::ServiceLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Services(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+}
+
 impl ScreenState for AdminScreen {
     fn scope(&self) -> Scope {
         Scope::Admin
@@ -74,7 +121,9 @@ impl ScreenState for AdminScreen {
     }
 
     fn back(&mut self) -> bool {
-        self.deactivating.take().is_some()
+        let cancelled = self.import.take().is_some();
+        let read = std::mem::take(&mut self.reading);
+        self.deactivating.take().is_some() || cancelled || read
     }
 
     fn resync(&self) -> Vec<Effect> {

@@ -19,6 +19,8 @@ fn staff(logins: &[&str]) -> AdminData {
                 },
                 shifts_ahead: 0,
                 servicedesk: false,
+                duty: None,
+                refusals: Vec::new(),
             })
             .collect(),
     )
@@ -34,8 +36,13 @@ fn sections_wrap_around_and_each_is_read_afresh() {
     // A late answer for the section no longer shown is dropped.
     screen.loaded(AdminSection::Staff, Ok(staff(&["ola"])));
     assert_eq!(screen.rows, None);
+    for _ in 2..AdminSection::ALL.len() {
+        screen.switch(1);
+    }
+    assert_eq!(screen.section, *AdminSection::ALL.last().unwrap_or(&AdminSection::Staff));
     assert_eq!(screen.switch(1), DbCommand::LoadAdmin { section: AdminSection::Staff }, "wraps around");
-    assert_eq!(screen.switch(-1), DbCommand::LoadAdmin { section: AdminSection::Contacts });
+    screen.switch(-1);
+    assert_eq!(screen.section, *AdminSection::ALL.last().unwrap_or(&AdminSection::Staff), "and back");
 }
 
 #[test]
@@ -50,4 +57,21 @@ fn the_selection_stays_on_the_rows_there_are() {
         screen.resync(),
         vec![crate::app::effect::Effect::Db(DbCommand::LoadAdmin { section: AdminSection::Staff })]
     );
+}
+
+#[test]
+fn the_audit_filter_line_reads_back_as_it_was_written_and_refuses_what_it_does_not_know() {
+    use super::data::AuditQuery;
+    let query = AuditQuery::parse("  login=admin table=staff from=2026-12-01 to=2026-12-05 ");
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d);
+    assert_eq!(
+        query,
+        Ok(AuditQuery { table: Some("staff".into()), login: Some("admin".into()), from: day(1), to: day(5) })
+    );
+    assert_eq!(query.map(|q| q.line()), Ok("table=staff login=admin from=2026-12-01 to=2026-12-05".to_string()));
+    assert_eq!(AuditQuery::parse(""), Ok(AuditQuery::default()));
+    assert!(AuditQuery::parse("staff").is_err_and(|e| e.contains("key=value")));
+    assert!(AuditQuery::parse("who=admin").is_err_and(|e| e.contains("unknown filter 'who'")));
+    assert!(AuditQuery::parse("from=1.12.2026").is_err_and(|e| e.contains("YYYY-MM-DD")));
+    assert!(AuditQuery::parse("from=2026-12-05 to=2026-12-01").is_err_and(|e| e.contains("before")));
 }

@@ -363,6 +363,28 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         return crate::app::screens::admin::update::submit_staff(state, now);
     }
+    if let FormPurpose::StaffRole(login) = &form.purpose {
+        let login = login.clone();
+        return crate::app::screens::admin::update::submit_role(state, login, now);
+    }
+    if let FormPurpose::Service(code) = &form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        let code = code.clone();
+        return crate::app::screens::admin::services::submit(state, code, now);
+    }
+    if form.purpose == FormPurpose::ImportAgreement {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return crate::app::screens::admin::agreements::submit(state, now);
+    }
+    if form.purpose == FormPurpose::AuditFilter {
+        return crate::app::screens::admin::update::submit_filter(state);
+    }
     if let FormPurpose::AnswerFollowUp(point) = form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);

@@ -1,0 +1,65 @@
+//! The admin tab's database side (src/db/admin_screen.rs) against PostgreSQL: the staff come with the refusals the
+//! role form shows, a role change and the audit section's words for it, the audit log refused to other roles, and
+//! an agreement import previewed without writing anything (a file that does not parse says where).
+
+use vakt::app::screens::admin::data::{AdminData, AdminSection, AdminWrite, AuditQuery};
+use vakt::db::admin_screen;
+
+use crate::harness::{TestDb, seed_reference};
+
+#[tokio::test]
+async fn the_staff_carry_the_refusals_and_a_role_change_is_audited_in_words() {
+    let db = TestDb::new().await;
+    let (admin_login, admin) = db.login("admin").await;
+    let (operator, _) = db.login("operator").await;
+    let Ok(AdminData::Staff(staff)) = admin_screen::load(&admin, AdminSection::Staff).await else {
+        panic!("the staff section reads")
+    };
+    let me = staff.iter().find(|l| l.member.login == admin_login).expect("the admin is listed");
+    assert!(me.refusal("viewer").is_some_and(|why| why.contains("your own login")), "{:?}", me.refusals);
+    let other = staff.iter().find(|l| l.member.login == operator).expect("the operator is listed");
+    assert_eq!(other.refusal("chair"), None, "{:?}", other.refusals);
+
+    let said = admin_screen::write(&admin, AdminWrite::SetRole { login: operator.clone(), role: "chair".into() }).await;
+    assert_eq!(said.as_deref().ok(), Some(format!("{operator} is now chair").as_str()), "{said:?}");
+    let query = AuditQuery { table: Some("staff".into()), login: Some(admin_login.clone()), ..AuditQuery::default() };
+    let entries = admin_screen::audit(&admin, &query).await.expect("admins read the audit log");
+    assert!(entries.iter().any(|e| e.changes.iter().any(|c| c == "role: operator → chair")), "{entries:?}");
+    assert!(entries.iter().all(|e| e.table == "staff" && e.login == admin_login), "the filter holds");
+
+    let (_, viewer) = db.login("viewer").await;
+    let refused = admin_screen::audit(&viewer, &AuditQuery::default()).await.expect_err("viewers are refused");
+    assert!(refused.to_string().contains("only admins"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_import_is_previewed_without_writing_and_a_broken_file_says_where() {
+    let db = TestDb::new().await;
+    seed_reference(&db.pool).await;
+    let (_, admin) = db.login("admin").await;
+    let versions = || async {
+        let sql = "SELECT count(*) FROM agreement_versions WHERE label = '2.1'";
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&db.pool).await.unwrap()
+    };
+    assert_eq!(versions().await, 0);
+    let dir = std::env::temp_dir().join(format!("vakt-adminui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("altinn-next.toml");
+    let text = vakt::demo::SEED_AGREEMENTS[0].1.replacen("version = \"2.0\"", "version = \"2.1\"", 1);
+    assert_ne!(text, vakt::demo::SEED_AGREEMENTS[0].1, "the seed's version line was found");
+    std::fs::write(&file, &text).unwrap();
+    let preview = admin_screen::import_preview(&admin, file.to_str().unwrap()).await.expect("a preview");
+    assert!(preview.lines.iter().any(|l| l.contains("version: 2.0 → 2.1")), "{:?}", preview.lines);
+    assert!(preview.lines.iter().any(|l| l.contains("open incident(s)")), "{:?}", preview.lines);
+    assert_eq!(versions().await, 0, "nothing written by a preview");
+
+    let said = admin_screen::write(&admin, AdminWrite::ImportAgreement { toml: preview.toml }).await;
+    assert!(said.as_ref().is_ok_and(|s| s.contains("2.1")), "{said:?}");
+    assert_eq!(versions().await, 1, "exactly the previewed text is imported");
+
+    let broken = dir.join("broken.toml");
+    std::fs::write(&broken, "code = \"X\"\nname = \n").unwrap();
+    let why = admin_screen::import_preview(&admin, broken.to_str().unwrap()).await.expect_err("does not parse");
+    assert!(why.contains("line 2"), "{why}");
+    std::fs::remove_dir_all(&dir).ok();
+}
