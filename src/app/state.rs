@@ -83,6 +83,8 @@ pub enum FormPurpose {
     ImportAgreement,
     /// Admins: the audit section's filter line.
     AuditFilter,
+    /// Admins: a contact of the directory, new (`None`) or changed.
+    Contact(Option<i64>),
 }
 
 /// The major incident a cockpit action is for.
@@ -109,6 +111,9 @@ impl FormPurpose {
             FormPurpose::Register(form) => return form.draft_key(),
             FormPurpose::StaffRole(login) => return format!("staff-role:{login}"),
             FormPurpose::Service(code) => return format!("service:{}", code.as_deref().unwrap_or("new")),
+            FormPurpose::Contact(id) => {
+                return format!("contact:{}", id.map(|i| i.to_string()).unwrap_or("new".into()));
+            }
             FormPurpose::ImportAgreement => return "agreement-import".into(),
             FormPurpose::AuditFilter => return "audit-filter".into(),
             FormPurpose::MajorUpdate(m) => return format!("major-update:{}", m.reference),
@@ -144,6 +149,7 @@ impl FormPurpose {
             | FormPurpose::Register(_)
             | FormPurpose::StaffRole(_)
             | FormPurpose::Service(_)
+            | FormPurpose::Contact(_)
             | FormPurpose::ImportAgreement
             | FormPurpose::AuditFilter
             | FormPurpose::MajorUpdate(_)

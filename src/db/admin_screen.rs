@@ -305,6 +305,73 @@ pub async fn write(pool: &PgPool, write: AdminWrite) -> Result<String, DbError> 
             let outcome = super::agreements::import(pool, &toml).await?;
             Ok(format!("agreement {} version {}: {}", outcome.code, outcome.version, outcome.result))
         }
+        AdminWrite::AddContact(change) => {
+            let contact = super::rota::NewContact {
+                organisation: change.organisation,
+                name: change.name,
+                role: change.role,
+                email: change.email,
+                phone: change.phone,
+                mobile: change.mobile,
+                webhook_url: None,
+                webhook_preset: None,
+            };
+            let id = super::rota::add_contact(pool, &contact).await?;
+            Ok(format!("contact {id} added: {} ({})", contact.name.trim(), contact.organisation.trim()))
+        }
+        AdminWrite::EditContact { id, change } => edit_contact(pool, id, &change).await,
+    }
+}
+
+/// Changes a contact's organisation, name, role and channels (its webhook stays as it is); the same checks as a new
+/// contact. Messages already dead-lettered stay in the outbox as they were.
+async fn edit_contact(
+    pool: &PgPool,
+    id: i64,
+    change: &crate::app::screens::admin::data::ContactChange,
+) -> Result<String, DbError> {
+    let webhook: Option<Option<String>> = sqlx::query_scalar("SELECT webhook_url FROM public.contacts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(refused_contacts)?;
+    let Some(webhook) = webhook else { return Err(DbError::BadInput(format!("no contact {id}"))) };
+    let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+    let (email, mobile, phone) = (given(&change.email), given(&change.mobile), given(&change.phone));
+    crate::domain::major::contact_rules::check(
+        email.as_deref(),
+        phone.as_deref(),
+        mobile.as_deref(),
+        webhook.as_deref(),
+    )
+    .map_err(DbError::BadInput)?;
+    if change.name.trim().is_empty() {
+        return Err(DbError::BadInput("a contact needs a name".into()));
+    }
+    let updated = sqlx::query(
+        "UPDATE public.contacts SET organisation_id = o.id, name = $3, role = $4, email = $5, mobile = $6, phone = $7
+         FROM public.organisations o WHERE public.contacts.id = $1 AND lower(o.code) = lower($2)",
+    )
+    .bind(id)
+    .bind(change.organisation.trim())
+    .bind(change.name.trim())
+    .bind(change.role.trim())
+    .bind(email)
+    .bind(mobile)
+    .bind(phone)
+    .execute(pool)
+    .await
+    .map_err(refused_contacts)?;
+    if updated.rows_affected() == 0 {
+        return Err(DbError::BadInput(format!("unknown organisation '{}'", change.organisation.trim())));
+    }
+    Ok(format!("contact {id} changed: {} ({})", change.name.trim(), change.organisation.trim()))
+}
+
+fn refused_contacts(e: sqlx::Error) -> DbError {
+    match DbError::from(e) {
+        DbError::Refused(_) => DbError::Refused("permission denied: only admins (vakt_admin) change contacts".into()),
+        other => other,
     }
 }
 

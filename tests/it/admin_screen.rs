@@ -63,3 +63,63 @@ async fn an_import_is_previewed_without_writing_and_a_broken_file_says_where() {
     assert!(why.contains("line 2"), "{why}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The contacts section: an admin adds a contact and fixes its address (checked like a new one); anyone else is
+/// refused; the contact's dead letters are counted by the address they were sent to.
+#[tokio::test]
+async fn an_admin_adds_a_contact_and_fixes_its_address_and_others_are_refused() {
+    use vakt::app::screens::admin::data::ContactChange;
+    let db = TestDb::new().await;
+    seed_reference(&db.pool).await;
+    let (_, admin) = db.login("admin").await;
+    let (_, operator) = db.login("operator").await;
+    let organisation: String = sqlx::query_scalar("SELECT code FROM public.organisations ORDER BY id LIMIT 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let change = |email: &str| ContactChange {
+        organisation: organisation.clone(),
+        name: "Siri Drift".into(),
+        role: "Driftsleder".into(),
+        email: Some(email.into()),
+        mobile: None,
+        phone: None,
+    };
+    admin_screen::write(&admin, AdminWrite::AddContact(change("siri@@drift.example"))).await.unwrap_err();
+    let added = admin_screen::write(&admin, AdminWrite::AddContact(change("sirii@drift.example"))).await.unwrap();
+    assert!(added.contains("Siri Drift"), "{added}");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM public.contacts WHERE name = 'Siri Drift'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    // A message to the wrong address went dead.
+    sqlx::query(
+        "INSERT INTO public.outbox (idempotency_key, channel, audience, message, summary, state)
+         VALUES ('t-dead-1', 'email', 'test', '{\"idempotency_key\": \"t-dead-1\", \"recipient\": {\"channel\": \"email\", \"to\": [\"sirii@drift.example\"]}}', 'x', 'dead')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let dead = |data: AdminData| match data {
+        AdminData::Contacts(rows) => rows.into_iter().find(|r| r.contact.id == id).map(|r| r.dead),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(dead(admin_screen::load(&admin, AdminSection::Contacts).await.unwrap()), Some(1));
+    let refused =
+        admin_screen::write(&operator, AdminWrite::EditContact { id, change: change("siri@drift.example") }).await;
+    assert!(matches!(refused, Err(vakt::db::DbError::Refused(_))), "{refused:?}");
+    let bad = admin_screen::write(&admin, AdminWrite::EditContact { id, change: change("siri@") }).await;
+    assert!(matches!(bad, Err(vakt::db::DbError::BadInput(_))), "{bad:?}");
+    admin_screen::write(&admin, AdminWrite::EditContact { id, change: change("siri@drift.example") }).await.unwrap();
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM public.contacts WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(email.as_deref(), Some("siri@drift.example"));
+    assert_eq!(
+        dead(admin_screen::load(&admin, AdminSection::Contacts).await.unwrap()),
+        Some(0),
+        "the fixed address has none"
+    );
+}

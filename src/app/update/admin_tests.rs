@@ -704,3 +704,39 @@ fn audit_snapshots() {
         insta::assert_snapshot!(format!("admin_audit_{}x{}", size.0, size.1), screen);
     }
 }
+
+#[test]
+fn an_admin_fixes_a_contacts_address_in_a_form_that_names_the_dead_letters() {
+    use crate::app::screens::admin::data::ContactChange;
+    let mut s = as_admin();
+    press(&mut s, KeyCode::Char('6'));
+    press(&mut s, KeyCode::Char(']'));
+    update(&mut s, Action::AdminLoaded { section: AdminSection::Contacts, result: Ok(contacts()) }, now());
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('e'));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form: {:?}", s.overlay) };
+    assert!(form.title.contains("2 message(s) to them are dead-lettered"), "{}", form.title);
+    assert_eq!(form.fields[3].value(), "feil@@drift.example", "the address as it is");
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    for _ in 0.."feil@@drift.example".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "feil@drift.example");
+    let sent = update(&mut s, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now());
+    assert_eq!(
+        writes(&sent),
+        vec![AdminWrite::EditContact {
+            id: 2,
+            change: ContactChange {
+                organisation: "DIGDIR".into(),
+                name: "Feil Adresse".into(),
+                role: "ASF".into(),
+                email: Some("feil@drift.example".into()),
+                mobile: Some("+47 912 34 567".into()),
+                phone: None,
+            }
+        }]
+    );
+}

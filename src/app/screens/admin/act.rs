@@ -94,7 +94,7 @@ impl AdminAct {
             }
             AdminAct::ChangeRole => "admins: give the selected member of staff another role (the refusal shows first)",
             AdminAct::Reactivate => "admins: let the selected deactivated member of staff sign in again, same role",
-            AdminAct::Edit => "admins: change the selected service (name, owner, agreement, support lines, supplier)",
+            AdminAct::Edit => "admins: change the selected service, or contact (e.g. an address after a dead letter)",
             AdminAct::Open => "admin: the selected agreement version in words (calendars, priorities, availability)",
             AdminAct::Import => "admins: import an agreement version from a TOML file, after a preview of what changes",
             AdminAct::Confirm => "admins: import the previewed agreement version (Esc cancels, nothing written)",

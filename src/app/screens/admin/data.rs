@@ -221,11 +221,43 @@ pub struct ServiceChange {
 /// An admin's change from the console (`DbCommand::Admin`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminWrite {
-    AddStaff { login: String, full_name: String, role: String, email: Option<String>, phone: Option<String> },
-    Deactivate { login: String },
-    SetRole { login: String, role: String },
-    Reactivate { login: String },
+    AddStaff {
+        login: String,
+        full_name: String,
+        role: String,
+        email: Option<String>,
+        phone: Option<String>,
+    },
+    Deactivate {
+        login: String,
+    },
+    SetRole {
+        login: String,
+        role: String,
+    },
+    Reactivate {
+        login: String,
+    },
     AddService(ServiceChange),
     EditService(ServiceChange),
-    ImportAgreement { toml: String },
+    ImportAgreement {
+        toml: String,
+    },
+    AddContact(ContactChange),
+    /// A contact's name, role and channels as typed over what they were (`id`).
+    EditContact {
+        id: i64,
+        change: ContactChange,
+    },
+}
+
+/// What the contact form holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactChange {
+    pub organisation: String,
+    pub name: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub phone: Option<String>,
 }

@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod agreements;
+pub mod contacts;
 pub mod data;
 pub mod services;
 pub mod update;
@@ -96,6 +97,14 @@ impl AdminScreen {
     pub fn selected_agreement(&self) -> Option<&data::AgreementLine> {
         match &self.rows {
             Some(Ok(AdminData::Agreements(rows))) => rows.get(self.selected),
+            _ => None,
+        }
+    }
+
+    /// The selected contact, in the contacts section.
+    pub fn selected_contact(&self) -> Option<&data::ContactLine> {
+        match &self.rows {
+            Some(Ok(AdminData::Contacts(rows))) => rows.get(self.selected),
             _ => None,
         }
     }

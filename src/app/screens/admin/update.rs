@@ -50,6 +50,7 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
         AdminAct::Deactivate => effects.extend(deactivate(state, now)),
         AdminAct::ChangeRole => change_role(state, now),
         AdminAct::Reactivate => effects.extend(reactivate(state, now)),
+        AdminAct::Edit if state.screens.admin.section == AdminSection::Contacts => super::contacts::edit(state, now),
         AdminAct::Edit => super::services::edit(state, now),
         AdminAct::Open => super::agreements::open(state, now),
         AdminAct::Import => super::agreements::import_form(state),
@@ -73,9 +74,7 @@ fn add(state: &mut State, now: DateTime<Utc>) {
             ];
             crate::app::forms::open(state, FormPurpose::AddStaff, "A new member of staff".into(), fields);
         }
-        AdminSection::Contacts => {
-            state.warn("contacts are added with `vakt contact add` for now (see the README)", now);
-        }
+        AdminSection::Contacts => super::contacts::add(state),
         AdminSection::Services => super::services::add(state),
         AdminSection::Agreements => super::agreements::import_form(state),
         AdminSection::Audit => state.warn("the audit log is written by the database alone", now),

@@ -367,6 +367,13 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         let login = login.clone();
         return crate::app::screens::admin::update::submit_role(state, login, now);
     }
+    if let FormPurpose::Contact(id) = form.purpose {
+        if let Some(missing) = crate::app::form::missing(&form.fields) {
+            form.error = Some(missing);
+            return Vec::new();
+        }
+        return crate::app::screens::admin::contacts::submit(state, id, now);
+    }
     if let FormPurpose::Service(code) = &form.purpose {
         if let Some(missing) = crate::app::form::missing(&form.fields) {
             form.error = Some(missing);
