@@ -329,6 +329,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(ChangeNeeds, Chord::ch('s'), Command::Problems(ProblemsAct::Step), true),
         bind(ChangeNeeds, Chord::ch('x'), Command::Problems(ProblemsAct::Reject), true),
         bind(Problems, Chord::key(KeyCode::Enter), Command::Problems(ProblemsAct::OpenProblem), true),
+        bind(Problems, Chord::ch('/'), Command::Problems(ProblemsAct::Filter), true),
+        bind(ChangeNeeds, Chord::ch('/'), Command::Problems(ProblemsAct::Filter), true),
         bind(Problems, Chord::ch('n'), Command::Problems(ProblemsAct::NewProblem), true),
         bind(Problems, Chord::ch('e'), Command::Problems(ProblemsAct::EditProblem), true),
         bind(Problems, Chord::ch('l'), Command::Problems(ProblemsAct::LinkIncident), true),

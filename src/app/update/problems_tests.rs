@@ -389,3 +389,26 @@ fn problems_snapshots() {
         insta::assert_snapshot!(format!("problem_open_{}x{}", size.0, size.1), screen);
     }
 }
+
+#[test]
+fn slash_filters_the_register_by_words_and_esc_clears_it() {
+    let mut s = as_operator();
+    press(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "stamnät");
+    update(&mut s, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), now());
+    assert!(s.overlay.is_none(), "Enter applies a one-line form");
+    assert_eq!(s.screens.problems.selected_problem().map(|p| p.reference.as_str()), Some("PRB-7"));
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("/ stamnät (Esc clears)") && !screen.contains("PRB-5"), "{screen}");
+    press(&mut s, KeyCode::Char('/'));
+    for _ in 0.."stamnät".chars().count() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "ingenting her");
+    update(&mut s, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), now());
+    let screen = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(screen.contains("Nothing matches the filter"), "{screen}");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.screens.problems.filter, "");
+    assert_eq!(s.screens.problems.selected_problem().map(|p| p.reference.as_str()), Some("PRB-5"));
+}

@@ -20,10 +20,12 @@ pub enum ProblemsAct {
     EditProblem,
     /// Operators, MIMs and admins: link an incident to the selected problem, applying its workaround if asked.
     LinkIncident,
+    /// Filter the shown register by words (Esc clears it).
+    Filter,
 }
 
 impl ProblemsAct {
-    pub const ALL: [ProblemsAct; 9] = [
+    pub const ALL: [ProblemsAct; 10] = [
         ProblemsAct::NextSection,
         ProblemsAct::PreviousSection,
         ProblemsAct::New,
@@ -33,13 +35,17 @@ impl ProblemsAct {
         ProblemsAct::NewProblem,
         ProblemsAct::EditProblem,
         ProblemsAct::LinkIncident,
+        ProblemsAct::Filter,
     ];
 
     /// Change needs are handled by chairs (the monthly delivery meeting decides them) and admins; the database
     /// holds the same rule (migration 30).
     pub fn permitted(self, rights: &Rights) -> bool {
         match self {
-            ProblemsAct::NextSection | ProblemsAct::PreviousSection | ProblemsAct::OpenProblem => true,
+            ProblemsAct::NextSection
+            | ProblemsAct::PreviousSection
+            | ProblemsAct::OpenProblem
+            | ProblemsAct::Filter => true,
             ProblemsAct::New | ProblemsAct::Step | ProblemsAct::Reject => rights.chair || rights.admin,
             // Problems are worked like incidents (migration 29): operators, MIMs and admins.
             ProblemsAct::NewProblem | ProblemsAct::EditProblem | ProblemsAct::LinkIncident => {
@@ -59,6 +65,7 @@ impl ProblemsAct {
             ProblemsAct::NewProblem => "new-problem",
             ProblemsAct::EditProblem => "edit-problem",
             ProblemsAct::LinkIncident => "link-incident",
+            ProblemsAct::Filter => "register-filter",
         }
     }
 
@@ -79,6 +86,7 @@ impl ProblemsAct {
             ProblemsAct::LinkIncident => {
                 "operators: link an incident to the selected problem, applying its workaround (clocks follow)"
             }
+            ProblemsAct::Filter => "show the rows holding these words (reference, title, state, service …); Esc clears",
         }
     }
 }

@@ -26,17 +26,31 @@ pub struct ProblemsScreen {
     pub delivering: Option<String>,
     /// The problem shown in full (Enter): its reference and, once read, what it says.
     pub open: Option<(String, Option<ProblemRead>)>,
+    /// Words every listed row must contain (reference, title, state, services, owner; any case); empty: all.
+    pub filter: String,
 }
 
 /// A form of this tab, with what it writes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterForm {
     NewNeed,
-    Step { reference: String, step: data::NextStep },
-    Reject { reference: String },
+    Step {
+        reference: String,
+        step: data::NextStep,
+    },
+    Reject {
+        reference: String,
+    },
     NewProblem,
-    EditProblem { reference: String, version: i32 },
-    Link { problem: String },
+    EditProblem {
+        reference: String,
+        version: i32,
+    },
+    Link {
+        problem: String,
+    },
+    /// `/`: the words the list is filtered by.
+    Filter,
 }
 
 impl RegisterForm {
@@ -48,6 +62,7 @@ impl RegisterForm {
             RegisterForm::NewProblem => "problem-new".into(),
             RegisterForm::EditProblem { reference, .. } => format!("problem-edit:{reference}").to_lowercase(),
             RegisterForm::Link { problem } => format!("problem-link:{problem}").to_lowercase(),
+            RegisterForm::Filter => "register-filter".into(),
         }
     }
 }
@@ -55,10 +70,48 @@ impl RegisterForm {
 impl ProblemsScreen {
     fn len(&self) -> usize {
         match &self.rows {
-            Some(Ok(RegisterData::ChangeNeeds(rows))) => rows.len(),
-            Some(Ok(RegisterData::Problems(rows))) => rows.len(),
+            Some(Ok(RegisterData::ChangeNeeds(_))) => self.visible_needs().len(),
+            Some(Ok(RegisterData::Problems(_))) => self.visible_problems().len(),
             _ => 0,
         }
+    }
+
+    /// Whether a row's words hold every word of the filter.
+    fn shows(&self, words: &[&str]) -> bool {
+        let text = words.join(" ").to_lowercase();
+        self.filter.split_whitespace().all(|w| text.contains(&w.to_lowercase()))
+    }
+
+    /// The change needs the filter lets through, in order.
+    pub fn visible_needs(&self) -> Vec<&NeedLine> {
+        match &self.rows {
+            Some(Ok(RegisterData::ChangeNeeds(rows))) => rows
+                .iter()
+                .filter(|n| self.shows(&[&n.reference, &n.title, n.state.as_str(), &n.submitter, &n.agreement]))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The problems the filter lets through, in order.
+    pub fn visible_problems(&self) -> Vec<&ProblemLine> {
+        match &self.rows {
+            Some(Ok(RegisterData::Problems(rows))) => rows
+                .iter()
+                .filter(|p| {
+                    let services = p.services.join(" ");
+                    self.shows(&[&p.reference, &p.title, p.state.label(), &services, &p.owner])
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `/` was answered: the list shows what matches, from its top.
+    pub fn set_filter(&mut self, words: &str) {
+        self.filter = words.trim().to_string();
+        self.selected = 0;
+        self.open = None;
     }
 
     pub fn load(&self) -> DbCommand {
@@ -71,6 +124,7 @@ impl ProblemsScreen {
         self.selected = 0;
         self.delivering = None;
         self.open = None;
+        self.filter.clear();
         self.load()
     }
 
@@ -81,15 +135,10 @@ impl ProblemsScreen {
         }
         let kept = self.selected_reference();
         self.rows = Some(rows);
-        let found = match (&self.rows, kept) {
-            (Some(Ok(RegisterData::ChangeNeeds(needs))), Some(reference)) => {
-                needs.iter().position(|n| n.reference == reference)
-            }
-            (Some(Ok(RegisterData::Problems(problems))), Some(reference)) => {
-                problems.iter().position(|p| p.reference == reference)
-            }
-            _ => None,
-        };
+        let found = kept.and_then(|reference| {
+            let needs = self.visible_needs().iter().position(|n| n.reference == reference);
+            needs.or_else(|| self.visible_problems().iter().position(|p| p.reference == reference))
+        });
         self.selected = found.unwrap_or(self.selected).min(self.len().saturating_sub(1));
     }
 
@@ -100,7 +149,7 @@ impl ProblemsScreen {
 
     pub fn selected_problem(&self) -> Option<&ProblemLine> {
         match &self.rows {
-            Some(Ok(RegisterData::Problems(rows))) => rows.get(self.selected),
+            Some(Ok(RegisterData::Problems(_))) => self.visible_problems().get(self.selected).copied(),
             _ => None,
         }
     }
@@ -124,7 +173,7 @@ impl ProblemsScreen {
 
     pub fn selected_need(&self) -> Option<&NeedLine> {
         match &self.rows {
-            Some(Ok(RegisterData::ChangeNeeds(rows))) => rows.get(self.selected),
+            Some(Ok(RegisterData::ChangeNeeds(_))) => self.visible_needs().get(self.selected).copied(),
             _ => None,
         }
     }
@@ -146,7 +195,12 @@ impl ScreenState for ProblemsScreen {
     }
 
     fn back(&mut self) -> bool {
-        self.delivering.take().is_some() || self.open.take().is_some()
+        if self.delivering.take().is_some() || self.open.take().is_some() {
+            return true;
+        }
+        let filtered = !self.filter.is_empty();
+        self.set_filter("");
+        filtered
     }
 
     fn resync(&self) -> Vec<Effect> {

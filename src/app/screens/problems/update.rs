@@ -38,6 +38,17 @@ pub fn run(state: &mut State, act: ProblemsAct, now: DateTime<Utc>) -> Vec<Effec
         ProblemsAct::NextSection => effects.push(Effect::Db(state.screens.problems.switch(1))),
         ProblemsAct::PreviousSection => effects.push(Effect::Db(state.screens.problems.switch(-1))),
         ProblemsAct::OpenProblem => effects.extend(open_problem(state, now)),
+        ProblemsAct::Filter => {
+            let words = state.screens.problems.filter.clone();
+            let fields = vec![Field::line("words (all must match; empty shows all)", &words, false).named("words")];
+            let purpose = FormPurpose::Register(RegisterForm::Filter);
+            crate::app::forms::open(
+                state,
+                purpose,
+                format!("Filter {}", state.screens.problems.section.title()),
+                fields,
+            );
+        }
         ProblemsAct::NewProblem | ProblemsAct::EditProblem | ProblemsAct::LinkIncident if !may => {
             state.warn(PROBLEMS_READ_ONLY, now)
         }
@@ -140,6 +151,15 @@ fn reject(state: &mut State, now: DateTime<Utc>) {
 
 /// A form of this tab was sent; what the form can tell before the database is said in the form.
 pub fn submit(state: &mut State, form: RegisterForm, now: DateTime<Utc>) -> Vec<Effect> {
+    if form == RegisterForm::Filter {
+        // Nothing to write: the list is filtered here, and the form (with its draft) closes.
+        let words = match &state.overlay {
+            Some(Overlay::Form(open)) => Values::of(&open.fields).text("words"),
+            _ => String::new(),
+        };
+        state.screens.problems.set_filter(&words);
+        return crate::app::forms::succeeded(state);
+    }
     let Some(Overlay::Form(open)) = &mut state.overlay else { return Vec::new() };
     let values = Values::of(&open.fields);
     let priority = NeedPriority::parse(&values.text("priority")).unwrap_or(NeedPriority::Medium);
@@ -186,6 +206,7 @@ pub fn submit(state: &mut State, form: RegisterForm, now: DateTime<Utc>) -> Vec<
             }
         }
         RegisterForm::Reject { reference } => RegisterWrite::Reject { reference, reason: values.text("reason") },
+        RegisterForm::Filter => return Vec::new(),
         RegisterForm::NewProblem | RegisterForm::EditProblem { .. } | RegisterForm::Link { .. } => {
             match super::problem_forms::write(form, &values) {
                 Ok(write) => write,

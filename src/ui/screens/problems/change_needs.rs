@@ -13,7 +13,14 @@ use crate::domain::text;
 use crate::ui::View;
 
 /// The change needs as a table with the selected one in words below.
-pub fn render(frame: &mut Frame, table_area: Rect, detail_area: Rect, selected: usize, needs: &[NeedLine], view: View) {
+pub fn render(
+    frame: &mut Frame,
+    table_area: Rect,
+    detail_area: Rect,
+    selected: usize,
+    needs: &[&NeedLine],
+    view: View,
+) {
     let theme = view.theme;
     let area = table_area;
     if needs.is_empty() {

@@ -18,7 +18,7 @@ pub fn render(
     table_area: Rect,
     detail_area: Rect,
     screen: &ProblemsScreen,
-    problems: &[ProblemLine],
+    problems: &[&ProblemLine],
     view: View,
 ) {
     let theme = view.theme;

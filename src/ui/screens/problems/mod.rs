@@ -36,19 +36,30 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         RegisterSection::ChangeNeeds => "  [ ] register · read-only: chairs and admins handle change needs",
     };
     spans.push(Span::styled(note, theme.dim));
+    if !screen.filter.is_empty() {
+        spans.push(Span::styled(format!("  / {} (Esc clears)", text::one_line(&screen.filter)), theme.accent));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 
+    let nothing_matches = match &screen.rows {
+        Some(Ok(RegisterData::ChangeNeeds(rows))) => !rows.is_empty() && screen.visible_needs().is_empty(),
+        Some(Ok(RegisterData::Problems(rows))) => !rows.is_empty() && screen.visible_problems().is_empty(),
+        _ => false,
+    };
+    if nothing_matches {
+        return message(frame, table_area, "  Nothing matches the filter (Esc clears it).", view);
+    }
     match &screen.rows {
         None => message(frame, table_area, "  reading …", view),
         Some(Err(why)) => {
             let text = format!("  The register could not be read: {}. Ctrl-r tries again.", text::one_line(why));
             message(frame, table_area, &text, view)
         }
-        Some(Ok(RegisterData::ChangeNeeds(needs))) => {
-            change_needs::render(frame, table_area, detail_area, screen.selected, needs, view)
+        Some(Ok(RegisterData::ChangeNeeds(_))) => {
+            change_needs::render(frame, table_area, detail_area, screen.selected, &screen.visible_needs(), view)
         }
-        Some(Ok(RegisterData::Problems(problems))) => {
-            known_errors::render(frame, table_area, detail_area, screen, problems, view)
+        Some(Ok(RegisterData::Problems(_))) => {
+            known_errors::render(frame, table_area, detail_area, screen, &screen.visible_problems(), view)
         }
     }
 }
