@@ -330,12 +330,13 @@ async fn edit_contact(
     id: i64,
     change: &crate::app::screens::admin::data::ContactChange,
 ) -> Result<String, DbError> {
-    let webhook: Option<Option<String>> = sqlx::query_scalar("SELECT webhook_url FROM public.contacts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(refused_contacts)?;
-    let Some(webhook) = webhook else { return Err(DbError::BadInput(format!("no contact {id}"))) };
+    let found: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT webhook_url, email FROM public.contacts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(refused_contacts)?;
+    let Some((webhook, old_email)) = found else { return Err(DbError::BadInput(format!("no contact {id}"))) };
     let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
     let (email, mobile, phone) = (given(&change.email), given(&change.mobile), given(&change.phone));
     crate::domain::major::contact_rules::check(
@@ -356,7 +357,7 @@ async fn edit_contact(
     .bind(change.organisation.trim())
     .bind(change.name.trim())
     .bind(change.role.trim())
-    .bind(email)
+    .bind(&email)
     .bind(mobile)
     .bind(phone)
     .execute(pool)
@@ -365,7 +366,21 @@ async fn edit_contact(
     if updated.rows_affected() == 0 {
         return Err(DbError::BadInput(format!("unknown organisation '{}'", change.organisation.trim())));
     }
-    Ok(format!("contact {id} changed: {} ({})", change.name.trim(), change.organisation.trim()))
+    let changed = format!("contact {id} changed: {} ({})", change.name.trim(), change.organisation.trim());
+    let readdressed = change.resend_dead
+        && old_email.as_deref().map(str::trim).map(str::to_lowercase) != email.as_deref().map(str::to_lowercase);
+    match (readdressed, old_email) {
+        (true, Some(old)) => {
+            let queued: i32 = sqlx::query_scalar("SELECT public.vakt_resend_dead_to($1, $2)")
+                .bind(id)
+                .bind(old.trim())
+                .fetch_one(pool)
+                .await
+                .map_err(refused_contacts)?;
+            Ok(format!("{changed}; {queued} dead message(s) sent again to the new address"))
+        }
+        _ => Ok(changed),
+    }
 }
 
 fn refused_contacts(e: sqlx::Error) -> DbError {

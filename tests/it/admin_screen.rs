@@ -84,6 +84,7 @@ async fn an_admin_adds_a_contact_and_fixes_its_address_and_others_are_refused() 
         email: Some(email.into()),
         mobile: None,
         phone: None,
+        resend_dead: true,
     };
     admin_screen::write(&admin, AdminWrite::AddContact(change("siri@@drift.example"))).await.unwrap_err();
     let added = admin_screen::write(&admin, AdminWrite::AddContact(change("sirii@drift.example"))).await.unwrap();
@@ -110,7 +111,21 @@ async fn an_admin_adds_a_contact_and_fixes_its_address_and_others_are_refused() 
     assert!(matches!(refused, Err(vakt::db::DbError::Refused(_))), "{refused:?}");
     let bad = admin_screen::write(&admin, AdminWrite::EditContact { id, change: change("siri@") }).await;
     assert!(matches!(bad, Err(vakt::db::DbError::BadInput(_))), "{bad:?}");
-    admin_screen::write(&admin, AdminWrite::EditContact { id, change: change("siri@drift.example") }).await.unwrap();
+    // Nobody but an admin rewrites a recipient, not even through the function.
+    let direct =
+        sqlx::query("SELECT public.vakt_resend_dead_to($1, 'sirii@drift.example')").bind(id).execute(&operator).await;
+    assert!(direct.unwrap_err().to_string().contains("permission denied"));
+    let fixed = admin_screen::write(&admin, AdminWrite::EditContact { id, change: change("siri@drift.example") })
+        .await
+        .unwrap();
+    assert!(fixed.contains("1 dead message(s) sent again to the new address"), "{fixed}");
+    let (state, to): (String, serde_json::Value) = sqlx::query_as(
+        "SELECT state, message -> 'recipient' -> 'to' FROM public.outbox WHERE idempotency_key = 't-dead-1'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((state.as_str(), to), ("pending", serde_json::json!(["siri@drift.example"])), "queued again, same key");
     let email: Option<String> = sqlx::query_scalar("SELECT email FROM public.contacts WHERE id = $1")
         .bind(id)
         .fetch_one(&db.pool)

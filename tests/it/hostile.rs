@@ -99,6 +99,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
     .await
     .unwrap();
     let expected = [
+        ("vakt_resend_dead_to", "vakt_postmaster"),
         ("vakt_row_changed", "vakt_auditor"),
         ("vakt_service_days_inserted", "vakt_tallier"),
         ("vakt_service_days_recount", "vakt_tallier"),

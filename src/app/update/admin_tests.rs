@@ -736,6 +736,7 @@ fn an_admin_fixes_a_contacts_address_in_a_form_that_names_the_dead_letters() {
                 email: Some("feil@drift.example".into()),
                 mobile: Some("+47 912 34 567".into()),
                 phone: None,
+                resend_dead: true,
             }
         }]
     );

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::data::{AdminWrite, ContactChange, ContactLine};
 use crate::app::effect::{DbCommand, Effect};
-use crate::app::form::{Field, Values};
+use crate::app::form::{ChoiceOption, Field, Values};
 use crate::app::state::{FormPurpose, Overlay, State};
 
 fn fields(contact: Option<&ContactLine>) -> Vec<Field> {
@@ -37,7 +37,14 @@ pub fn edit(state: &mut State, now: DateTime<Utc>) {
         n => format!(" — {n} message(s) to them are dead-lettered"),
     };
     let title = format!("Contact {} ({}){dead}", line.contact.name, line.contact.organisation);
-    let (id, fields) = (line.contact.id, fields(Some(line)));
+    let (id, mut fields) = (line.contact.id, fields(Some(line)));
+    if line.dead > 0 {
+        let choices = vec![
+            ChoiceOption::new("yes", "yes", "once the address is fixed, they go to the new one"),
+            ChoiceOption::new("no", "no", "they stay dead"),
+        ];
+        fields.push(Field::choice("send the dead messages again", choices, 0).named("resend"));
+    }
     crate::app::forms::open(state, FormPurpose::Contact(Some(id)), title, fields);
 }
 
@@ -52,6 +59,7 @@ pub fn submit(state: &mut State, id: Option<i64>, now: DateTime<Utc>) -> Vec<Eff
         email: values.optional("email"),
         mobile: values.optional("mobile"),
         phone: values.optional("phone"),
+        resend_dead: values.text("resend") == "yes",
     };
     let write = match id {
         None => AdminWrite::AddContact(change),

@@ -260,4 +260,6 @@ pub struct ContactChange {
     pub email: Option<String>,
     pub mobile: Option<String>,
     pub phone: Option<String>,
+    /// When the e-mail address changed: send the messages that went dead at the old one again to the new one.
+    pub resend_dead: bool,
 }
