@@ -2,38 +2,13 @@
 //! without the right, backdate a step, skip one, take a decision back, odd values — and the monthly report shows
 //! the breaches and the overview of prioritised needs.
 
-use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, PgPool, Postgres};
+use sqlx::AssertSqlSafe;
 use vakt::db::agreements;
 use vakt::demo::SEED_AGREEMENTS;
 use vakt::domain::report::issue::IssueState;
 use vakt::domain::report::{ReportKind, ReportPeriod};
 
-use crate::harness::TestDb;
-
-struct Psql {
-    connection: PoolConnection<Postgres>,
-}
-
-impl Psql {
-    async fn open(pool: &PgPool) -> Psql {
-        Psql { connection: pool.acquire().await.unwrap() }
-    }
-
-    async fn run(&mut self, script: &str) -> Result<(), String> {
-        sqlx::raw_sql(AssertSqlSafe(script.to_string()))
-            .execute(&mut *self.connection)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-
-    async fn refused(&mut self, script: &str, because: &str) {
-        let err = self.run(script).await.expect_err(script);
-        assert!(err.contains(because), "{script}\nwas refused with {err:?}, expected it to say {because:?}");
-        self.run("SELECT 1").await.unwrap();
-    }
-}
+use crate::harness::{Psql, TestDb};
 
 async fn seeded() -> TestDb {
     let db = TestDb::new().await;

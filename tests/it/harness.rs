@@ -254,3 +254,37 @@ pub fn altinn_weekly_status(chair: &str) -> vakt::db::minutes::NewSeries<'_> {
         horizon_days: 14,
     }
 }
+
+/// One psql session as a login, for the tests that try to get around the database's rules: session settings
+/// (SET ROLE) carry over from one script to the next.
+pub struct Psql {
+    pub connection: sqlx::pool::PoolConnection<sqlx::Postgres>,
+}
+
+impl Psql {
+    pub async fn open(pool: &PgPool) -> Psql {
+        Psql { connection: pool.acquire().await.unwrap() }
+    }
+
+    pub async fn run(&mut self, script: &str) -> Result<(), String> {
+        sqlx::raw_sql(AssertSqlSafe(script.to_string()))
+            .execute(&mut *self.connection)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    pub async fn ok(&mut self, script: &str) {
+        if let Err(e) = self.run(script).await {
+            panic!("{script}\nwas refused: {e}");
+        }
+    }
+
+    pub async fn refused(&mut self, script: &str, because: &str) {
+        let err = self.run(script).await.expect_err(script);
+        assert!(err.contains(because), "{script}\nwas refused with {err:?}, expected it to say {because:?}");
+        // The error reaches us before the server has rolled the statement back and released its row locks; one
+        // more round trip waits for that, so the next step never meets a lock of the refused statement.
+        self.run("SELECT 1").await.unwrap();
+    }
+}

@@ -4,7 +4,6 @@
 //! attempt must be refused or come to nothing. Scripts run as one simple-protocol query, as psql sends them, so a
 //! script is one transaction.
 
-use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, PgPool, Postgres};
 use vakt::db::lifecycle::{self, NewIncident};
 use vakt::db::majors::{self, DeclareRequest};
@@ -12,34 +11,7 @@ use vakt::db::{agreements, outbox, staff};
 use vakt::demo::SEED_AGREEMENTS;
 use vakt::domain::incident::lifecycle::IncidentAction;
 
-use crate::harness::TestDb;
-
-/// One psql session as a login: session settings (SET ROLE) carry over from one script to the next.
-struct Psql {
-    connection: PoolConnection<Postgres>,
-}
-
-impl Psql {
-    async fn open(pool: &PgPool) -> Psql {
-        Psql { connection: pool.acquire().await.unwrap() }
-    }
-
-    async fn run(&mut self, script: &str) -> Result<(), String> {
-        sqlx::raw_sql(AssertSqlSafe(script.to_string()))
-            .execute(&mut *self.connection)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-
-    async fn refused(&mut self, script: &str, because: &str) {
-        let err = self.run(script).await.expect_err(script);
-        assert!(err.contains(because), "{script}\nwas refused with {err:?}, expected it to say {because:?}");
-        // The error reaches us before the server has rolled the statement back and released its row locks; one
-        // more round trip waits for that, so the next step never meets a lock of the refused statement.
-        self.run("SELECT 1").await.unwrap();
-    }
-}
+use crate::harness::{Psql, TestDb};
 
 async fn scalar<T>(pool: &PgPool, sql: &str) -> T
 where

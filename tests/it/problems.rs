@@ -2,43 +2,12 @@
 //! would try: who writes and who only reads, what the server stamps, the state rules, odd values, and a temporary
 //! table that tries to shadow the master rule's lookups. Scripts run as one simple-protocol query (one transaction).
 
-use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, PgPool, Postgres};
 use vakt::db::agreements;
 use vakt::db::lifecycle::{self, NewIncident};
 use vakt::demo::SEED_AGREEMENTS;
 
-use crate::harness::TestDb;
-
-struct Psql {
-    connection: PoolConnection<Postgres>,
-}
-
-impl Psql {
-    async fn open(pool: &PgPool) -> Psql {
-        Psql { connection: pool.acquire().await.unwrap() }
-    }
-
-    async fn run(&mut self, script: &str) -> Result<(), String> {
-        sqlx::raw_sql(AssertSqlSafe(script.to_string()))
-            .execute(&mut *self.connection)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-
-    async fn ok(&mut self, script: &str) {
-        if let Err(e) = self.run(script).await {
-            panic!("{script}\nwas refused: {e}");
-        }
-    }
-
-    async fn refused(&mut self, script: &str, because: &str) {
-        let err = self.run(script).await.expect_err(script);
-        assert!(err.contains(because), "{script}\nwas refused with {err:?}, expected it to say {because:?}");
-        self.run("SELECT 1").await.unwrap();
-    }
-}
+use crate::harness::{Psql, TestDb};
 
 async fn scalar<T>(pool: &PgPool, sql: &str) -> T
 where
