@@ -330,10 +330,12 @@ async fn edit_contact(
     id: i64,
     change: &crate::app::screens::admin::data::ContactChange,
 ) -> Result<String, DbError> {
+    // One transaction: a contact is never left changed with its dead letters half sent again.
+    let mut tx = pool.begin().await?;
     let found: Option<(Option<String>, Option<String>)> =
         sqlx::query_as("SELECT webhook_url, email FROM public.contacts WHERE id = $1")
             .bind(id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(refused_contacts)?;
     let Some((webhook, old_email)) = found else { return Err(DbError::BadInput(format!("no contact {id}"))) };
@@ -360,7 +362,7 @@ async fn edit_contact(
     .bind(&email)
     .bind(mobile)
     .bind(phone)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(refused_contacts)?;
     if updated.rows_affected() == 0 {
@@ -374,12 +376,16 @@ async fn edit_contact(
             let queued: i32 = sqlx::query_scalar("SELECT public.vakt_resend_dead_to($1, $2)")
                 .bind(id)
                 .bind(old.trim())
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(refused_contacts)?;
+            tx.commit().await?;
             Ok(format!("{changed}; {queued} dead message(s) sent again to the new address"))
         }
-        _ => Ok(changed),
+        _ => {
+            tx.commit().await?;
+            Ok(changed)
+        }
     }
 }
 
