@@ -324,9 +324,20 @@ impl State {
         usize::from(self.viewport.1.saturating_sub(8)).max(1)
     }
 
-    /// Others at an incident.
-    pub fn present_at(&self, incident: i64) -> impl Iterator<Item = &crate::app::model::Presence> {
-        self.presence.others.iter().filter(move |p| p.incident_id == incident)
+    /// The people at an incident, each named once however many consoles they have open there, and marked
+    /// "(editing)" when any of those consoles is editing it.
+    pub fn people_at(&self, incident: i64) -> Vec<String> {
+        let mut people: Vec<(&str, &str, bool)> = Vec::new();
+        for p in self.presence.others.iter().filter(|p| p.incident_id == incident) {
+            match people.iter_mut().find(|(login, _, _)| *login == p.login) {
+                Some(person) => person.2 |= p.editing,
+                None => people.push((&p.login, &p.name, p.editing)),
+            }
+        }
+        people
+            .into_iter()
+            .map(|(_, name, editing)| if editing { format!("{name} (editing)") } else { name.to_string() })
+            .collect()
     }
 
     /// Where this console is now: the open incident, or the one a form is for (editing).

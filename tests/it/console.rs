@@ -100,7 +100,7 @@ async fn consoles_see_who_else_is_at_an_incident_and_edits_go_live() {
     kari.dispatch(Action::Run(Command::Act(vakt::app::command::Act::Note)), Utc::now());
     within(
         "kari to show up as editing",
-        ola.run_until(|s| s.present_at(id).any(|p| p.login == kari_login && p.editing)),
+        ola.run_until(|s| s.presence.others.iter().any(|p| p.incident_id == id && p.login == kari_login && p.editing)),
     )
     .await;
 

@@ -658,3 +658,24 @@ pub(super) mod snapshots {
         }
     }
 }
+
+#[test]
+fn a_person_with_several_consoles_at_an_incident_is_named_once() {
+    let mut s = state(true);
+    let at = |login: &str, name: &str, incident_id: i64, editing: bool| Presence {
+        incident_id,
+        login: login.into(),
+        name: name.into(),
+        editing,
+    };
+    s.presence.others = vec![
+        at("ola", "Ola Nordmann", 1, false),
+        at("ola", "Ola Nordmann", 1, true),
+        at("ola", "Ola Nordmann", 2, false),
+        at("karin", "Karin Berg", 1, false),
+        at("karin", "Karin Berg", 1, false),
+    ];
+    assert_eq!(s.people_at(1), ["Ola Nordmann (editing)", "Karin Berg"]);
+    assert_eq!(s.people_at(2), ["Ola Nordmann"]);
+    assert!(s.people_at(3).is_empty());
+}

@@ -118,10 +118,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
                 theme.accent,
             ));
         }
-        let others: Vec<String> = state
-            .present_at(selected.id)
-            .map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() })
-            .collect();
+        let others = state.people_at(selected.id);
         if !others.is_empty() {
             spans.push(Span::styled(format!(" · also here: {}", others.join(", ")), theme.warning));
         }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::app::State;
-use crate::app::model::{EventEntry, IncidentDetail, Presence};
+use crate::app::model::{EventEntry, IncidentDetail};
 use crate::app::screens::board::IncidentView;
 use crate::domain::sla::{self, ClockState, IncidentClocks};
 use crate::domain::text::{self, duration};
@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
         Constraint::Fill(1),
     ])
     .areas(area);
-    let others: Vec<&Presence> = state.present_at(detail.summary.id).collect();
+    let others = state.people_at(detail.summary.id);
     fields(frame, fields_area, detail, &others, view);
     clock_table(frame, clocks_area, clocks.as_ref(), view);
 
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
     frame.render_widget(table, history_area);
 }
 
-fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Presence], view: View) {
+fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[String], view: View) {
     let theme = view.theme;
     let s = &detail.summary;
     // At least one space after the label, also for the longer ones.
@@ -70,9 +70,7 @@ fn fields(frame: &mut Frame, area: Rect, detail: &IncidentDetail, others: &[&Pre
         Span::styled(text::one_line(&s.title).into_owned(), theme.header),
     ];
     if !others.is_empty() {
-        let names: Vec<String> =
-            others.iter().map(|p| if p.editing { format!("{} (editing)", p.name) } else { p.name.clone() }).collect();
-        title.push(Span::styled(format!("   also here: {}", names.join(", ")), theme.warning));
+        title.push(Span::styled(format!("   also here: {}", others.join(", ")), theme.warning));
     }
     let title = Line::from(title);
     let mut lines = vec![
