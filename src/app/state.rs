@@ -360,6 +360,11 @@ impl State {
         command.permitted(&self.user.as_ref().map(|u| u.rights).unwrap_or_default())
     }
 
+    /// Whether the key line lists `command`: the role may use it, and the screen offers it in what it shows.
+    pub fn offers(&self, command: super::command::Command) -> bool {
+        self.permits(command) && self.screens.get(self.screen).is_none_or(|screen| screen.offers(command))
+    }
+
     pub fn inform(&mut self, text: impl Into<String>, now: DateTime<Utc>) {
         self.message = Some(Message { text: text.into(), severity: Severity::Info, at: now });
     }

@@ -154,7 +154,7 @@ pub fn key_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let with_global = !matches!(scope, Scope::Form | Scope::Confirm);
     let mut spans = Vec::new();
     let hinted = state.keymap.iter().filter(|b| {
-        b.hint && (b.scope == scope || (with_global && b.scope == Scope::Global)) && state.permits(b.command)
+        b.hint && (b.scope == scope || (with_global && b.scope == Scope::Global)) && state.offers(b.command)
     });
     // Screen keys first, then the global ones, as in the sketches.
     let (local, global): (Vec<&crate::app::keymap::Binding>, Vec<_>) =

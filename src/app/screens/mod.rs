@@ -27,6 +27,11 @@ pub trait ScreenState {
     fn back(&mut self) -> bool;
     /// What to load again after the connection comes back.
     fn resync(&self) -> Vec<Effect>;
+    /// Whether the key line offers `command` in what the screen shows now (the role's rights aside), so it
+    /// does not list keys that would only be refused, such as writing into published minutes.
+    fn offers(&self, _command: crate::app::command::Command) -> bool {
+        true
+    }
 }
 
 /// Every screen's own state.

@@ -611,3 +611,19 @@ fn x_writes_the_minutes_as_files_and_a_point_names_what_it_concerns() {
         .collect();
     assert_eq!(sent, vec![("siri@drift.example".to_string(), "INC-11501, window 3".to_string())]);
 }
+
+#[test]
+fn the_key_line_offers_no_writes_on_published_minutes() {
+    use crate::app::command::{Command, MinutesAct};
+    let mut s = chair_with_minutes_open();
+    let edit_notes = Command::Minutes(MinutesAct::EditNotes);
+    let export = Command::Minutes(MinutesAct::Export);
+    assert!(s.offers(edit_notes) && s.offers(export), "a draft offers both");
+    let mut published = detail();
+    published.head.state = "published".into();
+    update(&mut s, Action::MinutesLoaded { id: 2, result: Ok(Box::new(published)) }, now());
+    assert!(!s.offers(edit_notes), "published minutes are read-only");
+    assert!(!s.offers(Command::Minutes(MinutesAct::Discussed)));
+    assert!(s.offers(export), "they can still be exported");
+    assert!(s.offers(Command::Minutes(MinutesAct::NextItem)), "and read item by item");
+}

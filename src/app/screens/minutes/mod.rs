@@ -177,6 +177,27 @@ impl MinutesScreen {
 }
 
 impl ScreenState for MinutesScreen {
+    fn offers(&self, command: crate::app::command::Command) -> bool {
+        use crate::app::command::{Command, MinutesAct};
+        let published = self.open.as_ref().and_then(|o| o.minutes()).is_some_and(|m| m.head.state == "published");
+        let writes = matches!(
+            command,
+            Command::Minutes(
+                MinutesAct::EditNotes
+                    | MinutesAct::Discussed
+                    | MinutesAct::Decision
+                    | MinutesAct::FollowUp
+                    | MinutesAct::Attendance
+                    | MinutesAct::AddItem
+                    | MinutesAct::DropItem
+                    | MinutesAct::MoveItemUp
+                    | MinutesAct::MoveItemDown
+                    | MinutesAct::Publish
+            )
+        );
+        !(published && writes)
+    }
+
     fn scope(&self) -> Scope {
         if self.taking_attendance {
             Scope::Attendance
