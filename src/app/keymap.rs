@@ -349,6 +349,8 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Admin, Chord::ch('h'), Command::Admin(AdminAct::PreviousYear), false),
         bind(Admin, Chord::ch('l'), Command::Admin(AdminAct::NextYear), false),
         bind(Admin, Chord::ch('/'), Command::Admin(AdminAct::Filter), true),
+        bind(Admin, Chord::ch('J'), Command::Admin(AdminAct::ScrollDown), false),
+        bind(Admin, Chord::ch('K'), Command::Admin(AdminAct::ScrollUp), false),
         bind(Admin, Chord::ch('j'), Command::Down, false),
         bind(Admin, Chord::key(KeyCode::Down), Command::Down, false),
         bind(Admin, Chord::ch('k'), Command::Up, false),

@@ -741,3 +741,39 @@ fn an_admin_fixes_a_contacts_address_in_a_form_that_names_the_dead_letters() {
         }]
     );
 }
+
+#[test]
+fn at_80x24_the_agreement_in_words_scrolls_to_its_last_line() {
+    let mut s = state(false);
+    on_agreements(&mut s);
+    press(&mut s, KeyCode::Enter);
+    let top = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(!top.contains("Esc: back to the versions"), "the whole agreement does not fit at 80x24: {top}");
+    for _ in 0..200 {
+        press(&mut s, KeyCode::Char('j'));
+    }
+    let bottom = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(bottom.contains("Esc: back to the versions"), "{bottom}");
+    press(&mut s, KeyCode::Char('g'));
+    assert_eq!(super::tests::snapshots::render(&s, now(), (80, 24)), top, "g goes back to the top");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.screens.admin.scroll, 0, "the next agreement is read from its top");
+}
+
+#[test]
+fn at_80x24_shift_j_scrolls_the_calendar_to_its_last_closed_day() {
+    let mut s = state(false);
+    on_calendars(&mut s);
+    let top = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(!top.contains("25 Dec"), "the closed days of the year do not all fit at 80x24: {top}");
+    for _ in 0..100 {
+        press(&mut s, KeyCode::Char('J'));
+    }
+    let bottom = super::tests::snapshots::render(&s, now(), (80, 24));
+    assert!(
+        bottom.contains("25 Dec"),
+        "the last closed day (Christmas Day; the 26th is a Saturday) is in sight: {bottom}"
+    );
+    press(&mut s, KeyCode::Char('l'));
+    assert_eq!(s.screens.admin.scroll, 0, "another year is read from its top");
+}

@@ -30,10 +30,13 @@ pub enum AdminAct {
     NextYear,
     /// The audit section: which entries to show (table=, login=, from=, to=).
     Filter,
+    /// Scrolls the detail down: the agreement in words, or the calendar's year and closed days.
+    ScrollDown,
+    ScrollUp,
 }
 
 impl AdminAct {
-    pub const ALL: [AdminAct; 13] = [
+    pub const ALL: [AdminAct; 15] = [
         AdminAct::NextSection,
         AdminAct::PreviousSection,
         AdminAct::Add,
@@ -47,6 +50,8 @@ impl AdminAct {
         AdminAct::PreviousYear,
         AdminAct::NextYear,
         AdminAct::Filter,
+        AdminAct::ScrollDown,
+        AdminAct::ScrollUp,
     ];
 
     /// Only admins change anything here; the database holds the same rule.
@@ -56,7 +61,9 @@ impl AdminAct {
             | AdminAct::PreviousSection
             | AdminAct::Open
             | AdminAct::PreviousYear
-            | AdminAct::NextYear => true,
+            | AdminAct::NextYear
+            | AdminAct::ScrollDown
+            | AdminAct::ScrollUp => true,
             // The database refuses the audit log to everyone but admins.
             AdminAct::Filter => rights.admin,
             AdminAct::Import | AdminAct::Confirm => rights.admin,
@@ -81,6 +88,8 @@ impl AdminAct {
             AdminAct::PreviousYear => "previous-year",
             AdminAct::NextYear => "next-year",
             AdminAct::Filter => "audit-filter",
+            AdminAct::ScrollDown => "scroll-down",
+            AdminAct::ScrollUp => "scroll-up",
         }
     }
 
@@ -101,6 +110,10 @@ impl AdminAct {
             AdminAct::PreviousYear => "admin: the calendars section shows the year before",
             AdminAct::NextYear => "admin: the calendars section shows the year after",
             AdminAct::Filter => "admins: which audit entries to show (table=staff login=admin from=YYYY-MM-DD to=…)",
+            AdminAct::ScrollDown => {
+                "admin: scroll the agreement in words, or the calendar's year and closed days, down"
+            }
+            AdminAct::ScrollUp => "admin: scroll the agreement in words, or the calendar's year and closed days, up",
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::what_if::{Outcome, Verdict};
 pub fn open(state: &mut State, now: DateTime<Utc>) {
     if state.screens.admin.selected_agreement().is_some() {
         state.screens.admin.reading = true;
+        state.screens.admin.scroll = 0;
     } else {
         state.warn("select an agreement version in the agreements section first (] changes section)", now);
     }

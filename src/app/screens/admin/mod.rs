@@ -31,6 +31,8 @@ pub struct AdminScreen {
     pub year: Option<i32>,
     /// What the audit section lets through (`/` changes it).
     pub audit: data::AuditQuery,
+    /// Lines the detail is scrolled (the agreement in words, the calendar's year), so a small terminal reads it all.
+    pub scroll: u16,
 }
 
 impl AdminScreen {
@@ -44,6 +46,11 @@ impl AdminScreen {
             Some(Ok(AdminData::Audit(rows))) => rows.len(),
             _ => 0,
         }
+    }
+
+    /// Scrolls the detail by `delta` lines; the drawing stops at its last line.
+    pub fn scroll_detail(&mut self, delta: i32) {
+        self.scroll = u16::try_from((i32::from(self.scroll) + delta).clamp(0, 10_000)).unwrap_or(0);
     }
 
     /// The shown section's load.
@@ -61,6 +68,7 @@ impl AdminScreen {
         self.selected = 0;
         self.deactivating = None;
         self.reading = false;
+        self.scroll = 0;
         self.import = None;
         self.load()
     }
@@ -125,6 +133,11 @@ impl ScreenState for AdminScreen {
 
     fn move_selection(&mut self, delta: isize) {
         self.deactivating = None;
+        // Reading an agreement, j and k read on.
+        if self.reading {
+            return self.scroll_detail(delta.clamp(-10_000, 10_000) as i32);
+        }
+        self.scroll = 0;
         let last = self.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(last);
     }
@@ -132,6 +145,7 @@ impl ScreenState for AdminScreen {
     fn back(&mut self) -> bool {
         let cancelled = self.import.take().is_some();
         let read = std::mem::take(&mut self.reading);
+        self.scroll = 0;
         self.deactivating.take().is_some() || cancelled || read
     }
 

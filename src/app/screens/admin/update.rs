@@ -57,6 +57,8 @@ pub fn run(state: &mut State, act: AdminAct, now: DateTime<Utc>) -> Vec<Effect> 
         AdminAct::Confirm => effects.extend(super::agreements::confirm(state, now)),
         AdminAct::PreviousYear => step_year(state, -1, now),
         AdminAct::NextYear => step_year(state, 1, now),
+        AdminAct::ScrollDown => state.screens.admin.scroll_detail(1),
+        AdminAct::ScrollUp => state.screens.admin.scroll_detail(-1),
         AdminAct::Filter => filter_form(state, now),
     }
     effects
@@ -163,6 +165,7 @@ fn step_year(state: &mut State, delta: i32, now: DateTime<Utc>) {
     }
     let year = state.screens.admin.year.unwrap_or_else(|| chrono::Datelike::year(&now.date_naive()));
     state.screens.admin.year = Some((year + delta).clamp(FIRST_YEAR, LAST_YEAR));
+    state.screens.admin.scroll = 0;
 }
 
 /// The roles a member of staff can be given, in the order the form offers them.

@@ -32,9 +32,11 @@ pub fn render(
             if let Some(first) = lines.first_mut() {
                 *first = first.clone().style(theme.header);
             }
-            lines.push(Line::styled("Esc: back to the versions", theme.dim));
+            lines.push(Line::styled("j/k scroll · Esc: back to the versions", theme.dim));
             let whole = Rect { height: area.height + detail.height, ..area };
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), whole);
+            let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+            let scroll = super::scrolled(admin.scroll, paragraph.line_count(whole.width), whole.height);
+            frame.render_widget(paragraph.scroll((scroll, 0)), whole);
         }
         return;
     }

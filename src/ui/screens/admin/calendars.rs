@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, calendars: &[Calenda
         return message(frame, year_area, &format!("  {year} cannot be drawn."), view);
     };
     let mut lines = vec![
-        Line::styled(format!("{} {year}   h ◀ ▶ l", text::one_line(&drawn.calendar)), theme.header),
+        Line::styled(format!("{} {year}   h ◀ ▶ l   J/K scroll", text::one_line(&drawn.calendar)), theme.header),
         Line::styled(format!("{} ({})", text::one_line(&drawn.name), drawn.zone), theme.text),
         Line::styled("▪ open   · closed by the weekly hours   x holiday or exception", theme.dim),
         Line::raw(""),
@@ -87,7 +87,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, calendars: &[Calenda
             theme.text,
         )
     }));
-    frame.render_widget(Paragraph::new(lines), year_area);
+    let scroll = super::scrolled(admin.scroll, lines.len(), year_area.height);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), year_area);
 }
 
 /// The calendar of this line in the agreement version the console holds.

@@ -329,3 +329,9 @@ fn service_table(
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), detail);
     }
 }
+
+/// How far a detail of `total` lines in `height` rows may be scrolled: no further than its last line at the bottom.
+fn scrolled(asked: u16, total: usize, height: u16) -> u16 {
+    let most = u16::try_from(total).unwrap_or(u16::MAX).saturating_sub(height);
+    asked.min(most)
+}
