@@ -30,9 +30,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let note = match screen.section {
         RegisterSection::Problems if rights.operator || rights.mim || rights.admin => "  [ ] register",
         RegisterSection::Problems => "  [ ] register · read-only: operators work problems",
-        RegisterSection::ChangeNeeds if rights.chair || rights.admin => {
+        // The clocks in full where they fit, in short on a narrow terminal (the table's clocks say the rest).
+        RegisterSection::ChangeNeeds if (rights.chair || rights.admin) && area.width >= 150 => {
             "  [ ] register · Altinn §2.10: feedback ≤ 5, qualified ≤ 20 wd from receipt; high: analysed ≤ 20 after"
         }
+        RegisterSection::ChangeNeeds if rights.chair || rights.admin => "  [ ] · Altinn §2.10: 5/20/20 wd",
         RegisterSection::ChangeNeeds => "  [ ] register · read-only: chairs and admins handle change needs",
     };
     spans.push(Span::styled(note, theme.dim));
