@@ -48,6 +48,21 @@ pub async fn perform(
     action: &IncidentAction,
 ) -> Result<IncidentSummary, DbError> {
     let mut tx = pool.begin().await?;
+    let reference = perform_in(&mut tx, incident_id, expected_version, action).await?;
+    tx.commit().await?;
+    incidents::summary_by_id(pool, incident_id)
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("{reference} disappeared")))
+}
+
+/// `perform` inside the caller's transaction, so a change made with it stands or falls with the rest (a
+/// problem link and the workaround it applies). Returns the incident's reference.
+pub async fn perform_in(
+    tx: &mut Transaction<'_, Postgres>,
+    incident_id: i64,
+    expected_version: Option<i32>,
+    action: &IncidentAction,
+) -> Result<String, DbError> {
     let row: Locked = sqlx::query_as(
         "SELECT i.id, i.ref, i.status, i.priority, i.security, i.workaround, i.deprioritised, s.login AS assignee,
                 i.version, v.document, i.sla_outcome IS NOT NULL AS resolved_once
@@ -56,13 +71,13 @@ pub async fn perform(
          WHERE i.id = $1 FOR UPDATE OF i",
     )
     .bind(incident_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| DbError::NotFound(format!("incident {incident_id} does not exist")))?;
     if let Some(expected) = expected_version
         && expected != row.version
     {
-        return Err(conflict(&mut tx, &row, expected).await);
+        return Err(conflict(tx, &row, expected).await);
     }
     let agreement = decode(&row.document)?;
     let current = Current {
@@ -78,18 +93,18 @@ pub async fn perform(
     if let IncidentAction::Assign { assignee: Some(login), .. } = action {
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE login = $1 AND active)")
             .bind(login)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if !known {
             return Err(DbError::BadInput(format!("no active member of staff with login '{login}'")));
         }
     }
-    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut *tx).await?;
+    let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut **tx).await?;
     lifecycle::check_at(action, now).map_err(|e| DbError::BadInput(format!("{}: {}", row.reference, e.0)))?;
-    let mut history = clock_events(&mut tx, row.id).await?;
+    let mut history = clock_events(tx, row.id).await?;
     history.extend(outcome.events.iter().filter_map(|e| e.clock.clone().map(|k| IncidentEvent::new(now, k))));
     let clocks = sla::compute_clocks(&agreement, &history, now).map_err(|e| DbError::BadInput(e.to_string()))?;
-    insert_events(&mut tx, row.id, &outcome.events).await?;
+    insert_events(tx, row.id, &outcome.events).await?;
 
     let changes = &outcome.changes;
     let status = changes.status.unwrap_or(current.status);
@@ -133,12 +148,9 @@ pub async fn perform(
     .bind(next.budget_seconds)
     .bind(&records)
     .bind(freeze || (status == Status::Closed && !row.resolved_once))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
-    incidents::summary_by_id(pool, row.id)
-        .await?
-        .ok_or_else(|| DbError::NotFound(format!("{} disappeared", row.reference)))
+    Ok(row.reference)
 }
 
 /// Registers a new incident against the version of its service's agreement in force today.

@@ -438,11 +438,13 @@ pub async fn link(
             )));
         }
     }
+    // The workaround, its note and the link in one transaction: all three or none.
+    let mut tx = pool.begin().await?;
     if apply {
         // The lifecycle path first: if the incident refuses the workaround, nothing is linked.
-        lifecycle::perform(pool, incident_id, None, &IncidentAction::MarkWorkaround).await?;
+        lifecycle::perform_in(&mut tx, incident_id, None, &IncidentAction::MarkWorkaround).await?;
         let note = format!("Workaround from {problem}: {}", workaround.trim());
-        lifecycle::perform(pool, incident_id, None, &IncidentAction::Note { text: note }).await?;
+        lifecycle::perform_in(&mut tx, incident_id, None, &IncidentAction::Note { text: note }).await?;
     }
     sqlx::query(
         "INSERT INTO public.problem_incidents (problem_id, incident_id, workaround_applied) VALUES ($1, $2, $3)",
@@ -450,8 +452,9 @@ pub async fn link(
     .bind(problem_id)
     .bind(incident_id)
     .bind(apply)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Linked { problem, incident, workaround_applied: apply, workaround_already: apply_workaround && has_workaround })
 }
 

@@ -241,3 +241,45 @@ async fn the_search_ranks_title_words_first_and_reads_only_known_errors() {
     assert_eq!(found[0].services, ["SBL"]);
     assert_eq!(problems::search(&operator, "tidsavbrudd", 1).await.unwrap().len(), 1, "the limit holds");
 }
+
+#[tokio::test]
+async fn a_link_that_fails_leaves_no_workaround_and_no_note_behind() {
+    use vakt::db::problems::{self, NewProblem};
+    use vakt::domain::problem::ProblemState;
+    let db = seeded().await;
+    let incident = sbl_incident(&db.pool, "Tidsavbrudd ved innsending").await;
+    let reference: String = scalar(&db.pool, &format!("SELECT ref FROM public.incidents WHERE id = {incident}")).await;
+    let new = NewProblem {
+        title: "Tidsavbrudd i meldingstjenesten".into(),
+        description: String::new(),
+        services: vec!["SBL".into()],
+        owner: None,
+        root_cause: "Køen fylles".into(),
+        workaround: "Send på nytt etter fem minutter".into(),
+        state: ProblemState::KnownError,
+    };
+    let problem = problems::create(&db.pool, &new).await.unwrap();
+    // The link itself fails after the workaround was recorded: a trigger the test adds refuses it.
+    sqlx::raw_sql(
+        "CREATE FUNCTION public.refuse_link() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+           AS $$ BEGIN RAISE EXCEPTION 'the link is refused'; END $$;
+         CREATE TRIGGER refuse_link BEFORE INSERT ON public.problem_incidents
+           FOR EACH ROW EXECUTE FUNCTION public.refuse_link();",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let events_before: i64 =
+        scalar(&db.pool, &format!("SELECT count(*) FROM public.incident_events WHERE incident_id = {incident}")).await;
+    let refused = problems::link(&db.pool, &problem, &reference, true).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let workaround: bool =
+        scalar(&db.pool, &format!("SELECT workaround FROM public.incidents WHERE id = {incident}")).await;
+    assert!(!workaround, "the workaround went with the failed link");
+    let events_after: i64 =
+        scalar(&db.pool, &format!("SELECT count(*) FROM public.incident_events WHERE incident_id = {incident}")).await;
+    assert_eq!(events_after, events_before, "neither the workaround's event nor its note stays");
+    sqlx::raw_sql("DROP TRIGGER refuse_link ON public.problem_incidents").execute(&db.pool).await.unwrap();
+    let linked = problems::link(&db.pool, &problem, &reference, true).await.unwrap();
+    assert!(linked.workaround_applied);
+}
