@@ -195,7 +195,8 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
     if let (Some(date), Some(start)) = (args.occurrence, start) {
         let note = args.reason.as_deref().unwrap_or("");
         let edited =
-            maintenance::move_occurrence(pool, id, date, start, length, note, args.override_freeze.as_deref()).await?;
+            maintenance::move_occurrence(pool, id, date, start, length, note, args.override_freeze.as_deref(), None)
+                .await?;
         let local = start.format("%Y-%m-%d %H:%M");
         match edited.announced_to {
             Some(n) => println!("the window of {date} is moved to {local}; the move is announced to {n} recipients"),
@@ -215,6 +216,7 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
         reason: args.reason.clone(),
         freeze_override: args.override_freeze.clone(),
         breaking: args.breaking,
+        seen_version: None,
     };
     let edited = maintenance::edit(pool, id, &changes).await?;
     match edited.announced_to {

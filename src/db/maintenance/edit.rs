@@ -26,6 +26,9 @@ pub struct Changes {
     pub reason: Option<String>,
     pub freeze_override: Option<String>,
     pub breaking: Option<bool>,
+    /// The series' version the user saw when deciding on the change; a series changed since is a conflict, so
+    /// another console's change is never overwritten unseen. `None` (the CLI) changes whatever is there.
+    pub seen_version: Option<i32>,
 }
 
 impl Changes {
@@ -80,6 +83,7 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
+    still_as_seen(&stored, changes.seen_version)?;
     if stored.state == WindowState::Cancelled {
         return Err(DbError::BadInput(format!("series {id} is cancelled")));
     }
@@ -135,10 +139,12 @@ pub async fn move_occurrence(
     length: Option<Duration>,
     note: &str,
     freeze_override: Option<&str>,
+    seen_version: Option<i32>,
 ) -> Result<Edited, DbError> {
     let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
+    still_as_seen(&stored, seen_version)?;
     if stored.state == WindowState::Cancelled {
         return Err(DbError::BadInput(format!("series {id} is cancelled")));
     }
@@ -191,4 +197,16 @@ pub async fn move_occurrence(
     let version = one(&mut tx, id, false).await?.version;
     tx.commit().await?;
     Ok(Edited { version, announced_to })
+}
+
+/// The series (locked by the caller) is still at the version the user saw, or the change is a conflict.
+fn still_as_seen(stored: &StoredSeries, seen_version: Option<i32>) -> Result<(), DbError> {
+    match seen_version {
+        Some(seen) if seen != stored.version => Err(DbError::Conflict(format!(
+            "series {} was changed by someone else since you opened the form (version {seen}, now {}); nothing \
+             was overwritten",
+            stored.id, stored.version
+        ))),
+        _ => Ok(()),
+    }
 }
