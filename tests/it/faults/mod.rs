@@ -3,6 +3,7 @@
 
 mod in_doubt;
 mod proxy;
+mod state_dir;
 mod two_consoles;
 
 use std::time::Duration;
