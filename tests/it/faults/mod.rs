@@ -3,6 +3,7 @@
 
 mod in_doubt;
 mod proxy;
+mod serve_kill;
 mod state_dir;
 mod two_consoles;
 
