@@ -1,6 +1,7 @@
 //! Faults (issue 15): the database stopping mid-session, `vakt serve` killed mid-delivery, a commit whose answer
 //! is lost, two consoles editing the same thing, and a state directory that cannot be written.
 
+mod db_restart;
 mod in_doubt;
 mod proxy;
 mod serve_kill;

@@ -64,7 +64,7 @@ async fn killed_mid_delivery_then_every_message_arrives_once(workers: usize) {
     eprintln!("{workers} workers, kill points from seed {seed}");
     let mut chance = Chance(seed);
     let mut generation = 0;
-    let mut start_all = |generation: &mut usize| -> Vec<Child> {
+    let start_all = |generation: &mut usize| -> Vec<Child> {
         *generation += 1;
         (0..workers).map(|n| serve(&url, &dir, &format!("w{n}-g{generation}"))).collect()
     };
