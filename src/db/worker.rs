@@ -371,17 +371,14 @@ async fn maintenance_write(pool: &PgPool, write: MaintenanceWrite) -> Result<Str
             format!("series {id} planned (draft): approve (A) and announce (N) it when it is agreed")
         }
         MaintenanceWrite::Move { series_id, date, start, length, note, freeze_override, seen_version } => {
-            let edited = maintenance::move_occurrence(
-                pool,
-                series_id,
-                date,
+            let to = maintenance::MoveTo {
                 start,
-                Some(length),
-                &note,
-                freeze_override.as_deref(),
+                length: Some(length),
+                note: &note,
+                freeze_override: freeze_override.as_deref(),
                 seen_version,
-            )
-            .await?;
+            };
+            let edited = maintenance::move_occurrence(pool, series_id, date, &to).await?;
             let told = edited.announced_to.map(|n| format!("; announced to {n} recipients")).unwrap_or_default();
             format!("the window of {date} is moved to {}{told}", start.format("%Y-%m-%d %H:%M"))
         }

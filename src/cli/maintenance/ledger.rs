@@ -194,9 +194,14 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
     };
     if let (Some(date), Some(start)) = (args.occurrence, start) {
         let note = args.reason.as_deref().unwrap_or("");
-        let edited =
-            maintenance::move_occurrence(pool, id, date, start, length, note, args.override_freeze.as_deref(), None)
-                .await?;
+        let to = maintenance::MoveTo {
+            start,
+            length,
+            note,
+            freeze_override: args.override_freeze.as_deref(),
+            seen_version: None,
+        };
+        let edited = maintenance::move_occurrence(pool, id, date, &to).await?;
         let local = start.format("%Y-%m-%d %H:%M");
         match edited.announced_to {
             Some(n) => println!("the window of {date} is moved to {local}; the move is announced to {n} recipients"),

@@ -129,18 +129,27 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     Ok(Edited { version, announced_to })
 }
 
+/// Where one window goes, and on what the move was decided.
+#[derive(Debug, Clone, Copy)]
+pub struct MoveTo<'a> {
+    pub start: NaiveDateTime,
+    /// `None` keeps its current length.
+    pub length: Option<Duration>,
+    pub note: &'a str,
+    pub freeze_override: Option<&'a str>,
+    /// As [`Changes::seen_version`].
+    pub seen_version: Option<i32>,
+}
+
 /// Moves one window of a series (named by the local date it has in the series) to `start` for `length` (by
 /// default its current length), like iCalendar's RECURRENCE-ID. An announced series announces the move.
 pub async fn move_occurrence(
     pool: &PgPool,
     id: i64,
     date: chrono::NaiveDate,
-    start: NaiveDateTime,
-    length: Option<Duration>,
-    note: &str,
-    freeze_override: Option<&str>,
-    seen_version: Option<i32>,
+    to: &MoveTo<'_>,
 ) -> Result<Edited, DbError> {
+    let MoveTo { start, length, note, freeze_override, seen_version } = *to;
     let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
