@@ -240,19 +240,16 @@ fn state_dir_problem(drafts_file: &Path) -> Result<(), String> {
     let written = crate::private_files::create_dir(dir).and_then(|()| crate::private_files::write(&probe, b"probe"));
     let _ = std::fs::remove_file(&probe);
     written.map_err(|e| {
+        // The consequence first: a narrow status line cuts the end (the path) off.
         format!(
-            "cannot write to {} ({e}): vakt works, but drafts are kept only while it runs, and there is no log or \
-             export",
+            "local files off: drafts are kept only while vakt runs, no log or exports — cannot write to {} ({e})",
             dir.display()
         )
     })
 }
 
 fn drafts_not_saved(path: &Path, error: &std::io::Error) -> String {
-    format!(
-        "drafts cannot be saved to {} ({error}): your text stays on screen while vakt runs, but not after it stops",
-        path.display()
-    )
+    format!("drafts cannot be saved; your text stays on screen while vakt runs — {} ({error})", path.display())
 }
 
 impl Drop for Session {

@@ -56,7 +56,10 @@ async fn a_state_directory_beneath_a_file_is_reported_and_the_console_works_with
 
     let mut console = console(&db, &drafts).await;
     let message = said(console.state());
-    assert!(message.contains("cannot write to") && message.contains("drafts are kept only while it runs"), "{message}");
+    assert!(
+        message.contains("cannot write to") && message.contains("drafts are kept only while vakt runs"),
+        "{message}"
+    );
     note(&mut console, "Ringt leverandør").await;
     console.dispatch(Action::Tick, Utc::now());
     assert!(matches!(&console.state().overlay, Some(Overlay::Form(_))), "the form stays open with its text");
