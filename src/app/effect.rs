@@ -195,6 +195,8 @@ pub enum MajorCommand {
         major_id: i64,
         update: StatusUpdate,
         sms: bool,
+        /// Names this update across attempts (see `MajorScreen::update_request`).
+        request: String,
     },
     Escalate {
         major_id: i64,
@@ -269,6 +271,8 @@ pub enum MaintenanceWrite {
         length: chrono::Duration,
         note: String,
         freeze_override: Option<String>,
+        /// The series' version when the form was opened (a change since is a conflict).
+        seen_version: Option<i32>,
     },
     /// The whole series: its length, impact or reason.
     Edit {
@@ -276,6 +280,7 @@ pub enum MaintenanceWrite {
         length: Option<chrono::Duration>,
         impact: Option<crate::domain::maintenance::Impact>,
         reason: Option<String>,
+        seen_version: Option<i32>,
     },
     Approve {
         series_id: i64,

@@ -371,6 +371,8 @@ pub struct MaintenanceWindow {
     /// `series:local date`.
     pub id: String,
     pub series_id: i64,
+    /// The series' version as loaded (every change of the series or one of its windows raises it).
+    pub version: i32,
     pub services: Vec<String>,
     pub kind: String,
     pub state: String,

@@ -19,6 +19,10 @@ pub struct ServeArgs {
     /// (default: host name and process id).
     #[arg(long, value_name = "NAME")]
     pub worker_id: Option<String>,
+    /// How long a claimed message is held: a worker that dies mid-delivery holds its messages this long before
+    /// another worker takes them. Longer than any delivery may take (the notifier's timeouts are 30–60 s).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(5..=86_400))]
+    pub lease: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,7 +89,7 @@ pub async fn serve(args: &ServeArgs, settings: &Settings) -> CliResult {
             );
         }
     }
-    let options = ServeOptions::new(worker_id);
+    let options = ServeOptions { lease: std::time::Duration::from_secs(args.lease), ..ServeOptions::new(worker_id) };
     let pool = connect(settings, &options).await?;
     if !crate::db::bootstrap::may_deliver_outbox(&pool).await? {
         return Err(CliError {

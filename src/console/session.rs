@@ -2,8 +2,8 @@
 //! front end drives it with keys; headless tests drive it with actions and read its state.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -22,6 +22,8 @@ pub struct Session {
     state: State,
     /// Where the typed text of forms is kept between starts; none in tests.
     drafts_file: Option<PathBuf>,
+    /// Whether the user has been told that the drafts cannot be saved (once per run of failures, not per key).
+    drafts_failing: Arc<AtomicBool>,
     commands: mpsc::Sender<DbCommand>,
     actions_tx: mpsc::Sender<Action>,
     actions: mpsc::Receiver<Action>,
@@ -52,8 +54,14 @@ impl Session {
         // Names this console among the user's others (several terminals, one login).
         state.presence.console_id = format!("{}-{}", std::process::id(), now.timestamp_millis() % 1_000_000);
         let drafts = drafts_file.as_deref().map(load_drafts).unwrap_or_default();
-        let mut session = Session { state, drafts_file, commands, actions_tx, actions, tasks };
+        let unwritable = drafts_file.as_deref().and_then(|file| state_dir_problem(file).err());
+        let drafts_failing = Arc::new(AtomicBool::new(unwritable.is_some()));
+        let mut session = Session { state, drafts_file, drafts_failing, commands, actions_tx, actions, tasks };
         session.dispatch(Action::DraftsLoaded(drafts), now);
+        if let Some(problem) = unwritable {
+            // Said after the drafts' own message, so it is the one on screen.
+            session.state.warn(problem, now);
+        }
         session.dispatch(Action::Connected { user }, now);
         session.dispatch(Action::AgreementsLoaded(agreements), now);
         session.dispatch(Action::SettingsLoaded(settings), now);
@@ -103,7 +111,17 @@ impl Session {
                 Effect::SaveDrafts(drafts) => {
                     if let Some(path) = self.drafts_file.clone() {
                         let generation = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
-                        tokio::task::spawn_blocking(move || save_drafts_in_order(&path, &drafts, generation));
+                        let (failing, report_back) = (Arc::clone(&self.drafts_failing), self.actions_tx.clone());
+                        tokio::task::spawn_blocking(move || {
+                            let Err(e) = save_drafts_in_order(&path, &drafts, generation) else {
+                                failing.store(false, Ordering::SeqCst);
+                                return;
+                            };
+                            if !failing.swap(true, Ordering::SeqCst) {
+                                let result = Err(drafts_not_saved(&path, &e));
+                                let _ = report_back.blocking_send(Action::FileWritten { result });
+                            }
+                        });
                     }
                 }
                 Effect::ExportReport { stem, markdown, html } => {
@@ -168,7 +186,8 @@ impl Session {
     pub fn flush_drafts(&self) {
         if let Some(path) = &self.drafts_file {
             let generation = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
-            save_drafts_in_order(path, &self.state.drafts, generation);
+            // The terminal is being restored: the log (when it can be written) is the only place left to say it.
+            let _ = save_drafts_in_order(path, &self.state.drafts, generation);
         }
     }
 }
@@ -186,27 +205,51 @@ static DRAFTS_WRITTEN: Mutex<u64> = Mutex::new(0);
 
 /// Saves are spawned per keystroke burst and may finish out of order: a snapshot older than the one on disk
 /// is dropped, so the file always ends with the newest text.
-fn save_drafts_in_order(path: &Path, drafts: &Drafts, generation: u64) {
+fn save_drafts_in_order(path: &Path, drafts: &Drafts, generation: u64) -> std::io::Result<()> {
     let mut written = DRAFTS_WRITTEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if generation > *written {
-        save_drafts(path, drafts);
+        save_drafts(path, drafts)?;
         *written = generation;
     }
+    Ok(())
 }
 
-/// Writes atomically (a temporary file renamed into place), so a crash never leaves half a file.
-fn save_drafts(path: &Path, drafts: &Drafts) {
+/// Writes atomically (a temporary file renamed into place), so a crash never leaves half a file; a failed
+/// write (disk full) removes its temporary file, so the last good drafts stay.
+fn save_drafts(path: &Path, drafts: &Drafts) -> std::io::Result<()> {
+    let temporary = path.with_extension("tmp");
     let result = (|| -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             crate::private_files::create_dir(dir)?;
         }
-        let temporary = path.with_extension("tmp");
         crate::private_files::write(&temporary, serde_json::to_vec_pretty(drafts).unwrap_or_default())?;
         std::fs::rename(&temporary, path)
     })();
-    if let Err(e) = result {
+    if let Err(e) = &result {
+        let _ = std::fs::remove_file(&temporary);
         tracing::error!(error = %e, path = %path.display(), "could not save drafts");
     }
+    result
+}
+
+/// Whether the directory of the drafts (also the log's and the exports') can be written: made if missing, and a
+/// file created and removed in it. The error is the sentence the console shows.
+fn state_dir_problem(drafts_file: &Path) -> Result<(), String> {
+    let dir = drafts_file.parent().unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".vakt-probe-{}", std::process::id()));
+    let written = crate::private_files::create_dir(dir).and_then(|()| crate::private_files::write(&probe, b"probe"));
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| {
+        // The consequence first: a narrow status line cuts the end (the path) off.
+        format!(
+            "local files off: drafts are kept only while vakt runs, no log or exports — cannot write to {} ({e})",
+            dir.display()
+        )
+    })
+}
+
+fn drafts_not_saved(path: &Path, error: &std::io::Error) -> String {
+    format!("drafts cannot be saved; your text stays on screen while vakt runs — {} ({error})", path.display())
 }
 
 impl Drop for Session {
@@ -231,8 +274,8 @@ mod tests {
         };
         let older = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
         let newer = DRAFT_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
-        save_drafts_in_order(&path, &snapshot("newer"), newer);
-        save_drafts_in_order(&path, &snapshot("older"), older);
+        save_drafts_in_order(&path, &snapshot("newer"), newer).unwrap();
+        save_drafts_in_order(&path, &snapshot("older"), older).unwrap();
         assert_eq!(load_drafts(&path), snapshot("newer"));
         let _ = std::fs::remove_dir_all(&dir);
     }

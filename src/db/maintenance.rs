@@ -18,7 +18,7 @@ use crate::domain::maintenance::series::Occurrence;
 use crate::domain::maintenance::series::{Linked, Moved, Series};
 use crate::domain::maintenance::{Impact, OccurrenceNote, WindowKind, WindowState};
 pub use annotate::annotate;
-pub use edit::{Changes, Edited, edit, move_occurrence};
+pub use edit::{Changes, Edited, MoveTo, edit, move_occurrence};
 pub use ledger::{
     Announced, AnnouncementRow, ApprovalRow, Approved, Ledger, REMINDER_LEAD, announce, approve, ledger, remind_due,
 };

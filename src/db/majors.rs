@@ -27,7 +27,7 @@ use crate::domain::major::{
 pub use self::calls::{complete_notify, log_call};
 pub use self::contacts::ContactRow;
 pub use self::deputies::notify_deputies;
-pub use self::updates::{UpdateOutcome, send_update};
+pub use self::updates::{UpdateOutcome, send_update, send_update_once};
 pub use crate::app::model::{CallTaskView, MajorView};
 
 /// What the MIM gives when declaring.

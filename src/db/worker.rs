@@ -286,10 +286,16 @@ async fn major_write(pool: &PgPool, command: MajorCommand) -> (String, Result<()
             let what = result.as_ref().map_or(String::new(), |v| format!("declared {} a major incident", v.reference));
             (what, result.map(|_| ()))
         }
-        MajorCommand::Update { major_id, update, sms } => {
-            let result = majors::send_update(pool, major_id, &update, sms).await;
-            let what = result.as_ref().map_or(String::new(), |o| {
-                format!("update {} queued: {} e-mail, {} SMS, {} webhook", o.sequence, o.emails, o.sms, o.webhooks)
+        MajorCommand::Update { major_id, update, sms, request } => {
+            let result = majors::send_update_once(pool, major_id, &update, sms, &request).await;
+            let what = result.as_ref().map_or(String::new(), |o| match o.already_recorded {
+                true => format!(
+                    "update {} had been recorded before the connection dropped; nothing was queued again",
+                    o.sequence
+                ),
+                false => {
+                    format!("update {} queued: {} e-mail, {} SMS, {} webhook", o.sequence, o.emails, o.sms, o.webhooks)
+                }
             });
             (what, result.map(|_| ()))
         }
@@ -364,22 +370,20 @@ async fn maintenance_write(pool: &PgPool, write: MaintenanceWrite) -> Result<Str
             let id = maintenance::add(pool, &new).await?;
             format!("series {id} planned (draft): approve (A) and announce (N) it when it is agreed")
         }
-        MaintenanceWrite::Move { series_id, date, start, length, note, freeze_override } => {
-            let edited = maintenance::move_occurrence(
-                pool,
-                series_id,
-                date,
+        MaintenanceWrite::Move { series_id, date, start, length, note, freeze_override, seen_version } => {
+            let to = maintenance::MoveTo {
                 start,
-                Some(length),
-                &note,
-                freeze_override.as_deref(),
-            )
-            .await?;
+                length: Some(length),
+                note: &note,
+                freeze_override: freeze_override.as_deref(),
+                seen_version,
+            };
+            let edited = maintenance::move_occurrence(pool, series_id, date, &to).await?;
             let told = edited.announced_to.map(|n| format!("; announced to {n} recipients")).unwrap_or_default();
             format!("the window of {date} is moved to {}{told}", start.format("%Y-%m-%d %H:%M"))
         }
-        MaintenanceWrite::Edit { series_id, length, impact, reason } => {
-            let changes = maintenance::Changes { length, impact, reason, ..Default::default() };
+        MaintenanceWrite::Edit { series_id, length, impact, reason, seen_version } => {
+            let changes = maintenance::Changes { length, impact, reason, seen_version, ..Default::default() };
             let edited = maintenance::edit(pool, series_id, &changes).await?;
             let told = edited.announced_to.map(|n| format!("; announced to {n} recipients")).unwrap_or_default();
             format!("series {series_id} changed{told}")

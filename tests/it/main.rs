@@ -11,6 +11,7 @@ mod cli;
 mod console;
 mod console_problems;
 mod db;
+mod faults;
 mod follow_ups;
 mod harness;
 mod hostile;

@@ -420,6 +420,8 @@ struct Recorded {
     requests: Vec<ReceivedRequest>,
     /// Replies for the next requests, in order; when empty, 200.
     script: VecDeque<Reply>,
+    /// How long every answer takes, so that a delivery is under way for a while.
+    delay: std::time::Duration,
 }
 
 /// An HTTP/1.1 server on a free loopback port that records every request; stopped on drop.
@@ -439,7 +441,8 @@ impl HttpReceiver {
     pub async fn replying(script: impl IntoIterator<Item = Reply>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the HTTP receiver");
         let address = listener.local_addr().expect("local address");
-        let recorded = Arc::new(Mutex::new(Recorded { requests: Vec::new(), script: script.into_iter().collect() }));
+        let script = script.into_iter().collect();
+        let recorded = Arc::new(Mutex::new(Recorded { requests: Vec::new(), script, delay: Default::default() }));
         let shared = Arc::clone(&recorded);
         let accept_task = tokio::spawn(async move {
             // Owned here so that aborting this task also ends every open connection.
@@ -449,6 +452,13 @@ impl HttpReceiver {
             }
         });
         Self { address, recorded, accept_task }
+    }
+
+    /// Answers every request with 200 after `delay`.
+    pub async fn answering_after(delay: std::time::Duration) -> Self {
+        let receiver = Self::replying([]).await;
+        receiver.recorded.lock().expect("receiver state").delay = delay;
+        receiver
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -471,11 +481,12 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// One request per connection (the answer says `Connection: close`), which every HTTP client supports.
 async fn serve_connection(mut stream: TcpStream, recorded: Arc<Mutex<Recorded>>) {
     let Some(request) = read_request(&mut stream).await else { return };
-    let reply = {
+    let (reply, delay) = {
         let mut recorded = recorded.lock().expect("receiver state");
         recorded.requests.push(request);
-        recorded.script.pop_front().unwrap_or(Reply::status(200))
+        (recorded.script.pop_front().unwrap_or(Reply::status(200)), recorded.delay)
     };
+    tokio::time::sleep(delay).await;
     let (code, body) = match reply {
         Reply::Status { code, body } => (code, body),
         Reply::Hang => {

@@ -142,6 +142,7 @@ fn windows() -> Vec<MaintenanceWindow> {
         MaintenanceWindow {
             id: id.into(),
             series_id: id.split(':').next().and_then(|s| s.parse().ok()).unwrap_or(0),
+            version: 1,
             services: services.iter().map(|s| s.to_string()).collect(),
             kind: kind.into(),
             state: "approved".into(),

@@ -194,8 +194,14 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
     };
     if let (Some(date), Some(start)) = (args.occurrence, start) {
         let note = args.reason.as_deref().unwrap_or("");
-        let edited =
-            maintenance::move_occurrence(pool, id, date, start, length, note, args.override_freeze.as_deref()).await?;
+        let to = maintenance::MoveTo {
+            start,
+            length,
+            note,
+            freeze_override: args.override_freeze.as_deref(),
+            seen_version: None,
+        };
+        let edited = maintenance::move_occurrence(pool, id, date, &to).await?;
         let local = start.format("%Y-%m-%d %H:%M");
         match edited.announced_to {
             Some(n) => println!("the window of {date} is moved to {local}; the move is announced to {n} recipients"),
@@ -215,6 +221,7 @@ pub(super) async fn edit(pool: &PgPool, args: &EditArgs) -> CliResult {
         reason: args.reason.clone(),
         freeze_override: args.override_freeze.clone(),
         breaking: args.breaking,
+        seen_version: None,
     };
     let edited = maintenance::edit(pool, id, &changes).await?;
     match edited.announced_to {

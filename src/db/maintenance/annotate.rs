@@ -118,6 +118,7 @@ pub fn annotate(p: &Planned, all: &[Planned], agreements: &Agreements, now: Date
     MaintenanceWindow {
         id: format!("{}:{}", p.series.id, p.local_date),
         series_id: p.series.id,
+        version: p.series.version,
         services: s.services.clone(),
         kind: s.kind.as_str().into(),
         state: state.as_str().into(),

@@ -26,6 +26,9 @@ pub struct Changes {
     pub reason: Option<String>,
     pub freeze_override: Option<String>,
     pub breaking: Option<bool>,
+    /// The series' version the user saw when deciding on the change; a series changed since is a conflict, so
+    /// another console's change is never overwritten unseen. `None` (the CLI) changes whatever is there.
+    pub seen_version: Option<i32>,
 }
 
 impl Changes {
@@ -80,6 +83,7 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
+    still_as_seen(&stored, changes.seen_version)?;
     if stored.state == WindowState::Cancelled {
         return Err(DbError::BadInput(format!("series {id} is cancelled")));
     }
@@ -125,20 +129,31 @@ pub async fn edit(pool: &PgPool, id: i64, changes: &Changes) -> Result<Edited, D
     Ok(Edited { version, announced_to })
 }
 
+/// Where one window goes, and on what the move was decided.
+#[derive(Debug, Clone, Copy)]
+pub struct MoveTo<'a> {
+    pub start: NaiveDateTime,
+    /// `None` keeps its current length.
+    pub length: Option<Duration>,
+    pub note: &'a str,
+    pub freeze_override: Option<&'a str>,
+    /// As [`Changes::seen_version`].
+    pub seen_version: Option<i32>,
+}
+
 /// Moves one window of a series (named by the local date it has in the series) to `start` for `length` (by
 /// default its current length), like iCalendar's RECURRENCE-ID. An announced series announces the move.
 pub async fn move_occurrence(
     pool: &PgPool,
     id: i64,
     date: chrono::NaiveDate,
-    start: NaiveDateTime,
-    length: Option<Duration>,
-    note: &str,
-    freeze_override: Option<&str>,
+    to: &MoveTo<'_>,
 ) -> Result<Edited, DbError> {
+    let MoveTo { start, length, note, freeze_override, seen_version } = *to;
     let agreements = ledger::agreements_now(pool).await?;
     let mut tx = pool.begin().await?;
     let stored = one(&mut tx, id, true).await?;
+    still_as_seen(&stored, seen_version)?;
     if stored.state == WindowState::Cancelled {
         return Err(DbError::BadInput(format!("series {id} is cancelled")));
     }
@@ -191,4 +206,16 @@ pub async fn move_occurrence(
     let version = one(&mut tx, id, false).await?.version;
     tx.commit().await?;
     Ok(Edited { version, announced_to })
+}
+
+/// The series (locked by the caller) is still at the version the user saw, or the change is a conflict.
+fn still_as_seen(stored: &StoredSeries, seen_version: Option<i32>) -> Result<(), DbError> {
+    match seen_version {
+        Some(seen) if seen != stored.version => Err(DbError::Conflict(format!(
+            "series {} was changed by someone else since you opened the form (version {seen}, now {}); nothing \
+             was overwritten",
+            stored.id, stored.version
+        ))),
+        _ => Ok(()),
+    }
 }

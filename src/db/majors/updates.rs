@@ -16,6 +16,10 @@ pub struct UpdateOutcome {
     pub emails: usize,
     pub sms: usize,
     pub webhooks: usize,
+    /// The update had been recorded already under the same request key (a send repeated after its answer was
+    /// lost); nothing was queued again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub already_recorded: bool,
 }
 
 impl UpdateOutcome {
@@ -33,8 +37,41 @@ pub async fn send_update(
     update: &StatusUpdate,
     sms: bool,
 ) -> Result<UpdateOutcome, DbError> {
+    record_update(pool, major_id, update, sms, None).await
+}
+
+/// As [`send_update`], named by a request key the caller made before its first attempt: when a connection drops
+/// during COMMIT the caller cannot know whether the update was recorded, and sending it again under the same key
+/// returns the recorded update instead of queueing every message a second time under new idempotency keys.
+pub async fn send_update_once(
+    pool: &PgPool,
+    major_id: i64,
+    update: &StatusUpdate,
+    sms: bool,
+    request_key: &str,
+) -> Result<UpdateOutcome, DbError> {
+    if request_key.trim().is_empty() {
+        return Err(DbError::BadInput("an update's request key is empty".into()));
+    }
+    record_update(pool, major_id, update, sms, Some(request_key)).await
+}
+
+async fn record_update(
+    pool: &PgPool,
+    major_id: i64,
+    update: &StatusUpdate,
+    sms: bool,
+    request_key: Option<&str>,
+) -> Result<UpdateOutcome, DbError> {
     let mut tx = pool.begin().await?;
     let (row, major, agreement) = locked(&mut tx, major_id).await?;
+    // The major's row is locked, so an earlier attempt under this key has committed or is gone for good.
+    if let Some(key) = request_key
+        && let Some(recorded) = recorded_update(&mut tx, major_id, key).await?
+    {
+        tx.commit().await?;
+        return Ok(recorded);
+    }
     if !major.state.is_active() {
         return Err(DbError::BadInput(format!("the major incident is {}; no more updates", major.state)));
     }
@@ -56,7 +93,8 @@ pub async fn send_update(
         major::Eta::Unknown(text) => text.clone(),
     };
     let update_id: i64 = sqlx::query_scalar(
-        "INSERT INTO major_updates (major_id, at, what, cause, eta, workaround) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO major_updates (major_id, at, what, cause, eta, workaround, request_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(major_id)
     .bind(now)
@@ -64,6 +102,7 @@ pub async fn send_update(
     .bind(&update.cause)
     .bind(&eta)
     .bind(&update.workaround)
+    .bind(request_key)
     .fetch_one(&mut *tx)
     .await?;
     let email = major::render_email(&header, update);
@@ -172,4 +211,31 @@ pub async fn send_update(
     history(&mut tx, row.incident_id, "major_update", &text).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// The update recorded under `request_key`, with its number and the messages queued for it.
+async fn recorded_update(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    major_id: i64,
+    request_key: &str,
+) -> Result<Option<UpdateOutcome>, DbError> {
+    let found: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM public.major_updates p WHERE p.major_id = u.major_id AND p.id <= u.id),
+                (SELECT count(*) FROM public.outbox o WHERE o.idempotency_key LIKE 'upd' || u.id || '-email-%'),
+                (SELECT count(*) FROM public.outbox o WHERE o.idempotency_key LIKE 'upd' || u.id || '-sms-%'),
+                (SELECT count(*) FROM public.outbox o WHERE o.idempotency_key LIKE 'upd' || u.id || '-webhook-%')
+         FROM public.major_updates u WHERE u.major_id = $1 AND u.request_key = $2",
+    )
+    .bind(major_id)
+    .bind(request_key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(found.map(|(sequence, emails, sms, webhooks)| UpdateOutcome {
+        sequence: u32::try_from(sequence).unwrap_or(u32::MAX),
+        emails: count(emails),
+        sms: count(sms),
+        webhooks: count(webhooks),
+        already_recorded: true,
+    }))
 }

@@ -54,6 +54,9 @@ pub struct CalendarScreen {
     pub duty: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String)>,
     /// The meetings of the series in the loaded dates, soonest first, each with its date on the viewer's clock.
     pub meetings: Vec<(NaiveDate, CalendarMeeting)>,
+    /// Each series' version when the open form was opened: what the admin saw, checked when the change is written
+    /// so another console's change in between is never overwritten unseen.
+    pub seen_versions: std::collections::BTreeMap<i64, i32>,
 }
 
 /// The overlays that are off.

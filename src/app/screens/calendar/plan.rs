@@ -34,9 +34,16 @@ pub fn start(state: &mut State, act: CalendarAct, now: DateTime<Utc>) -> Vec<Eff
         return Vec::new();
     }
     let purpose = FormPurpose::Maintenance(act, day);
+    remember_versions(state);
     let fields = fields_for(state, act, day);
     crate::app::forms::open(state, purpose, title(act, day), fields);
     Vec::new()
+}
+
+/// Notes the versions of the windows the form can be for, as they are on screen now.
+fn remember_versions(state: &mut State) {
+    let seen = targets(state).iter().map(|w| (w.series_id, w.version)).collect();
+    state.screens.calendar.seen_versions = seen;
 }
 
 /// Whether a form belongs to the calendar.
@@ -211,6 +218,7 @@ fn build(state: &State, act: CalendarAct, values: &Values) -> Result<Maintenance
                     length: length("length")?,
                     note: text("reason"),
                     freeze_override: optional("override"),
+                    seen_version: state.screens.calendar.seen_versions.get(&window.series_id).copied(),
                 }
             } else {
                 let reason = optional("reason");
@@ -219,6 +227,7 @@ fn build(state: &State, act: CalendarAct, values: &Values) -> Result<Maintenance
                     length: Some(length("length")?),
                     impact: Some(text("impact").parse()?),
                     reason,
+                    seen_version: state.screens.calendar.seen_versions.get(&window.series_id).copied(),
                 }
             }
         }
@@ -254,7 +263,21 @@ pub fn written(state: &mut State, result: Result<String, WriteError>, now: DateT
             effects
         }
         Err(error) => {
-            crate::app::forms::failed(state, error.message().to_string(), now);
+            let mut message = error.message().to_string();
+            let conflict = matches!(error, WriteError::Conflict { .. });
+            if conflict {
+                // The other change has arrived (or is on its way, with its notice); once it is on screen the
+                // admin has seen it, and Enter applies theirs on top.
+                remember_versions(state);
+                message.push_str(
+                    " — look at the window again: Ctrl-s applies yours on top of it, Esc cancels (your text is kept)",
+                );
+            }
+            crate::app::forms::failed(state, message, now);
+            if conflict {
+                let reload: Vec<Effect> = state.screens.calendar.reload().map(Effect::Db).into_iter().collect();
+                return state.link.in_flight.admit(reload, crate::app::update::coalesce::Since::Unknown);
+            }
             Vec::new()
         }
     }

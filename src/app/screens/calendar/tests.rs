@@ -18,6 +18,7 @@ pub(crate) fn window(id: &str, zone: chrono_tz::Tz, start: (i32, u32, u32, u32, 
     MaintenanceWindow {
         id: id.into(),
         series_id: 1,
+        version: 1,
         services: vec!["SBL".into()],
         kind: "release".into(),
         state: "approved".into(),

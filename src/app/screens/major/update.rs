@@ -367,7 +367,10 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let values = crate::app::form::Values::of(&form.fields);
     let report = state.screens.major.report.as_ref().map(|r| (r.major_id, r.version));
     match build(&form.purpose, &values, state.zone, report) {
-        Ok(command @ MajorCommand::Update { .. }) => preview(state, command, now),
+        Ok(MajorCommand::Update { major_id, update, sms, .. }) => {
+            let request = update_request(state, major_id, now);
+            preview(state, MajorCommand::Update { major_id, update, sms, request }, now)
+        }
         Ok(command) => write(state, command, now),
         Err(message) => {
             form.error = Some(message);
@@ -411,7 +414,7 @@ fn build(
                 expected_resolution,
                 workaround: value("workaround"),
             };
-            MajorCommand::Update { major_id: m.id, update, sms: values.yes("sms") }
+            MajorCommand::Update { major_id: m.id, update, sms: values.yes("sms"), request: String::new() }
         }
         FormPurpose::MajorCall(_) => MajorCommand::Call {
             task_id: value("call").parse().map_err(|_| "choose a call".to_string())?,
@@ -505,7 +508,7 @@ fn recipient_lines(view: &MajorView, sms: bool) -> Vec<String> {
 
 /// Shows the update as e-mail, SMS and chat will show it; Enter sends, Esc goes back to the text.
 fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Effect> {
-    let MajorCommand::Update { major_id, update, sms } = &command else {
+    let MajorCommand::Update { major_id, update, sms, .. } = &command else {
         return Vec::new();
     };
     let Some(view) = state.screens.major.list.iter().find(|m| m.id == *major_id) else {
@@ -566,6 +569,19 @@ fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<
     Vec::new()
 }
 
+/// The request key of the update to `major_id` being sent: the one made for an earlier attempt that got no
+/// answer, or a new one from this console's id and the time (unique per console; the app draws no random numbers).
+fn update_request(state: &mut State, major_id: i64, now: DateTime<Utc>) -> String {
+    match &state.screens.major.update_request {
+        Some((id, key)) if *id == major_id => key.clone(),
+        _ => {
+            let key = format!("{}-{major_id}-{}", state.presence.console_id, now.timestamp_micros());
+            state.screens.major.update_request = Some((major_id, key.clone()));
+            key
+        }
+    }
+}
+
 /// Enter in the preview: send.
 pub fn send_preview(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Preview(preview)) = &mut state.overlay else {
@@ -599,6 +615,10 @@ fn write(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<Ef
 pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, now: DateTime<Utc>) -> Vec<Effect> {
     match result {
         Ok(()) => {
+            // The update is recorded: the next one is a new request.
+            if matches!(state.overlay, Some(Overlay::Preview(_))) {
+                state.screens.major.update_request = None;
+            }
             let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
             effects.extend(crate::app::forms::succeeded(state));
             if what.starts_with("declared") {

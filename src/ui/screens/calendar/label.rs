@@ -125,6 +125,7 @@ mod tests {
         let mut window = MaintenanceWindow {
             id: "3:2027-01-05".into(),
             series_id: 3,
+            version: 1,
             services: vec!["SBL".into()],
             kind: "release".into(),
             state: "announced".into(),

@@ -111,6 +111,7 @@ mod tests {
         let window = crate::app::model::MaintenanceWindow {
             id: "1:2026-12-15".into(),
             series_id: 1,
+            version: 1,
             services: vec!["SBL".into()],
             kind: "release".into(),
             state: "approved".into(),
