@@ -12,6 +12,7 @@ mod console;
 mod console_problems;
 mod db;
 mod follow_ups;
+mod fuzz_corpus;
 mod harness;
 mod hostile;
 mod lifecycle;
