@@ -1,6 +1,6 @@
 //! Instants on the command line: read and shown in the viewer's zone (`VAKT_TZ`, then `TZ`, then the system's).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 
 use super::CliError;
 
@@ -21,14 +21,14 @@ pub(super) fn local_in(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
 /// An RFC 3339 instant, or "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (midnight) in the viewer's zone (`VAKT_TZ`, then
 /// `TZ`, then the system's).
 pub(super) fn instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(|d| d.and_time(Default::default())))
-        .map_err(|_| {
-            CliError::bad_input(format!("{flag} '{text}' is not a time: write 2026-11-24T09:00:00+01:00, '2026-11-24 09:00' (your zone) or 2026-11-24"))
-        })?;
-    crate::domain::calendar::wall_clock::at_local(local, zone())
-        .ok_or_else(|| CliError::bad_input(format!("{flag} '{text}' does not exist (a daylight-saving gap)")))
+    use crate::domain::calendar::wall_clock::{WallClockError, parse_instant};
+    parse_instant(text, zone()).map_err(|e| match e {
+        WallClockError::NotATime(_) | WallClockError::NotAnInstant(_) => CliError::bad_input(format!(
+            "{flag} '{text}' is not a time: write 2026-11-24T09:00:00+01:00, '2026-11-24 09:00' (your zone) or 2026-11-24"
+        )),
+        WallClockError::DaylightSavingGap { .. } => {
+            CliError::bad_input(format!("{flag} '{text}' does not exist (a daylight-saving gap)"))
+        }
+        out_of_range @ WallClockError::OutOfRange(_) => CliError::bad_input(format!("{flag}: {out_of_range}")),
+    })
 }

@@ -13,6 +13,7 @@ mod console_problems;
 mod db;
 mod faults;
 mod follow_ups;
+mod fuzz_corpus;
 mod harness;
 mod hostile;
 mod lifecycle;

@@ -112,6 +112,11 @@ impl Series {
 
     fn rule_set(&self, rule: &str) -> Result<rrule::RRuleSet, SeriesError> {
         let bad = |reason: String| SeriesError::BadRule { rule: rule.to_string(), reason };
+        // The rrule crate (0.14.0) slices weekday names by byte and panics on a letter such as 'å' in BYDAY (found
+        // by fuzzing); a rule is ASCII by RFC 5545, so anything else is refused before it gets there.
+        if !rule.is_ascii() {
+            return Err(bad("a rule is written in ASCII letters, digits and ; = , + - : only".into()));
+        }
         let parsed: RRule<Unvalidated> = rule.trim().parse().map_err(|e: rrule::RRuleError| bad(e.to_string()))?;
         let zone: rrule::Tz = self.zone.into();
         let dt_start = zone.from_local_datetime(&self.start).earliest().ok_or_else(|| bad("no such start".into()))?;

@@ -402,7 +402,9 @@ fn build(
             let eta = value("eta");
             let expected_resolution = match wall_clock::parse_minute(&eta, zone) {
                 Ok(at) => Eta::At(at),
-                Err(gap @ WallClockError::DaylightSavingGap { .. }) => return Err(gap.to_string()),
+                Err(e @ (WallClockError::DaylightSavingGap { .. } | WallClockError::OutOfRange(_))) => {
+                    return Err(e.to_string());
+                }
                 Err(_) if Eta::looks_like_a_date(&eta) => {
                     return Err(format!("expected resolution '{}' is not a date YYYY-MM-DD HH:MM", eta.trim()));
                 }

@@ -96,6 +96,16 @@ fn bad_windows_are_refused_with_a_reason() {
 }
 
 #[test]
+fn a_rule_with_a_letter_outside_ascii_is_refused_not_a_panic() {
+    // Found by the `recurrence` fuzz target: rrule 0.14.0 panicked on it inside `parse`.
+    let rule = "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO\u{56b}H;COUNT=76";
+    let series = Series { rule: Some(rule.into()), ..tu_primary() };
+    let err = series.validate().unwrap_err().to_string();
+    assert!(err.contains("ASCII"), "{err}");
+    assert!(series.occurrences(utc(2027, 1, 1, 0), utc(2028, 1, 1, 0)).is_err());
+}
+
+#[test]
 fn a_window_across_the_spring_change_warns_with_its_wall_clock_length() {
     let night = Series {
         start: local(2027, 3, 27, 22, 0),
