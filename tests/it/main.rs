@@ -21,5 +21,6 @@ mod notify;
 mod outbox;
 mod problems;
 mod rings;
+mod security;
 mod servers;
 mod ui;

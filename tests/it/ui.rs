@@ -406,6 +406,8 @@ fn master_incident_state() -> State {
     let detail = IncidentDetail {
         summary,
         description: "Helsejournalen svarer ikke; flere leverandører har egne saker.".into(),
+        description_restricted: false,
+        regulatory: Vec::new(),
         reporter: "Silje Aasen".into(),
         channel: vakt::domain::incident::Channel::Phone,
         created_by: "kari".into(),
