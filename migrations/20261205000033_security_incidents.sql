@@ -148,7 +148,8 @@ REVOKE CREATE ON SCHEMA public FROM vakt_sealer;
 
 -- What an uncleared reader sees of a flagged incident's event data: the fields the clocks and the history's
 -- structure need (kept so that every role's actions still recompute the SLA clocks correctly) and "[restricted]"
--- for every other field, free text or not (a field added later is masked until it is listed here).
+-- for every other field, free text or not (a field added later is masked until it is listed here). Data that is not
+-- an object (only a superuser could write it) shows as '{}'.
 CREATE FUNCTION public.vakt_event_data_restricted(p_kind text, p_data jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN pg_catalog.jsonb_typeof(p_data) = 'object' THEN
@@ -159,7 +160,6 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
                            THEN d.value ELSE pg_catalog.to_jsonb('[restricted]'::text) END)
                   FROM pg_catalog.jsonb_each(p_data) d), '{}'::jsonb)
         ELSE '{}'::jsonb END
-        || '{"restricted": true}'::jsonb
 $$;
 REVOKE ALL ON FUNCTION public.vakt_event_data_restricted(text, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.vakt_event_data_restricted(text, jsonb) TO vakt_viewer, vakt_worker;

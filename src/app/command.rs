@@ -396,7 +396,7 @@ impl Act {
             Act::Outage => "outage",
             Act::LinkProblem => "link-problem",
             Act::PersonalData => "personal-data",
-            Act::Notified => "notified",
+            Act::Notified => "notify",
         }
     }
 
@@ -422,7 +422,7 @@ impl Act {
             Act::Declare => "declare a major incident",
             Act::Outage => "record the outage this incident caused (for availability)",
             Act::LinkProblem => "link to a problem (PRB-…), applying its workaround if you choose",
-            Act::PersonalData => "flag or unflag a security incident as involving personal data (GDPR)",
+            Act::PersonalData => "flag or unflag personal data involved (a GDPR breach)",
             Act::Notified => "record a notification made to an authority (NIS2, GDPR)",
         }
     }

@@ -240,13 +240,12 @@ pub async fn id_by_ref(pool: &PgPool, reference: &str) -> Result<i64, DbError> {
 }
 
 pub async fn events_of<'e>(executor: impl PgExecutor<'e>, incident_id: i64) -> Result<Vec<EventEntry>, DbError> {
-    let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> =
-        sqlx::query_as(
-            "SELECT at, kind, actor, data FROM public.incident_history WHERE incident_id = $1 ORDER BY at, id",
-        )
-            .bind(incident_id)
-            .fetch_all(executor)
-            .await?;
+    let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT at, kind, actor, data FROM public.incident_history WHERE incident_id = $1 ORDER BY at, id",
+    )
+    .bind(incident_id)
+    .fetch_all(executor)
+    .await?;
     Ok(rows.into_iter().map(|(at, kind, actor, data)| EventEntry { at, kind, actor, data }).collect())
 }
 

@@ -122,7 +122,8 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
                     body: body.clone(),
                     payload: None,
                 };
-                let ledger = super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
+                let ledger =
+                    super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
                 super::outbox::enqueue(&mut tx, &ledger, &message).await?;
                 queued += usize::from(!known);
             }

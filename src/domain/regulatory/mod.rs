@@ -22,7 +22,10 @@ pub enum FlagEvent {
     PersonalDataFlagged,
     PersonalDataCleared,
     /// A notification of duty `duty` was made at `at` (which may be earlier than when it was recorded).
-    Notified { duty: String, at: DateTime<Utc> },
+    Notified {
+        duty: String,
+        at: DateTime<Utc>,
+    },
 }
 
 impl FlagEvent {

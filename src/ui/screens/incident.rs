@@ -27,7 +27,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
         Constraint::Length(5 + relation_rows),
         Constraint::Length(clock_rows + 2),
         Constraint::Length(regulatory_rows),
-        Constraint::Length(5),
+        // The restricted notice needs less room than a description, which leaves more for the history.
+        Constraint::Length(if detail.description_restricted { 3 } else { 5 }),
         Constraint::Fill(1),
     ])
     .areas(area);

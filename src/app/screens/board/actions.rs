@@ -303,8 +303,8 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
                         .regulatory
                         .iter()
                         .map(|d| {
-                            let label = format!("{} — {} ({}, {})", d.code, d.authority, d.within, d.name);
-                            ChoiceOption::new(&d.code, label, d.note.as_deref().unwrap_or(""))
+                            let label = format!("{} — {}, within {}", d.code, d.authority, d.within);
+                            ChoiceOption::new(&d.code, label, &d.name)
                         })
                         .collect()
                 })
@@ -313,7 +313,7 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
                 format!("Notification made about {}", t.reference),
                 vec![
                     Field::choice("notification", duties, 0).named("duty"),
-                    Field::line("made at (YYYY-MM-DD HH:MM, empty: now)", "", false).named("at"),
+                    Field::line("made at (empty: now)", "", false).named("at"),
                     Field::line("reference or remark", "", false).named("note"),
                 ],
             )
