@@ -221,6 +221,10 @@ pub async fn periodic(pool: &PgPool, now: DateTime<Utc>) -> Result<(), DbError> 
     if reports > 0 {
         tracing::info!(reports, "MIMs and admins reminded of service reports due or late");
     }
+    let regulatory = crate::db::regulatory::remind_due(pool, now).await?;
+    if regulatory > 0 {
+        tracing::info!(regulatory, "MIMs and admins reminded of notifications to authorities due or overdue");
+    }
     let notices = crate::db::minutes::sending::notify_corrections(pool, now).await?;
     if notices > 0 {
         tracing::info!(notices, "correction notices sent to the recipients of corrected minutes");

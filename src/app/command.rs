@@ -341,10 +341,14 @@ pub enum Act {
     Outage,
     /// Link to a problem (known error), optionally applying its workaround.
     LinkProblem,
+    /// Flag or clear "involves personal data" on a security incident.
+    PersonalData,
+    /// Record a notification made to an authority (NIS2, GDPR).
+    Notified,
 }
 
 impl Act {
-    pub const ALL: [Act; 20] = [
+    pub const ALL: [Act; 22] = [
         Act::New,
         Act::Acknowledge,
         Act::Assign,
@@ -365,6 +369,8 @@ impl Act {
         Act::Declare,
         Act::Outage,
         Act::LinkProblem,
+        Act::PersonalData,
+        Act::Notified,
     ];
 
     pub fn name(self) -> &'static str {
@@ -389,6 +395,8 @@ impl Act {
             Act::Declare => "declare",
             Act::Outage => "outage",
             Act::LinkProblem => "link-problem",
+            Act::PersonalData => "personal-data",
+            Act::Notified => "notify",
         }
     }
 
@@ -414,6 +422,8 @@ impl Act {
             Act::Declare => "declare a major incident",
             Act::Outage => "record the outage this incident caused (for availability)",
             Act::LinkProblem => "link to a problem (PRB-…), applying its workaround if you choose",
+            Act::PersonalData => "flag or unflag personal data involved (a GDPR breach)",
+            Act::Notified => "record a notification made to an authority (NIS2, GDPR)",
         }
     }
 }

@@ -160,7 +160,7 @@ pub fn default_keymap() -> Vec<Binding> {
         bind(Incident, Chord::key(KeyCode::Esc), Command::Back, true),
     ];
     // The incident actions work the same on the board (selected incident) and in the incident view.
-    let actions: [(Chord, Act, bool); 20] = [
+    let actions: [(Chord, Act, bool); 22] = [
         (Chord::ch('n'), Act::New, true),
         (Chord::ch('a'), Act::Acknowledge, true),
         (Chord::ch('A'), Act::Assign, false),
@@ -181,6 +181,8 @@ pub fn default_keymap() -> Vec<Binding> {
         (Chord::ch('m'), Act::Declare, false),
         (Chord::ch('O'), Act::Outage, false),
         (Chord::ch('K'), Act::LinkProblem, false),
+        (Chord::ch('X'), Act::PersonalData, false),
+        (Chord::ch('N'), Act::Notified, false),
     ];
     for scope in [Board, Incident] {
         for (chord, act, hint) in actions {

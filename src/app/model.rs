@@ -54,6 +54,8 @@ pub struct Flags {
     pub major: bool,
     /// A (suspected) security incident; Altinn: always category A.
     pub security: bool,
+    /// The security incident involves personal data (GDPR art. 33).
+    pub personal_data: bool,
     /// A workaround is in place.
     pub workaround: bool,
     /// Reopened after resolution.
@@ -103,7 +105,12 @@ pub struct EventEntry {
 pub struct IncidentDetail {
     #[serde(flatten)]
     pub summary: IncidentSummary,
+    /// Empty when sealed from this reader (see `description_restricted`).
     pub description: String,
+    /// A flagged incident's description and notes, which this login is not cleared to read (vakt_security).
+    pub description_restricted: bool,
+    /// The notifications to authorities of a flagged security incident, with their due times.
+    pub regulatory: Vec<crate::domain::regulatory::RegulatoryClock>,
     pub reporter: String,
     pub channel: Channel,
     pub created_by: String,
@@ -159,6 +166,8 @@ pub struct Rights {
     pub admin: bool,
     /// Member of vakt_servicedesk (Stockholm: only the service desk closes).
     pub servicedesk: bool,
+    /// Member of vakt_security: reads the description and notes of security incidents and may clear the flag.
+    pub security: bool,
 }
 
 impl Rights {

@@ -50,6 +50,8 @@ pub enum FormPurpose {
     Link(ActionTarget),
     Replan(ActionTarget),
     Deprioritise(ActionTarget),
+    /// A notification made to an authority about a security incident.
+    Notified(ActionTarget),
     Declare(ActionTarget),
     MajorUpdate(MajorTarget),
     MajorCall(MajorTarget),
@@ -131,6 +133,7 @@ impl FormPurpose {
             FormPurpose::Link(t) => ("link", t),
             FormPurpose::Replan(t) => ("replan", t),
             FormPurpose::Deprioritise(t) => ("deprioritise", t),
+            FormPurpose::Notified(t) => ("notified", t),
             FormPurpose::LinkProblem(t) => ("link-problem", t),
         };
         format!("{what}:{}", target.reference)
@@ -167,6 +170,7 @@ impl FormPurpose {
             | FormPurpose::Link(t)
             | FormPurpose::Replan(t)
             | FormPurpose::Deprioritise(t)
+            | FormPurpose::Notified(t)
             | FormPurpose::LinkProblem(t) => Some(t),
         }
     }

@@ -47,6 +47,13 @@ pub enum StaffCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Clear a member of staff for security incidents (or with --off, take it away): they read the description and
+    /// notes of incidents flagged as security incidents and may clear the flag (admins only; admins are cleared).
+    Security {
+        login: String,
+        #[arg(long)]
+        off: bool,
+    },
     /// Deactivate a member of staff who leaves: the login can no longer sign in and loses its vakt roles;
     /// what they wrote stays theirs. `staff reactivate` brings them back (admins only).
     Deactivate { login: String },
@@ -181,6 +188,10 @@ pub async fn staff(command: &StaffCommand, settings: &Settings) -> CliResult {
                 Some(_) => println!("{} was already {}; name and contact details updated", args.login, args.role),
                 None => println!("{} is now {} ({})", args.login, args.role, args.name),
             }
+        }
+        StaffCommand::Security { login, off } => {
+            db::staff::set_security(&pool, login, !off).await?;
+            println!("{login} is {} for security incidents", if *off { "no longer cleared" } else { "cleared" });
         }
         StaffCommand::Servicedesk { login, off } => {
             db::staff::set_servicedesk(&pool, login, !off).await?;

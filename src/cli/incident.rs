@@ -165,12 +165,31 @@ pub enum IncidentCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Flag (or with --clear, unflag) a security incident.
+    /// Flag (or with --clear, unflag) a security incident; with --personal-data, flag (or clear) that it involves
+    /// personal data. Anyone who works incidents may flag; only a login cleared for security incidents
+    /// (vakt_security, admins) may clear the security flag, since that shows its description and notes to all.
     Security {
         #[command(flatten)]
         target: Target,
         #[arg(long)]
         clear: bool,
+        /// The personal-data flag (a GDPR personal-data breach) instead of the security flag.
+        #[arg(long)]
+        personal_data: bool,
+    },
+    /// Record that a notification to an authority was made (a duty of the agreement: nis2-early,
+    /// nis2-notification, nis2-final, gdpr-breach …).
+    Notified {
+        #[command(flatten)]
+        target: Target,
+        /// The duty's code, as `vakt incident show` lists them.
+        duty: String,
+        /// When it was made (RFC 3339 or local "YYYY-MM-DD HH:MM"); now when left out.
+        #[arg(long)]
+        at: Option<String>,
+        /// A reference or remark (the authority's case number); readable by cleared logins only.
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 
@@ -329,7 +348,7 @@ pub async fn run(command: &IncidentCommand, settings: &Settings) -> CliResult {
                 .await?;
         }
         other => {
-            let (target, action) = action_of(other)?;
+            let (target, action) = action_of(other, now)?;
             let id = incidents::id_by_ref(&pool, &target.reference).await?;
             let before = match &action {
                 IncidentAction::ChangePriority { .. } => Some(lifecycle::what_if(&pool, id, &action).await?),
@@ -350,7 +369,7 @@ pub async fn run(command: &IncidentCommand, settings: &Settings) -> CliResult {
 }
 
 /// The action a subcommand stands for, with its target.
-fn action_of(command: &IncidentCommand) -> Result<(&Target, IncidentAction), CliError> {
+fn action_of(command: &IncidentCommand, now: DateTime<Utc>) -> Result<(&Target, IncidentAction), CliError> {
     Ok(match command {
         IncidentCommand::Ack(t) => (t, IncidentAction::Acknowledge),
         IncidentCommand::Assign { target, to, line, group } => {
@@ -396,8 +415,21 @@ fn action_of(command: &IncidentCommand) -> Result<(&Target, IncidentAction), Cli
         IncidentCommand::Deprioritise { target, reason } => {
             (target, IncidentAction::Deprioritise { reason: reason.clone() })
         }
-        IncidentCommand::Security { target, clear } => {
-            (target, if *clear { IncidentAction::ClearSecurity } else { IncidentAction::FlagSecurity })
+        IncidentCommand::Security { target, clear, personal_data } => (
+            target,
+            match (*personal_data, *clear) {
+                (false, false) => IncidentAction::FlagSecurity,
+                (false, true) => IncidentAction::ClearSecurity,
+                (true, false) => IncidentAction::FlagPersonalData,
+                (true, true) => IncidentAction::ClearPersonalData,
+            },
+        ),
+        IncidentCommand::Notified { target, duty, at, note } => {
+            let at = match at {
+                Some(text) => super::when::instant("--at", text)?,
+                None => now,
+            };
+            (target, IncidentAction::RecordNotification { duty: duty.clone(), at, note: note.clone() })
         }
         IncidentCommand::List { .. }
         | IncidentCommand::Services { .. }
@@ -548,8 +580,21 @@ fn describe(detail: &crate::app::model::IncidentDetail, now: DateTime<Utc>) -> S
     if !detail.linked.is_empty() {
         out.push_str(&format!("linked: {}\n", text::one_line(&detail.linked.join(", "))));
     }
-    if !detail.description.is_empty() {
+    if detail.description_restricted {
+        out.push_str("\ndescription and notes: restricted (security incident; readable with vakt_security)\n");
+    } else if !detail.description.is_empty() {
         out.push_str(&format!("\n{}\n", text::block(&detail.description)));
+    }
+    if s.flags.security {
+        out.push_str(if s.flags.personal_data {
+            "security incident · involves personal data\n"
+        } else {
+            "security incident\n"
+        });
+    }
+    if !detail.regulatory.is_empty() {
+        out.push('\n');
+        out.push_str(&regulatory_table(&detail.regulatory, now));
     }
     let clocks: Vec<Vec<String>> = live(&detail.clocks, now)
         .iter()
@@ -576,4 +621,29 @@ fn describe(detail: &crate::app::model::IncidentDetail, now: DateTime<Utc>) -> S
     out.push('\n');
     out.push_str(&output::table(&["at", "event", "actor", "data"], &rows));
     out
+}
+
+/// The notifications to authorities: due vs made, as the reports show them.
+fn regulatory_table(clocks: &[crate::domain::regulatory::RegulatoryClock], now: DateTime<Utc>) -> String {
+    use crate::domain::regulatory::ClockState;
+    let rows: Vec<Vec<String>> = clocks
+        .iter()
+        .map(|c| {
+            let state = match c.state(now, 100) {
+                ClockState::Met => "made in time",
+                ClockState::MetLate => "made late",
+                ClockState::Overdue => "overdue",
+                ClockState::Running | ClockState::Warning => "due",
+            };
+            vec![
+                c.code.clone(),
+                text::one_line(&c.authority).into_owned(),
+                c.within.to_string(),
+                instant(Some(c.due)),
+                instant(c.notified),
+                state.to_string(),
+            ]
+        })
+        .collect();
+    output::table(&["notification", "authority", "within", "due", "made", "state"], &rows)
 }

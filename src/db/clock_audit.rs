@@ -130,7 +130,7 @@ fn check(
 async fn clock_events(pool: &PgPool, rows: &[Row]) -> Result<HashMap<i64, Vec<IncidentEvent>>, DbError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events: Vec<(i64, DateTime<Utc>, String, serde_json::Value)> = sqlx::query_as(
-        "SELECT incident_id, at, kind, data FROM incident_events WHERE incident_id = ANY($1) ORDER BY incident_id, at, id",
+        "SELECT incident_id, at, kind, data FROM public.incident_history WHERE incident_id = ANY($1) ORDER BY incident_id, at, id",
     )
     .bind(&ids)
     .fetch_all(pool)

@@ -69,6 +69,8 @@ pub async fn load(pool: &PgPool, plan: Plan, progress: &mut dyn FnMut(usize, usi
         staff::add(pool, &member).await?;
         summary.staff += 1;
     }
+    // One MIM cleared for security incidents, to show both sides of a flagged incident (kari is not cleared).
+    staff::set_security(pool, "ola", true).await?;
 
     let service_ids: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT code, id FROM services")
         .fetch_all(pool)

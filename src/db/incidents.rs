@@ -14,10 +14,15 @@ macro_rules! summary_select {
     // The board's lines leave out the description (up to 256 kB) and the clocks, which only the incident view
     // and the scripting interface need.
     () => {
-        select_with!("'' AS description, '[]'::jsonb AS clocks")
+        select_with!("'' AS description, false AS description_restricted, '[]'::jsonb AS clocks")
     };
     (full) => {
-        select_with!("i.description, i.clocks")
+        // A flagged incident's description is sealed (migration 33): its row policy shows it to vakt_security only.
+        select_with!(
+            "coalesce((SELECT t.description FROM public.incident_sealed_texts t WHERE t.incident_id = i.id),
+                      i.description) AS description,
+             i.security AND NOT pg_has_role('vakt_security', 'MEMBER') AS description_restricted, i.clocks"
+        )
     };
 }
 
@@ -27,7 +32,7 @@ macro_rules! select_with {
             "SELECT i.id, i.ref, i.title, i.priority, p.rank AS priority_rank,
                     s.code AS service_code, s.name AS service_name, o.name AS organisation, a.code AS agreement,
                     i.status, i.support_line, st.login AS assignee_login, st.full_name AS assignee, i.received_at,
-                    i.major, i.security, i.workaround, i.reopened, i.deprioritised,
+                    i.major, i.security, i.personal_data, i.workaround, i.reopened, i.deprioritised,
                     i.agreement_version_id, i.next_due_at, i.next_due_target, i.next_due_state, i.next_due_clock,
                     i.next_due_budget, i.version, i.reporter, i.channel, i.created_by, i.resolved_at, i.closed_at,
                     (SELECT m.ref FROM public.incident_masters im JOIN public.incidents m ON m.id = im.master_id
@@ -62,6 +67,7 @@ struct IncidentRow {
     assignee: Option<String>,
     major: bool,
     security: bool,
+    personal_data: bool,
     workaround: bool,
     reopened: bool,
     deprioritised: bool,
@@ -75,6 +81,7 @@ struct IncidentRow {
     clocks: serde_json::Value,
     version: i32,
     description: String,
+    description_restricted: bool,
     reporter: String,
     channel: String,
     created_by: String,
@@ -126,6 +133,7 @@ impl IncidentRow {
             flags: Flags {
                 major: self.major,
                 security: self.security,
+                personal_data: self.personal_data,
                 workaround: self.workaround,
                 reopened: self.reopened,
                 deprioritised: self.deprioritised,
@@ -207,6 +215,8 @@ pub async fn detail_by_id(pool: &PgPool, id: i64) -> Result<Option<IncidentDetai
     Ok(Some(IncidentDetail {
         summary: row.summary()?,
         description: row.description.clone(),
+        description_restricted: row.description_restricted,
+        regulatory: super::regulatory::of_incident(pool, row.id).await?,
         reporter: row.reporter.clone(),
         channel: parse_stored::<Channel>(&row.channel)?,
         created_by: row.created_by.clone(),
@@ -230,11 +240,12 @@ pub async fn id_by_ref(pool: &PgPool, reference: &str) -> Result<i64, DbError> {
 }
 
 pub async fn events_of<'e>(executor: impl PgExecutor<'e>, incident_id: i64) -> Result<Vec<EventEntry>, DbError> {
-    let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> =
-        sqlx::query_as("SELECT at, kind, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
-            .bind(incident_id)
-            .fetch_all(executor)
-            .await?;
+    let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT at, kind, actor, data FROM public.incident_history WHERE incident_id = $1 ORDER BY at, id",
+    )
+    .bind(incident_id)
+    .fetch_all(executor)
+    .await?;
     Ok(rows.into_iter().map(|(at, kind, actor, data)| EventEntry { at, kind, actor, data }).collect())
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{DbError, incidents};
+use super::{DbError, incidents, regulatory};
 use crate::app::model::IncidentSummary;
 use crate::domain::incident::lifecycle::{self, Current, IncidentAction, NewEvent};
 use crate::domain::incident::{Channel, Status};
@@ -31,6 +31,7 @@ struct Locked {
     status: String,
     priority: Option<String>,
     security: bool,
+    personal_data: bool,
     workaround: bool,
     deprioritised: bool,
     assignee: Option<String>,
@@ -64,7 +65,8 @@ pub async fn perform_in(
     action: &IncidentAction,
 ) -> Result<String, DbError> {
     let row: Locked = sqlx::query_as(
-        "SELECT i.id, i.ref, i.status, i.priority, i.security, i.workaround, i.deprioritised, s.login AS assignee,
+        "SELECT i.id, i.ref, i.status, i.priority, i.security, i.personal_data, i.workaround, i.deprioritised,
+                s.login AS assignee,
                 i.version, v.document, i.sla_outcome IS NOT NULL AS resolved_once
          FROM incidents i JOIN agreement_versions v ON v.id = i.agreement_version_id
          LEFT JOIN staff s ON s.id = i.assignee_id
@@ -84,6 +86,7 @@ pub async fn perform_in(
         status: row.status.parse().map_err(|e| DbError::Schema(format!("{e}")))?,
         priority: row.priority.clone(),
         security: row.security,
+        personal_data: row.personal_data,
         workaround: row.workaround,
         deprioritised: row.deprioritised,
         assignee: row.assignee.clone(),
@@ -104,6 +107,9 @@ pub async fn perform_in(
     let mut history = clock_events(tx, row.id).await?;
     history.extend(outcome.events.iter().filter_map(|e| e.clock.clone().map(|k| IncidentEvent::new(now, k))));
     let clocks = sla::compute_clocks(&agreement, &history, now).map_err(|e| DbError::BadInput(e.to_string()))?;
+    let mut flag_history = regulatory::flag_events(&mut **tx, row.id).await?;
+    flag_history.extend(outcome.events.iter().filter_map(|e| regulatory::flag_event(now, e.kind, &e.data)));
+    let regulatory_due = regulatory::next_due(&agreement, &flag_history);
     insert_events(tx, row.id, &outcome.events).await?;
 
     let changes = &outcome.changes;
@@ -128,7 +134,9 @@ pub async fn perform_in(
             closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, now()) ELSE NULL END,
             next_due_at = $11, next_due_target = $12, next_due_state = $13, next_due_clock = $14,
             next_due_budget = $15, clocks = $16,
-            sla_outcome = CASE WHEN $17 THEN $16 ELSE sla_outcome END
+            sla_outcome = CASE WHEN $17 THEN $16 ELSE sla_outcome END,
+            personal_data = coalesce($18, personal_data),
+            regulatory_due_at = $19
          WHERE id = $1",
     )
     .bind(row.id)
@@ -148,6 +156,8 @@ pub async fn perform_in(
     .bind(next.budget_seconds)
     .bind(&records)
     .bind(freeze || (status == Status::Closed && !row.resolved_once))
+    .bind(changes.personal_data)
+    .bind(regulatory_due)
     .execute(&mut **tx)
     .await?;
     Ok(row.reference)
@@ -268,15 +278,16 @@ pub async fn what_if(
     action: &IncidentAction,
 ) -> Result<(IncidentClocks, IncidentClocks), DbError> {
     let mut tx = pool.begin().await?;
-    let (document, status, priority, security, workaround, deprioritised): (
+    let (document, status, priority, security, personal_data, workaround, deprioritised): (
         serde_json::Value,
         String,
         Option<String>,
         bool,
         bool,
         bool,
+        bool,
     ) = sqlx::query_as(
-        "SELECT v.document, i.status, i.priority, i.security, i.workaround, i.deprioritised
+        "SELECT v.document, i.status, i.priority, i.security, i.personal_data, i.workaround, i.deprioritised
              FROM incidents i JOIN agreement_versions v ON v.id = i.agreement_version_id WHERE i.id = $1",
     )
     .bind(incident_id)
@@ -288,6 +299,7 @@ pub async fn what_if(
         status: status.parse().map_err(|e| DbError::Schema(format!("{e}")))?,
         priority,
         security,
+        personal_data,
         workaround,
         deprioritised,
         assignee: None,
@@ -305,7 +317,7 @@ pub async fn what_if(
 
 async fn clock_events(tx: &mut Transaction<'_, Postgres>, incident_id: i64) -> Result<Vec<IncidentEvent>, DbError> {
     let rows: Vec<(DateTime<Utc>, String, serde_json::Value)> =
-        sqlx::query_as("SELECT at, kind, data FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
+        sqlx::query_as("SELECT at, kind, data FROM public.incident_history WHERE incident_id = $1 ORDER BY at, id")
             .bind(incident_id)
             .fetch_all(&mut **tx)
             .await?;

@@ -285,7 +285,7 @@ async fn clocks_now(
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::domain::sla::record::ClockRecord>, DbError> {
     let rows: Vec<(DateTime<Utc>, String, serde_json::Value)> =
-        sqlx::query_as("SELECT at, kind, data FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
+        sqlx::query_as("SELECT at, kind, data FROM public.incident_history WHERE incident_id = $1 ORDER BY at, id")
             .bind(incident_id)
             .fetch_all(&mut **tx)
             .await?;

@@ -24,6 +24,7 @@ pub mod pir;
 pub mod presence;
 pub mod problems;
 pub mod register_screen;
+pub mod regulatory;
 pub mod report_issues;
 pub mod reports;
 pub mod rota;

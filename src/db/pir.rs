@@ -39,7 +39,7 @@ pub async fn start(
 /// The incident's history as the report's timeline.
 async fn timeline(tx: &mut Transaction<'_, Postgres>, major_id: i64) -> Result<Vec<TimelineEntry>, DbError> {
     let rows: Vec<(DateTime<Utc>, String, String, serde_json::Value)> = sqlx::query_as(
-        "SELECT e.at, e.kind, e.actor, e.data FROM incident_events e JOIN majors m ON m.incident_id = e.incident_id
+        "SELECT e.at, e.kind, e.actor, e.data FROM public.incident_history e JOIN majors m ON m.incident_id = e.incident_id
          WHERE m.id = $1 ORDER BY e.at, e.id",
     )
     .bind(major_id)

@@ -54,9 +54,10 @@ pub async fn list(pool: &PgPool) -> Result<Vec<StaffMember>, DbError> {
 
 /// Who this connection is, and which vakt roles PostgreSQL says it holds.
 pub async fn whoami(pool: &PgPool) -> Result<UserInfo, DbError> {
-    let (login, full_name, viewer, operator, mim, chair, admin, servicedesk): (
+    let (login, full_name, viewer, operator, mim, chair, admin, servicedesk, security): (
         String,
         Option<String>,
+        bool,
         bool,
         bool,
         bool,
@@ -71,11 +72,12 @@ pub async fn whoami(pool: &PgPool) -> Result<UserInfo, DbError> {
                 pg_has_role(current_user, 'vakt_mim', 'USAGE'),
                 pg_has_role(current_user, 'vakt_chair', 'USAGE'),
                 pg_has_role(current_user, 'vakt_admin', 'USAGE'),
-                pg_has_role(current_user, 'vakt_servicedesk', 'USAGE')",
+                pg_has_role(current_user, 'vakt_servicedesk', 'USAGE'),
+                pg_has_role(current_user, 'vakt_security', 'MEMBER')",
     )
     .fetch_one(pool)
     .await?;
-    Ok(UserInfo { login, full_name, rights: Rights { viewer, operator, mim, chair, admin, servicedesk } })
+    Ok(UserInfo { login, full_name, rights: Rights { viewer, operator, mim, chair, admin, servicedesk, security } })
 }
 
 /// Active staff, for choosing an assignee.
@@ -96,6 +98,12 @@ pub async fn deactivate(pool: &PgPool, login: &str) -> Result<(), DbError> {
             other => other,
         },
     )?;
+    Ok(())
+}
+
+/// Clears a member of staff for security incidents, or takes the clearance away (admins only; admins keep it).
+pub async fn set_security(pool: &PgPool, login: &str, cleared: bool) -> Result<(), DbError> {
+    sqlx::query("SELECT vakt_staff_security($1, $2)").bind(login).bind(cleared).execute(pool).await?;
     Ok(())
 }
 

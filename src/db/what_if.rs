@@ -77,7 +77,7 @@ async fn open_incidents(pool: &PgPool, code: &str) -> Result<Vec<Open>, DbError>
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let events: Vec<(i64, DateTime<Utc>, String, serde_json::Value)> = sqlx::query_as(
-        "SELECT incident_id, at, kind, data FROM incident_events WHERE incident_id = ANY($1)
+        "SELECT incident_id, at, kind, data FROM public.incident_history WHERE incident_id = ANY($1)
          ORDER BY incident_id, at, id",
     )
     .bind(&ids)

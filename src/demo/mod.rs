@@ -348,6 +348,11 @@ impl Iterator for Generator<'_> {
         let mut incident = self.incident(open);
         if open && self.produced == self.total() && incident.agreement == 0 {
             incident.security = true;
+            // Flagged soon after it came in: the regulatory clocks count from the flag.
+            let at = incident.received_at + Duration::minutes(5);
+            let actor = incident.events.first().map_or_else(|| "kari".to_string(), |e| e.actor.clone());
+            incident.events.push(SeedEvent { at, kind: "security_flagged", actor, data: EventData::default() });
+            incident.events.sort_by_key(|e| e.at);
         }
         Some(incident)
     }

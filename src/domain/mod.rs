@@ -19,6 +19,7 @@ pub mod major;
 pub mod minutes;
 pub(crate) mod names;
 pub mod problem;
+pub mod regulatory;
 pub mod report;
 pub mod sla;
 pub mod text;

@@ -92,6 +92,8 @@ pub struct Symbols {
     pub selected: &'static str,
     pub live: &'static str,
     pub offline: &'static str,
+    /// A security incident: its description and notes are restricted to cleared logins.
+    pub restricted: &'static str,
 }
 
 impl Symbols {
@@ -104,6 +106,7 @@ impl Symbols {
         selected: "▶",
         live: "●",
         offline: "○",
+        restricted: "⚿",
     };
     pub const ASCII: Symbols = Symbols {
         breached: "!",
@@ -114,6 +117,7 @@ impl Symbols {
         selected: ">",
         live: "*",
         offline: "o",
+        restricted: "#",
     };
 }
 

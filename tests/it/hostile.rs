@@ -73,6 +73,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
     let expected = [
         ("vakt_resend_dead_to", "vakt_postmaster"),
         ("vakt_row_changed", "vakt_auditor"),
+        ("vakt_seal_description", "vakt_sealer"),
         ("vakt_service_days_inserted", "vakt_tallier"),
         ("vakt_service_days_recount", "vakt_tallier"),
         ("vakt_service_days_updated", "vakt_tallier"),
@@ -80,6 +81,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         ("vakt_staff_deactivate", "vakt_staff_keeper"),
         ("vakt_staff_reactivate", "vakt_staff_keeper"),
         ("vakt_staff_role", "vakt_staff_keeper"),
+        ("vakt_staff_security", "vakt_staff_keeper"),
         ("vakt_staff_servicedesk", "vakt_staff_keeper"),
         ("vakt_survey_backfill", "vakt_surveyor"),
         ("vakt_survey_closed", "vakt_surveyor"),
@@ -92,7 +94,7 @@ async fn every_function_pins_its_search_path_and_definers_are_owned_by_roles_wit
         "SELECT bool_or(o.rolcanlogin), bool_or(has_schema_privilege(o.oid, 'public', 'CREATE')),
                 bool_or(pg_has_role(o.oid, g.oid, 'USAGE'))
          FROM pg_roles o CROSS JOIN pg_roles g
-         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper', 'vakt_tallier', 'vakt_surveyor') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
+         WHERE o.rolname IN ('vakt_auditor', 'vakt_staff_keeper', 'vakt_tallier', 'vakt_surveyor', 'vakt_sealer') AND g.rolname LIKE 'vakt\\_%' AND g.oid <> o.oid",
     )
     .fetch_one(&db.pool)
     .await

@@ -23,5 +23,6 @@ mod notify;
 mod outbox;
 mod problems;
 mod rings;
+mod security;
 mod servers;
 mod ui;

@@ -406,6 +406,8 @@ fn master_incident_state() -> State {
     let detail = IncidentDetail {
         summary,
         description: "Helsejournalen svarer ikke; flere leverandører har egne saker.".into(),
+        description_restricted: false,
+        regulatory: Vec::new(),
         reporter: "Silje Aasen".into(),
         channel: vakt::domain::incident::Channel::Phone,
         created_by: "kari".into(),
@@ -495,4 +497,94 @@ fn resolving_a_master_160x48() {
     let screen = render(&resolve_master_state(), 160, 48);
     assert!(screen.contains("also resolve its 2 open child"), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+/// The incident view of a flagged Altinn incident involving personal data, 20 hours after it was flagged, with the
+/// early warning made: for a login that is not cleared (description and notes restricted) or one that is.
+fn security_incident_state(cleared: bool) -> State {
+    use vakt::app::model::{EventEntry, IncidentDetail};
+    use vakt::domain::agreement::regulatory::{RegulatoryPeriod, RegulatoryUnit};
+    use vakt::domain::regulatory::RegulatoryClock;
+    let mut state = board_state();
+    let mut rows = state.screens.board.queue.all().to_vec();
+    for row in rows.iter_mut().filter(|r| r.id == 23) {
+        row.flags.security = true;
+        row.flags.personal_data = true;
+    }
+    update(&mut state, Action::BoardLoaded(rows), now());
+    state.screens.board.queue.select_id(23);
+    update(&mut state, Action::Run(Command::Open), now());
+    let summary = state.screens.board.queue.find(23).cloned().expect("INC-10423 is on the board");
+    let flagged = now() - Duration::hours(20);
+    let clock = |code: &str, authority: &str, hours: u32, notified: Option<i64>| RegulatoryClock {
+        code: code.into(),
+        name: code.into(),
+        authority: authority.into(),
+        within: RegulatoryPeriod { amount: hours, unit: RegulatoryUnit::Hours },
+        starts: flagged,
+        due: flagged + Duration::hours(i64::from(hours)),
+        notified: notified.map(|h| flagged + Duration::hours(h)),
+    };
+    let note = if cleared { "Token lekket fra testmiljø" } else { "[restricted]" };
+    let detail = IncidentDetail {
+        summary,
+        description: if cleared { "Uvanlige innlogginger fra én adresse.".into() } else { String::new() },
+        description_restricted: !cleared,
+        regulatory: vec![
+            clock("nis2-early", "NSM NorCERT", 24, Some(3)),
+            clock("nis2-notification", "NSM NorCERT", 72, None),
+            clock("gdpr-breach", "Datatilsynet", 72, None),
+        ],
+        reporter: "Silje Aasen".into(),
+        channel: vakt::domain::incident::Channel::Phone,
+        created_by: "kari".into(),
+        resolved_at: None,
+        closed_at: None,
+        events: vec![
+            EventEntry {
+                at: flagged - Duration::minutes(30),
+                kind: "note".into(),
+                actor: "kari".into(),
+                data: serde_json::json!({ "text": note }),
+            },
+            EventEntry {
+                at: flagged,
+                kind: "security_flagged".into(),
+                actor: "kari".into(),
+                data: serde_json::json!({}),
+            },
+        ],
+        clocks: Vec::new(),
+        clock_events: Vec::new(),
+        linked: Vec::new(),
+        relations: Default::default(),
+    };
+    update(&mut state, Action::DetailLoaded { id: 23, detail: Some(Box::new(detail)) }, now());
+    state
+}
+
+#[test]
+fn security_incident_uncleared_80x24() {
+    let screen = render(&security_incident_state(false), 80, 24);
+    assert!(screen.contains("⚿ restricted") && screen.contains("nis2-notification"), "{screen}");
+    assert!(screen.contains("✓ made") && screen.contains("52 h"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn security_incident_cleared_160x48() {
+    let screen = render(&security_incident_state(true), 160, 48);
+    assert!(screen.contains("Uvanlige innlogginger") && screen.contains("Token lekket"), "{screen}");
+    assert!(screen.contains("Datatilsynet") && !screen.contains("restricted"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn security_incident_on_the_board_shows_the_lock() {
+    let mut state = security_incident_state(false);
+    update(&mut state, Action::Run(Command::Back), now());
+    for (width, height) in [(80, 24), (160, 48)] {
+        let screen = render(&state, width, height);
+        assert!(screen.contains("⚿ "), "{width}x{height}: {screen}");
+    }
 }

@@ -29,6 +29,8 @@ pub(super) fn detail(id: i64, status: Status, relations: Relations) -> IncidentD
     IncidentDetail {
         summary: row(id, "Høy", 2, status),
         description: "Brukere får tidsavbrudd ved innlogging.".into(),
+        description_restricted: false,
+        regulatory: Vec::new(),
         reporter: "Silje Aasen".into(),
         channel: crate::domain::incident::Channel::Phone,
         created_by: "kari".into(),

@@ -136,4 +136,6 @@ mod minutes_tests;
 #[cfg(test)]
 mod problems_tests;
 #[cfg(test)]
+mod security_tests;
+#[cfg(test)]
 mod tests;

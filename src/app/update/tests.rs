@@ -627,6 +627,8 @@ pub(super) mod snapshots {
         let detail = IncidentDetail {
             summary,
             description: "Brukere får ikke logget inn i journalsystemet.".into(),
+            description_restricted: false,
+            regulatory: Vec::new(),
             reporter: "Silje Aasen".into(),
             channel: crate::domain::incident::Channel::Phone,
             created_by: "kari".into(),

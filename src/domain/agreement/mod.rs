@@ -9,6 +9,7 @@
 pub mod channel;
 pub mod lang;
 pub mod major_policy;
+pub mod regulatory;
 pub mod spec;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -279,6 +280,9 @@ impl Agreement {
             if !spec.organisations.iter().any(|o| o.code == s.owner) {
                 return Err(unknown_ref(code, &format!("service '{}'", s.code), "organisation", &s.owner));
             }
+        }
+        if let Some(problem) = regulatory::problem(&spec.regulatory) {
+            return Err(invalid(problem));
         }
         if let Some(survey) = &spec.survey
             && !(2..=100).contains(&survey.every)

@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub use super::major_policy::MajorPolicy;
+pub use super::regulatory::RegulatoryDuty;
 use crate::domain::calendar::holidays::Region;
 use crate::domain::calendar::spec::{CalendarSpec, date};
 
@@ -462,6 +463,9 @@ pub struct AgreementSpec {
     /// A random survey of closed incidents (Tranemo/Ulricehamn: "Slumpenkät … till 25 % av alla avslutade ärenden").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveySpec>,
+    /// Notifications to authorities about a security incident (NIS2, GDPR), each with its own clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regulatory: Vec<RegulatoryDuty>,
 }
 
 /// One closed incident in `every` is drawn for the survey (4: a quarter), by the database when it closes

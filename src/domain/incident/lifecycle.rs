@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::agreement::Agreement;
+use crate::domain::agreement::regulatory::DutyTrigger;
 use crate::domain::agreement::spec::TargetKind;
 use crate::domain::incident::{Channel, Status, SupportLine, UnknownName};
 use crate::domain::sla::EventKind;
@@ -55,6 +56,15 @@ pub enum IncidentAction {
     },
     FlagSecurity,
     ClearSecurity,
+    /// A security incident that involves personal data (a GDPR personal-data breach).
+    FlagPersonalData,
+    ClearPersonalData,
+    /// A notification to an authority (an agreement's regulatory duty, by code) was made at `at`.
+    RecordNotification {
+        duty: String,
+        at: DateTime<Utc>,
+        note: Option<String>,
+    },
 }
 
 impl IncidentAction {
@@ -78,6 +88,9 @@ impl IncidentAction {
             IncidentAction::Deprioritise { .. } => "deprioritise",
             IncidentAction::FlagSecurity => "flag as security incident",
             IncidentAction::ClearSecurity => "clear the security flag",
+            IncidentAction::FlagPersonalData => "flag as involving personal data",
+            IncidentAction::ClearPersonalData => "clear the personal-data flag",
+            IncidentAction::RecordNotification { .. } => "record a notification",
         }
     }
 }
@@ -88,6 +101,7 @@ pub struct Current {
     pub status: Status,
     pub priority: Option<String>,
     pub security: bool,
+    pub personal_data: bool,
     pub workaround: bool,
     pub deprioritised: bool,
     pub assignee: Option<String>,
@@ -102,6 +116,7 @@ pub struct Changes {
     pub assignee: Option<Option<String>>,
     pub line: Option<SupportLine>,
     pub security: Option<bool>,
+    pub personal_data: Option<bool>,
     pub workaround: Option<bool>,
     pub reopened: Option<bool>,
     pub deprioritised: Option<bool>,
@@ -147,6 +162,10 @@ pub fn check_at(action: &IncidentAction, now: DateTime<Utc>) -> Result<(), Refus
             "the re-planned due time {} has already passed; agree one still to come",
             new_due.format("%Y-%m-%d %H:%M UTC")
         )),
+        IncidentAction::RecordNotification { at, .. } if *at > now => refuse(format!(
+            "a notification is recorded once it is made; {} is still to come",
+            at.format("%Y-%m-%d %H:%M UTC")
+        )),
         _ => Ok(()),
     }
 }
@@ -161,6 +180,7 @@ pub fn plan(agreement: &Agreement, current: &Current, action: &IncidentAction) -
                 | IncidentAction::Close
                 | IncidentAction::Note { .. }
                 | IncidentAction::LogFeedback { .. }
+                | IncidentAction::RecordNotification { .. }
         )
     {
         return refuse(format!("cannot {} a {} incident; reopen it first", action.verb(), current.status.label()));
@@ -344,7 +364,53 @@ pub fn plan(agreement: &Agreement, current: &Current, action: &IncidentAction) -
                 return refuse("not flagged as a security incident");
             }
             changes.security = Some(false);
+            if current.personal_data {
+                changes.personal_data = Some(false);
+            }
             vec![NewEvent::history("security_cleared", EventData::default())]
+        }
+        IncidentAction::FlagPersonalData => {
+            if !current.security {
+                return refuse("a personal-data breach is a security incident: flag it as one first");
+            }
+            if current.personal_data {
+                return refuse("already flagged as involving personal data");
+            }
+            changes.personal_data = Some(true);
+            vec![NewEvent::history("personal_data_flagged", EventData::default())]
+        }
+        IncidentAction::ClearPersonalData => {
+            if !current.personal_data {
+                return refuse("not flagged as involving personal data");
+            }
+            changes.personal_data = Some(false);
+            vec![NewEvent::history("personal_data_cleared", EventData::default())]
+        }
+        IncidentAction::RecordNotification { duty, at, note } => {
+            if !current.security {
+                return refuse("notifications to authorities are recorded on a flagged security incident");
+            }
+            let duties = &agreement.spec().regulatory;
+            let wanted = duty.trim().replace('_', "-").to_ascii_lowercase();
+            let Some(known) = duties.iter().find(|d| d.code == wanted) else {
+                let codes: Vec<&str> = duties.iter().map(|d| d.code.as_str()).collect();
+                return if codes.is_empty() {
+                    refuse(format!("{} lists no notification duties", agreement.code()))
+                } else {
+                    refuse(format!("unknown duty '{}': {} lists {}", duty.trim(), agreement.code(), codes.join(", ")))
+                };
+            };
+            if known.when == DutyTrigger::PersonalData && !current.personal_data {
+                return refuse(format!("{} applies to a personal-data breach: flag that first", known.code));
+            }
+            let data = EventData {
+                duty: Some(known.code.clone()),
+                authority: Some(known.authority.clone()),
+                notified_at: Some(*at),
+                text: note.clone().filter(|n| !n.trim().is_empty()),
+                ..EventData::default()
+            };
+            vec![NewEvent::history("authority_notified", data)]
         }
     };
     Ok(Outcome { events, changes })

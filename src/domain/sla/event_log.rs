@@ -47,6 +47,15 @@ pub struct EventData {
     /// `feedback_given`: the channel used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// `authority_notified`: the agreement's duty (`nis2-early`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty: Option<String>,
+    /// `authority_notified`: whom, as the agreement named them then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// `authority_notified`: when the notification was made (it may be recorded later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_at: Option<DateTime<Utc>>,
 }
 
 /// Event kinds that only record history and never move a clock.
@@ -56,6 +65,9 @@ pub const HISTORY_KINDS: &[&str] = &[
     "linked",
     "security_flagged",
     "security_cleared",
+    "personal_data_flagged",
+    "personal_data_cleared",
+    "authority_notified",
     "edited",
     "major_declared",
     "major_update",

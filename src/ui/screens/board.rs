@@ -280,9 +280,11 @@ fn age(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
     Cell::from(format::age(incident.received_at, view.now))
 }
 
-fn title(incident: &IncidentSummary, _: &State, _: View) -> Cell<'static> {
+fn title(incident: &IncidentSummary, _: &State, view: View) -> Cell<'static> {
+    // A security incident's title stays readable; the mark says its description and notes are restricted.
+    let lock = if incident.flags.security { format!("{} ", view.theme.symbols.restricted) } else { String::new() };
     match &incident.master {
-        Some(master) => plain(&format!("↳ {master} {}", incident.title), 120),
-        None => plain(&incident.title, 120),
+        Some(master) => plain(&format!("{lock}↳ {master} {}", incident.title), 120),
+        None => plain(&format!("{lock}{}", incident.title), 120),
     }
 }

@@ -22,18 +22,39 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
     let clocks = live_clocks(state, detail, view);
     let clock_rows = clocks.as_ref().map_or(1, |c| c.clocks.len().max(1)) as u16;
     let relation_rows = u16::from(!relations_line_empty(detail));
-    let [fields_area, clocks_area, description_area, history_area] = Layout::vertical([
+    let regulatory_rows = if detail.regulatory.is_empty() { 0 } else { detail.regulatory.len() as u16 + 2 };
+    let [fields_area, clocks_area, regulatory_area, description_area, history_area] = Layout::vertical([
         Constraint::Length(5 + relation_rows),
         Constraint::Length(clock_rows + 2),
-        Constraint::Length(5),
+        Constraint::Length(regulatory_rows),
+        // The restricted notice needs less room than a description, which leaves more for the history.
+        Constraint::Length(if detail.description_restricted { 3 } else { 5 }),
         Constraint::Fill(1),
     ])
     .areas(area);
     let others = state.people_at(detail.summary.id);
     fields(frame, fields_area, detail, &others, view);
     clock_table(frame, clocks_area, clocks.as_ref(), view);
+    if !detail.regulatory.is_empty() {
+        let first_warning = state
+            .agreements
+            .get(&detail.summary.agreement_version_id)
+            .and_then(|a| a.clock_rules().warning_thresholds.first().copied())
+            .unwrap_or(50);
+        super::incident_regulatory::render(frame, regulatory_area, &detail.regulatory, first_warning, view);
+    }
 
-    let description = if detail.description.trim().is_empty() {
+    let description = if detail.description_restricted {
+        let symbol = theme.symbols.restricted;
+        Paragraph::new(Line::styled(
+            format!(
+                "{symbol} restricted: the description and notes of a security incident are readable only by logins \
+                 cleared for them (vakt_security)"
+            ),
+            theme.warning,
+        ))
+        .wrap(Wrap { trim: false })
+    } else if detail.description.trim().is_empty() {
         Paragraph::new(Line::styled("no description", theme.dim))
     } else {
         Paragraph::new(text::block(&detail.description).into_owned()).style(theme.text).wrap(Wrap { trim: false })

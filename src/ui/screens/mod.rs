@@ -6,6 +6,7 @@ pub mod board_known_errors;
 mod calendar;
 mod heatmap;
 mod incident;
+mod incident_regulatory;
 mod major;
 mod minutes;
 mod problems;

@@ -25,7 +25,7 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
     if act == Act::New {
         return open_form(state, FormPurpose::Create, now);
     }
-    let Some((target, status, security)) = target(state) else {
+    let Some((target, status, flags)) = target(state) else {
         state.warn("select an incident first", now);
         return Vec::new();
     };
@@ -65,9 +65,34 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
             }
             confirm(state, target, IncidentAction::Close, None)
         }
+        Act::Security if flags.security && !cleared(state) => {
+            state.warn(
+                "only a login cleared for security incidents (vakt_security) may clear the flag: \
+                 clearing shows its description and notes to everyone",
+                now,
+            );
+            Vec::new()
+        }
         Act::Security => {
-            let action = if security { IncidentAction::ClearSecurity } else { IncidentAction::FlagSecurity };
+            let action = if flags.security { IncidentAction::ClearSecurity } else { IncidentAction::FlagSecurity };
             confirm(state, target, action, None)
+        }
+        Act::PersonalData | Act::Notified if !flags.security => {
+            state.warn("flag it as a security incident first (x)", now);
+            Vec::new()
+        }
+        Act::PersonalData => {
+            let action =
+                if flags.personal_data { IncidentAction::ClearPersonalData } else { IncidentAction::FlagPersonalData };
+            confirm(state, target, action, None)
+        }
+        Act::Notified => {
+            if agreement(state, &target).is_some_and(|a| a.spec().regulatory.is_empty()) {
+                let code = agreement(state, &target).map_or("this agreement", |a| a.code()).to_string();
+                state.warn(format!("{code} lists no notifications to authorities"), now);
+                return Vec::new();
+            }
+            open_form(state, FormPurpose::Notified(target), now)
         }
         Act::Assign => open_form(state, FormPurpose::Assign(target), now),
         Act::Priority => open_form(state, FormPurpose::Priority(target), now),
@@ -88,7 +113,7 @@ pub fn start(state: &mut State, act: Act, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 /// The incident actions apply to: the open incident view, else the selected board line.
-fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
+fn target(state: &State) -> Option<(ActionTarget, Status, crate::app::model::Flags)> {
     let summary = match &state.screens.board.incident {
         Some(view) => view.detail.as_ref().map(|d| &d.summary)?,
         None => state.screens.board.queue.selected()?,
@@ -99,7 +124,12 @@ fn target(state: &State) -> Option<(ActionTarget, Status, bool)> {
         version: summary.version,
         agreement_version_id: summary.agreement_version_id,
     };
-    Some((target, summary.status, summary.flags.security))
+    Some((target, summary.status, summary.flags))
+}
+
+/// Whether this login may read (and so clear) what a security incident restricts.
+fn cleared(state: &State) -> bool {
+    state.user.as_ref().is_some_and(|u| u.rights.security)
 }
 
 /// The title of the incident actions apply to (the open view's, else the board line's).
@@ -265,6 +295,28 @@ fn fields_for(state: &State, purpose: &FormPurpose) -> (String, Vec<Field>) {
         }
         FormPurpose::Deprioritise(t) => {
             (format!("Deprioritise {} (workaround in place)", t.reference), vec![Field::line("reason", "", true)])
+        }
+        FormPurpose::Notified(t) => {
+            let duties = agreement(state, t)
+                .map(|a| {
+                    a.spec()
+                        .regulatory
+                        .iter()
+                        .map(|d| {
+                            let label = format!("{} — {}, within {}", d.code, d.authority, d.within);
+                            ChoiceOption::new(&d.code, label, &d.name)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                format!("Notification made about {}", t.reference),
+                vec![
+                    Field::choice("notification", duties, 0).named("duty"),
+                    Field::line("made at (empty: now)", "", false).named("at"),
+                    Field::line("reference or remark", "", false).named("note"),
+                ],
+            )
         }
         FormPurpose::LinkProblem(t) => (
             format!("Link {} to a problem", t.reference),
@@ -507,6 +559,16 @@ fn build(
             )
         }
         FormPurpose::Deprioritise(t) => act(t, IncidentAction::Deprioritise { reason: value("reason") }),
+        FormPurpose::Notified(t) => {
+            let at = match optional("at") {
+                Some(text) => local_instant(&text, zone)?,
+                None => now,
+            };
+            if at > now {
+                return Err("record a notification once it is made, not before".into());
+            }
+            act(t, IncidentAction::RecordNotification { duty: value("duty"), at, note: optional("note") })
+        }
         FormPurpose::LinkProblem(t) => {
             let problem = value("problem").trim().to_uppercase();
             if problem.trim_start_matches("PRB-").is_empty() {

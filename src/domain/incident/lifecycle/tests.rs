@@ -17,6 +17,7 @@ fn current(status: Status, priority: Option<&str>) -> Current {
         status,
         priority: priority.map(String::from),
         security: false,
+        personal_data: false,
         workaround: false,
         deprioritised: false,
         assignee: None,
@@ -147,4 +148,39 @@ fn feedback_is_logged_for_a_known_channel() {
     let feedback = |channel: &str| IncidentAction::LogFeedback { channel: channel.into(), text: "ringt".into() };
     assert_eq!(plan(&ror, &high, &feedback("Phone")).unwrap().events[0].data.channel.as_deref(), Some("phone"));
     assert!(refused(&ror, &high, feedback("pigeon")).contains("email, phone, sms"));
+}
+
+#[test]
+fn personal_data_and_notifications_belong_to_a_flagged_security_incident() {
+    let altinn = seed("ALTINN");
+    let plain = current(Status::InProgress, Some("A"));
+    let at = Utc.with_ymd_and_hms(2026, 3, 29, 10, 0, 0).unwrap();
+    let notify = |duty: &str| IncidentAction::RecordNotification { duty: duty.into(), at, note: None };
+    assert!(refused(&altinn, &plain, IncidentAction::FlagPersonalData).contains("flag it as one first"));
+    assert!(refused(&altinn, &plain, notify("nis2-early")).contains("flagged security incident"));
+
+    let security = Current { security: true, ..plain.clone() };
+    let flagged = plan(&altinn, &security, &IncidentAction::FlagPersonalData).unwrap();
+    assert_eq!(flagged.changes.personal_data, Some(true));
+    assert!(refused(&altinn, &security, notify("gdpr-breach")).contains("personal-data breach"));
+    assert!(refused(&altinn, &security, notify("nis2-late")).contains("nis2-early, nis2-notification"));
+
+    // Codes are forgiving about case and underscores; the authority is recorded as the agreement names it now.
+    let recorded = plan(&altinn, &security, &notify("NIS2_early")).unwrap();
+    assert_eq!(recorded.events[0].kind, "authority_notified");
+    assert_eq!(recorded.events[0].data.duty.as_deref(), Some("nis2-early"));
+    assert_eq!(recorded.events[0].data.authority.as_deref(), Some("NSM NorCERT"));
+    assert_eq!(recorded.events[0].data.notified_at, Some(at));
+    // A final report is often sent after resolution.
+    let resolved = Current { status: Status::Resolved, ..security.clone() };
+    assert!(plan(&altinn, &resolved, &notify("nis2-final")).is_ok());
+    assert!(check_at(&notify("nis2-early"), at - chrono::Duration::minutes(1)).is_err(), "not in the future");
+
+    let both = Current { personal_data: true, ..security };
+    let cleared = plan(&altinn, &both, &IncidentAction::ClearSecurity).unwrap();
+    assert_eq!((cleared.changes.security, cleared.changes.personal_data), (Some(false), Some(false)));
+    // ROR lists no duties.
+    let ror = seed("ROR-IKT");
+    let ror_security = Current { security: true, ..current(Status::InProgress, Some("Lav")) };
+    assert!(refused(&ror, &ror_security, notify("nis2-early")).contains("lists no notification duties"));
 }
