@@ -27,6 +27,7 @@ pub mod register_screen;
 pub mod report_issues;
 pub mod reports;
 pub mod rota;
+pub mod route;
 pub mod schema;
 pub mod services;
 pub mod settings;
