@@ -123,6 +123,9 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
             .expect("the replica task")
             .expect("make and start a streaming replica (pg_basebackup -R)");
         println!("replica: pg_basebackup -R and start in {:.1} s", started.elapsed().as_secs_f64());
+        // The benchmark cluster commits asynchronously (fsync off as well); a real primary commits synchronously,
+        // and the consoles' replica fence is then the flush position (db::route::FENCE). Measure that case.
+        set_synchronous_commit(owner, true).await;
         Some(replica)
     } else {
         None
@@ -224,11 +227,7 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     .await
     .expect("a service for new incidents");
     let mim = db::connect(&cluster.url("ola", &dataset.name), 2).await.expect("connect as the MIM ola");
-    let major: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM majors WHERE state IN ('declared', 'mitigated') LIMIT 1")
-            .fetch_optional(owner)
-            .await
-            .expect("the major incident in progress");
+    let major = ensure_major(owner, &mim).await;
     let outbox_before: i64 =
         sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM outbox").fetch_one(owner).await.expect("outbox");
     let load_before = load_average();
@@ -315,12 +314,13 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let states: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, count(*) FROM outbox WHERE id > $1 GROUP BY state ORDER BY state")
-            .bind(outbox_before)
-            .fetch_all(owner)
-            .await
-            .expect("outbox states");
+    let states: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT channel, state, count(*) FROM outbox WHERE id > $1 GROUP BY channel, state ORDER BY channel, state",
+    )
+    .bind(outbox_before)
+    .fetch_all(owner)
+    .await
+    .expect("outbox states");
     sampler.abort();
 
     // Lost updates: every console's board against the database, read as a console login.
@@ -409,8 +409,8 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     let received = receiver.received.lock().map(|r| r.clone()).unwrap_or_default();
     let distinct: HashSet<&String> = received.iter().collect();
     println!(
-        "outbox: {queued} messages queued during the run, {pending} still pending; by state {states:?}; the receiver \
-         got {} requests, {} distinct idempotency keys ({} duplicates)",
+        "outbox: {queued} messages queued during the run, {pending} still pending; by channel and state {states:?}; \
+         the receiver got {} requests, {} distinct idempotency keys ({} duplicates)",
         received.len(),
         distinct.len(),
         received.len() - distinct.len()
@@ -444,11 +444,24 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     mim.close().await;
     reference.close().await;
     if let Some(replica) = replica {
+        set_synchronous_commit(owner, false).await;
         let root = replica.root().to_path_buf();
         let _ = tokio::task::spawn_blocking(move || replica.stop()).await;
         let _ = std::fs::remove_dir_all(root);
     }
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// `synchronous_commit` for the whole cluster: on, or back to the benchmark cluster's own setting (off).
+async fn set_synchronous_commit(owner: &PgPool, on: bool) {
+    let statement =
+        if on { "ALTER SYSTEM SET synchronous_commit = 'on'" } else { "ALTER SYSTEM RESET synchronous_commit" };
+    sqlx::query(statement).execute(owner).await.expect("set synchronous_commit");
+    sqlx::query("SELECT pg_reload_conf()").execute(owner).await.expect("reload the configuration");
+    println!(
+        "synchronous_commit: {}",
+        if on { "on (as on a real server)" } else { "back to the benchmark cluster's off" }
+    );
 }
 
 async fn broadcast(children: &mut [(Child, ChildStdin)], line: &str) {
@@ -487,8 +500,8 @@ async fn insert_incident(owner: &PgPool, service: i64, version: i64, title: &str
     .expect("insert a new incident");
 }
 
-/// Every contact becomes a webhook channel to the receiver (no e-mail or SMS), so that each message queued
-/// reaches something that counts it.
+/// Every contact becomes a webhook channel to the receiver (no e-mail or SMS), and every organisation gets two
+/// more, so that each message a major update queues reaches something that counts it.
 async fn prepare_contacts(owner: &PgPool, receiver: &str) {
     sqlx::query(
         "UPDATE contacts SET email = NULL, phone = NULL, mobile = NULL, webhook_url = $1 || '/hooks/' || id, \
@@ -498,6 +511,50 @@ async fn prepare_contacts(owner: &PgPool, receiver: &str) {
     .execute(owner)
     .await
     .expect("point every contact at the receiver");
+    sqlx::query(
+        "INSERT INTO contacts (organisation_id, name, webhook_url, webhook_preset)
+         SELECT o.id, '#scale-' || o.code || '-' || g, $1 || '/hooks/' || o.code || '-' || g, 'generic'
+         FROM organisations o CROSS JOIN generate_series(1, 2) g
+         WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.name = '#scale-' || o.code || '-' || g)",
+    )
+    .bind(receiver)
+    .execute(owner)
+    .await
+    .expect("add webhook channels for every organisation");
+}
+
+/// The major incident in progress, declared by the MIM on the most severe open Altinn or ROR-IKT incident when
+/// there is none (the generated data has none).
+async fn ensure_major(owner: &PgPool, mim: &PgPool) -> Option<i64> {
+    let active: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM majors WHERE state IN ('declared', 'mitigated') LIMIT 1")
+            .fetch_optional(owner)
+            .await
+            .expect("look for a major incident in progress");
+    if active.is_some() {
+        return active;
+    }
+    // Generated services are not in the seed agreements' service lists: name Altinn's SBL as the affected one.
+    let candidate: Option<i64> = sqlx::query_scalar(
+        "SELECT i.id FROM incidents i
+         JOIN agreement_versions v ON v.id = i.agreement_version_id JOIN agreements a ON a.id = v.agreement_id
+         WHERE i.status NOT IN ('resolved', 'closed') AND a.code = 'ALTINN' ORDER BY i.received_at LIMIT 1",
+    )
+    .fetch_optional(owner)
+    .await
+    .expect("find an incident to declare major");
+    let request = db::majors::DeclareRequest {
+        impact: "Skalatest: mange brukere berørt".into(),
+        services: vec!["SBL".into()],
+        ..Default::default()
+    };
+    match db::majors::declare(mim, candidate?, &request).await {
+        Ok(view) => Some(view.id),
+        Err(e) => {
+            println!("  no major incident could be declared ({e}); the stream has no major updates");
+            None
+        }
+    }
 }
 
 /// (rows, digest of every (id, version)), the same on both sides.

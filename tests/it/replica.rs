@@ -79,6 +79,15 @@ async fn replica_superuser(pair: &Pair) -> PgPool {
     db::connect(&pair.replica.url(embedded::SUPERUSER, embedded::DATABASE), 1).await.unwrap()
 }
 
+async fn set_synchronous_commit(owner: &PgPool, value: &str) {
+    let statement = match value {
+        "on" => "ALTER SYSTEM SET synchronous_commit = 'on'",
+        _ => "ALTER SYSTEM SET synchronous_commit = 'off'",
+    };
+    sqlx::query(statement).execute(owner).await.unwrap();
+    sqlx::query("SELECT pg_reload_conf()").execute(owner).await.unwrap();
+}
+
 async fn title_on(pool: &PgPool, id: i64) -> String {
     sqlx::query_scalar("SELECT title FROM incidents WHERE id = $1").bind(id).fetch_one(pool).await.unwrap()
 }
@@ -86,6 +95,8 @@ async fn title_on(pool: &PgPool, id: i64) -> String {
 #[tokio::test]
 async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote() {
     let (pair, owner, incident) = pair().await;
+    // As on a real server (the test cluster commits asynchronously): the replica fence is the flush position.
+    set_synchronous_commit(&owner, "on").await;
     let replica_admin = replica_superuser(&pair).await;
     let in_recovery: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()").fetch_one(&replica_admin).await.unwrap();
     assert!(in_recovery, "the second server is a standby");
@@ -94,7 +105,11 @@ async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote
 
     let primary = db::connect(&pair.primary.url(LOGIN, embedded::DATABASE), 4).await.unwrap();
     let replica = db::connect(&pair.replica.url(LOGIN, embedded::DATABASE), 4).await.unwrap();
-    let routes = Routes::single(primary).reading_from(replica).replica_wait(Duration::from_millis(300));
+    // Short while the replica is paused (the reads fall back), long while it replays (they wait for it however
+    // loaded the machine is).
+    let (paused_wait, replaying_wait) = (Duration::from_millis(300), Duration::from_secs(30));
+    let routes = Routes::single(primary).reading_from(replica);
+    routes.set_replica_wait(replaying_wait);
     let counts = routes.clone();
     let counts = || counts.read_counts().unwrap();
     let mut console =
@@ -106,6 +121,7 @@ async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote
 
     // The replica stops replaying: a change heard on the primary must still reach the screen, from the primary.
     sqlx::query("SELECT pg_wal_replay_pause()").execute(&replica_admin).await.unwrap();
+    routes.set_replica_wait(paused_wait);
     let fell_back = counts().fell_back.load(std::sync::atomic::Ordering::SeqCst);
     sqlx::query("UPDATE incidents SET title = 'SBL down for everyone' WHERE id = $1")
         .bind(incident)
@@ -122,6 +138,7 @@ async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote
 
     // Replaying again: the next change is read on the replica, after it has replayed that far.
     sqlx::query("SELECT pg_wal_replay_resume()").execute(&replica_admin).await.unwrap();
+    routes.set_replica_wait(replaying_wait);
     let (on_replica, fell_back) = (
         counts().on_replica.load(std::sync::atomic::Ordering::SeqCst),
         counts().fell_back.load(std::sync::atomic::Ordering::SeqCst),
@@ -137,17 +154,21 @@ async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote
     drop(console);
 
     // Read-your-writes: a write on the primary (here the board settings) is seen by the next read, from the
-    // primary while the replica is paused, from the replica once it replays.
-    for (paused, filter) in [(true, "mine"), (false, "breaching")] {
+    // primary while the replica is paused, from the replica once it replays; with synchronous commit (the flush
+    // position as the fence) and without it (the insert position).
+    let cases = [("on", true, "mine"), ("on", false, "breaching"), ("off", true, "sla"), ("off", false, "mine")];
+    for (commit, paused, filter) in cases {
+        set_synchronous_commit(&owner, commit).await;
         let pause = if paused { "SELECT pg_wal_replay_pause()" } else { "SELECT pg_wal_replay_resume()" };
         sqlx::query(pause).execute(&replica_admin).await.unwrap();
+        routes.set_replica_wait(if paused { paused_wait } else { replaying_wait });
         let settings = BoardSettings { filter: filter.into(), ..Default::default() };
         db::settings::save(routes.primary(), &settings).await.unwrap();
         routes.wrote();
         let read_on = routes.pool_for(&DbCommand::LoadBoard).await;
         assert_eq!(db::settings::load(&read_on).await.unwrap().filter, filter);
         let on_replica: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()").fetch_one(&read_on).await.unwrap();
-        assert_eq!(on_replica, !paused, "paused: {paused}");
+        assert_eq!(on_replica, !paused, "paused: {paused}, synchronous_commit {commit}");
     }
     // A write is never sent to the replica.
     let write = DbCommand::SaveSettings(BoardSettings::default());
