@@ -131,6 +131,9 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
         None
     };
 
+    // The benchmark's own MIM connection first: 50 consoles may take every connection slot there is.
+    let mim = db::connect(&cluster.url("ola", &dataset.name), 2).await.expect("connect as the MIM ola");
+    let reference = db::connect(&cluster.url("scale_console_00", &dataset.name), 1).await;
     // The serve workers: real `vakt serve` processes as a worker login.
     ensure_login(owner, "scale_serve", "worker").await;
     let work = std::env::temp_dir().join(format!("vakt-bench-scale-{}", std::process::id()));
@@ -226,7 +229,6 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     .fetch_one(owner)
     .await
     .expect("a service for new incidents");
-    let mim = db::connect(&cluster.url("ola", &dataset.name), 2).await.expect("connect as the MIM ola");
     let major = ensure_major(owner, &mim).await;
     let outbox_before: i64 =
         sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM outbox").fetch_one(owner).await.expect("outbox");
@@ -324,7 +326,10 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     sampler.abort();
 
     // Lost updates: every console's board against the database, read as a console login.
-    let reference = db::connect(&cluster.url("scale_console_00", &dataset.name), 1).await.expect("a reference login");
+    let reference = match reference {
+        Ok(pool) => pool,
+        Err(_) => db::connect(&cluster.url("scale_console_00", &dataset.name), 1).await.expect("a reference login"),
+    };
     let truth = board_digest(&db::incidents::list_open(&reference).await.expect("the open incidents"));
     broadcast(&mut children, "dump").await;
     let mut digests = Vec::new();
@@ -477,10 +482,8 @@ fn drain(lines: &mut mpsc::UnboundedReceiver<(usize, String)>, seen: &mut HashMa
 }
 
 fn record(_console: usize, line: &str, seen: &mut HashMap<String, Vec<u128>>) {
-    if let Some(rest) = line.strip_prefix("seen ") {
-        if let Some((time, key)) = rest.split_once(' ') {
-            seen.entry(key.to_string()).or_default().push(time.parse().unwrap_or(0));
-        }
+    if let Some((time, key)) = line.strip_prefix("seen ").and_then(|rest| rest.split_once(' ')) {
+        seen.entry(key.to_string()).or_default().push(time.parse().unwrap_or(0));
     }
 }
 
@@ -709,6 +712,13 @@ async fn console() {
             line = stdin.next_line() => {
                 let Ok(Some(line)) = line else { return };
                 if line == "dump" {
+                    // Settle first: apply what is still arriving until nothing has come for two seconds, so that a
+                    // console that is merely behind is not counted as one that lost an update.
+                    while let Ok(Some(action)) =
+                        tokio::time::timeout(Duration::from_secs(2), session.next_action()).await
+                    {
+                        session.dispatch(action, Utc::now());
+                    }
                     let (rows, digest) = board_digest(session.state().screens.board.queue.all());
                     let (rss, hwm) = common::memory_kib();
                     let reads = counts.read_counts().map(|c| {
