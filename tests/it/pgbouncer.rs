@@ -54,6 +54,10 @@ struct Bouncer {
 
 impl Drop for Bouncer {
     fn drop(&mut self) {
+        // As root the child is `runuser`, which does not pass a kill on: stop PgBouncer itself by its pid file.
+        if let Ok(pid) = std::fs::read_to_string(self.dir.join("pgbouncer.pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -51,6 +51,8 @@ async fn pair() -> (Pair, PgPool, i64) {
     .await
     .unwrap()
     .expect("start the primary (needs the PostgreSQL server binaries)");
+    // Owned from here on, so that a failure below still stops the primary (and a replica, once started).
+    let pair = Pair { root: root.clone(), primary: primary.clone(), replica: EmbeddedCluster::at(root.join("r")) };
     let maintenance = db::connect(&primary.url(embedded::SUPERUSER, "postgres"), 1).await.unwrap();
     vakt::setup::ensure_database(&maintenance, embedded::DATABASE).await.unwrap();
     maintenance.close().await;
@@ -64,7 +66,7 @@ async fn pair() -> (Pair, PgPool, i64) {
     )
     .await
     .unwrap();
-    let replica = tokio::task::spawn_blocking({
+    tokio::task::spawn_blocking({
         let primary = primary.clone();
         let at = root.join("r");
         move || primary.start_replica(at)
@@ -72,7 +74,7 @@ async fn pair() -> (Pair, PgPool, i64) {
     .await
     .unwrap()
     .expect("pg_basebackup a replica and start it");
-    (Pair { root, primary, replica }, owner, incident)
+    (pair, owner, incident)
 }
 
 async fn replica_superuser(pair: &Pair) -> PgPool {
