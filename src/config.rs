@@ -24,6 +24,10 @@ pub struct Config {
 pub struct DatabaseSection {
     /// A shared server; when empty, vakt uses its embedded cluster.
     pub url: Option<String>,
+    /// A streaming read replica of `url` for the console's screens (see `db::route`); writes stay on `url`.
+    pub read_url: Option<String>,
+    /// Where LISTEN goes when `url` is a transaction-mode pooler (PgBouncer): PostgreSQL itself or a session pool.
+    pub listen_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -71,6 +75,8 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub database_url: Option<String>,
+    pub read_database_url: Option<String>,
+    pub listen_database_url: Option<String>,
     pub theme: Option<String>,
 }
 
@@ -79,6 +85,8 @@ pub struct Overrides {
 pub struct Settings {
     pub config_path: PathBuf,
     pub database_url: Option<String>,
+    pub read_database_url: Option<String>,
+    pub listen_database_url: Option<String>,
     pub embedded_dir: Option<PathBuf>,
     pub demo_on_first_start: bool,
     pub theme: Option<String>,
@@ -119,11 +127,19 @@ pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &Overrides
         .or_else(|| non_empty(env("DATABASE_URL")))
         .or_else(|| non_empty(env("VAKT_DATABASE_URL")))
         .or_else(|| non_empty(file.database.url.clone()));
+    let read_database_url = non_empty(flags.read_database_url.clone())
+        .or_else(|| non_empty(env("VAKT_READ_DATABASE_URL")))
+        .or_else(|| non_empty(file.database.read_url.clone()));
+    let listen_database_url = non_empty(flags.listen_database_url.clone())
+        .or_else(|| non_empty(env("VAKT_LISTEN_DATABASE_URL")))
+        .or_else(|| non_empty(file.database.listen_url.clone()));
     let theme = non_empty(flags.theme.clone()).or_else(|| non_empty(env("VAKT_THEME"))).or(file.ui.theme);
     let embedded_dir = non_empty(env("VAKT_EMBEDDED_DIR")).map(PathBuf::from).or(file.embedded.dir);
     Ok(Settings {
         config_path: path.to_path_buf(),
         database_url,
+        read_database_url,
+        listen_database_url,
         embedded_dir,
         demo_on_first_start: file.embedded.demo_on_first_start.unwrap_or(true),
         theme,
@@ -226,10 +242,40 @@ mod tests {
         assert_eq!(from_env.database_url.as_deref(), Some("postgres://env/db"));
         assert_eq!(from_env.theme.as_deref(), Some("high-contrast"));
 
-        let flags = Overrides { database_url: Some("postgres://flag/db".into()), theme: Some("dark".into()) };
+        let flags = Overrides {
+            database_url: Some("postgres://flag/db".into()),
+            theme: Some("dark".into()),
+            ..Default::default()
+        };
         let from_flags = load(&path, &env, &flags).unwrap();
         assert_eq!(from_flags.database_url.as_deref(), Some("postgres://flag/db"));
         assert_eq!(from_flags.theme.as_deref(), Some("dark"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn read_and_listen_urls_come_from_flags_environment_or_file() {
+        let dir = std::env::temp_dir().join(format!("vakt-config-routes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let text =
+            "[database]\nurl = \"postgres://p/db\"\nread_url = \"postgres://r/db\"\nlisten_url = \"postgres://l/db\"\n";
+        std::fs::write(&path, text).unwrap();
+        let from_file = load(&path, &no_env, &Overrides::default()).unwrap();
+        assert_eq!(from_file.read_database_url.as_deref(), Some("postgres://r/db"));
+        assert_eq!(from_file.listen_database_url.as_deref(), Some("postgres://l/db"));
+        let env = |key: &str| match key {
+            "VAKT_READ_DATABASE_URL" => Some("postgres://env-r/db".to_string()),
+            "VAKT_LISTEN_DATABASE_URL" => Some("postgres://env-l/db".to_string()),
+            _ => None,
+        };
+        let from_env = load(&path, &env, &Overrides::default()).unwrap();
+        assert_eq!(from_env.read_database_url.as_deref(), Some("postgres://env-r/db"));
+        assert_eq!(from_env.listen_database_url.as_deref(), Some("postgres://env-l/db"));
+        let flags = Overrides { read_database_url: Some("postgres://flag-r/db".into()), ..Default::default() };
+        let from_flags = load(&path, &env, &flags).unwrap();
+        assert_eq!(from_flags.read_database_url.as_deref(), Some("postgres://flag-r/db"));
+        assert_eq!(from_flags.listen_database_url.as_deref(), Some("postgres://env-l/db"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -67,13 +67,20 @@ async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
             target.embedded.as_ref().map(|c| c.root().display().to_string()).unwrap_or_default()
         );
     }
-    let pool = vakt::db::connect(&target.url, 4).await?;
+    let routes = vakt::db::route::connect(
+        &target.url,
+        settings.read_database_url.as_deref(),
+        settings.listen_database_url.as_deref(),
+        4,
+    )
+    .await?;
+    let pool = routes.primary().clone();
     let zone = vakt::config::viewer_zone();
     let login = vakt::db::staff::whoami(&pool).await.map(|u| u.login).unwrap_or_default();
     let slug: String =
         format!("{}-{login}", target.label).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let drafts = vakt::logging::log_dir().map(|dir| dir.join(format!("drafts-{slug}.json")));
-    vakt::console::run(pool, &target.label, theme, zone, drafts)
+    vakt::console::run(routes, &target.label, theme, zone, drafts)
         .await
         .map_err(|e| CliError { message: e.to_string(), code: 1 })
 }

@@ -249,6 +249,18 @@ pub async fn run(
     options: &ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    run_listening_on(pool, pool, notifier, options, shutdown).await
+}
+
+/// As [`run`], with the outbox notices heard on `listen_on`: PostgreSQL itself or a session-mode pool when `pool`
+/// is a transaction-mode PgBouncer, where a LISTEN would be lost with the server connection it ran on.
+pub async fn run_listening_on(
+    pool: &PgPool,
+    listen_on: &PgPool,
+    notifier: &Notifier,
+    options: &ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
     // A flag the delivery loop can read between batches without polling the caller's future.
     let (stop_sender, mut stop) = watch::channel(false);
     let signal_task = tokio::spawn(async move {
@@ -261,7 +273,7 @@ pub async fn run(
     while !*stop.borrow() {
         if notices.is_none() {
             // Listening starts before the pass, so nothing written after the pass goes unnoticed.
-            notices = listen(pool).await;
+            notices = listen(listen_on).await;
         }
         let tick = tick(pool, notifier, options, &stop).await;
         let wait = match tick {

@@ -42,6 +42,14 @@ pub struct Cli {
     /// PostgreSQL URL of a shared vakt database (default: the embedded one).
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// A streaming read replica of the database for the console's screens; writes and LISTEN stay on the
+    /// database URL (`VAKT_READ_DATABASE_URL`, `[database] read_url`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub read_database_url: Option<String>,
+    /// Where LISTEN goes when the database URL is a transaction-mode PgBouncer: PostgreSQL itself or a
+    /// session-mode pool (`VAKT_LISTEN_DATABASE_URL`, `[database] listen_url`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub listen_database_url: Option<String>,
     /// Colour theme: dark, light, high-contrast, monochrome, or one in the themes folder.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
@@ -192,7 +200,12 @@ pub fn settings(cli: &Cli) -> Result<Settings, CliError> {
             path.display()
         )));
     }
-    let flags = Overrides { database_url: cli.database_url.clone(), theme: cli.theme.clone() };
+    let flags = Overrides {
+        database_url: cli.database_url.clone(),
+        read_database_url: cli.read_database_url.clone(),
+        listen_database_url: cli.listen_database_url.clone(),
+        theme: cli.theme.clone(),
+    };
     Ok(config::load(&path, &|key| std::env::var(key).ok(), &flags)?)
 }
 

@@ -116,7 +116,12 @@ pub async fn serve(args: &ServeArgs, settings: &Settings) -> CliResult {
         return Ok(());
     }
     eprintln!("vakt: serving as {} (stop with Ctrl-C or SIGTERM)", options.worker_id);
-    serve::run(&pool, &notifier, &options, shutdown_signal()).await;
+    let listen_on = match &settings.listen_database_url {
+        Some(url) => crate::db::connect(url, 1).await?,
+        None => pool.clone(),
+    };
+    serve::run_listening_on(&pool, &listen_on, &notifier, &options, shutdown_signal()).await;
+    listen_on.close().await;
     pool.close().await;
     Ok(())
 }

@@ -11,7 +11,6 @@ use std::time::Duration;
 use chrono::Utc;
 use chrono_tz::Tz;
 use futures_util::StreamExt;
-use sqlx::PgPool;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::app::Action;
@@ -19,13 +18,13 @@ use crate::ui::{self, Theme, View};
 
 /// Runs the console until the user quits or the session ends (SIGHUP/SIGTERM).
 pub async fn run(
-    pool: PgPool,
+    routes: crate::db::route::Routes,
     database_label: &str,
     theme: Theme,
     zone: Tz,
     drafts_file: Option<std::path::PathBuf>,
 ) -> color_eyre::Result<()> {
-    let mut session = Session::start(pool, database_label, zone, Utc::now(), drafts_file).await?;
+    let mut session = Session::start_routed(routes, database_label, zone, Utc::now(), drafts_file).await?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut terminal = terminal::enter()?;

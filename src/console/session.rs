@@ -39,6 +39,18 @@ impl Session {
         now: DateTime<Utc>,
         drafts_file: Option<PathBuf>,
     ) -> Result<Session, DbError> {
+        Self::start_routed(db::route::Routes::single(pool), database_label, zone, now, drafts_file).await
+    }
+
+    /// As [`Session::start`], over a primary with an optional read replica and listen pool (`db::route`).
+    pub async fn start_routed(
+        routes: db::route::Routes,
+        database_label: &str,
+        zone: Tz,
+        now: DateTime<Utc>,
+        drafts_file: Option<PathBuf>,
+    ) -> Result<Session, DbError> {
+        let pool = routes.primary().clone();
         db::schema::require_current(&pool).await?;
         let user = db::staff::whoami(&pool).await?;
         let agreements = db::agreements::load_all(&pool).await?;
@@ -46,8 +58,8 @@ impl Session {
         let (commands, command_rx) = mpsc::channel(COMMAND_QUEUE);
         let (actions_tx, actions) = mpsc::channel(ACTION_QUEUE);
         let tasks = vec![
-            tokio::spawn(db::worker::run(pool.clone(), command_rx, actions_tx.clone())),
-            tokio::spawn(db::listener::run(pool, actions_tx.clone())),
+            tokio::spawn(db::listener::run_heard(routes.listen_pool().clone(), actions_tx.clone(), routes.heard())),
+            tokio::spawn(db::route::run_worker(routes, command_rx, actions_tx.clone())),
         ];
         let mut state = State::new(database_label);
         state.zone = zone;

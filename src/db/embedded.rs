@@ -157,6 +157,58 @@ impl EmbeddedCluster {
         )
     }
 
+    /// Makes a streaming read replica of this (running) cluster at `root` with `pg_basebackup -R` over the
+    /// socket, and starts it on its own socket directory. The embedded cluster already allows what this needs:
+    /// `wal_level = replica` and `max_wal_senders` are PostgreSQL's defaults, and initdb's trust setup lets local
+    /// replication connections in. An existing replica at `root` is removed first. For tests and benchmarks of
+    /// `db::route`; a site builds its replicas with its own tools.
+    pub fn start_replica(&self, root: impl Into<PathBuf>) -> Result<EmbeddedCluster, EmbeddedError> {
+        let replica = EmbeddedCluster::at(root);
+        replica.stop().ok();
+        if replica.root.exists() {
+            fs::remove_dir_all(&replica.root).map_err(|e| fs_error(&replica.root, e))?;
+        }
+        let tools = Toolchain::discover()?;
+        replica.check_socket_path()?;
+        make_dir(&replica.root, 0o755)?;
+        make_dir(&replica.socket_dir(), 0o700)?;
+        tools.hand_over(&replica.root)?;
+        tools.hand_over(&replica.socket_dir())?;
+        let port = SOCKET_PORT.to_string();
+        let out = tools.run(
+            "pg_basebackup",
+            &[
+                "-D",
+                &path_str(&replica.data_dir()),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "-h",
+                &path_str(&self.socket_dir()),
+                "-p",
+                &port,
+                "-U",
+                SUPERUSER,
+            ],
+        )?;
+        check("pg_basebackup", &out)?;
+        // The copied configuration names the primary's socket directory; the replica gets its own. Hot standby
+        // feedback keeps the primary's vacuum from cancelling a long read on the replica.
+        let conf = format!(
+            "\n# vakt: a streaming read replica\nunix_socket_directories = '{}'\nhot_standby = on\n\
+             hot_standby_feedback = on\n",
+            path_str(&replica.socket_dir()).replace('\'', "''")
+        );
+        let conf_path = replica.data_dir().join("postgresql.conf");
+        let mut existing = fs::read_to_string(&conf_path).map_err(|e| fs_error(&conf_path, e))?;
+        existing.push_str(&conf);
+        fs::write(&conf_path, existing).map_err(|e| fs_error(&conf_path, e))?;
+        replica.start(&tools)?;
+        Ok(replica)
+    }
+
     fn check_socket_path(&self) -> Result<(), EmbeddedError> {
         let socket = self.socket_dir().join(format!(".s.PGSQL.{SOCKET_PORT}"));
         if path_str(&socket).len() > MAX_SOCKET_PATH {
@@ -238,7 +290,7 @@ impl Toolchain {
 
     /// Runs a server program, as the `postgres` system user when we are root.
     fn run(&self, program: &str, args: &[&str]) -> Result<Output, EmbeddedError> {
-        let exe = self.bin_dir.join(program);
+        let exe = self.program(program);
         let mut command = match &self.run_as {
             Some((user, _, _)) => {
                 let mut c = Command::new("runuser");
@@ -249,6 +301,20 @@ impl Toolchain {
         };
         command.args(args).current_dir("/").env("LC_ALL", "C");
         command.output().map_err(|e| EmbeddedError::Command { command: program.to_string(), detail: e.to_string() })
+    }
+
+    /// The program in the server's directory. PATH may hold links to only some of them (initdb, pg_ctl,
+    /// postgres); the others, such as pg_basebackup, are then beside the real `postgres`.
+    fn program(&self, program: &str) -> PathBuf {
+        let exe = self.bin_dir.join(program);
+        if exe.is_file() {
+            return exe;
+        }
+        fs::canonicalize(self.bin_dir.join("postgres"))
+            .ok()
+            .and_then(|real| real.parent().map(|dir| dir.join(program)))
+            .filter(|beside| beside.is_file())
+            .unwrap_or(exe)
     }
 
     /// Gives a directory to the server's system user when we are root.

@@ -8,15 +8,22 @@ use sqlx::postgres::PgListener;
 use tokio::sync::mpsc;
 
 use crate::app::{Action, ChangeNotice};
+use crate::db::route::Heard;
 
 /// The channel the row trigger notifies on.
 pub const CHANNEL: &str = "vakt";
 
 /// Runs until the action channel closes.
 pub async fn run(pool: PgPool, actions: mpsc::Sender<Action>) {
+    run_heard(pool, actions, Heard::default()).await
+}
+
+/// As [`run`], and marks `heard` on every notice and every (re)connection, before the console hears of it, so
+/// that a read replica is read only once it has replayed the change (`db::route`).
+pub async fn run_heard(pool: PgPool, actions: mpsc::Sender<Action>, heard: Heard) {
     let mut delay = Duration::from_millis(500);
     loop {
-        let reason = match listen(&pool, &actions).await {
+        let reason = match listen(&pool, &actions, &heard).await {
             Ok(Stop::ConsoleGone) => return,
             Ok(Stop::ConnectionLost) => {
                 delay = Duration::from_millis(500);
@@ -38,9 +45,10 @@ enum Stop {
     ConnectionLost,
 }
 
-async fn listen(pool: &PgPool, actions: &mpsc::Sender<Action>) -> Result<Stop, sqlx::Error> {
+async fn listen(pool: &PgPool, actions: &mpsc::Sender<Action>, heard: &Heard) -> Result<Stop, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
+    heard.changed();
     if actions.send(Action::Online).await.is_err() {
         return Ok(Stop::ConsoleGone);
     }
@@ -61,6 +69,7 @@ async fn listen(pool: &PgPool, actions: &mpsc::Sender<Action>) -> Result<Stop, s
                 if !notice.is_watched() {
                     continue;
                 }
+                heard.changed();
                 if actions.send(Action::Changed(notice)).await.is_err() {
                     return Ok(Stop::ConsoleGone);
                 }

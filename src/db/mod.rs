@@ -28,6 +28,7 @@ pub mod regulatory;
 pub mod report_issues;
 pub mod reports;
 pub mod rota;
+pub mod route;
 pub mod schema;
 pub mod services;
 pub mod settings;
