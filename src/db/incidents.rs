@@ -19,11 +19,14 @@ macro_rules! summary_select {
     (full) => {
         select_with!("i.description, i.clocks")
     };
-    // The board's lines and how many incidents are open in all (computed once, not per row).
-    (counted) => {
+    // The board's lines and PostgreSQL's estimate of the open incidents: the entries of the partial index on the
+    // board's order as last counted by VACUUM or ANALYZE. An exact count visits every open row's heap page until
+    // VACUUM has marked them all-visible (41 ms of a 42 ms first page on the freshly loaded benchmark data).
+    (estimated) => {
         select_with!(
             "'' AS description, '[]'::jsonb AS clocks,
-             (SELECT count(*) FROM public.incidents WHERE status NOT IN ('resolved', 'closed')) AS open"
+             (SELECT c.reltuples FROM pg_catalog.pg_class c
+              WHERE c.oid = 'public.incidents_board_order_idx'::pg_catalog.regclass)::bigint AS open"
         )
     };
 }
@@ -169,10 +172,11 @@ struct PageRow {
 }
 
 /// The first `limit` incidents of the open queue in `list_open`'s order, read along the partial index on that
-/// order (migration 35), and how many incidents are open in all: enough for a first screen in a few milliseconds.
+/// order (migration 35), and about how many incidents are open in all (0 when PostgreSQL has no estimate yet):
+/// enough for a first screen in a few milliseconds.
 pub async fn list_open_first(pool: &PgPool, limit: usize) -> Result<(Vec<IncidentSummary>, usize), DbError> {
     let sql = concat!(
-        summary_select!(counted),
+        summary_select!(estimated),
         " WHERE i.status NOT IN ('resolved', 'closed') ORDER BY i.next_due_at NULLS LAST, i.received_at, i.id",
         " LIMIT $1"
     );

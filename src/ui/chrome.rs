@@ -83,8 +83,11 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
     if !queue.loaded {
         // The figures count every open incident: until all have arrived, say how far the load is instead.
         let text = match queue.still_to_come() {
+            Some(0) => {
+                format!(" loading the board … {} open incidents here", crate::ui::format::count(queue.all().len()))
+            }
             Some(more) => format!(
-                " loading the board … {} of {} open incidents here",
+                " loading the board … {} of about {} open incidents here",
                 crate::ui::format::count(queue.all().len()),
                 crate::ui::format::count(queue.all().len() + more)
             ),

@@ -169,11 +169,18 @@ fn a_sort_or_filter_on_the_first_page_says_it_covers_only_the_rows_here() {
     let mut state = first_page_state();
     update(&mut state, Action::Run(Command::SortNext), now());
     let screen = render(&state, 160, 48);
-    assert!(screen.contains("sort: priority among 5 here · loading 10,000 more"), "{screen}");
+    assert!(screen.contains("sort: priority among 5 here · loading about 10,000 more"), "{screen}");
     let mut state = first_page_state();
-    state.screens.board.queue.set_filter(vakt::app::screens::board::filter::Filter::parse("nothing-like-it").unwrap(), now());
+    state
+        .screens
+        .board
+        .queue
+        .set_filter(vakt::app::screens::board::filter::Filter::parse("nothing-like-it").unwrap(), now());
     let screen = render(&state, 80, 24);
-    assert!(screen.contains("None of the 5 soonest deadlines matches the filter; loading 10,000 more"), "{screen}");
+    assert!(
+        screen.contains("None of the 5 soonest deadlines matches the filter; loading about 10,000 more"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -56,9 +56,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
             (false, _, _) => "  Loading the board …".to_string(),
             (true, true, _) => "  No open incidents.".to_string(),
             (true, false, Some(more)) => format!(
-                "  None of the {} soonest deadlines matches the filter; loading {} more …",
+                "  None of the {} soonest deadlines matches the filter; loading {} …",
                 board.all().len(),
-                format::count(more)
+                more_text(more)
             ),
             (true, false, None) => "  No open incident matches the filter (Esc clears it).".to_string(),
         };
@@ -142,9 +142,9 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     // orders only the rows already here until then.
     let partial = board.still_to_come().map(|more| {
         if (key, descending) == (SortKey::Deadline, false) {
-            format!("{} here · loading {} more … ", board.all().len(), format::count(more))
+            format!("{} here · loading {} … ", board.all().len(), more_text(more))
         } else {
-            format!("sort: {} among {} here · loading {} more … ", key.name(), board.all().len(), format::count(more))
+            format!("sort: {} among {} here · loading {} … ", key.name(), board.all().len(), more_text(more))
         }
     });
     let arrangement = if let Some(partial) = &partial {
@@ -202,6 +202,14 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
         let right = Rect { x: area.x + area.width - width, width, ..area };
         let style = if partial.is_some() { theme.accent } else { theme.dim };
         frame.render_widget(Paragraph::new(Line::styled(arrangement, style)), right);
+    }
+}
+
+/// What is still loading: PostgreSQL's estimate of the rest, or "the rest" without one.
+fn more_text(more: usize) -> String {
+    match more {
+        0 => "the rest".to_string(),
+        n => format!("about {} more", format::count(n)),
     }
 }
 

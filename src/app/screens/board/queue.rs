@@ -95,7 +95,7 @@ pub struct Board {
     zone: Option<chrono_tz::Tz>,
     /// False until the whole open queue has arrived, so the screen can say "loading" rather than "empty".
     pub loaded: bool,
-    /// While only the first page is here: how many open incidents the database counted when it was read.
+    /// While only the first page is here: about how many open incidents there are (PostgreSQL's estimate).
     expected: Option<usize>,
 }
 
@@ -178,7 +178,7 @@ impl Board {
         self.refresh(now);
     }
 
-    /// How many open incidents are still to come while only the first page is shown.
+    /// About how many open incidents are still to come while only the first page is shown (0: not known).
     pub fn still_to_come(&self) -> Option<usize> {
         match (self.loaded, self.expected) {
             (false, Some(open)) => Some(open.saturating_sub(self.rows.len())),
