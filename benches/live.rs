@@ -40,8 +40,13 @@ struct Probe {
     started: Instant,
 }
 
-/// What one console reports for one change: when its state showed it, and when its frame was rendered.
+/// What one console reports for one change: when the notice reached its loop, when the fresh line came back from
+/// its worker, when its state showed it (after `update`), and when its frame was rendered.
 struct Seen {
+    notice: Option<Duration>,
+    fetched: Option<Duration>,
+    /// How long `update` took for the action that brought the change.
+    apply: Duration,
     state: Duration,
     frame: Duration,
 }
@@ -114,6 +119,8 @@ fn main() {
         .expect("pick open incidents to change");
         let (mut per_change_frame, mut per_change_state) = (Samples::new(), Samples::new());
         let (mut per_console_frame, mut per_console_state) = (Samples::new(), Samples::new());
+        let (mut notices, mut fetches, mut applies, mut frames) =
+            (Samples::new(), Samples::new(), Samples::new(), Samples::new());
         let mut missed = 0;
         for n in 0..WARM_UP + changes {
             let id = targets[n % targets.len()];
@@ -142,6 +149,13 @@ fn main() {
                         if n >= WARM_UP {
                             per_console_state.push_ms(state);
                             per_console_frame.push_ms(frame);
+                            // The path in steps: commit → notice in the loop → fresh line back → update → frame.
+                            if let (Some(notice), Some(fetched)) = (seen.notice, seen.fetched) {
+                                notices.push(notice);
+                                fetches.push(fetched.saturating_sub(notice));
+                            }
+                            applies.push(seen.apply);
+                            frames.push(seen.frame.saturating_sub(seen.state));
                         }
                     }
                     _ => {
@@ -165,6 +179,11 @@ fn main() {
         println!("{}", per_change_state.line("  same, state updated (before the frame)", ""));
         println!("{}", per_console_frame.line("each console, state + frame", ""));
         println!("{}", per_console_state.line("each console, state only", ""));
+        println!("  the path, per console (where the steps could be seen):");
+        println!("{}", notices.line("  commit → notice reaches the console's loop", ""));
+        println!("{}", fetches.line("  notice → fresh line back from its worker", ""));
+        println!("{}", applies.line("  update applying it (app::update)", ""));
+        println!("{}", frames.line("  the frame (160×48)", ""));
         if missed > 0 {
             println!("  {missed} console answers did not arrive within 10 s and are left out");
         }
@@ -213,11 +232,27 @@ async fn console(
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
                 let (id, before) = (probe.id, probe.before);
-                session.run_until(|s| s.screens.board.queue.version_of(id).is_some_and(|v| v > before)).await;
+                let shows = |s: &vakt::app::State| s.screens.board.queue.version_of(id).is_some_and(|v| v > before);
+                let (mut notice, mut fetched, mut apply) = (None, None, Duration::ZERO);
+                while !shows(session.state()) {
+                    let Some(action) = session.next_action().await else { return };
+                    match &action {
+                        vakt::app::Action::Changed(n) if n.id == Some(id) => {
+                            notice.get_or_insert(probe.started.elapsed());
+                        }
+                        vakt::app::Action::SummaryFetched { id: fetched_id, .. } if *fetched_id == id => {
+                            fetched.get_or_insert(probe.started.elapsed());
+                        }
+                        _ => {}
+                    }
+                    let t = Instant::now();
+                    session.dispatch(action, Utc::now());
+                    apply = t.elapsed();
+                }
                 let state = probe.started.elapsed();
                 draw(&mut terminal, &session);
                 let frame = probe.started.elapsed();
-                if seen.send((index, Seen { state, frame })).is_err() {
+                if seen.send((index, Seen { notice, fetched, apply, state, frame })).is_err() {
                     return;
                 }
             }

@@ -36,6 +36,12 @@ pub enum Action {
         user: UserInfo,
     },
     BoardLoaded(Vec<IncidentSummary>),
+    /// The first page of the open queue, soonest deadline first, and PostgreSQL's estimate of how many are open in
+    /// all (0: none); shown until the whole queue (`BoardLoaded`) arrives.
+    BoardFirstPage {
+        rows: Vec<IncidentSummary>,
+        open: usize,
+    },
     AgreementsLoaded(AgreementSet),
     /// The board settings this user saved last time.
     SettingsLoaded(BoardSettings),

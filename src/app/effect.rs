@@ -10,6 +10,10 @@ use crate::domain::major::{CallOutcome, EscalationReason, MajorRole, MajorState,
 pub enum DbCommand {
     /// Reload the whole open queue (start, reconnect, or a change that may touch many rows).
     LoadBoard,
+    /// The first `rows` of the open queue in the board's default order (an index serves it), for the first frame.
+    LoadBoardFirstPage {
+        rows: usize,
+    },
     /// Refetch one incident's board line after a change notice.
     FetchSummary {
         id: i64,

@@ -33,6 +33,10 @@ pub async fn execute(pool: &PgPool, command: DbCommand) -> Option<Action> {
             Ok(rows) => Action::BoardLoaded(rows),
             Err(e) => failed("loading the board", e),
         },
+        DbCommand::LoadBoardFirstPage { rows } => match incidents::list_open_first(pool, rows).await {
+            Ok((rows, open)) => Action::BoardFirstPage { rows, open },
+            Err(e) => failed("loading the board", e),
+        },
         DbCommand::FetchSummary { id } => match incidents::summary_by_id(pool, id).await {
             Ok(summary) => Action::SummaryFetched { id, summary: summary.map(Box::new) },
             Err(e) => failed("refreshing an incident", e),

@@ -79,8 +79,21 @@ pub fn summary(frame: &mut Frame, area: Rect, state: &State, view: View) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme.offline)), area);
         return;
     }
-    if !state.screens.board.queue.loaded {
-        frame.render_widget(Paragraph::new(Line::styled(" loading the board …", theme.dim)), area);
+    let queue = &state.screens.board.queue;
+    if !queue.loaded {
+        // The figures count every open incident: until all have arrived, say how far the load is instead.
+        let text = match queue.still_to_come() {
+            Some(0) => {
+                format!(" loading the board … {} open incidents here", crate::ui::format::count(queue.all().len()))
+            }
+            Some(more) => format!(
+                " loading the board … {} of about {} open incidents here",
+                crate::ui::format::count(queue.all().len()),
+                crate::ui::format::count(queue.all().len() + more)
+            ),
+            None => " loading the board …".to_string(),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim)), area);
         return;
     }
     let figures = &state.summary;

@@ -3,6 +3,19 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
+/// A count with thousands separated: `10,000`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A compact age: `45 s`, `12 m`, `3 h 05 m`, `4 d 02 h`.
 pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     compact(now - since)

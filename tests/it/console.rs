@@ -208,3 +208,53 @@ async fn the_calendar_is_exported_from_the_console_as_a_file_a_calendar_program_
     assert_eq!(theirs.len(), 12, "{theirs:?}");
     let _ = std::fs::remove_dir_all(&state_dir);
 }
+
+#[tokio::test]
+async fn the_first_page_shows_first_and_the_rest_follows_without_losing_a_change_made_in_between() {
+    use vakt::app::screens::board::FIRST_PAGE_ROWS;
+    let db = TestDb::new().await;
+    let (service, version) = seed_reference(&db.pool).await;
+    let mut ids = Vec::new();
+    for n in 0..FIRST_PAGE_ROWS + 30 {
+        ids.push(insert_incident(&db.pool, service, version, &format!("incident {n}"), Some("A")).await);
+    }
+    // The count of the rest is PostgreSQL's estimate, which ANALYZE (or autovacuum) brings up to date.
+    sqlx::query("ANALYZE public.incidents").execute(&db.pool).await.unwrap();
+    let (_, pool) = db.login("operator").await;
+    let mut console = Session::start(pool, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    within("the first page", console.run_until(|s| s.screens.board.queue.showing())).await;
+    let queue = &console.state().screens.board.queue;
+    assert!(!queue.loaded, "the first page comes before the whole queue");
+    assert_eq!(queue.all().len(), FIRST_PAGE_ROWS);
+    assert_eq!(queue.still_to_come(), Some(30));
+    let first_page: Vec<i64> = queue.visible().map(|r| r.id).collect();
+
+    // Changes made after the first page was read, while the rest and the listener are on their way: one to a row
+    // of the first page, one to a row only the rest has, and a new incident.
+    let (on_page, in_rest) = (first_page[0], *ids.iter().rev().find(|id| !first_page.contains(id)).unwrap());
+    for (id, title) in [(on_page, "changed on the first page"), (in_rest, "changed in the rest")] {
+        sqlx::query("UPDATE incidents SET title = $2 WHERE id = $1")
+            .bind(id)
+            .bind(title)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let added = insert_incident(&db.pool, service, version, "opened in between", Some("A")).await;
+
+    within(
+        "the whole queue with every change",
+        console.run_until(|s| {
+            let queue = &s.screens.board.queue;
+            let title = |id| queue.find(id).map(|r| r.title.as_str());
+            queue.loaded
+                && s.link.connection == vakt::app::state::Connection::Live
+                && queue.all().len() == FIRST_PAGE_ROWS + 31
+                && title(on_page) == Some("changed on the first page")
+                && title(in_rest) == Some("changed in the rest")
+                && title(added) == Some("opened in between")
+        }),
+    )
+    .await;
+    assert_eq!(console.state().screens.board.queue.still_to_come(), None);
+}

@@ -58,6 +58,11 @@ fn due(target: &str, minutes: i64, budget: i64, clock: &str, state: &str) -> Opt
 }
 
 fn board_state() -> State {
+    board_state_loaded_by(Action::BoardLoaded)
+}
+
+/// The board's sample state, its rows arriving as `load` makes them arrive.
+fn board_state_loaded_by(load: impl FnOnce(Vec<IncidentSummary>) -> Action) -> State {
     let mut state = State::new("embedded");
     state.zone = chrono_tz::Europe::Oslo;
     state.link.connection = Connection::Live;
@@ -110,7 +115,7 @@ fn board_state() -> State {
     }
     rows[0].0.flags.major = true;
     rows[1].0.flags.security = true;
-    update(&mut state, Action::BoardLoaded(rows.into_iter().map(|(r, _)| r).collect()), now());
+    update(&mut state, load(rows.into_iter().map(|(r, _)| r).collect()), now());
     let shift = ShiftRow {
         id: 1,
         mim: "ola".into(),
@@ -142,6 +147,40 @@ fn board_80x24() {
 #[test]
 fn board_160x48() {
     insta::assert_snapshot!(render(&board_state(), 160, 48));
+}
+
+/// The first page at start: its rows, and that 10,000 more are on their way, instead of counts that would be wrong.
+fn first_page_state() -> State {
+    board_state_loaded_by(|rows| Action::BoardFirstPage { open: rows.len() + 10_000, rows })
+}
+
+#[test]
+fn board_first_page_80x24() {
+    insta::assert_snapshot!(render(&first_page_state(), 80, 24));
+}
+
+#[test]
+fn board_first_page_160x48() {
+    insta::assert_snapshot!(render(&first_page_state(), 160, 48));
+}
+
+#[test]
+fn a_sort_or_filter_on_the_first_page_says_it_covers_only_the_rows_here() {
+    let mut state = first_page_state();
+    update(&mut state, Action::Run(Command::SortNext), now());
+    let screen = render(&state, 160, 48);
+    assert!(screen.contains("sort: priority among 5 here · loading about 10,000 more"), "{screen}");
+    let mut state = first_page_state();
+    state
+        .screens
+        .board
+        .queue
+        .set_filter(vakt::app::screens::board::filter::Filter::parse("nothing-like-it").unwrap(), now());
+    let screen = render(&state, 80, 24);
+    assert!(
+        screen.contains("None of the 5 soonest deadlines matches the filter; loading about 10,000 more"),
+        "{screen}"
+    );
 }
 
 #[test]

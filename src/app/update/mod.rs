@@ -28,6 +28,7 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         action,
         Action::Tick
             | Action::BoardLoaded(_)
+            | Action::BoardFirstPage { .. }
             | Action::MajorsLoaded(_)
             | Action::AgreementsLoaded(_)
             | Action::ServiceWindowsLoaded(_)
@@ -121,6 +122,8 @@ fn dispatch(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
 mod admin_tests;
 #[cfg(test)]
 mod calendar_tests;
+#[cfg(test)]
+mod first_page_tests;
 #[cfg(test)]
 mod flood_tests;
 #[cfg(test)]

@@ -17,6 +17,14 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             state.screens.board.queue.set_zone(state.zone);
             state.user = Some(user);
             crate::app::screens::calendar::update::start(state, now);
+            // The first screen first: the whole queue is loaded once the change listener is online (`Online`).
+            if state.screens.board.queue.showing() {
+                return Vec::new();
+            }
+            vec![Effect::Db(DbCommand::LoadBoardFirstPage { rows: crate::app::screens::board::first_page_rows(state) })]
+        }
+        Action::BoardFirstPage { rows, open } => {
+            state.screens.board.queue.show_first_page(rows, open, now);
             Vec::new()
         }
         Action::BoardLoaded(rows) => {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::State;
 use crate::app::model::IncidentSummary;
-use crate::app::screens::board::queue::VIEWS;
+use crate::app::screens::board::queue::{SortKey, VIEWS};
 use crate::domain::incident::Status;
 use crate::domain::text;
 use crate::ui::{View, deadline, format};
@@ -51,11 +51,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: View) {
         return;
     }
     let board = &state.screens.board.queue;
-    if !board.loaded || board.visible_len() == 0 {
-        let text = match (board.loaded, board.all().is_empty()) {
-            (false, _) => "  Loading the board …",
-            (true, true) => "  No open incidents.",
-            (true, false) => "  No open incident matches the filter (Esc clears it).",
+    if !board.showing() || board.visible_len() == 0 {
+        let text = match (board.showing(), board.all().is_empty(), board.still_to_come()) {
+            (false, _, _) => "  Loading the board …".to_string(),
+            (true, true, _) => "  No open incidents.".to_string(),
+            (true, false, Some(more)) => format!(
+                "  None of the {} soonest deadlines matches the filter; loading {} …",
+                board.all().len(),
+                more_text(more)
+            ),
+            (true, false, None) => "  No open incident matches the filter (Esc clears it).".to_string(),
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim)), table_area);
         return;
@@ -133,7 +138,18 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let board = &state.screens.board.queue;
     let (key, descending) = board.sort();
     let order = if descending { " ↓" } else { "" };
-    let arrangement = if area.width >= 120 {
+    // While only the first page is here, the count says what is still coming; a sort other than the deadline
+    // orders only the rows already here until then.
+    let partial = board.still_to_come().map(|more| {
+        if (key, descending) == (SortKey::Deadline, false) {
+            format!("{} here · loading {} … ", board.all().len(), more_text(more))
+        } else {
+            format!("sort: {} among {} here · loading {} … ", key.name(), board.all().len(), more_text(more))
+        }
+    });
+    let arrangement = if let Some(partial) = &partial {
+        partial.clone()
+    } else if area.width >= 120 {
         format!(
             "{} shown of {} · view: {} · sort: {}{order} ",
             board.visible_len(),
@@ -184,7 +200,16 @@ fn filter_line(frame: &mut Frame, area: Rect, state: &State, view: View) {
     let width = (arrangement.chars().count() as u16).min(area.width / 2);
     if state.screens.board.filter_input.as_ref().is_none_or(|i| i.error.is_none()) {
         let right = Rect { x: area.x + area.width - width, width, ..area };
-        frame.render_widget(Paragraph::new(Line::styled(arrangement, theme.dim)), right);
+        let style = if partial.is_some() { theme.accent } else { theme.dim };
+        frame.render_widget(Paragraph::new(Line::styled(arrangement, style)), right);
+    }
+}
+
+/// What is still loading: PostgreSQL's estimate of the rest, or "the rest" without one.
+fn more_text(more: usize) -> String {
+    match more {
+        0 => "the rest".to_string(),
+        n => format!("about {} more", format::count(n)),
     }
 }
 

@@ -14,6 +14,14 @@ use crate::app::keymap::Scope;
 use crate::app::model::IncidentDetail;
 use queue::Board;
 
+/// Rows of the first page read at start, before the whole queue: more than a tall terminal shows.
+pub const FIRST_PAGE_ROWS: usize = 100;
+
+/// How many rows the first page asks for: what fits the screen, and never fewer than `FIRST_PAGE_ROWS`.
+pub fn first_page_rows(state: &crate::app::State) -> usize {
+    FIRST_PAGE_ROWS.max(usize::from(state.viewport.1))
+}
+
 /// The board's own state: the queue with its filter, sort and selection, the saved view in use, the filter line
 /// while it is typed, and the incident opened from the queue.
 #[derive(Debug, Clone, Default, PartialEq)]

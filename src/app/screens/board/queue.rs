@@ -93,8 +93,10 @@ pub struct Board {
     me: Option<String>,
     /// The viewer's zone, for `today`.
     zone: Option<chrono_tz::Tz>,
-    /// False until the first load arrives, so the screen can say "loading" rather than "empty".
+    /// False until the whole open queue has arrived, so the screen can say "loading" rather than "empty".
     pub loaded: bool,
+    /// While only the first page is here: about how many open incidents there are (PostgreSQL's estimate).
+    expected: Option<usize>,
 }
 
 impl Board {
@@ -160,27 +162,103 @@ impl Board {
         self.rows = rows;
         self.rows.retain(|r| r.status.is_open());
         self.loaded = true;
+        self.expected = None;
         self.refresh(now);
+    }
+
+    /// Shows the first page of the queue (the soonest deadlines) while the whole queue is still on its way. A page
+    /// that arrives after the whole queue is older than it and is dropped.
+    pub fn show_first_page(&mut self, rows: Vec<IncidentSummary>, open: usize, now: DateTime<Utc>) {
+        if self.loaded {
+            return;
+        }
+        self.rows = rows;
+        self.rows.retain(|r| r.status.is_open());
+        self.expected = Some(open.max(self.rows.len()));
+        self.refresh(now);
+    }
+
+    /// About how many open incidents are still to come while only the first page is shown (0: not known).
+    pub fn still_to_come(&self) -> Option<usize> {
+        match (self.loaded, self.expected) {
+            (false, Some(open)) => Some(open.saturating_sub(self.rows.len())),
+            _ => None,
+        }
+    }
+
+    /// Something to show: the whole queue, or its first page.
+    pub fn showing(&self) -> bool {
+        self.loaded || self.expected.is_some()
     }
 
     /// Applies a fresh copy of one incident: updates it, adds it, or drops it when it left the queue.
     /// An older version than the one shown is ignored (a late answer must not undo a newer change).
+    /// Only that incident's place in the visible list is worked out again: a change must not re-filter and re-sort
+    /// ten thousand rows on every console.
     pub fn apply(&mut self, id: i64, fresh: Option<IncidentSummary>, now: DateTime<Utc>) {
+        let keep = self.selected().map(|r| r.id);
         let position = self.rows.iter().position(|r| r.id == id);
         match (position, fresh) {
             (Some(i), Some(row)) if row.status.is_open() => {
                 if row.version >= self.rows[i].version {
+                    self.hide(i);
                     self.rows[i] = row;
+                    self.show(i, now);
                 }
             }
             (Some(i), Some(row)) if row.version < self.rows[i].version => {}
-            (Some(i), _) => {
-                self.rows.swap_remove(i);
+            (Some(i), _) => self.remove(i),
+            (None, Some(row)) if row.status.is_open() => {
+                self.rows.push(row);
+                self.show(self.rows.len() - 1, now);
             }
-            (None, Some(row)) if row.status.is_open() => self.rows.push(row),
             (None, _) => {}
         }
-        self.refresh(now);
+        self.reselect(keep);
+    }
+
+    /// Takes row `i` out of the visible list (where the filter showed it).
+    fn hide(&mut self, i: usize) {
+        if let Some(at) = self.visible.iter().position(|v| *v == i) {
+            self.visible.remove(at);
+        }
+    }
+
+    /// Puts row `i` into the visible list at its sorted place, if the filter shows it.
+    fn show(&mut self, i: usize, now: DateTime<Utc>) {
+        let context = FilterContext { me: self.me.as_deref(), now, day_end: day_end(now, self.zone) };
+        if !self.filter.matches(&self.rows[i], &context) {
+            return;
+        }
+        let row = &self.rows[i];
+        let at = self.visible.partition_point(|v| self.order(&self.rows[*v], row) == Ordering::Less);
+        self.visible.insert(at, i);
+    }
+
+    /// Drops row `i`; the last row takes its index, so the visible list is told.
+    fn remove(&mut self, i: usize) {
+        self.hide(i);
+        let last = self.rows.len() - 1;
+        self.rows.swap_remove(i);
+        if i != last
+            && let Some(moved) = self.visible.iter_mut().find(|v| **v == last)
+        {
+            *moved = i;
+        }
+    }
+
+    /// The board's order between two rows: the sort key, its direction, then the deadline and the id.
+    fn order(&self, a: &IncidentSummary, b: &IncidentSummary) -> Ordering {
+        let order = compare(a, b, self.sort);
+        if self.descending { order.reverse() } else { order }
+    }
+
+    /// Keeps the selection on the incident it was on while that is still shown, else at the same height.
+    fn reselect(&mut self, keep: Option<i64>) {
+        match keep.and_then(|id| self.visible.iter().position(|i| self.rows[*i].id == id)) {
+            Some(i) => self.selected = i,
+            None => self.selected = self.selected.min(self.visible.len().saturating_sub(1)),
+        }
     }
 
     /// Recomputes the visible list, keeping the selection on the same incident where it is still shown.
@@ -189,16 +267,9 @@ impl Board {
         let context = FilterContext { me: self.me.as_deref(), now, day_end: day_end(now, self.zone) };
         let mut visible: Vec<usize> =
             (0..self.rows.len()).filter(|i| self.filter.matches(&self.rows[*i], &context)).collect();
-        let (key, descending) = (self.sort, self.descending);
-        visible.sort_by(|a, b| {
-            let order = compare(&self.rows[*a], &self.rows[*b], key);
-            if descending { order.reverse() } else { order }
-        });
+        visible.sort_by(|a, b| self.order(&self.rows[*a], &self.rows[*b]));
         self.visible = visible;
-        match keep.and_then(|id| self.visible.iter().position(|i| self.rows[*i].id == id)) {
-            Some(i) => self.selected = i,
-            None => self.selected = self.selected.min(self.visible.len().saturating_sub(1)),
-        }
+        self.reselect(keep);
     }
 
     pub fn move_by(&mut self, delta: isize) {
