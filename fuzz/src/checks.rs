@@ -21,8 +21,11 @@ use vakt::domain::maintenance::{Impact, WindowKind};
 use vakt::domain::sla::record::DueState;
 use vakt::domain::text::{self, duration, markup};
 
+/// One target's check of one input: it panics when vakt misbehaves.
+pub type Check = fn(&[u8]);
+
 /// Every target by name, as its corpus folder is named (`fuzz/corpus/<name>`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("text", text),
     ("board_filter", board_filter),
     ("instant", instant),

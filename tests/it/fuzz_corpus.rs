@@ -19,7 +19,7 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn check_of(target: &str) -> fn(&[u8]) {
+fn check_of(target: &str) -> checks::Check {
     checks::TARGETS.iter().find(|(name, _)| *name == target).map(|(_, check)| *check).unwrap()
 }
 
