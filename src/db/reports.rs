@@ -180,6 +180,7 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
     };
 
     let problems = recurring_problems(pool, agreement.code(), from, to).await?;
+    let notifications = authority_notifications(pool, &agreement, from, to).await?;
 
     Ok(ReportFigures {
         header: ReportHeader {
@@ -202,7 +203,54 @@ pub async fn figures(pool: &PgPool, code: &str, period: &ReportPeriod) -> Result
         survey,
         change_needs,
         problems,
+        notifications,
     })
+}
+
+/// The notifications the agreement's security incidents owe authorities that fall in `[from, to)` (due or made
+/// there) or are still owed at `to`, measured by the report's version of the agreement, by incident and due time.
+async fn authority_notifications(
+    pool: &PgPool,
+    agreement: &crate::domain::agreement::Agreement,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<crate::domain::report::figures::AuthorityNotification>, DbError> {
+    if agreement.spec().regulatory.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Incidents flagged as security incidents before the period's end (the flag may have been cleared since).
+    let incidents: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT i.id, i.ref FROM public.incidents i
+         JOIN public.services s ON s.id = i.service_id
+         JOIN public.agreements a ON a.id = s.agreement_id
+         WHERE a.code = $1
+           AND EXISTS (SELECT 1 FROM public.incident_history h
+                       WHERE h.incident_id = i.id AND h.kind = 'security_flagged' AND h.at < $2)
+         ORDER BY i.ref",
+    )
+    .bind(agreement.code())
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    let mut lines = Vec::new();
+    for (id, reference) in incidents {
+        let history = super::regulatory::flag_events(pool, id).await?;
+        for clock in super::regulatory::clocks_of(agreement, &history) {
+            let in_period = |at: DateTime<Utc>| at >= from && at < to;
+            let owed_at_end = clock.notified.is_none_or(|made| made >= to) && clock.starts < to;
+            if in_period(clock.due) || clock.notified.is_some_and(in_period) || owed_at_end {
+                lines.push(crate::domain::report::figures::AuthorityNotification {
+                    incident: reference.clone(),
+                    code: clock.code,
+                    name: clock.name,
+                    authority: clock.authority,
+                    due: clock.due,
+                    made: clock.notified.filter(|made| *made < to),
+                });
+            }
+        }
+    }
+    Ok(lines)
 }
 
 /// The problems linked to incidents of the agreement received in `[from, to)`, most incidents first.

@@ -166,6 +166,33 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
             .collect();
         blocks.push(Block::Bullets { items, empty: String::new() });
     }
+    if !f.notifications.is_empty() {
+        blocks.push(heading(2, "Notifications to authorities (security incidents)"));
+        // Owed or overdue as of the period's end (local midnight after its last day).
+        let end = h
+            .period
+            .last()
+            .succ_opt()
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .and_then(|midnight| chrono::TimeZone::from_local_datetime(&zone, &midnight).earliest())
+            .map_or(h.generated_at, |at| at.with_timezone(&Utc));
+        let heads = ["Incident", "Notification", "Authority", "Due", "Made", "Verdict"];
+        let rows = f
+            .notifications
+            .iter()
+            .map(|n| {
+                vec![
+                    n.incident.clone(),
+                    format!("{} ({})", n.name, n.code),
+                    n.authority.clone(),
+                    local(n.due, zone),
+                    n.made.map_or_else(|| "—".into(), |made| local(made, zone)),
+                    n.verdict(end),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Records(records(&heads, rows, "none")));
+    }
     if let Some(needs) = &f.change_needs {
         blocks.extend(super::change_needs::blocks(needs, zone));
     }
@@ -291,6 +318,11 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
     for p in &f.problems {
         push("problems", &p.reference, "incidents", p.in_period.to_string());
     }
+    for n in &f.notifications {
+        let item = format!("{}/{}", n.incident, n.code);
+        push("notifications", &item, "due", n.due.to_rfc3339());
+        push("notifications", &item, "made", n.made.map(|m| m.to_rfc3339()).unwrap_or_default());
+    }
     if let Some(needs) = &f.change_needs {
         push("change_needs", &f.header.period.label, "received", needs.received.to_string());
         for c in &needs.clocks {
@@ -358,6 +390,7 @@ mod tests {
             survey: None,
             change_needs: None,
             problems: Vec::new(),
+            notifications: Vec::new(),
         }
     }
 

@@ -227,3 +227,30 @@ async fn the_regulatory_clocks_and_the_stored_deadline_follow_the_history() {
     let err = lifecycle::perform(&operator, id, None, &gdpr).await.unwrap_err();
     assert!(err.to_string().contains("personal-data breach"), "{err}");
 }
+
+#[tokio::test]
+async fn the_service_report_records_when_each_notification_was_due_and_made() {
+    use vakt::domain::report::issue::IssueState;
+    use vakt::domain::report::{ReportKind, ReportPeriod};
+    let db = TestDb::new().await;
+    let (_, _) = flagged_incident(&db).await;
+    let month = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo).format("%Y-%m").to_string();
+    let period = ReportPeriod::parse(ReportKind::Monthly, &month).unwrap();
+    let figures = vakt::db::reports::figures(&db.pool, "ALTINN", &period).await.unwrap();
+    let lines: Vec<(&str, bool)> = figures.notifications.iter().map(|n| (n.code.as_str(), n.made.is_some())).collect();
+    assert_eq!(
+        lines,
+        [("nis2-early", true), ("nis2-notification", false), ("nis2-final", false), ("gdpr-breach", false)],
+        "every duty of the flagged incident, with the one made"
+    );
+    let document =
+        vakt::report::service::document(&figures, &IssueState::NotIssued { late: false }, chrono_tz::Europe::Oslo);
+    let markdown = vakt::report::markdown::render(&document);
+    assert!(markdown.contains("## Notifications to authorities (security incidents)"), "{markdown}");
+    assert!(markdown.contains("made in time") && markdown.contains("NSM NorCERT"), "{markdown}");
+    let (_, rows) = vakt::report::service::csv_rows(&figures);
+    assert_eq!(rows.iter().filter(|r| r[0] == "notifications" && r[2] == "made").count(), 4);
+    // Another agreement's report has none.
+    let tranemo = vakt::db::reports::figures(&db.pool, "TU-IT", &period).await.unwrap();
+    assert!(tranemo.notifications.is_empty());
+}

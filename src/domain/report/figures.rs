@@ -52,6 +52,35 @@ pub struct ReportFigures {
     /// Problems behind the incidents received in the period (incidents linked to a problem), most first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<RecurringProblem>,
+    /// Notifications to authorities of the agreement's security incidents (NIS2, GDPR) due or made in the
+    /// period, or still owed at its end: when each was due and when it was made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<AuthorityNotification>,
+}
+
+/// One notification a security incident owes an authority, as the report records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityNotification {
+    pub incident: String,
+    /// The agreement's code for it (`nis2-early`) and its name.
+    pub code: String,
+    pub name: String,
+    pub authority: String,
+    pub due: DateTime<Utc>,
+    /// When it was made; `None`: not made by the report's end.
+    pub made: Option<DateTime<Utc>>,
+}
+
+impl AuthorityNotification {
+    /// In words: made in time, made late (by how long), or owed.
+    pub fn verdict(&self, period_end: DateTime<Utc>) -> String {
+        match self.made {
+            Some(made) if made <= self.due => "made in time".into(),
+            Some(made) => format!("LATE by {}", crate::domain::text::duration::compact(made - self.due)),
+            None if self.due < period_end => "OVERDUE: not made".into(),
+            None => "not made yet (not due)".into(),
+        }
+    }
 }
 
 /// A problem with incidents of the agreement received in the period.

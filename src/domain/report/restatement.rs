@@ -226,6 +226,7 @@ mod tests {
             survey: None,
             change_needs: None,
             problems: Vec::new(),
+            notifications: Vec::new(),
         }
     }
 

@@ -27,8 +27,8 @@ pub fn render(frame: &mut Frame, area: Rect, clocks: &[RegulatoryClock], first_w
         };
         let left = match clock.notified {
             Some(at) => format!("made {}", format::local_time(at, view.now, view.zone)),
-            None if clock.due < view.now => format!("{} over", duration::human(view.now - clock.due)),
-            None => duration::human((clock.due - view.now).max(Duration::zero())),
+            None if clock.due < view.now => format!("{} over", in_days(view.now - clock.due)),
+            None => in_days((clock.due - view.now).max(Duration::zero())),
         };
         Row::new([
             Cell::from(text::truncate(&text::one_line(&clock.code), 18).into_owned()),
@@ -52,4 +52,29 @@ pub fn render(frame: &mut Frame, area: Rect, clocks: &[RegulatoryClock], first_w
     .column_spacing(1)
     .block(block);
     frame.render_widget(table, area);
+}
+
+/// A notification's time left or over: in days and hours beyond three days (a month reads "33 d 23 h", not
+/// "815 h"), else as the SLA clocks show it.
+fn in_days(d: Duration) -> String {
+    if d < Duration::hours(72) {
+        return duration::human(d);
+    }
+    let hours = d.num_hours();
+    match hours % 24 {
+        0 => format!("{} d", hours / 24),
+        rest => format!("{} d {rest} h", hours / 24),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_reads_in_days_and_a_day_in_hours() {
+        assert_eq!(in_days(Duration::hours(815) + Duration::minutes(58)), "33 d 23 h");
+        assert_eq!(in_days(Duration::hours(96)), "4 d");
+        assert_eq!(in_days(Duration::hours(71) + Duration::minutes(58)), "71 h 58 m");
+    }
 }
