@@ -580,3 +580,48 @@ mod tests {
         assert_eq!(StateFilter::All.states().len(), 5);
     }
 }
+
+/// A member of staff reminded by e-mail: id, name, address.
+pub type Addressee = (i64, String, String);
+
+/// The active MIMs and admins with an e-mail address: who is reminded of what the agreements ask for.
+pub async fn duty_staff(pool: &PgPool) -> Result<Vec<Addressee>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, full_name, email FROM public.staff
+         WHERE active AND role IN ('mim', 'admin') AND email IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Queues one e-mail to each of `staff` in one transaction, under the key `key_of` gives them; a key already in
+/// the outbox (an earlier tick, another worker) is not queued again. Returns how many were new.
+pub async fn mail_each_once(
+    pool: &PgPool,
+    staff: &[Addressee],
+    key_of: impl Fn(i64) -> String,
+    subject: &str,
+    body: &str,
+) -> Result<usize, DbError> {
+    let mut queued = 0;
+    let mut tx = pool.begin().await?;
+    for (id, name, email) in staff {
+        let key = key_of(*id);
+        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
+            .bind(&key)
+            .fetch_one(&mut *tx)
+            .await?;
+        let message = OutboundMessage {
+            idempotency_key: key,
+            recipient: Recipient::Email { to: vec![email.clone()] },
+            subject: subject.to_string(),
+            body: body.to_string(),
+            payload: None,
+        };
+        let ledger = Ledger { major_id: None, audience: name, summary: subject, exercise: false };
+        enqueue(&mut tx, &ledger, &message).await?;
+        queued += usize::from(!known);
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

@@ -78,12 +78,7 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
     if incidents.is_empty() {
         return Ok(0);
     }
-    let staff: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, full_name, email FROM public.staff
-         WHERE active AND role IN ('mim', 'admin') AND email IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await?;
+    let staff = super::outbox::duty_staff(pool).await?;
     let mut queued = 0;
     for (id, reference, title, document) in incidents {
         let agreement = decode(&document)?;
@@ -107,27 +102,9 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
                 crate::domain::text::one_line(&title),
                 clock.code
             );
-            let mut tx = pool.begin().await?;
-            for (staff_id, name, email) in &staff {
-                let key = format!("regdue-{id}-{}-{}-{state}-{staff_id}", clock.code, clock.starts.timestamp());
-                let known: bool =
-                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
-                        .bind(&key)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let message = crate::notify::OutboundMessage {
-                    idempotency_key: key,
-                    recipient: crate::notify::Recipient::Email { to: vec![email.clone()] },
-                    subject: subject.clone(),
-                    body: body.clone(),
-                    payload: None,
-                };
-                let ledger =
-                    super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
-                super::outbox::enqueue(&mut tx, &ledger, &message).await?;
-                queued += usize::from(!known);
-            }
-            tx.commit().await?;
+            let key_of =
+                |staff_id: i64| format!("regdue-{id}-{}-{}-{state}-{staff_id}", clock.code, clock.starts.timestamp());
+            queued += super::outbox::mail_each_once(pool, &staff, key_of, &subject, &body).await?;
         }
     }
     Ok(queued)

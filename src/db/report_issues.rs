@@ -144,12 +144,7 @@ pub async fn send(
 /// it to one each, however often and by however many workers it runs. Returns how many were queued.
 pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
     use crate::domain::report::schedule::{self, Reminder};
-    let staff: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, full_name, email FROM public.staff
-         WHERE active AND role IN ('mim', 'admin') AND email IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await?;
+    let staff = super::outbox::duty_staff(pool).await?;
     if staff.is_empty() {
         return Ok(0);
     }
@@ -225,27 +220,7 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbEr
                     body.push_str("\n---\n\n");
                     body.push_str(&draft);
                 }
-                let mut tx = pool.begin().await?;
-                for (id, name, email) in &staff {
-                    let key = key_of(*id);
-                    let known: bool =
-                        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.outbox WHERE idempotency_key = $1)")
-                            .bind(&key)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    let message = crate::notify::OutboundMessage {
-                        idempotency_key: key,
-                        recipient: crate::notify::Recipient::Email { to: vec![email.clone()] },
-                        subject: subject.clone(),
-                        body: body.clone(),
-                        payload: None,
-                    };
-                    let ledger =
-                        super::outbox::Ledger { major_id: None, audience: name, summary: &subject, exercise: false };
-                    super::outbox::enqueue(&mut tx, &ledger, &message).await?;
-                    queued += usize::from(!known);
-                }
-                tx.commit().await?;
+                queued += super::outbox::mail_each_once(pool, &staff, key_of, &subject, &body).await?;
             }
         }
     }

@@ -254,3 +254,43 @@ async fn the_service_report_records_when_each_notification_was_due_and_made() {
     let tranemo = vakt::db::reports::figures(&db.pool, "TU-IT", &period).await.unwrap();
     assert!(tranemo.notifications.is_empty());
 }
+
+/// `vakt serve` reminds MIMs and admins of a notification past its first warning and again when overdue, once
+/// however often it runs, and never of one already made; the mail names the authority, not the description.
+#[tokio::test]
+async fn the_worker_reminds_of_notifications_due_and_overdue_once() {
+    let db = TestDb::new().await;
+    let (id, _) = flagged_incident(&db).await;
+    let (_, worker) = db.login("worker").await;
+    let staff = vakt::db::staff::NewStaff {
+        login: "vt_security_mim",
+        full_name: "Ola Nordmann",
+        role: "mim",
+        email: Some("ola@example.org"),
+        phone: None,
+    };
+    vakt::db::staff::add(&db.pool, &staff).await.unwrap();
+    let flagged_at: chrono::DateTime<chrono::Utc> = scalar(
+        &db.pool,
+        &format!("SELECT min(at) FROM incident_events WHERE incident_id = {id} AND kind = 'security_flagged'"),
+    )
+    .await;
+    let remind = |now| vakt::db::regulatory::remind_due(&worker, now);
+    assert_eq!(remind(flagged_at + chrono::Duration::minutes(1)).await.unwrap(), 0, "nothing near its due time yet");
+    // 70 h on: the 72-hour notification (NSM) and the personal-data breach (Datatilsynet) are past their first
+    // warning; the early warning was made, and the final report is a month away.
+    let near = flagged_at + chrono::Duration::hours(70);
+    assert_eq!(remind(near).await.unwrap(), 2);
+    assert_eq!(remind(near).await.unwrap(), 0, "once");
+    assert_eq!(remind(flagged_at + chrono::Duration::hours(73)).await.unwrap(), 2, "and again when overdue");
+    let mails: Vec<String> = sqlx::query_scalar(
+        "SELECT message ->> 'subject' || ' ' || (message ->> 'body') FROM outbox
+         WHERE idempotency_key LIKE 'regdue-%' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(mails.len(), 4);
+    assert!(mails.iter().any(|m| m.contains("Datatilsynet")) && mails.iter().any(|m| m.contains("NSM")), "{mails:?}");
+    assert!(!mails.iter().any(|m| m.contains(SECRET)), "the description never goes out: {mails:?}");
+}
