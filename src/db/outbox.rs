@@ -542,45 +542,6 @@ fn bounded(text: &str) -> String {
     crate::domain::text::truncate(text, MAX_STORED_TEXT_CHARS).into_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::notify::WebhookPreset;
-
-    #[test]
-    fn back_off_doubles_from_thirty_seconds_up_to_an_hour() {
-        let delays: Vec<i64> = (1..=MAX_ATTEMPTS).map(|n| retry_delay(n).num_seconds()).collect();
-        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
-        assert_eq!(retry_delay(0), FIRST_RETRY_DELAY);
-        assert_eq!(retry_delay(i32::MAX), MAX_RETRY_DELAY);
-    }
-
-    #[test]
-    fn the_last_attempt_comes_about_three_hours_after_the_first() {
-        let waited: TimeDelta = (1..MAX_ATTEMPTS).map(retry_delay).sum();
-        assert_eq!(waited, TimeDelta::seconds(3 * 3600 + 210));
-    }
-
-    #[test]
-    fn webhook_recipients_are_shown_without_their_secret_path_or_credentials() {
-        let hook = |url: &str| Recipient::Webhook { url: url.into(), preset: WebhookPreset::Slack };
-        assert_eq!(
-            recipient_label(&hook("https://hooks.slack.com/services/T000/B000/XXXXSECRET")),
-            "https://hooks.slack.com/…"
-        );
-        assert_eq!(recipient_label(&hook("https://user:token@example.org?key=secret")), "https://example.org/…");
-        assert_eq!(recipient_label(&hook("example.org")), "example.org/…");
-        let email = Recipient::Email { to: vec!["kari@example.org".into(), "ops@example.org".into()] };
-        assert_eq!(recipient_label(&email), "kari@example.org, ops@example.org");
-    }
-
-    #[test]
-    fn the_pending_filter_covers_everything_not_yet_delivered() {
-        assert_eq!(StateFilter::Pending.states(), ["pending", "sending", "retrying"]);
-        assert_eq!(StateFilter::All.states().len(), 5);
-    }
-}
-
 /// A member of staff reminded by e-mail: id, name, address.
 pub type Addressee = (i64, String, String);
 
@@ -624,4 +585,43 @@ pub async fn mail_each_once(
     }
     tx.commit().await?;
     Ok(queued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::WebhookPreset;
+
+    #[test]
+    fn back_off_doubles_from_thirty_seconds_up_to_an_hour() {
+        let delays: Vec<i64> = (1..=MAX_ATTEMPTS).map(|n| retry_delay(n).num_seconds()).collect();
+        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
+        assert_eq!(retry_delay(0), FIRST_RETRY_DELAY);
+        assert_eq!(retry_delay(i32::MAX), MAX_RETRY_DELAY);
+    }
+
+    #[test]
+    fn the_last_attempt_comes_about_three_hours_after_the_first() {
+        let waited: TimeDelta = (1..MAX_ATTEMPTS).map(retry_delay).sum();
+        assert_eq!(waited, TimeDelta::seconds(3 * 3600 + 210));
+    }
+
+    #[test]
+    fn webhook_recipients_are_shown_without_their_secret_path_or_credentials() {
+        let hook = |url: &str| Recipient::Webhook { url: url.into(), preset: WebhookPreset::Slack };
+        assert_eq!(
+            recipient_label(&hook("https://hooks.slack.com/services/T000/B000/XXXXSECRET")),
+            "https://hooks.slack.com/…"
+        );
+        assert_eq!(recipient_label(&hook("https://user:token@example.org?key=secret")), "https://example.org/…");
+        assert_eq!(recipient_label(&hook("example.org")), "example.org/…");
+        let email = Recipient::Email { to: vec!["kari@example.org".into(), "ops@example.org".into()] };
+        assert_eq!(recipient_label(&email), "kari@example.org, ops@example.org");
+    }
+
+    #[test]
+    fn the_pending_filter_covers_everything_not_yet_delivered() {
+        assert_eq!(StateFilter::Pending.states(), ["pending", "sending", "retrying"]);
+        assert_eq!(StateFilter::All.states().len(), 5);
+    }
 }
