@@ -168,14 +168,15 @@ pub fn document(f: &ReportFigures, state: &IssueState, zone: Tz) -> Document {
     }
     if !f.notifications.is_empty() {
         blocks.push(heading(2, "Notifications to authorities (security incidents)"));
-        // Owed or overdue as of the period's end (local midnight after its last day).
-        let end = h
+        // Owed or overdue as of the period's end (local midnight after its last day), or now while it runs.
+        let period_end = h
             .period
             .last()
             .succ_opt()
             .and_then(|day| day.and_hms_opt(0, 0, 0))
             .and_then(|midnight| chrono::TimeZone::from_local_datetime(&zone, &midnight).earliest())
             .map_or(h.generated_at, |at| at.with_timezone(&Utc));
+        let end = period_end.min(h.generated_at);
         let heads = ["Incident", "Notification", "Authority", "Due", "Made", "Verdict"];
         let rows = f
             .notifications

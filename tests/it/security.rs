@@ -248,6 +248,7 @@ async fn the_service_report_records_when_each_notification_was_due_and_made() {
     let markdown = vakt::report::markdown::render(&document);
     assert!(markdown.contains("## Notifications to authorities (security incidents)"), "{markdown}");
     assert!(markdown.contains("made in time") && markdown.contains("NSM NorCERT"), "{markdown}");
+    assert!(!markdown.contains("OVERDUE"), "nothing is overdue yet in the running month: {markdown}");
     let (_, rows) = vakt::report::service::csv_rows(&figures);
     assert_eq!(rows.iter().filter(|r| r[0] == "notifications" && r[2] == "made").count(), 4);
     // Another agreement's report has none.
