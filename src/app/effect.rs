@@ -199,7 +199,7 @@ pub enum MajorCommand {
         major_id: i64,
         update: StatusUpdate,
         sms: bool,
-        /// Names this update across attempts (see `MajorScreen::update_request`).
+        /// Names this update across attempts, restarts included (`major::update::update_request_draft_key`).
         request: String,
     },
     Escalate {

@@ -8,6 +8,7 @@ use crate::app::effect::{DbCommand, Effect};
 use crate::app::screens::board::filter::Filter;
 use crate::app::screens::board::queue::{SortKey, VIEWS};
 use crate::app::screens::calendar::days::Dates;
+use crate::app::screens::major::update::UPDATE_REQUEST_PREFIX;
 use crate::app::state::{Connection, State};
 
 pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -119,9 +120,17 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             Vec::new()
         }
         Action::DraftsLoaded(drafts) => {
-            if !drafts.is_empty() {
+            let unanswered = drafts.keys().filter(|k| k.starts_with(UPDATE_REQUEST_PREFIX)).count();
+            let typed = drafts.len() - unanswered;
+            if unanswered > 0 {
                 state.inform(
-                    format!("{} draft(s) kept from earlier; they come back when you open the same form", drafts.len()),
+                    "a stakeholder update got no answer before vakt stopped: send it again from its form \
+                     (it is not queued twice)",
+                    now,
+                );
+            } else if typed > 0 {
+                state.inform(
+                    format!("{typed} draft(s) kept from earlier; they come back when you open the same form"),
                     now,
                 );
             }

@@ -359,7 +359,8 @@ fn an_update_is_previewed_per_channel_before_it_is_sent() {
         form.fields[i].set_typed(text);
     }
     let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-    assert!(update(&mut s, Action::Key(ctrl_s), at).is_empty(), "nothing is sent before the preview is accepted");
+    let effects = update(&mut s, Action::Key(ctrl_s), at);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Db(_))), "nothing is sent before the preview: {effects:?}");
     let Some(Overlay::Preview(preview)) = &s.overlay else { panic!("the preview, not a send: {:?}", s.overlay) };
     let all = preview.lines.join("\n");
     assert!(all.contains("Subject:") && all.contains("INC-2026-0042"), "{all}");
@@ -369,6 +370,61 @@ fn an_update_is_previewed_per_channel_before_it_is_sent() {
     assert!(all.contains("Webhook channels: #drift <hooks.example>"), "{all}");
     let effects = update(&mut s, key('y'), at);
     assert!(matches!(&effects[..], [Effect::Db(DbCommand::Major(_))]), "{effects:?}");
+}
+
+/// The request key of a stakeholder update is saved with the drafts before the first attempt, so a console started
+/// again after a lost answer sends under the same key; once the update is recorded the key is forgotten.
+#[test]
+fn an_update_keeps_its_request_key_across_a_restart_until_it_is_recorded() {
+    use crate::app::command::MajorAct;
+    use crate::app::effect::MajorCommand;
+    let ctrl_s = Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let request_of = |effects: &[Effect]| match effects {
+        [Effect::Db(DbCommand::Major(MajorCommand::Update { request, .. }))] => request.clone(),
+        other => panic!("one update sent: {other:?}"),
+    };
+    let console = |drafts: crate::app::form::Drafts, console_id: &str| {
+        let mut s = state(true);
+        s.user.as_mut().unwrap().rights.mim = true;
+        s.presence.console_id = console_id.into();
+        update(&mut s, Action::DraftsLoaded(drafts), now());
+        let said = s.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+        let view = altinn_major_view();
+        update(&mut s, Action::MajorsLoaded(vec![view]), now());
+        (s, said)
+    };
+    let write = |s: &mut State, at| {
+        update(s, Action::Run(Command::Major(MajorAct::Update)), at);
+        let Some(Overlay::Form(form)) = &mut s.overlay else { panic!("the update form") };
+        for (i, text) in
+            ["Innlogging feiler", "Feil i lastbalanserer", "2026-03-02 16:00", "Ingen"].into_iter().enumerate()
+        {
+            form.fields[i].set_typed(text);
+        }
+        update(s, ctrl_s.clone(), at)
+    };
+    let at = altinn_major_view().major.declaration.at + Duration::minutes(20);
+
+    let (mut first, _) = console(Default::default(), "first");
+    let saved = write(&mut first, at);
+    let Some(Effect::SaveDrafts(drafts)) = saved.iter().find(|e| matches!(e, Effect::SaveDrafts(_))) else {
+        panic!("the key is saved before the first attempt: {saved:?}")
+    };
+    let request = request_of(&update(&mut first, key('y'), at));
+    assert!(request.starts_with("first-"), "{request}");
+    // The answer is lost; the console is stopped and started again with what it had saved.
+    let (mut second, said) = console(drafts.clone(), "second");
+    assert!(said.contains("got no answer"), "{said}");
+    write(&mut second, at + Duration::minutes(5));
+    assert_eq!(request_of(&update(&mut second, key('y'), at)), request, "the same request after the restart");
+    let done = Action::MajorWritten { what: "update 1 had been recorded".into(), result: Ok(()) };
+    let effects = update(&mut second, done, at);
+    let Some(Effect::SaveDrafts(drafts)) = effects.iter().find(|e| matches!(e, Effect::SaveDrafts(_))) else {
+        panic!("the drafts are saved without the key: {effects:?}")
+    };
+    assert!(drafts.is_empty(), "the key and the text are dropped once recorded: {drafts:?}");
+    write(&mut second, at + Duration::minutes(10));
+    assert_ne!(request_of(&update(&mut second, key('y'), at)), request, "the next update is a new request");
 }
 
 #[test]

@@ -30,9 +30,6 @@ pub struct MajorScreen {
     pub export_pending: Option<i64>,
     /// A hand-over waiting for this user to acknowledge.
     pub handover: Option<PendingHandover>,
-    /// The request key of the stakeholder update being sent (major id, key): made before the first attempt and
-    /// kept until the update is known to be recorded, so a send repeated after a lost answer is not queued twice.
-    pub update_request: Option<(i64, String)>,
 }
 
 impl MajorScreen {

@@ -7,7 +7,7 @@ use crate::domain::calendar::wall_clock::{self, WallClockError};
 
 use crate::app::command::{Command, MajorAct, Screen};
 use crate::app::effect::{DbCommand, Effect, MajorCommand};
-use crate::app::form::{ChoiceOption, Field};
+use crate::app::form::{ChoiceOption, Draft, Field};
 use crate::app::keymap::{self, Scope};
 use crate::app::model::{ActionTarget, MajorView, WriteError};
 use crate::app::state::{Connection, FormPurpose, MajorTarget, Overlay, State};
@@ -368,8 +368,9 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let report = state.screens.major.report.as_ref().map(|r| (r.major_id, r.version));
     match build(&form.purpose, &values, state.zone, report) {
         Ok(MajorCommand::Update { major_id, update, sms, .. }) => {
-            let request = update_request(state, major_id, now);
-            preview(state, MajorCommand::Update { major_id, update, sms, request }, now)
+            let (request, mut effects) = update_request(state, major_id, now);
+            effects.extend(preview(state, MajorCommand::Update { major_id, update, sms, request }, now));
+            effects
         }
         Ok(command) => write(state, command, now),
         Err(message) => {
@@ -573,16 +574,28 @@ fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<
 
 /// The request key of the update to `major_id` being sent: the one made for an earlier attempt that got no
 /// answer, or a new one from this console's id and the time (unique per console; the app draws no random numbers).
-fn update_request(state: &mut State, major_id: i64, now: DateTime<Utc>) -> String {
-    match &state.screens.major.update_request {
-        Some((id, key)) if *id == major_id => key.clone(),
-        _ => {
-            let key = format!("{}-{major_id}-{}", state.presence.console_id, now.timestamp_micros());
-            state.screens.major.update_request = Some((major_id, key.clone()));
-            key
-        }
+/// It is kept with the drafts, so it outlives a restart between a lost answer and the attempt after it; a new key
+/// is saved at once, before the first attempt leaves.
+fn update_request(state: &mut State, major_id: i64, now: DateTime<Utc>) -> (String, Vec<Effect>) {
+    let draft_key = update_request_draft_key(major_id);
+    if let Some(Draft::ByName(kept)) = state.drafts.get(&draft_key)
+        && let Some(key) = kept.get(REQUEST_FIELD)
+    {
+        return (key.clone(), Vec::new());
     }
+    let key = format!("{}-{major_id}-{}", state.presence.console_id, now.timestamp_micros());
+    state.drafts.insert(draft_key, Draft::ByName([(REQUEST_FIELD.to_string(), key.clone())].into()));
+    (key, vec![Effect::SaveDrafts(state.drafts.clone())])
 }
+
+/// Where the drafts keep the request key of the update to `major_id` that is not yet known to be recorded.
+pub fn update_request_draft_key(major_id: i64) -> String {
+    format!("{UPDATE_REQUEST_PREFIX}{major_id}")
+}
+
+pub const UPDATE_REQUEST_PREFIX: &str = "major-update-request:";
+
+const REQUEST_FIELD: &str = "request key";
 
 /// Enter in the preview: send.
 pub fn send_preview(state: &mut State) -> Vec<Effect> {
@@ -618,11 +631,20 @@ pub fn written(state: &mut State, what: String, result: Result<(), WriteError>, 
     match result {
         Ok(()) => {
             // The update is recorded: the next one is a new request.
-            if matches!(state.overlay, Some(Overlay::Preview(_))) {
-                state.screens.major.update_request = None;
-            }
+            let recorded = match &state.overlay {
+                Some(Overlay::Preview(preview)) => match &preview.command {
+                    MajorCommand::Update { major_id, .. } => Some(*major_id),
+                    _ => None,
+                },
+                _ => None,
+            };
             let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
-            effects.extend(crate::app::forms::succeeded(state));
+            let forgotten = recorded.is_some_and(|id| state.drafts.remove(&update_request_draft_key(id)).is_some());
+            let succeeded = crate::app::forms::succeeded(state);
+            if forgotten && succeeded.is_empty() {
+                effects.push(Effect::SaveDrafts(state.drafts.clone()));
+            }
+            effects.extend(succeeded);
             if what.starts_with("declared") {
                 state.screen = crate::app::Screen::Major;
                 state.screens.board.incident = None;
