@@ -346,7 +346,9 @@ impl Iterator for Generator<'_> {
         let open = self.produced >= self.plan.history;
         self.produced += 1;
         let mut incident = self.incident(open);
-        if open && self.produced == self.total() && incident.agreement == 0 {
+        // The first open incident is Altinn's most severe: flagged as a suspected security incident, so the demo
+        // shows the restricted text and the clocks to the authorities.
+        if open && self.produced == self.plan.history + 1 && incident.agreement == 0 {
             incident.security = true;
             // Flagged soon after it came in: the regulatory clocks count from the flag.
             let at = incident.received_at + Duration::minutes(5);
@@ -412,6 +414,10 @@ mod tests {
         assert_eq!(first.len(), plan.history + plan.open);
         let open: Vec<_> = first.iter().filter(|i| i.status.is_open()).collect();
         assert_eq!(open.len(), plan.open, "history is closed, the last ones are open");
+        let flagged: Vec<_> = first.iter().filter(|i| i.security).collect();
+        assert_eq!(flagged.len(), 1, "one suspected security incident");
+        assert!(flagged[0].status.is_open() && flagged[0].agreement == 0, "open, under Altinn: {:?}", flagged[0]);
+        assert!(flagged[0].events.iter().any(|e| e.kind == "security_flagged"));
         for incident in &first {
             assert_eq!(incident.events[0].kind, "received");
             assert!(incident.events.windows(2).all(|w| w[0].at <= w[1].at), "events in order");
