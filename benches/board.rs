@@ -103,9 +103,12 @@ async fn first_frame(url: &str) {
     let (mut first_rows, mut shown) = (0, 0);
     for _ in 0..runs {
         let t0 = Instant::now();
-        let pool = db::connect(url, 4).await.expect("connect as the console login");
+        // As `vakt` itself starts a console: `route::connect`, then `Session::start_routed`.
+        let routes = db::route::connect(url, None, None, 4).await.expect("connect as the console login");
+        let pool = routes.primary().clone();
         let t1 = Instant::now();
-        let mut session = Session::start(pool.clone(), "bench", Oslo, Utc::now(), None).await.expect("start a session");
+        let mut session =
+            Session::start_routed(routes, "bench", Oslo, Utc::now(), |_| None).await.expect("start a session");
         session.dispatch(Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
         let t2 = Instant::now();
         tokio::time::timeout(Duration::from_secs(60), session.run_until(|s| s.screens.board.queue.showing()))
@@ -136,9 +139,9 @@ async fn first_frame(url: &str) {
         pool.close().await;
     }
     println!("{}", useful.line("first useful board frame after connect", "target ≤ 20 ms p99 (issue 15)"));
-    println!("{}", connect.line("  of which: connect (probe + pool)", ""));
-    println!("{}", start.line("  of which: Session::start (schema, whoami …)", ""));
-    println!("{}", page.line("  of which: first page query + BoardFirstPage", ""));
+    println!("{}", connect.line("  of which: connect (route::connect)", ""));
+    println!("{}", start.line("  of which: Session::start (checks ∥ first page)", ""));
+    println!("{}", page.line("  of which: first page after Session::start", ""));
     println!("{}", frame.line("  of which: render the first frame", ""));
     println!("{}", whole.line("whole board shown after connect", "budget ≤ 300 ms"));
     println!("{}", rest.line("  of which: after the first frame", ""));

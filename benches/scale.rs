@@ -692,7 +692,7 @@ async fn console() {
     }
     let counts = routes.clone();
     let mut session =
-        Session::start_routed(routes, "bench", Oslo, Utc::now(), None).await.expect("start a console session");
+        Session::start_routed(routes, "bench", Oslo, Utc::now(), |_| None).await.expect("start a console session");
     session.dispatch(vakt::app::Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
     session.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live).await;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal");

@@ -74,12 +74,15 @@ async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
         4,
     )
     .await?;
-    let pool = routes.primary().clone();
     let zone = vakt::config::viewer_zone();
-    let login = vakt::db::staff::whoami(&pool).await.map(|u| u.login).unwrap_or_default();
-    let slug: String =
-        format!("{}-{login}", target.label).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let drafts = vakt::logging::log_dir().map(|dir| dir.join(format!("drafts-{slug}.json")));
+    let label = target.label.clone();
+    let drafts = move |user: &vakt::app::model::UserInfo| {
+        let slug: String = format!("{label}-{}", user.login)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        vakt::logging::log_dir().map(|dir| dir.join(format!("drafts-{slug}.json")))
+    };
     vakt::console::run(routes, &target.label, theme, zone, drafts)
         .await
         .map_err(|e| CliError { message: e.to_string(), code: 1 })

@@ -22,9 +22,9 @@ pub async fn run(
     database_label: &str,
     theme: Theme,
     zone: Tz,
-    drafts_file: Option<std::path::PathBuf>,
+    drafts_of: impl FnOnce(&crate::app::model::UserInfo) -> Option<std::path::PathBuf>,
 ) -> color_eyre::Result<()> {
-    let mut session = Session::start_routed(routes, database_label, zone, Utc::now(), drafts_file).await?;
+    let mut session = Session::start_routed(routes, database_label, zone, Utc::now(), drafts_of).await?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut terminal = terminal::enter()?;

@@ -11,6 +11,8 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::app::model::UserInfo;
+use crate::app::screens::board::FIRST_PAGE_ROWS;
 use crate::app::{Action, DbCommand, Effect, State, update};
 use crate::db::{self, DbError};
 
@@ -39,22 +41,47 @@ impl Session {
         now: DateTime<Utc>,
         drafts_file: Option<PathBuf>,
     ) -> Result<Session, DbError> {
-        Self::start_routed(db::route::Routes::single(pool), database_label, zone, now, drafts_file).await
+        Self::start_routed(db::route::Routes::single(pool), database_label, zone, now, |_| drafts_file).await
     }
 
-    /// As [`Session::start`], over a primary with an optional read replica and listen pool (`db::route`).
+    /// As [`Session::start`], over a primary with an optional read replica and listen pool (`db::route`); the
+    /// drafts file is named once the login is known.
     pub async fn start_routed(
         routes: db::route::Routes,
         database_label: &str,
         zone: Tz,
         now: DateTime<Utc>,
-        drafts_file: Option<PathBuf>,
+        drafts_of: impl FnOnce(&UserInfo) -> Option<PathBuf>,
     ) -> Result<Session, DbError> {
         let pool = routes.primary().clone();
-        db::schema::require_current(&pool).await?;
-        let user = db::staff::whoami(&pool).await?;
-        let agreements = db::agreements::load_all(&pool).await?;
-        let settings = db::settings::load(&pool).await?;
+        let mut ready = routes.take_ready().into_iter();
+        let (mut ready_a, mut ready_b) = (ready.next(), ready.next());
+        drop(ready);
+        // The start-up reads and the first screen's rows side by side, on two connections opened together
+        // (`route::connect`), or taken from the pool: one cold connection after another would cost twice
+        // (issue 15). The start-up reads keep one connection, since a pool's next query may open another while
+        // the last is being returned. If the page fails the worker asks again after `Connected`; a schema that
+        // is not current is said by the start-up reads.
+        let start_up = async {
+            let mut conn = match ready_a.take() {
+                Some(conn) => conn,
+                None => pool.acquire().await?,
+            };
+            db::schema::require_current_on(&mut conn).await?;
+            let user = db::staff::whoami(&mut *conn).await?;
+            let agreements = db::agreements::load_all(&mut *conn).await?;
+            let settings = db::settings::load(&mut *conn).await?;
+            Ok::<_, DbError>((user, agreements, settings))
+        };
+        let page = async {
+            match ready_b.take() {
+                Some(mut conn) => db::incidents::list_open_first_on(&mut conn, FIRST_PAGE_ROWS).await,
+                None => db::incidents::list_open_first(&pool, FIRST_PAGE_ROWS).await,
+            }
+        };
+        let (start_up, first_page) = tokio::join!(start_up, page);
+        let (user, agreements, settings) = start_up?;
+        let drafts_file = drafts_of(&user);
         let (commands, command_rx) = mpsc::channel(COMMAND_QUEUE);
         let (actions_tx, actions) = mpsc::channel(ACTION_QUEUE);
         let tasks = vec![
@@ -73,6 +100,9 @@ impl Session {
         if let Some(problem) = unwritable {
             // Said after the drafts' own message, so it is the one on screen.
             session.state.warn(problem, now);
+        }
+        if let Ok((rows, open)) = first_page {
+            session.dispatch(Action::BoardFirstPage { rows, open }, now);
         }
         session.dispatch(Action::Connected { user }, now);
         session.dispatch(Action::AgreementsLoaded(agreements), now);

@@ -205,9 +205,9 @@ pub async fn export(pool: &PgPool, code: &str, on: Option<chrono::NaiveDate>) ->
 /// Every agreement version, decoded, for the clocks.
 /// A version this build cannot read is left out (and logged), so one bad row cannot keep the console from
 /// starting; its incidents then count down in wall-clock time.
-pub async fn load_all(pool: &PgPool) -> Result<AgreementSet, DbError> {
+pub async fn load_all(db: impl sqlx::PgExecutor<'_>) -> Result<AgreementSet, DbError> {
     let rows: Vec<(i64, serde_json::Value)> =
-        sqlx::query_as("SELECT id, document FROM agreement_versions").fetch_all(pool).await?;
+        sqlx::query_as("SELECT id, document FROM agreement_versions").fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, document)| match decode(&document) {

@@ -183,12 +183,25 @@ struct PageRow {
 /// order (migration 35), and about how many incidents are open in all (0 when PostgreSQL has no estimate yet):
 /// enough for a first screen in a few milliseconds.
 pub async fn list_open_first(pool: &PgPool, limit: usize) -> Result<(Vec<IncidentSummary>, usize), DbError> {
+    list_open_first_on(&mut *pool.acquire().await?, limit).await
+}
+
+/// As [`list_open_first`], on a connection already held.
+pub async fn list_open_first_on(
+    conn: &mut sqlx::PgConnection,
+    limit: usize,
+) -> Result<(Vec<IncidentSummary>, usize), DbError> {
     let sql = concat!(
         summary_select!(estimated),
         " WHERE i.status NOT IN ('resolved', 'closed') ORDER BY i.next_due_at NULLS LAST, i.received_at, i.id",
         " LIMIT $1"
     );
-    let rows: Vec<PageRow> = sqlx::query_as(sql).bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(pool).await?;
+    // Planning the seven-way join in every order costs a fresh connection more than running it (2 ms against
+    // 0.6 ms): the order as written, along the index, is the one wanted, so the planner is told to keep it.
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN READ ONLY; SET LOCAL join_collapse_limit = 1").await?;
+    let rows: Vec<PageRow> =
+        sqlx::query_as(sql).bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     let open = rows.first().map_or(0, |r| usize::try_from(r.open).unwrap_or(0));
     let summaries = rows.iter().map(|r| r.row.summary()).collect::<Result<_, _>>()?;
     Ok((summaries, open))

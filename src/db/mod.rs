@@ -61,17 +61,52 @@ pub fn connect_options(url: &str) -> Result<PgConnectOptions, DbError> {
 /// Opens a pool. `max` stays small: a console needs one connection for its worker and one for its listener.
 pub async fn connect(url: &str, max: u32) -> Result<PgPool, DbError> {
     let options = connect_options(url)?;
-    // One direct attempt first: a pool retries until its timeout, which would make a wrong URL slow to report.
-    let probe =
-        <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.map_err(|e| DbError::connect(url, e))?;
-    let _ = sqlx::Connection::close(probe).await;
-    PgPoolOptions::new()
-        .max_connections(max)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(|e| DbError::connect(url, e))
+    let pool = pool_options(max).connect_with(options.clone());
+    with_probe(url, &options, pool).await
 }
+
+/// Opens a pool and `ready` of its connections side by side, handed out held, so that a start-up that reads on
+/// several of them at once does not open them one after the other (issue 15). Once dropped they return to the pool.
+pub async fn connect_ready(
+    url: &str,
+    max: u32,
+    ready: u32,
+) -> Result<(PgPool, Vec<sqlx::pool::PoolConnection<sqlx::Postgres>>), DbError> {
+    let options = connect_options(url)?;
+    let pool = pool_options(max).connect_lazy_with(options.clone());
+    let opened = futures_util::future::try_join_all((0..ready.clamp(1, max)).map(|_| pool.acquire()));
+    let held = with_probe(url, &options, opened).await?;
+    Ok((pool, held))
+}
+
+fn pool_options(max: u32) -> PgPoolOptions {
+    PgPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(5))
+}
+
+/// A pool retries a refused connection until its timeout, which would make a wrong URL slow to report. When the
+/// pool is not there at once, one direct attempt says why; one that succeeds leaves the pool to carry on. No
+/// attempt beside it when all is well: the console's first frame waits for this (issue 15).
+async fn with_probe<T>(
+    url: &str,
+    options: &PgConnectOptions,
+    opening: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, DbError> {
+    tokio::pin!(opening);
+    tokio::select! {
+        opened = &mut opening => return opened.map_err(|e| DbError::connect(url, e)),
+        () = tokio::time::sleep(PROBE_AFTER) => {}
+    }
+    let probe = async {
+        let probe = <sqlx::PgConnection as sqlx::Connection>::connect_with(options).await?;
+        tokio::spawn(sqlx::Connection::close(probe));
+        Ok::<_, sqlx::Error>(())
+    };
+    let ((), opened) = tokio::try_join!(probe, opening).map_err(|e| DbError::connect(url, e))?;
+    Ok(opened)
+}
+
+/// How long a pool may take to connect before a direct attempt asks why.
+const PROBE_AFTER: Duration = Duration::from_millis(200);
 
 /// Applies every pending migration, then makes sure only vakt's roles connect and nobody creates temporary
 /// objects (database privileges are not copied with a template or a dump, so a restored copy gets them here).

@@ -26,7 +26,11 @@ pub struct Routes {
     primary: PgPool,
     listen: PgPool,
     replica: Option<Replica>,
+    /// Primary connections opened side by side for the console's start-up reads (`db::connect_ready`).
+    ready: Arc<std::sync::Mutex<Vec<ReadyConnection>>>,
 }
+
+type ReadyConnection = sqlx::pool::PoolConnection<sqlx::Postgres>;
 
 #[derive(Debug, Clone)]
 struct Replica {
@@ -71,7 +75,20 @@ impl Routes {
 
     /// Everything on one server (or one pooler that can also LISTEN).
     pub fn single(pool: PgPool) -> Routes {
-        Routes { listen: pool.clone(), primary: pool, replica: None }
+        Routes { listen: pool.clone(), primary: pool, replica: None, ready: Arc::default() }
+    }
+
+    /// Hands over primary connections that are already open, for the start-up reads.
+    pub fn with_ready(self, connections: Vec<ReadyConnection>) -> Routes {
+        if let Ok(mut ready) = self.ready.lock() {
+            ready.extend(connections);
+        }
+        self
+    }
+
+    /// The open primary connections handed over by `with_ready` (each only once).
+    pub fn take_ready(&self) -> Vec<ReadyConnection> {
+        self.ready.lock().map(|mut ready| std::mem::take(&mut *ready)).unwrap_or_default()
     }
 
     /// LISTEN on its own pool: PostgreSQL itself or a session-mode pool when `primary` is a transaction-mode
@@ -253,7 +270,9 @@ pub async fn connect(
     listen_url: Option<&str>,
     max: u32,
 ) -> Result<Routes, super::DbError> {
-    let mut routes = Routes::single(super::connect(url, max).await?);
+    // Two primary connections at once: the console reads its first page beside its start-up checks.
+    let (primary, ready) = super::connect_ready(url, max, 2).await?;
+    let mut routes = Routes::single(primary).with_ready(ready);
     if let Some(listen_url) = listen_url {
         routes = routes.listening_on(super::connect(listen_url, 1).await?);
     }

@@ -22,17 +22,22 @@ pub enum SchemaState {
 }
 
 pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, DbError> {
+    schema_state_on(&mut *pool.acquire().await?).await
+}
+
+/// As [`schema_state`], on a connection already held.
+pub async fn schema_state_on(conn: &mut sqlx::PgConnection) -> Result<SchemaState, DbError> {
     let (has_meta, has_migrations): (bool, bool) = sqlx::query_as(
         "SELECT to_regclass('public.vakt_meta') IS NOT NULL, to_regclass('public._sqlx_migrations') IS NOT NULL",
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     if !has_meta {
         let tables: Vec<String> = sqlx::query_scalar(
             "SELECT table_name::text FROM information_schema.tables
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' ORDER BY 1 LIMIT 6",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         return Ok(if tables.is_empty() { SchemaState::Empty } else { SchemaState::Foreign { tables } });
     }
@@ -40,7 +45,7 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, DbError> {
         return Ok(SchemaState::Behind { missing: MIGRATOR.iter().count() });
     }
     let applied: BTreeSet<i64> = sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .collect();
@@ -54,7 +59,12 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, DbError> {
 
 /// Refuses anything but a current vakt schema, with a message that says what to do.
 pub async fn require_current(pool: &PgPool) -> Result<(), DbError> {
-    match schema_state(pool).await? {
+    require_current_on(&mut *pool.acquire().await?).await
+}
+
+/// As [`require_current`], on a connection already held.
+pub async fn require_current_on(conn: &mut sqlx::PgConnection) -> Result<(), DbError> {
+    match schema_state_on(conn).await? {
         SchemaState::Current => Ok(()),
         SchemaState::Empty => Err(DbError::Schema(
             "this database is empty.\nhint: run `vakt migrate` (as the database owner) to create vakt's schema".into(),

@@ -5,10 +5,10 @@ use sqlx::PgPool;
 use super::DbError;
 use crate::app::BoardSettings;
 
-pub async fn load(pool: &PgPool) -> Result<BoardSettings, DbError> {
+pub async fn load(db: impl sqlx::PgExecutor<'_>) -> Result<BoardSettings, DbError> {
     let row: Option<(String, String, String)> =
         sqlx::query_as("SELECT board_filter, board_view, board_sort FROM user_settings WHERE login = current_user")
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?;
     Ok(row.map(|(filter, view, sort)| BoardSettings { filter, view, sort }).unwrap_or_default())
 }

@@ -53,7 +53,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<StaffMember>, DbError> {
 }
 
 /// Who this connection is, and which vakt roles PostgreSQL says it holds.
-pub async fn whoami(pool: &PgPool) -> Result<UserInfo, DbError> {
+pub async fn whoami(db: impl sqlx::PgExecutor<'_>) -> Result<UserInfo, DbError> {
     let (login, full_name, viewer, operator, mim, chair, admin, servicedesk, security): (
         String,
         Option<String>,
@@ -75,7 +75,7 @@ pub async fn whoami(pool: &PgPool) -> Result<UserInfo, DbError> {
                 pg_has_role(current_user, 'vakt_servicedesk', 'USAGE'),
                 pg_has_role(current_user, 'vakt_security', 'MEMBER')",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     Ok(UserInfo { login, full_name, rights: Rights { viewer, operator, mim, chair, admin, servicedesk, security } })
 }

@@ -136,7 +136,8 @@ async fn within<T>(what: &str, fut: impl std::future::Future<Output = T>) -> T {
 
 /// A console on `routes` loads the board, then sees a change committed elsewhere.
 async fn console_follows_a_change(routes: Routes, owner: &PgPool, incident: i64, title: &str) {
-    let mut console = Session::start_routed(routes, "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+    let mut console =
+        Session::start_routed(routes, "test", chrono_tz::Europe::Oslo, Utc::now(), |_| None).await.unwrap();
     within(
         "the board through PgBouncer",
         console.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live),

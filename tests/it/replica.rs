@@ -115,7 +115,7 @@ async fn a_console_reads_the_replica_yet_never_shows_less_than_it_heard_or_wrote
     let counts = routes.clone();
     let counts = || counts.read_counts().unwrap();
     let mut console =
-        Session::start_routed(routes.clone(), "test", chrono_tz::Europe::Oslo, Utc::now(), None).await.unwrap();
+        Session::start_routed(routes.clone(), "test", chrono_tz::Europe::Oslo, Utc::now(), |_| None).await.unwrap();
     within("the board", console.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live))
         .await;
     assert_eq!(console.state().screens.board.queue.all().len(), 1);
