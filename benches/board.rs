@@ -104,7 +104,9 @@ async fn first_frame(url: &str) {
     for _ in 0..runs {
         let t0 = Instant::now();
         // As `vakt` itself starts a console: `route::connect`, then `Session::start_routed`.
-        let routes = db::route::connect(url, None, None, 4).await.expect("connect as the console login");
+        let routes = db::route::connect(url, None, None, db::route::CONSOLE_CONNECTIONS)
+            .await
+            .expect("connect as the console login");
         let pool = routes.primary().clone();
         let t1 = Instant::now();
         let mut session =

@@ -211,7 +211,7 @@ async fn console(
     ready: mpsc::UnboundedSender<usize>,
 ) {
     let theme = Theme::builtin("dark").expect("the built-in dark theme");
-    let pool = db::connect(&url, 4).await.expect("connect a console");
+    let pool = db::connect(&url, db::route::CONSOLE_CONNECTIONS).await.expect("connect a console");
     let mut session = Session::start(pool, "bench", Oslo, Utc::now(), None).await.expect("start a console session");
     session.dispatch(vakt::app::Action::Resize { width: WIDTH, height: HEIGHT }, Utc::now());
     session.run_until(|s| s.screens.board.queue.loaded && s.link.connection == Connection::Live).await;

@@ -35,7 +35,6 @@ use tokio::sync::mpsc;
 use vakt::app::state::{Connection, State};
 use vakt::console::Session;
 use vakt::db::embedded::EmbeddedCluster;
-use vakt::db::route::Routes;
 use vakt::db::{self, staff};
 use vakt::ui::{self, Theme, View};
 
@@ -71,10 +70,12 @@ fn main() {
     let cluster = common::start_cluster();
     let runtime = common::runtime();
     runtime.block_on(async {
-        let dataset = common::dataset(&cluster, scale, false).await;
+        // The stream adds incidents: it runs on a copy, so the loaded set stays reusable.
+        let loaded = common::dataset(&cluster, scale, false).await;
+        let dataset = common::working_copy(&cluster, loaded).await;
         let plan = Plan { consoles, workers, seconds, rate, replica };
         run(&cluster, &dataset, plan).await;
-        dataset.owner.close().await;
+        common::drop_copy(&cluster, dataset).await;
     });
     drop(runtime);
     common::finish(&cluster);
@@ -685,11 +686,11 @@ impl Receiver {
 async fn console() {
     let url = std::env::var(CHILD).expect("the console's URL");
     let theme = Theme::builtin("dark").expect("the built-in dark theme");
-    let primary = db::connect(&url, 4).await.expect("connect a console");
-    let mut routes = Routes::single(primary);
-    if let Ok(read_url) = std::env::var("VAKT_SCALE_READ_URL") {
-        routes = routes.reading_from(db::connect(&read_url, 4).await.expect("connect to the replica"));
-    }
+    // As `vakt` connects a console.
+    let read_url = std::env::var("VAKT_SCALE_READ_URL").ok();
+    let routes = db::route::connect(&url, read_url.as_deref(), None, db::route::CONSOLE_CONNECTIONS)
+        .await
+        .expect("connect a console");
     let counts = routes.clone();
     let mut session =
         Session::start_routed(routes, "bench", Oslo, Utc::now(), |_| None).await.expect("start a console session");

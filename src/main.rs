@@ -71,7 +71,7 @@ async fn console(settings: &vakt::config::Settings) -> Result<(), CliError> {
         &target.url,
         settings.read_database_url.as_deref(),
         settings.listen_database_url.as_deref(),
-        4,
+        vakt::db::route::CONSOLE_CONNECTIONS,
     )
     .await?;
     let zone = vakt::config::viewer_zone();

@@ -212,6 +212,46 @@ pub async fn dataset(cluster: &EmbeddedCluster, scale: Scale, fresh_by_default: 
 }
 
 /// True when the database exists and holds exactly the asked-for incidents.
+/// A copy of the loaded data set (`CREATE DATABASE … TEMPLATE`) for a benchmark that writes, so that the set
+/// itself stays as loaded and the next benchmark can reuse it. Remove it with [`drop_copy`].
+pub async fn working_copy(cluster: &EmbeddedCluster, loaded: Dataset) -> Dataset {
+    loaded.owner.close().await;
+    let name = format!("{}_work", loaded.name);
+    let maintenance = owner_pool(cluster, "postgres").await;
+    let started = Instant::now();
+    // A template must have no other sessions.
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&loaded.name)
+    .execute(&maintenance)
+    .await
+    .expect("end the sessions on the loaded data set");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        format!("CREATE DATABASE \"{name}\" TEMPLATE \"{}\"", loaded.name),
+    ] {
+        sqlx::query(AssertSqlSafe(statement)).execute(&maintenance).await.expect("copy the data set");
+    }
+    maintenance.close().await;
+    let owner = owner_pool(cluster, &name).await;
+    // Database privileges are not copied with a template: `migrate` grants them again.
+    db::migrate(&owner).await.expect("migrate the copy");
+    println!("dataset: working copy {name} of {} in {:.1} s", loaded.name, started.elapsed().as_secs_f64());
+    Dataset { owner, name }
+}
+
+/// Drops a copy made by [`working_copy`].
+pub async fn drop_copy(cluster: &EmbeddedCluster, copy: Dataset) {
+    copy.owner.close().await;
+    let maintenance = owner_pool(cluster, "postgres").await;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", copy.name)))
+        .execute(&maintenance)
+        .await
+        .expect("drop the working copy");
+    maintenance.close().await;
+}
+
 async fn complete(maintenance: &PgPool, cluster: &EmbeddedCluster, name: &str, scale: Scale) -> bool {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
         .bind(name)

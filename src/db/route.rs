@@ -262,6 +262,12 @@ pub async fn run_worker(routes: Routes, mut commands: mpsc::Receiver<DbCommand>,
     }
 }
 
+/// A console's connections to each server: its change listener's, its worker's (one command at a time), and one
+/// more, which the start-up reads use beside the worker's and which takes a query while the last connection is
+/// still being returned to the pool (sqlx checks it first). A fourth was never needed, and fifty consoles and four
+/// `vakt serve` with four each filled a server's 200 connections (`cargo bench --bench scale`).
+pub const CONSOLE_CONNECTIONS: u32 = 3;
+
 /// Opens the pools the settings name: the primary (`url`), and when given the read replica and the listen URL.
 /// Each pool has `max` connections; the listen pool holds only the listener's.
 pub async fn connect(
