@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::coalesce::Since;
 use super::sync::resync;
 use crate::app::command::{Command, Screen};
 use crate::app::effect::{BoardSettings, DbCommand, Effect};
@@ -127,6 +128,9 @@ fn show(state: &mut State, screen: Screen, now: DateTime<Utc>) -> Vec<Effect> {
     }
     if screen == Screen::Problems && was != Screen::Problems {
         return crate::app::screens::problems::update::shown(state);
+    }
+    if screen == Screen::Major && was != Screen::Major && state.screens.major.deliveries_stale {
+        return state.link.in_flight.admit(vec![Effect::Db(DbCommand::LoadMajors)], Since::Unknown);
     }
     Vec::new()
 }

@@ -154,6 +154,7 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             let keep = state.screens.major.selected().map(|m| m.id);
             state.screens.major.list = list;
             state.screens.major.loaded = true;
+            state.screens.major.deliveries_stale = false;
             state.screens.major.selected = keep
                 .and_then(|id| state.screens.major.list.iter().position(|m| m.id == id))
                 .unwrap_or(0)
@@ -288,9 +289,21 @@ fn on_change(state: &mut State, notice: &ChangeNotice) -> Vec<Effect> {
             effects.extend(resync(state));
             effects
         }
-        ("majors" | "outbox", _) => {
+        ("majors", _) => {
             let mut effects = vec![Effect::Db(DbCommand::LoadMajors)];
             effects.extend(crate::app::screens::admin::update::changed(state, &notice.table));
+            effects
+        }
+        // A delivery step (claimed, sent, failed) shows only in the major cockpit: elsewhere it is read when the
+        // cockpit is shown. Fifty consoles reading every major incident on every step of every message kept two
+        // cores busy (`cargo bench --bench scale`).
+        ("outbox", _) => {
+            let mut effects = crate::app::screens::admin::update::changed(state, &notice.table);
+            if state.screen == crate::app::Screen::Major {
+                effects.push(Effect::Db(DbCommand::LoadMajors));
+            } else {
+                state.screens.major.deliveries_stale = true;
+            }
             effects
         }
         ("outages", _) => {

@@ -435,6 +435,30 @@ fn ror_refuses_a_pause_before_any_form_opens() {
     assert!(s.message.as_ref().unwrap().text.contains("allows no pausing"));
 }
 
+/// Delivery steps are read only where they show: the major cockpit. Elsewhere they are read once it is shown.
+#[test]
+fn delivery_notices_reload_the_majors_only_in_the_cockpit() {
+    use crate::app::Screen;
+    let mut s = state(true);
+    let outbox =
+        || Action::Changed(ChangeNotice { table: "outbox".into(), id: Some(7), version: None, op: "update".into() });
+    let loads_majors = |effects: &[Effect]| effects.iter().any(|e| matches!(e, Effect::Db(DbCommand::LoadMajors)));
+    for _ in 0..3 {
+        assert!(!loads_majors(&update(&mut s, outbox(), now())), "not read on the board");
+    }
+    assert!(s.screens.major.deliveries_stale);
+    let shown = update(&mut s, Action::Run(Command::Show(Screen::Major)), now());
+    assert!(loads_majors(&shown), "read once the cockpit is shown: {shown:?}");
+    update(&mut s, Action::MajorsLoaded(vec![altinn_major_view()]), now());
+    assert!(!s.screens.major.deliveries_stale);
+    assert!(loads_majors(&update(&mut s, outbox(), now())), "read at once in the cockpit");
+    let majors =
+        Action::Changed(ChangeNotice { table: "majors".into(), id: Some(1), version: None, op: "update".into() });
+    update(&mut s, Action::MajorsLoaded(vec![altinn_major_view()]), now());
+    update(&mut s, Action::Run(Command::Show(Screen::Board)), now());
+    assert!(loads_majors(&update(&mut s, majors, now())), "a major incident itself is read on every screen");
+}
+
 #[test]
 fn notices_fetch_only_what_is_newer() {
     let mut s = state(true);

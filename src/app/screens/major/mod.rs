@@ -28,6 +28,8 @@ pub struct MajorScreen {
     pub report: Option<ReportDraft>,
     /// A major incident whose report should be exported once it has loaded.
     pub export_pending: Option<i64>,
+    /// Deliveries changed while the cockpit was not on screen: read again when it is shown.
+    pub deliveries_stale: bool,
     /// A hand-over waiting for this user to acknowledge.
     pub handover: Option<PendingHandover>,
 }

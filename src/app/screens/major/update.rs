@@ -115,7 +115,9 @@ pub fn start(state: &mut State, act: MajorAct, now: DateTime<Utc>) -> Vec<Effect
     match act {
         MajorAct::Notified => write(state, MajorCommand::Notified { major_id: target.id }, now),
         MajorAct::RetryDead => {
-            if view.ledger.iter().all(|entry| entry.state != DeliveryState::Dead) {
+            // The ledger may be behind when the cockpit is not on screen: then the database decides.
+            let stale = state.screens.major.deliveries_stale;
+            if !stale && view.ledger.iter().all(|entry| entry.state != DeliveryState::Dead) {
                 state.inform(format!("{}: no dead messages to send again", target.reference), now);
                 return Vec::new();
             }
