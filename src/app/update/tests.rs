@@ -393,16 +393,15 @@ fn an_update_keeps_its_request_key_across_a_restart_until_it_is_recorded() {
         update(&mut s, Action::MajorsLoaded(vec![view]), now());
         (s, said)
     };
-    let write = |s: &mut State, at| {
+    let write_text = |s: &mut State, at, what: &str| {
         update(s, Action::Run(Command::Major(MajorAct::Update)), at);
         let Some(Overlay::Form(form)) = &mut s.overlay else { panic!("the update form") };
-        for (i, text) in
-            ["Innlogging feiler", "Feil i lastbalanserer", "2026-03-02 16:00", "Ingen"].into_iter().enumerate()
-        {
+        for (i, text) in [what, "Feil i lastbalanserer", "2026-03-02 16:00", "Ingen"].into_iter().enumerate() {
             form.fields[i].set_typed(text);
         }
         update(s, ctrl_s.clone(), at)
     };
+    let write = |s: &mut State, at| write_text(s, at, "Innlogging feiler");
     let at = altinn_major_view().major.declaration.at + Duration::minutes(20);
 
     let (mut first, _) = console(Default::default(), "first");
@@ -415,6 +414,11 @@ fn an_update_keeps_its_request_key_across_a_restart_until_it_is_recorded() {
     // The answer is lost; the console is stopped and started again with what it had saved.
     let (mut second, said) = console(drafts.clone(), "second");
     assert!(said.contains("got no answer"), "{said}");
+    // Another text is another request, even while the first is unanswered: under the first key a recorded first
+    // attempt would swallow it.
+    write_text(&mut second, at + Duration::minutes(5), "Innlogging feiler fortsatt");
+    assert_ne!(request_of(&update(&mut second, key('y'), at)), request, "another text, another request");
+    let (mut second, _) = console(drafts.clone(), "second");
     write(&mut second, at + Duration::minutes(5));
     assert_eq!(request_of(&update(&mut second, key('y'), at)), request, "the same request after the restart");
     let done = Action::MajorWritten { what: "update 1 had been recorded".into(), result: Ok(()) };

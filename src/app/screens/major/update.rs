@@ -370,7 +370,7 @@ pub fn submit(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let report = state.screens.major.report.as_ref().map(|r| (r.major_id, r.version));
     match build(&form.purpose, &values, state.zone, report) {
         Ok(MajorCommand::Update { major_id, update, sms, .. }) => {
-            let (request, mut effects) = update_request(state, major_id, now);
+            let (request, mut effects) = update_request(state, major_id, &update, sms, now);
             effects.extend(preview(state, MajorCommand::Update { major_id, update, sms, request }, now));
             effects
         }
@@ -574,19 +574,29 @@ fn preview(state: &mut State, command: MajorCommand, now: DateTime<Utc>) -> Vec<
     Vec::new()
 }
 
-/// The request key of the update to `major_id` being sent: the one made for an earlier attempt that got no
-/// answer, or a new one from this console's id and the time (unique per console; the app draws no random numbers).
-/// It is kept with the drafts, so it outlives a restart between a lost answer and the attempt after it; a new key
-/// is saved at once, before the first attempt leaves.
-fn update_request(state: &mut State, major_id: i64, now: DateTime<Utc>) -> (String, Vec<Effect>) {
+/// The request key of the update to `major_id` being sent: the one made for an earlier attempt of the same text
+/// that got no answer, or a new one from this console's id and the time (unique per console; the app draws no
+/// random numbers). It is kept with the drafts, so it outlives a restart between a lost answer and the attempt
+/// after it, and saved at once, before the first attempt leaves. A different text is a new request: were it sent
+/// under the old key, an earlier attempt that did get recorded would swallow it.
+fn update_request(
+    state: &mut State,
+    major_id: i64,
+    update: &StatusUpdate,
+    sms: bool,
+    now: DateTime<Utc>,
+) -> (String, Vec<Effect>) {
     let draft_key = update_request_draft_key(major_id);
+    let content = serde_json::to_string(&(update, sms)).unwrap_or_default();
     if let Some(Draft::ByName(kept)) = state.drafts.get(&draft_key)
+        && kept.get(CONTENT_FIELD) == Some(&content)
         && let Some(key) = kept.get(REQUEST_FIELD)
     {
         return (key.clone(), Vec::new());
     }
     let key = format!("{}-{major_id}-{}", state.presence.console_id, now.timestamp_micros());
-    state.drafts.insert(draft_key, Draft::ByName([(REQUEST_FIELD.to_string(), key.clone())].into()));
+    let kept = [(REQUEST_FIELD.to_string(), key.clone()), (CONTENT_FIELD.to_string(), content)];
+    state.drafts.insert(draft_key, Draft::ByName(kept.into()));
     (key, vec![Effect::SaveDrafts(state.drafts.clone())])
 }
 
@@ -598,6 +608,7 @@ pub fn update_request_draft_key(major_id: i64) -> String {
 pub const UPDATE_REQUEST_PREFIX: &str = "major-update-request:";
 
 const REQUEST_FIELD: &str = "request key";
+const CONTENT_FIELD: &str = "sent text";
 
 /// Enter in the preview: send.
 pub fn send_preview(state: &mut State) -> Vec<Effect> {
