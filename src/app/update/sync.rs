@@ -123,11 +123,8 @@ pub fn on_data(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
             let unanswered = drafts.keys().filter(|k| k.starts_with(UPDATE_REQUEST_PREFIX)).count();
             let typed = drafts.len() - unanswered;
             if unanswered > 0 {
-                state.inform(
-                    "a stakeholder update got no answer before vakt stopped: send it again from its form \
-                     (it is not queued twice)",
-                    now,
-                );
+                // Sent again from its kept draft, the update keeps its request key: it is not queued twice.
+                state.inform("an update got no answer before vakt stopped: press 2 then u to send it again", now);
             } else if typed > 0 {
                 state.inform(
                     format!("{typed} draft(s) kept from earlier; they come back when you open the same form"),
