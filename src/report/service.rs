@@ -321,8 +321,8 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
     }
     for n in &f.notifications {
         let item = format!("{}/{}", n.incident, n.code);
-        push("notifications", &item, "due", n.due.to_rfc3339());
-        push("notifications", &item, "made", n.made.map(|m| m.to_rfc3339()).unwrap_or_default());
+        push("notifications", &item, "due", csv_instant(n.due));
+        push("notifications", &item, "made", n.made.map(csv_instant).unwrap_or_default());
     }
     if let Some(needs) = &f.change_needs {
         push("change_needs", &f.header.period.label, "received", needs.received.to_string());
@@ -334,6 +334,11 @@ pub fn csv_rows(f: &ReportFigures) -> (Vec<&'static str>, Vec<Vec<String>>) {
         push("change_needs", &f.header.period.label, "prioritised", needs.prioritised.len().to_string());
     }
     (vec!["section", "item", "figure", "value"], rows)
+}
+
+/// An instant as spreadsheets and parsers read it: UTC, whole seconds (the clocks are kept to the microsecond).
+fn csv_instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]

@@ -251,6 +251,11 @@ async fn the_service_report_records_when_each_notification_was_due_and_made() {
     assert!(!markdown.contains("OVERDUE"), "nothing is overdue yet in the running month: {markdown}");
     let (_, rows) = vakt::report::service::csv_rows(&figures);
     assert_eq!(rows.iter().filter(|r| r[0] == "notifications" && r[2] == "made").count(), 4);
+    // Instants in whole seconds, UTC: the notification was recorded at a time with microseconds.
+    let made = rows.iter().find(|r| r[0] == "notifications" && r[2] == "made" && !r[3].is_empty()).unwrap();
+    let parsed = chrono::DateTime::parse_from_rfc3339(&made[3]).unwrap();
+    assert!(made[3].ends_with('Z') && !made[3].contains('.'), "{made:?}");
+    assert_eq!(parsed.timestamp_subsec_nanos(), 0, "{made:?}");
     // Another agreement's report has none.
     let tranemo = vakt::db::reports::figures(&db.pool, "TU-IT", &period).await.unwrap();
     assert!(tranemo.notifications.is_empty());
