@@ -2,9 +2,10 @@
 //! local wall-clock time and UTC with integer arithmetic instead of a zone lookup per boundary.
 //!
 //! chrono-tz does not expose its transition list, so the table is found by probing the offset
-//! once per UTC day (1850–2210) and bisecting each change to the second. Two transitions within
-//! one UTC day would be seen as one; no Nordic or other European zone has that. chrono-tz's data
-//! ends in 2099; after that it (and therefore vakt) assumes standard time all year.
+//! once per week (1850–2210) and bisecting each change to the second. An offset that came and
+//! went within one week would not be seen; no Nordic or other European zone has one since 1850
+//! (the tests compare the table with chrono-tz every six hours). chrono-tz's data ends in 2099;
+//! after that it (and therefore vakt) assumes standard time all year.
 //! Tables are built once per zone per process and shared.
 //!
 //! Mapping of local times (all in nanoseconds; `l` local, `u` UTC):
@@ -25,6 +26,9 @@ pub(crate) const DAY_NS: i64 = 86_400 * SECOND_NS;
 
 const PROBE_FIRST_DAY: i32 = days_from_civil(1850, 1, 1);
 const PROBE_LAST_DAY: i32 = days_from_civil(2210, 1, 1);
+/// Probing once a day took 7 ms per zone, on the critical path of every console's first frame and every CLI
+/// command (issue 15); once a week takes a seventh.
+const PROBE_STEP_SECONDS: i64 = 7 * 86_400;
 
 /// One stretch of constant UTC offset, `[start, end)` in UTC nanoseconds.
 #[derive(Debug, Clone, Copy)]
@@ -71,16 +75,17 @@ impl ZoneTable {
         };
         let mut spans = Vec::new();
         let mut start = i64::MIN;
+        let last = i64::from(PROBE_LAST_DAY) * 86_400;
         let mut prev_secs = i64::from(PROBE_FIRST_DAY) * 86_400;
         let mut current = offset_at(prev_secs);
-        for day in PROBE_FIRST_DAY + 1..=PROBE_LAST_DAY {
-            let secs = i64::from(day) * 86_400;
-            let next = offset_at(secs);
-            if next == current {
+        while prev_secs < last {
+            let secs = (prev_secs + PROBE_STEP_SECONDS).min(last);
+            if offset_at(secs) == current {
                 prev_secs = secs;
                 continue;
             }
-            // Bisect for the first second with the new offset.
+            // Bisect for the first second with the new offset, then probe on from there: a second change within
+            // the same step is found as well.
             let (mut lo, mut hi) = (prev_secs, secs);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
@@ -94,7 +99,7 @@ impl ZoneTable {
             spans.push(Span { start, end: change, offset: current * SECOND_NS });
             start = change;
             current = offset_at(hi);
-            prev_secs = secs;
+            prev_secs = hi;
         }
         spans.push(Span { start, end: i64::MAX, offset: current * SECOND_NS });
         Self { spans }
@@ -145,10 +150,22 @@ mod tests {
 
     #[test]
     fn offsets_agree_with_chrono_tz_every_six_hours() {
-        for tz in [chrono_tz::Europe::Oslo, chrono_tz::Europe::Stockholm] {
+        use chrono_tz::Europe;
+        let zones = [
+            Europe::Oslo,
+            Europe::Stockholm,
+            Europe::Copenhagen,
+            Europe::Helsinki,
+            chrono_tz::Atlantic::Reykjavik,
+            Europe::Berlin,
+            Europe::London,
+            Europe::Moscow,
+            chrono_tz::UTC,
+        ];
+        for tz in zones {
             let table = ZoneTable::for_zone(tz);
-            let start = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
-            for step in (0..(300 * 365 * 4)).step_by(7) {
+            let start = NaiveDate::from_ymd_opt(1850, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+            for step in 0..(360 * 365 * 4) {
                 let at = start + chrono::Duration::hours(6 * step);
                 let want = tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
                 assert_eq!(table.offset_at_utc(ns(at)), i64::from(want) * SECOND_NS, "{tz} at {at}");
