@@ -1,5 +1,6 @@
-//! vakt behind PgBouncer (the Debian package), started here as the server's system user on a Unix socket in front
-//! of the test cluster. Skipped, with a message, when `pgbouncer` is not installed (`apt-get install pgbouncer`).
+//! vakt behind PgBouncer, started here as the server's system user on a Unix socket in front of the test cluster:
+//! Debian 12's package (1.18), and 1.21 or later where one is installed (`.ci/pgbouncer-newer.py` unpacks Debian
+//! 13's 1.24 under /opt/vakt-pgbouncer; CI does). Skipped, with a message, when no `pgbouncer` is installed.
 //!
 //! What holds, tried here:
 //! - Session mode: everything, LISTEN included: a console and `vakt serve` work through it unchanged.
@@ -7,8 +8,8 @@
 //!   consoles and `vakt serve` name a listen URL (PostgreSQL itself, or a session-mode pool). sqlx prepares every
 //!   parameterised query as a named statement in one round trip and binds it in the next; PgBouncer before 1.21
 //!   may hand the second round trip to another server connection, where the name is unknown or means another
-//!   query. Debian 12 ships 1.18, so on it transaction mode fails (shown below); with PgBouncer 1.21 or later and
-//!   `max_prepared_statements` the test runs a console through transaction mode instead.
+//!   query, so on 1.18 transaction mode fails (shown below); with 1.21 or later and `max_prepared_statements` a
+//!   console reads, follows a change and writes through transaction mode.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -26,11 +27,20 @@ use crate::harness::{TestDb, insert_incident, seed_reference};
 
 const PORT: u16 = 6432;
 
-fn pgbouncer_binary() -> Option<PathBuf> {
-    ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"]
+/// Where `.ci/pgbouncer-newer.py` puts a PgBouncer of 1.21 or later.
+const NEWER: &str = "/opt/vakt-pgbouncer/bin/pgbouncer";
+
+/// Every PgBouncer installed: the distribution's, then a newer one beside it.
+fn pgbouncer_binaries() -> Vec<PathBuf> {
+    let system = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"]
         .iter()
         .map(PathBuf::from)
-        .find(|path| path.is_file())
+        .find(|path| path.is_file());
+    system.into_iter().chain(Some(PathBuf::from(NEWER)).filter(|path| path.is_file())).collect()
+}
+
+fn pgbouncer_binary() -> Option<PathBuf> {
+    pgbouncer_binaries().into_iter().next()
 }
 
 /// (major, minor) from `pgbouncer --version` ("PgBouncer 1.18.0").
@@ -186,33 +196,56 @@ async fn behind_pgbouncer_in_session_mode_consoles_and_listen_work_unchanged() {
 
 #[tokio::test]
 async fn in_transaction_mode_listen_goes_direct_and_prepared_statements_need_pgbouncer_1_21() {
-    let Some(binary) = pgbouncer_binary() else {
+    let binaries = pgbouncer_binaries();
+    if binaries.is_empty() {
         eprintln!("SKIPPED: pgbouncer is not installed (apt-get install -y pgbouncer)");
         return;
-    };
+    }
+    if !binaries.iter().any(|b| supports_prepared_statements(pgbouncer_version(b))) {
+        eprintln!("NOT RUN: a console through transaction mode needs PgBouncer 1.21 or later (.ci/pgbouncer-newer.py)");
+    }
+    for binary in binaries {
+        transaction_mode(&binary).await;
+    }
+}
+
+async fn transaction_mode(binary: &PathBuf) {
+    let version = pgbouncer_version(binary);
     let db = TestDb::new().await;
-    let (service, version) = seed_reference(&db.pool).await;
-    let incident = insert_incident(&db.pool, service, version, "SBL down", Some("A")).await;
+    let (service, agreement_version) = seed_reference(&db.pool).await;
+    let incident = insert_incident(&db.pool, service, agreement_version, "SBL down", Some("A")).await;
     let (login, direct) = db.login("operator").await;
     // One server connection, so that two clients' statements meet on it.
-    let bouncer = Bouncer::start(&binary, &db, "transaction", 1, &[&login]).await;
+    let bouncer = Bouncer::start(binary, &db, "transaction", 1, &[&login]).await;
     let first = db::connect(&bouncer.url(&login, &db.name), 1).await.unwrap();
     let second = db::connect(&bouncer.url(&login, &db.name), 1).await.unwrap();
     let one: i32 = sqlx::query_scalar("SELECT $1::int4").bind(1).fetch_one(&first).await.unwrap();
     assert_eq!(one, 1);
     let other = sqlx::query_scalar::<_, String>("SELECT $1::text || 'x'").bind("a").fetch_one(&second).await;
-    if supports_prepared_statements(pgbouncer_version(&binary)) {
-        assert_eq!(other.unwrap(), "ax");
+    if supports_prepared_statements(version) {
+        assert_eq!(other.unwrap(), "ax", "PgBouncer {version:?}");
         // The console: queries through the transaction pool, LISTEN straight to PostgreSQL.
         let through = db::connect(&bouncer.url(&login, &db.name), 4).await.unwrap();
-        let routes = Routes::single(through).listening_on(direct);
+        let routes = Routes::single(through.clone()).listening_on(direct);
         console_follows_a_change(routes, &db.pool, incident, "SBL down (transaction pool)").await;
+        // A write (a transaction with the incident's row lock, its event and its notice) through the same pool.
+        let text = "written through a transaction-mode PgBouncer".to_string();
+        let action = vakt::domain::incident::lifecycle::IncidentAction::Note { text: text.clone() };
+        vakt::db::lifecycle::perform(&through, incident, None, &action).await.unwrap();
+        let notes: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM incident_events WHERE incident_id = $1 AND data->>'text' = $2")
+                .bind(incident)
+                .bind(&text)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(notes, 1, "the note through PgBouncer {version:?} in transaction mode");
+        through.close().await;
     } else {
         // PgBouncer before 1.21 passes sqlx's named statement to the one server connection, where the first
         // client's statement of the same name already lives.
         let error = other.expect_err("named prepared statements collide in transaction mode before PgBouncer 1.21");
         assert!(error.to_string().contains("prepared statement"), "{error}");
-        let _ = incident;
     }
     first.close().await;
     second.close().await;
