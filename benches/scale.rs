@@ -234,6 +234,11 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     let outbox_before: i64 =
         sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM outbox").fetch_one(owner).await.expect("outbox");
     let load_before = load_average();
+    let pids = Pids {
+        consoles: children.iter().filter_map(|(c, _)| c.id()).collect(),
+        serves: serves.iter().filter_map(Child::id).collect(),
+    };
+    let cpu_before = CpuSnapshot::take(&pids);
 
     let mut started_at: HashMap<String, u128> = HashMap::new();
     let mut seen: HashMap<String, Vec<u128>> = HashMap::new();
@@ -301,6 +306,7 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
         }
     }
     let load_after = load_average();
+    let cpu_after = CpuSnapshot::take(&pids);
 
     // Every message queued during the run delivered (or given up), then counted at the receiver.
     let delivery_wait = Instant::now();
@@ -374,6 +380,7 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
     println!("{}", every.line(&format!("all {} consoles (slowest)", plan.consoles), "budget ≤ 250 ms p99"));
     println!("{}", each.line("each console", ""));
     println!("  console answers missing after 30 s: {missing}");
+    cpu_after.report_since(&cpu_before, started_at.len(), plan.consoles);
     let peaks = connections.lock().map(|p| p.clone()).unwrap_or_default();
     println!(
         "connections (pg_stat_activity, peak during the stream): primary {} in all, consoles {} ({:.1} each), \
@@ -456,6 +463,106 @@ async fn run(cluster: &EmbeddedCluster, dataset: &common::Dataset, plan: Plan) {
         let _ = std::fs::remove_dir_all(root);
     }
     let _ = std::fs::remove_dir_all(&work);
+}
+
+struct Pids {
+    consoles: Vec<u32>,
+    serves: Vec<u32>,
+}
+
+/// CPU time by whom, in clock ticks, to see where the time of one change goes (the machine has few cores: a
+/// budget missed under a load average of 50 says little without it).
+struct CpuSnapshot {
+    at: Instant,
+    machine_busy: u64,
+    consoles: u64,
+    serves: u64,
+    postgres: HashMap<u32, u64>,
+    this: u64,
+}
+
+impl CpuSnapshot {
+    fn take(pids: &Pids) -> CpuSnapshot {
+        let postgres = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+            .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres"))
+            .map(|pid| (pid, process_ticks(pid)))
+            .collect();
+        CpuSnapshot {
+            at: Instant::now(),
+            machine_busy: machine_busy_ticks(),
+            consoles: pids.consoles.iter().map(|p| process_ticks(*p)).sum(),
+            serves: pids.serves.iter().map(|p| process_ticks(*p)).sum(),
+            postgres,
+            this: process_ticks(std::process::id()),
+        }
+    }
+
+    fn report_since(&self, before: &CpuSnapshot, changes: usize, consoles: usize) {
+        let ticks = clock_ticks_per_second();
+        let seconds = |t: u64| t as f64 / ticks;
+        let postgres: u64 = self
+            .postgres
+            .iter()
+            .map(|(pid, now)| now.saturating_sub(before.postgres.get(pid).copied().unwrap_or(0)))
+            .sum();
+        let wall = self.at.duration_since(before.at).as_secs_f64();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let busy = seconds(self.machine_busy.saturating_sub(before.machine_busy));
+        let console = seconds(self.consoles.saturating_sub(before.consoles));
+        let per = |cpu: f64, n: usize| cpu * 1000.0 / n.max(1) as f64;
+        println!(
+            "CPU over the stream ({wall:.1} s, {cores} cores = {:.1} CPU-s): machine busy {busy:.1} CPU-s; \
+             consoles {console:.1} ({:.2} ms per change per console); PostgreSQL {:.1} ({:.2} ms per change); \
+             vakt serve {:.1}; this benchmark {:.1}",
+            wall * cores,
+            per(console, changes * consoles),
+            seconds(postgres),
+            per(seconds(postgres), changes),
+            seconds(self.serves.saturating_sub(before.serves)),
+            seconds(self.this.saturating_sub(before.this)),
+        );
+    }
+}
+
+/// utime + stime of a process, in clock ticks (0 when it is gone).
+fn process_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the
+    // 14th and 15th fields of the line, the 12th and 13th after it.
+    let Some((_, rest)) = stat.rsplit_once(") ") else { return 0 };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
+}
+
+/// All CPUs' ticks spent other than idle or waiting for I/O, from /proc/stat.
+fn machine_busy_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let numbers: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let idle = numbers.get(3).copied().unwrap_or(0) + numbers.get(4).copied().unwrap_or(0);
+    numbers.iter().sum::<u64>().saturating_sub(idle)
+}
+
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// `synchronous_commit` for the whole cluster: on, or back to the benchmark cluster's own setting (off).
