@@ -20,12 +20,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, incident: &IncidentV
         return;
     };
     let clocks = live_clocks(state, detail, view);
-    let clock_rows = clocks.as_ref().map_or(1, |c| c.clocks.len().max(1)) as u16;
+    let clock_rows = clock_table_height(clocks.as_ref(), view, area.width);
     let relation_rows = u16::from(!relations_line_empty(detail));
     let regulatory_rows = if detail.regulatory.is_empty() { 0 } else { detail.regulatory.len() as u16 + 2 };
     let [fields_area, clocks_area, regulatory_area, description_area, history_area] = Layout::vertical([
         Constraint::Length(5 + relation_rows),
-        Constraint::Length(clock_rows + 2),
+        Constraint::Length(clock_rows + 1),
         Constraint::Length(regulatory_rows),
         // The restricted notice needs less room than a description, which leaves more for the history.
         Constraint::Length(if detail.description_restricted { 3 } else { 5 }),
@@ -205,6 +205,123 @@ fn live_clocks(state: &State, detail: &IncidentDetail, view: View) -> Option<Inc
     sla::compute_clocks(agreement, &detail.clock_events, view.now).ok()
 }
 
+/// One clock's line of the table: its six short cells, its state's style and its notes (due changes on
+/// re-prioritising, re-plans, a closed desk).
+struct ClockLine {
+    cells: [String; 6],
+    style: ratatui::style::Style,
+    notes: Vec<String>,
+}
+
+const CLOCK_HEADERS: [&str; 7] = ["TARGET", "CALENDAR", "STATE", "DUE", "USED", "LEFT", "NOTES"];
+/// Most lines one clock's notes take.
+const NOTE_LINES: usize = 3;
+
+fn clock_lines(clocks: &IncidentClocks, view: View) -> Vec<ClockLine> {
+    let theme = view.theme;
+    clocks
+        .clocks
+        .iter()
+        .map(|clock| {
+            let (symbol, word, style) = match clock.state {
+                ClockState::Breached { .. } => (theme.symbols.breached, "breached", theme.breached),
+                ClockState::Warning { .. } => (theme.symbols.warning, "warning", theme.warning),
+                ClockState::Met { .. } => (theme.symbols.met, "met", theme.met),
+                ClockState::Paused => (theme.symbols.paused, "paused", theme.paused),
+                ClockState::Deprioritised { .. } => (theme.symbols.paused, "deprioritised", theme.paused),
+                ClockState::NotStarted => (" ", "not started", theme.dim),
+                ClockState::Running => (" ", "running", theme.text),
+            };
+            let left = match clock.remaining {
+                Some(r) if r < chrono::Duration::zero() => format!("{} over", duration::human(-r)),
+                Some(r) => duration::human(r),
+                None => "—".into(),
+            };
+            let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map_or("—".into(), |t| format::local_time(t, view.now, view.zone))
+            };
+            let mut notes: Vec<String> = clock
+                .history
+                .iter()
+                .map(|c| {
+                    let from = c.from_priority.as_deref().unwrap_or("—");
+                    format!("{from}→{}: {}→{}", c.to_priority, at(c.due_before), at(c.due_after))
+                })
+                .collect();
+            if let Some(replan) = &clock.replan {
+                notes.push(format!("re-planned to {} with {}", at(Some(replan.new_due)), replan.counterpart));
+            }
+            if let Some(until) = clock.closed_until.filter(|_| clock.counting) {
+                notes.insert(0, format!("closed until {}", at(Some(until))));
+            }
+            ClockLine {
+                cells: [
+                    deadline::short_target(clock.kind).to_string(),
+                    text::one_line(&clock.clock).into_owned(),
+                    format!("{symbol} {word}"),
+                    at(clock.due),
+                    duration::human(clock.elapsed),
+                    left,
+                ],
+                style,
+                notes,
+            }
+        })
+        .collect()
+}
+
+/// Each column as wide as its widest entry (a calendar's code at most 16), the notes in what is left of `width`:
+/// fixed widths for the longest possible entries left the notes no room at 80 columns.
+fn clock_widths(lines: &[ClockLine], width: u16) -> [u16; 7] {
+    let mut widths = [0u16; 7];
+    for (i, header) in CLOCK_HEADERS.iter().enumerate().take(6) {
+        let widest = lines.iter().map(|l| l.cells[i].chars().count()).max().unwrap_or(0);
+        let cap = if i == 1 { 16 } else { usize::MAX };
+        widths[i] = u16::try_from(widest.max(header.len()).min(cap)).unwrap_or(u16::MAX);
+    }
+    let used: u16 = widths.iter().take(6).sum::<u16>() + 6;
+    widths[6] = width.saturating_sub(used);
+    widths
+}
+
+/// The notes of one clock as lines of at most `width` characters, whole notes kept together where they fit; notes
+/// beyond the third line are counted at its end ("+2").
+fn note_lines(notes: &[String], width: u16) -> Vec<String> {
+    let width = usize::from(width.max(1));
+    // Each line with how many notes it holds.
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    for note in notes {
+        match lines.last_mut() {
+            Some((line, count)) if line.chars().count() + 3 + note.chars().count() <= width => {
+                line.push_str(" · ");
+                line.push_str(note);
+                *count += 1;
+            }
+            _ => lines.push((note.clone(), 1)),
+        }
+    }
+    let hidden: usize = lines.iter().skip(NOTE_LINES).map(|(_, count)| count).sum();
+    lines.truncate(NOTE_LINES);
+    let mut lines: Vec<String> = lines.iter().map(|(l, _)| text::truncate(l, width).into_owned()).collect();
+    if hidden > 0
+        && let Some(last) = lines.last_mut()
+    {
+        let more = format!(" +{hidden}");
+        let kept = width.saturating_sub(more.chars().count());
+        *last = format!("{}{more}", text::truncate(last, kept));
+    }
+    lines
+}
+
+/// Lines the clock table takes below its title at `width`.
+fn clock_table_height(clocks: Option<&IncidentClocks>, view: View, width: u16) -> u16 {
+    let Some(clocks) = clocks.filter(|c| !c.clocks.is_empty()) else { return 1 };
+    let lines = clock_lines(clocks, view);
+    let widths = clock_widths(&lines, width);
+    let rows: usize = lines.iter().map(|l| note_lines(&l.notes, widths[6]).len().max(1)).sum();
+    u16::try_from(rows + 1).unwrap_or(u16::MAX)
+}
+
 /// Every SLA clock side by side: target, calendar, state, due, used, left, and due changes on re-prioritising.
 fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, view: View) {
     let theme = view.theme;
@@ -215,71 +332,71 @@ fn clock_table(frame: &mut Frame, area: Rect, clocks: Option<&IncidentClocks>, v
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     };
-    let rows = clocks.clocks.iter().map(|clock| {
-        let (symbol, word, style) = match clock.state {
-            ClockState::Breached { .. } => (theme.symbols.breached, "breached", theme.breached),
-            ClockState::Warning { .. } => (theme.symbols.warning, "warning", theme.warning),
-            ClockState::Met { .. } => (theme.symbols.met, "met", theme.met),
-            ClockState::Paused => (theme.symbols.paused, "paused", theme.paused),
-            ClockState::Deprioritised { .. } => (theme.symbols.paused, "deprioritised", theme.paused),
-            ClockState::NotStarted => (" ", "not started", theme.dim),
-            ClockState::Running => (" ", "running", theme.text),
-        };
-        let left = match clock.remaining {
-            Some(r) if r < chrono::Duration::zero() => format!("{} over", duration::human(-r)),
-            Some(r) => duration::human(r),
-            None => "—".into(),
-        };
-        let mut changes: Vec<String> = clock
-            .history
-            .iter()
-            .map(|c| {
-                let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                    t.map_or("—".into(), |t| format::local_time(t, view.now, view.zone))
-                };
-                format!(
-                    "{}→{}: {}→{}",
-                    c.from_priority.as_deref().unwrap_or("—"),
-                    c.to_priority,
-                    at(c.due_before),
-                    at(c.due_after)
-                )
-            })
-            .collect();
-        if let Some(replan) = &clock.replan {
-            changes.push(format!(
-                "re-planned to {} with {}",
-                format::local_time(replan.new_due, view.now, view.zone),
-                replan.counterpart
-            ));
-        }
-        if let Some(until) = clock.closed_until.filter(|_| clock.counting) {
-            changes.insert(0, format!("closed until {}", format::local_time(until, view.now, view.zone)));
-        }
+    let lines = clock_lines(clocks, view);
+    let widths = clock_widths(&lines, area.width);
+    let rows = lines.into_iter().map(|line| {
+        let notes = note_lines(&line.notes, widths[6]);
+        let height = u16::try_from(notes.len().max(1)).unwrap_or(1);
+        let [target, calendar, state, due, used, left] = line.cells;
         Row::new([
-            Cell::from(deadline::short_target(clock.kind).to_string()),
-            Cell::from(clock.clock.clone()),
-            Cell::from(format!("{symbol} {word}")).style(style),
-            Cell::from(clock.due.map_or("—".into(), |d| format::local_time(d, view.now, view.zone))),
-            Cell::from(duration::human(clock.elapsed)),
+            Cell::from(target),
+            Cell::from(calendar),
+            Cell::from(state).style(line.style),
+            Cell::from(due),
+            Cell::from(used),
             Cell::from(left),
-            Cell::from(changes.join(" · ")),
+            Cell::from(notes.into_iter().map(Line::from).collect::<Vec<_>>()),
         ])
+        .height(height)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Length(13),
-            Constraint::Length(15),
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(12),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(Row::new(["TARGET", "CALENDAR", "STATE", "DUE", "USED", "LEFT", "NOTES"]).style(theme.header))
-    .column_spacing(1)
-    .block(block);
+    let table = Table::new(rows, widths.map(Constraint::Length))
+        .header(Row::new(CLOCK_HEADERS).style(theme.header))
+        .column_spacing(1)
+        .block(block);
     frame.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(cells: [&str; 6], notes: &[&str]) -> ClockLine {
+        ClockLine {
+            cells: cells.map(String::from),
+            style: ratatui::style::Style::default(),
+            notes: notes.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn columns_fit_their_entries_and_the_notes_take_the_rest() {
+        let lines = [
+            line(["respond", "kundeservice", "✓ met", "Mon 08:00", "0 s", "1 h"], &[]),
+            line(["resolve", "kundeservice", "  running", "Mon 11:00", "3 h 10 m", "4 h"], &["x"]),
+        ];
+        let widths = clock_widths(&lines, 80);
+        assert_eq!(widths[..6], [7, 12, 9, 9, 8, 4], "each column as wide as its widest entry or header");
+        assert_eq!(widths[6], 80 - (7 + 12 + 9 + 9 + 8 + 4) - 6, "the notes get the rest");
+        // A calendar's long code is capped; the notes never get a negative width.
+        let long =
+            [line(["feedback", "a-very-long-calendar-code", "◷ deprioritised", "2026-12-24 10:00", "1 h", "—"], &[])];
+        assert_eq!(clock_widths(&long, 80)[1], 16);
+        assert_eq!(clock_widths(&long, 40)[6], 0);
+    }
+
+    #[test]
+    fn notes_share_lines_where_they_fit_and_what_is_cut_is_counted() {
+        let notes: Vec<String> = ["A→B: 08:00→09:00", "B→C: 09:00→10:00", "closed until Mon 07:00", "C→A: 1→2", "x"]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(note_lines(&notes, 200), [notes.join(" · ")], "one line when wide");
+        let narrow = note_lines(&notes, 22);
+        assert_eq!(narrow.len(), NOTE_LINES);
+        assert_eq!(narrow[0], "A→B: 08:00→09:00");
+        assert_eq!(narrow[1], "B→C: 09:00→10:00");
+        assert!(narrow[2].ends_with(" +2"), "two notes beyond the third line are counted: {narrow:?}");
+        assert!(narrow.iter().all(|l| l.chars().count() <= 22), "{narrow:?}");
+        assert!(note_lines(&[], 30).is_empty());
+    }
 }
