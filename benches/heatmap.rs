@@ -182,15 +182,16 @@ fn main() {
 /// database loaded before it did has an empty or partial rollup. Rebuilt here, as migration 20's backfill does, so
 /// the heat-map is not timed reading less than it should.
 async fn ensure_rollup(owner: &PgPool) {
-    let (rolled, incidents): (i64, i64) = sqlx::query_as(
+    let (rolled, weeks, incidents): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT coalesce(sum(received), 0)::bigint FROM public.service_days),
+                (SELECT coalesce(sum(received), 0)::bigint FROM public.service_weeks),
                 (SELECT count(*) FROM public.incidents)",
     )
     .fetch_one(owner)
     .await
     .expect("compare the rollup with the incidents");
-    if rolled == incidents {
-        println!("rollup: service_days holds all {} incidents", thousands(incidents as u64));
+    if rolled == incidents && weeks == incidents {
+        println!("rollup: service_days and service_weeks hold all {} incidents", thousands(incidents as u64));
         return;
     }
     println!(
@@ -200,7 +201,7 @@ async fn ensure_rollup(owner: &PgPool) {
     );
     let started = Instant::now();
     vakt::db::heatmap::rebuild_rollup(owner).await.expect("rebuild the rollup");
-    sqlx::query("ANALYZE public.service_days").execute(owner).await.expect("analyse the rollup");
+    sqlx::query("ANALYZE public.service_days, public.service_weeks").execute(owner).await.expect("analyse the rollup");
     println!("rollup: rebuilt in {:.1} s", started.elapsed().as_secs_f64());
 }
 

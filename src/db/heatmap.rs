@@ -2,7 +2,7 @@
 //! received, SLA clocks breached and the worst share of a budget used, read from the clocks stored with each
 //! incident (frozen at resolution, so a later agreement edit never moves a past cell).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
 
 use super::DbError;
@@ -60,9 +60,15 @@ pub async fn service_columns(
         Bucket::Month => "month",
         Bucket::Tertial => "tertial",
     };
-    // Without filters the rollup is summed on its own and named afterwards: no join inside the sum, no sort (the grid
-    // places each row itself). With a filter the services are narrowed first.
-    let sql = if agreement.is_none() && max_rank.is_none() { COLUMNS_ALL } else { COLUMNS_FILTERED };
+    // Whole ISO weeks of every service come summed already (migration 38). Otherwise, without filters the rollup is
+    // summed on its own and named afterwards: no join inside the sum, no sort (the grid places each row itself).
+    // With a filter the services are narrowed first.
+    let whole_weeks = bucket == Bucket::Week && [from, to].iter().all(|d| d.weekday() == chrono::Weekday::Mon);
+    let sql = match (agreement, max_rank) {
+        (None, None) if whole_weeks => WEEKS_ALL,
+        (None, None) => COLUMNS_ALL,
+        _ => COLUMNS_FILTERED,
+    };
     Ok(sqlx::query_as(sql).bind(from).bind(to).bind(agreement).bind(max_rank).bind(width).fetch_all(pool).await?)
 }
 
@@ -90,6 +96,14 @@ const COLUMNS_ALL: &str = concat!(
             k.breaches::bigint AS breaches, k.worst_used
      FROM columns k JOIN public.services s ON s.id = k.service_id JOIN public.agreements a ON a.id = s.agreement_id"
 );
+
+/// The weekly rollup of `[from, to)`, both Mondays; the parameters as the other column queries take them.
+const WEEKS_ALL: &str =
+    "SELECT s.code AS service, a.code AS agreement, w.week AS day, w.received, w.breaches, w.worst_used
+     FROM public.service_weeks w
+     JOIN public.services s ON s.id = w.service_id
+     JOIN public.agreements a ON a.id = s.agreement_id
+     WHERE w.week >= $1 AND w.week < $2 AND $3::text IS NULL AND $4::int IS NULL AND $5::text = 'week'";
 
 const COLUMNS_FILTERED: &str = concat!(
     "WITH columns AS (
@@ -146,7 +160,8 @@ pub async fn service_days_recounted(
     Ok(rows)
 }
 
-/// Counts the whole rollup afresh from the incidents, as migration 20's backfill did: after a bulk load that wrote
+/// Counts the whole rollup (service-days, then their weeks) afresh from the incidents, as migrations 20 and 38's
+/// backfills did: after a bulk load that wrote
 /// incidents with the triggers off (the owner's work; the rollup's own rules refuse everyone else).
 pub async fn rebuild_rollup(owner: &PgPool) -> Result<u64, DbError> {
     let mut tx = owner.begin().await?;
@@ -163,6 +178,14 @@ pub async fn rebuild_rollup(owner: &PgPool) -> Result<u64, DbError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    sqlx::query("DELETE FROM public.service_weeks").execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO public.service_weeks (service_id, week, received, breaches, worst_used)
+         SELECT service_id, date_trunc('week', day::timestamp)::date, sum(received), sum(breaches), max(worst_used)
+         FROM public.service_days GROUP BY 1, 2",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }

@@ -111,6 +111,29 @@ async fn the_demo_loads_a_year_of_history_and_an_open_queue_with_clocks() {
     let rolled = vakt::db::heatmap::service_days(&db.pool, from, to, None).await.unwrap();
     assert_eq!(rolled.iter().map(|d| d.received).sum::<i64>(), 1_512);
     assert_eq!(rolled, vakt::db::heatmap::service_days_recounted(&db.pool, from, to, None).await.unwrap());
+    // Whole ISO weeks come from the weekly rollup (migration 38): the same figures as their days summed.
+    use chrono::Datelike;
+    let monday = |d: chrono::NaiveDate| d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
+    let (first, after) = (monday(from) + chrono::Duration::weeks(1), monday(to));
+    let weekly =
+        vakt::db::heatmap::service_columns(&db.pool, vakt::domain::heatmap::Bucket::Week, first, after, None, None)
+            .await
+            .unwrap();
+    let mut summed: std::collections::BTreeMap<(String, chrono::NaiveDate), (i64, i64, Option<f64>)> =
+        Default::default();
+    for d in vakt::db::heatmap::service_days(&db.pool, first, after, None).await.unwrap() {
+        let week = summed.entry((d.service, monday(d.day))).or_insert((0, 0, None));
+        week.0 += d.received;
+        week.1 += d.breaches;
+        week.2 = match (week.2, d.worst_used) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let weekly: std::collections::BTreeMap<_, _> =
+        weekly.into_iter().map(|w| ((w.service, w.day), (w.received, w.breaches, w.worst_used))).collect();
+    assert!(weekly.len() > 100, "{} service-weeks", weekly.len());
+    assert_eq!(weekly, summed);
     // It draws Tranemo/Ulricehamn's survey too: every closed TU incident, a quarter of each tertial's selected.
     let tertials: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE d.selected),

@@ -785,11 +785,22 @@ async fn the_service_day_rollup_follows_the_incidents_and_is_written_by_nobody()
     let priorities: Vec<String> =
         sqlx::query_scalar("SELECT priority FROM service_days ORDER BY priority").fetch_all(&db.pool).await.unwrap();
     assert_eq!(priorities, ["", "A"], "the B row went when the incident became A");
+    // The weekly rollup (migration 38) is the sum of its service-days, recounted with them.
+    let weeks = "SELECT service_id, week, received, breaches FROM service_weeks ORDER BY 1, 2";
+    let summed = "SELECT service_id, date_trunc('week', day::timestamp)::date, sum(received)::bigint,
+                         sum(breaches)::bigint FROM service_days GROUP BY 1, 2 ORDER BY 1, 2";
+    type Week = (i64, chrono::NaiveDate, i64, i64);
+    let weeks: Vec<Week> = sqlx::query_as(weeks).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(weeks, sqlx::query_as::<_, Week>(summed).fetch_all(&db.pool).await.unwrap());
+    assert_eq!(weeks.iter().map(|w| w.2).sum::<i64>(), 2, "{weeks:?}");
 
     let mut psql = Psql::open(&operator).await;
     psql.refused("INSERT INTO public.service_days VALUES (1, '2027-01-01', 'A', 9, 9, 9)", "permission denied").await;
     psql.refused("UPDATE public.service_days SET breaches = 0", "permission denied").await;
     psql.refused("DELETE FROM public.service_days", "permission denied").await;
+    psql.refused("INSERT INTO public.service_weeks VALUES (1, '2027-01-04', 9, 9, 9)", "permission denied").await;
+    psql.refused("UPDATE public.service_weeks SET breaches = 0", "permission denied").await;
+    psql.refused("DELETE FROM public.service_weeks", "permission denied").await;
     psql.refused("SELECT public.vakt_service_days_recount('{1}', '{2027-01-01}', '{A}', '{UTC}')", "permission denied")
         .await;
     psql.refused("SET ROLE vakt_tallier", "permission denied").await;
