@@ -63,6 +63,7 @@ fn main() {
         let pool = db::connect(&url, 4).await.expect("connect as the console login");
         let rows = load_open(&pool, &url).await;
         let mut state = board_state(&pool, rows).await;
+        tick(&state);
         filter(&mut state);
         navigation(&mut state);
         pool.close().await;
@@ -275,6 +276,36 @@ async fn board_state(pool: &PgPool, rows: Vec<vakt::app::model::IncidentSummary>
     update(&mut state, Action::Resize { width: WIDTH, height: HEIGHT }, now);
     update(&mut state, Action::BoardLoaded(rows), now);
     state
+}
+
+/// What every console does once a second with the whole queue: the summary line's figures (breached, due within
+/// the hour). Beside it, a business-time countdown for every row, which is how they were counted before: the per-tick
+/// cost of 50 consoles on one machine is fifty times this (issue 15, `cargo bench --bench scale`).
+fn tick(state: &State) {
+    let runs = common::repeat(30);
+    let rows = state.screens.board.queue.all();
+    let (mut figures, mut countdowns) = (Samples::new(), Samples::new());
+    for _ in 0..runs {
+        let now = Utc::now();
+        let t = Instant::now();
+        std::hint::black_box(vakt::app::summary::Summary::compute(state, now));
+        figures.push(t.elapsed());
+        let t = Instant::now();
+        for row in rows {
+            if let Some(next) = &row.next_due {
+                let agreement = state.agreements.get(&row.agreement_version_id).map(|a| a.as_ref());
+                std::hint::black_box(vakt::app::countdown::countdown(next, agreement, now));
+            }
+        }
+        countdowns.push(t.elapsed());
+    }
+    println!(
+        "
+once a second on every console, over {} open incidents ({runs} runs):",
+        common::thousands(rows.len() as u64)
+    );
+    println!("{}", figures.line("summary line figures (Summary::compute)", ""));
+    println!("{}", countdowns.line("a business-time countdown for every row", "how the figures were counted before"));
 }
 
 fn key(code: KeyCode) -> Action {

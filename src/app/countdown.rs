@@ -38,6 +38,18 @@ pub struct Countdown {
     pub due: DateTime<Utc>,
 }
 
+/// Paused or past due, which needs no business time: the state recorded with the last event and the due instant.
+/// `None` while the clock counts towards its deadline (running, or over a warning threshold).
+pub fn settled(next: &NextDue, now: DateTime<Utc>) -> Option<Urgency> {
+    if next.state == DueState::Paused {
+        Some(Urgency::Paused)
+    } else if next.state == DueState::Breached || next.at <= now {
+        Some(Urgency::Breached)
+    } else {
+        None
+    }
+}
+
 /// Where the countdown of `next` stands at `now`. Without the agreement (not loaded yet) it falls back to
 /// wall-clock time.
 pub fn countdown(next: &NextDue, agreement: Option<&Agreement>, now: DateTime<Utc>) -> Countdown {
@@ -54,14 +66,10 @@ pub fn countdown(next: &NextDue, agreement: Option<&Agreement>, now: DateTime<Ut
     let first_threshold = agreement
         .and_then(|a| a.clock_rules().warning_thresholds.first().copied())
         .map_or(0.5, |t| f64::from(t) / 100.0);
-    let urgency = if next.state == DueState::Paused {
-        Urgency::Paused
-    } else if next.state == DueState::Breached || next.at <= now {
-        Urgency::Breached
-    } else if share.is_some_and(|s| s >= first_threshold) || next.state == DueState::Warning {
-        Urgency::Warning
-    } else {
-        Urgency::Running
+    let urgency = match settled(next, now) {
+        Some(urgency) => urgency,
+        None if share.is_some_and(|s| s >= first_threshold) || next.state == DueState::Warning => Urgency::Warning,
+        None => Urgency::Running,
     };
     let (closed_until, closed_because) = match (calendar, urgency) {
         (Some(calendar), Urgency::Running | Urgency::Warning) if !calendar.is_open(now) => {

@@ -765,3 +765,37 @@ fn a_person_with_several_consoles_at_an_incident_is_named_once() {
     assert_eq!(s.people_at(2), ["Ola Nordmann"]);
     assert!(s.people_at(3).is_empty());
 }
+
+/// The summary line counts breached and due-within-the-hour deadlines from what each row records (its due instant and
+/// its state), without a business-time countdown per row; a paused clock counts as neither.
+#[test]
+fn the_summary_counts_breached_and_due_soon_from_the_rows() {
+    use crate::domain::agreement::spec::TargetKind;
+    use crate::domain::sla::record::DueState;
+    let mut s = state(true);
+    let due = |id: i64, minutes: i64, due_state: DueState| {
+        let mut r = row(id, "Høy", 2, Status::InProgress);
+        r.next_due = Some(NextDue {
+            at: now() + Duration::minutes(minutes),
+            target: TargetKind::Resolution,
+            state: due_state,
+            clock: Some("kundeservice".into()),
+            budget_seconds: Some(4 * 3600),
+        });
+        r
+    };
+    let rows = vec![
+        due(1, -5, DueState::Running),  // past due: breached
+        due(2, 90, DueState::Breached), // recorded as breached (e.g. by a re-prioritisation): breached
+        due(3, -30, DueState::Paused),  // paused: neither, even past its instant
+        due(4, 30, DueState::Running),  // within the hour
+        due(5, 45, DueState::Warning),  // within the hour, over a warning threshold
+        due(6, 61, DueState::Running),  // later
+        row(7, "Lav", 2, Status::New),  // no deadline
+    ];
+    update(&mut s, Action::BoardLoaded(rows), now());
+    assert_eq!((s.summary.open, s.summary.breached, s.summary.due_soon), (7, 2, 2));
+    // 31 minutes on, the one due in 30 minutes is breached and the one due in 61 comes within the hour.
+    update(&mut s, Action::Tick, now() + Duration::minutes(31));
+    assert_eq!((s.summary.breached, s.summary.due_soon), (3, 2));
+}
