@@ -258,11 +258,16 @@ async fn console(
             }
             action = session.next_action() => {
                 let Some(action) = action else { return };
+                // As the console: no frame for a batch that cannot change it.
+                let mut frame_due = !action.changes_no_frame();
                 session.dispatch(action, Utc::now());
                 while let Some(action) = session.try_next_action() {
+                    frame_due |= !action.changes_no_frame();
                     session.dispatch(action, Utc::now());
                 }
-                draw(&mut terminal, &session);
+                if frame_due {
+                    draw(&mut terminal, &session);
+                }
             }
         }
     }

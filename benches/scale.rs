@@ -815,8 +815,16 @@ async fn console() {
     let mut stdin = BufReader::new(tokio::io::stdin()).lines();
     // What is watched for: key → the test on the state.
     let mut watches: Vec<(String, Watch)> = Vec::new();
+    // As the console: a tick every second (countdowns, the summary line's figures) and a frame after it.
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tokio::select! {
+            _ = tick.tick() => {
+                session.dispatch(vakt::app::Action::Tick, Utc::now());
+                draw(&mut terminal, &session);
+                report(&mut watches, session.state());
+            }
             line = stdin.next_line() => {
                 let Ok(Some(line)) = line else { return };
                 if line == "dump" {
@@ -854,12 +862,17 @@ async fn console() {
             }
             action = session.next_action() => {
                 let Some(action) = action else { return };
+                // As the console: no frame for a batch that cannot change it.
+                let mut frame_due = !action.changes_no_frame();
                 session.dispatch(action, Utc::now());
                 while let Some(action) = session.try_next_action() {
+                    frame_due |= !action.changes_no_frame();
                     session.dispatch(action, Utc::now());
                 }
-                draw(&mut terminal, &session);
-                report(&mut watches, session.state());
+                if frame_due {
+                    draw(&mut terminal, &session);
+                    report(&mut watches, session.state());
+                }
             }
         }
     }

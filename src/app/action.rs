@@ -188,6 +188,16 @@ pub enum Action {
     AdminImportPreviewed(Result<crate::app::screens::admin::data::ImportPreview, String>),
 }
 
+impl Action {
+    /// Whether the frame after this action would be the frame before it, so the console need not draw one. A change
+    /// notice of an incident only asks for the row (or the open incident) again; the answer is what changes the
+    /// screen. Each change reaches every console, and drawing the unchanged board for the notice as well doubled
+    /// the frames each console draws per change (`cargo bench --bench scale`, issue 15).
+    pub fn changes_no_frame(&self) -> bool {
+        matches!(self, Action::Changed(notice) if notice.table == "incidents")
+    }
+}
+
 /// The payload of a change notice: table, row id, row version and operation. Never the row itself.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct ChangeNotice {

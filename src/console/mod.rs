@@ -34,19 +34,24 @@ pub async fn run(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
+    let mut frame_due = true;
     let result = loop {
         let view_now = Utc::now();
-        if let Err(e) =
-            terminal.draw(|frame| ui::render(frame, session.state(), View { theme: &theme, now: view_now, zone }))
+        if frame_due
+            && let Err(e) =
+                terminal.draw(|frame| ui::render(frame, session.state(), View { theme: &theme, now: view_now, zone }))
         {
             break Err(e.into());
         }
+        frame_due = true;
         tokio::select! {
             action = session.next_action() => {
                 let Some(action) = action else { break Ok(()) };
+                frame_due = !action.changes_no_frame();
                 session.dispatch(action, Utc::now());
                 // Apply everything already waiting before drawing again, so a burst costs one frame.
                 while let Some(action) = session.try_next_action() {
+                    frame_due |= !action.changes_no_frame();
                     session.dispatch(action, Utc::now());
                 }
             }

@@ -8,6 +8,7 @@ use super::update;
 use crate::app::action::{Action, ChangeNotice};
 use crate::app::command::Command;
 use crate::app::effect::{DbCommand, Effect};
+use crate::app::state::State;
 use crate::domain::incident::Status;
 
 fn notice(table: &str, id: i64, version: i32) -> Action {
@@ -192,4 +193,55 @@ fn every_watched_table_is_acted_on_and_no_other() {
     for junk in ["", "vakt", "{}", "{\"t\":1}", "{\"t\":\"incidents\",\"id\":\"1; DROP\",\"op\":\"x\"}"] {
         assert_eq!(ChangeNotice::parse(junk), None, "{junk}");
     }
+}
+
+/// The console draws no frame for a batch of incident notices (`Action::changes_no_frame`): that is only right while
+/// such a notice changes nothing on any screen until its answer comes, which this renders on each screen it touches.
+#[test]
+fn an_incident_notice_changes_no_frame_until_its_answer_comes() {
+    use super::tests::snapshots::render;
+    use crate::app::command::Screen;
+    type Show = fn(&mut State);
+    let screens: [(&str, Show); 3] = [
+        ("board", |_| {}),
+        ("incident view", |s| {
+            *s = super::incident_problems_tests::viewing(true, Default::default());
+        }),
+        ("heat-map", |s| {
+            update(s, Action::Run(Command::Show(Screen::Heatmap)), now());
+        }),
+    ];
+    for (name, show) in screens {
+        let mut s = state(true);
+        show(&mut s);
+        assert!(!render(&s, now(), (80, 24)).is_empty(), "{name}");
+        let notices = [
+            notice("incidents", 1, 9),
+            notice("incidents", 99, 1),
+            Action::Changed(ChangeNotice {
+                table: "incidents".into(),
+                id: Some(2),
+                version: None,
+                op: "delete".into(),
+            }),
+        ];
+        for action in notices {
+            assert!(action.changes_no_frame());
+            let before = render(&s, now(), (80, 24));
+            update(&mut s, action, now());
+            assert_eq!(render(&s, now(), (80, 24)), before, "{name}");
+        }
+    }
+    // The answer does change the board.
+    let mut s = state(true);
+    let mut changed = row(1, "Høy", 2, Status::Acknowledged);
+    changed.title = "Title edited elsewhere".into();
+    changed.version = 9;
+    update(&mut s, notice("incidents", 1, 9), now());
+    let before = render(&s, now(), (160, 48));
+    update(&mut s, Action::SummaryFetched { id: 1, summary: Some(Box::new(changed)) }, now());
+    assert_ne!(render(&s, now(), (160, 48)), before);
+    assert!(!notice("majors", 1, 2).changes_no_frame());
+    assert!(!notice("outbox", 1, 2).changes_no_frame());
+    assert!(!Action::Tick.changes_no_frame());
 }
