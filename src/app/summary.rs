@@ -1,5 +1,5 @@
-//! The summary line's figures, computed when the clock ticks or data arrives, never while drawing: a business-time
-//! countdown for each of up to 10,000 open incidents is too much work for every frame.
+//! The summary line's figures, computed when the clock ticks or data arrives, never while drawing: they go over
+//! every open incident (up to 10,000), which is too much work for every frame.
 
 use chrono::{DateTime, Duration, Utc};
 
