@@ -245,7 +245,8 @@ fn clock_lines(clocks: &IncidentClocks, view: View) -> Vec<ClockLine> {
                 .iter()
                 .map(|c| {
                     let from = c.from_priority.as_deref().unwrap_or("—");
-                    format!("{from}→{}: {}→{}", c.to_priority, at(c.due_before), at(c.due_after))
+                    // The new due time first: where a narrow terminal cuts the note, it cuts the old one.
+                    format!("{from}→{}: {} (was {})", c.to_priority, at(c.due_after), at(c.due_before))
                 })
                 .collect();
             if let Some(replan) = &clock.replan {
