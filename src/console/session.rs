@@ -55,16 +55,16 @@ impl Session {
     ) -> Result<Session, DbError> {
         let pool = routes.primary().clone();
         let mut ready = routes.take_ready().into_iter();
-        let (mut ready_a, mut ready_b) = (ready.next(), ready.next());
+        let (first_open, second) = (ready.next(), ready.next());
         drop(ready);
-        // The start-up reads and the first screen's rows side by side, on two connections opened together
-        // (`route::connect`), or taken from the pool: one cold connection after another would cost twice
-        // (issue 15). The start-up reads keep one connection, since a pool's next query may open another while
-        // the last is being returned. If the page fails the worker asks again after `Connected`; a schema that
-        // is not current is said by the start-up reads.
+        // The first screen's rows and the start-up reads side by side (issue 15): the page, whose planning on a
+        // fresh server process is the longer, on the first connection to open (`route::connect`), the start-up
+        // reads on the second once it is open, or both from the pool. The start-up reads keep one connection,
+        // since a pool's next query may open another while the last is being returned. If the page fails the
+        // worker asks again after `Connected`; a schema that is not current is said by the start-up reads.
         let start_up = async {
-            let mut conn = match ready_a.take() {
-                Some(conn) => conn,
+            let mut conn = match second {
+                Some(ready) => ready.open(&pool).await?,
                 None => pool.acquire().await?,
             };
             db::schema::require_current_on(&mut conn).await?;
@@ -74,8 +74,8 @@ impl Session {
             Ok::<_, DbError>((user, agreements, settings))
         };
         let page = async {
-            match ready_b.take() {
-                Some(mut conn) => db::incidents::list_open_first_on(&mut conn, FIRST_PAGE_ROWS).await,
+            match first_open {
+                Some(ready) => db::incidents::list_open_first_on(&mut *ready.open(&pool).await?, FIRST_PAGE_ROWS).await,
                 None => db::incidents::list_open_first(&pool, FIRST_PAGE_ROWS).await,
             }
         };

@@ -65,18 +65,47 @@ pub async fn connect(url: &str, max: u32) -> Result<PgPool, DbError> {
     with_probe(url, &options, pool).await
 }
 
-/// Opens a pool and `ready` of its connections side by side, handed out held, so that a start-up that reads on
-/// several of them at once does not open them one after the other (issue 15). Once dropped they return to the pool.
-pub async fn connect_ready(
-    url: &str,
-    max: u32,
-    ready: u32,
-) -> Result<(PgPool, Vec<sqlx::pool::PoolConnection<sqlx::Postgres>>), DbError> {
+/// Opens a pool and `ready` of its connections side by side, and returns once the first is open; the others go on
+/// opening in tasks of their own. A console's start-up reads its first page on the first connection while the
+/// second is still being opened: waiting for both cost the first frame a second connection's time, since two
+/// server processes starting at once share the machine (issue 15). Once dropped they return to the pool.
+pub async fn connect_ready(url: &str, max: u32, ready: u32) -> Result<(PgPool, Vec<ReadyConnection>), DbError> {
     let options = connect_options(url)?;
     let pool = pool_options(max).connect_lazy_with(options.clone());
-    let opened = futures_util::future::try_join_all((0..ready.clamp(1, max)).map(|_| pool.acquire()));
-    let held = with_probe(url, &options, opened).await?;
-    Ok((pool, held))
+    let opening: Vec<_> = (0..ready.clamp(1, max)).map(|_| tokio::spawn(pool.acquire())).collect();
+    let first_open = async {
+        let (first, _, rest) = futures_util::future::select_all(opening).await;
+        let first = match first {
+            Ok(opened) => opened?,
+            // The task panicked or was cancelled: the pool opens one itself and says why it cannot.
+            Err(_) => pool.acquire().await?,
+        };
+        Ok::<_, sqlx::Error>((first, rest))
+    };
+    let (first, rest) = with_probe(url, &options, first_open).await?;
+    let held = std::iter::once(ReadyConnection::Open(first)).chain(rest.into_iter().map(ReadyConnection::Opening));
+    Ok((pool, held.collect()))
+}
+
+/// A connection opened for a start-up: open already, or still opening in its own task.
+#[derive(Debug)]
+pub enum ReadyConnection {
+    Open(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    Opening(tokio::task::JoinHandle<Result<sqlx::pool::PoolConnection<sqlx::Postgres>, sqlx::Error>>),
+}
+
+impl ReadyConnection {
+    /// The connection once it is open. If its opening failed, `pool` is asked for one, so the error a caller
+    /// sees is the pool's own (after its retries), as without this connection.
+    pub async fn open(self, pool: &PgPool) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, DbError> {
+        match self {
+            Self::Open(connection) => Ok(connection),
+            Self::Opening(task) => match task.await {
+                Ok(Ok(connection)) => Ok(connection),
+                Ok(Err(_)) | Err(_) => Ok(pool.acquire().await?),
+            },
+        }
+    }
 }
 
 fn pool_options(max: u32) -> PgPoolOptions {

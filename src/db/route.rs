@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
+use super::ReadyConnection;
 use crate::app::{Action, DbCommand};
 
 /// The pools a console uses. Cheap to clone (the pools and the marks are shared).
@@ -29,8 +30,6 @@ pub struct Routes {
     /// Primary connections opened side by side for the console's start-up reads (`db::connect_ready`).
     ready: Arc<std::sync::Mutex<Vec<ReadyConnection>>>,
 }
-
-type ReadyConnection = sqlx::pool::PoolConnection<sqlx::Postgres>;
 
 #[derive(Debug, Clone)]
 struct Replica {
@@ -78,7 +77,7 @@ impl Routes {
         Routes { listen: pool.clone(), primary: pool, replica: None, ready: Arc::default() }
     }
 
-    /// Hands over primary connections that are already open, for the start-up reads.
+    /// Hands over primary connections opened (or being opened) for the start-up reads.
     pub fn with_ready(self, connections: Vec<ReadyConnection>) -> Routes {
         if let Ok(mut ready) = self.ready.lock() {
             ready.extend(connections);
@@ -86,7 +85,7 @@ impl Routes {
         self
     }
 
-    /// The open primary connections handed over by `with_ready` (each only once).
+    /// The primary connections handed over by `with_ready` (each only once), the first open one first.
     pub fn take_ready(&self) -> Vec<ReadyConnection> {
         self.ready.lock().map(|mut ready| std::mem::take(&mut *ready)).unwrap_or_default()
     }
@@ -276,7 +275,8 @@ pub async fn connect(
     listen_url: Option<&str>,
     max: u32,
 ) -> Result<Routes, super::DbError> {
-    // Two primary connections at once: the console reads its first page beside its start-up checks.
+    // Two primary connections at once: the console reads its first page on the first to open, and its start-up
+    // checks on the other.
     let (primary, ready) = super::connect_ready(url, max, 2).await?;
     let mut routes = Routes::single(primary).with_ready(ready);
     if let Some(listen_url) = listen_url {

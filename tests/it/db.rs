@@ -330,3 +330,30 @@ async fn operators_change_only_lifecycle_columns_and_chairs_write_no_incident_hi
         .into();
     assert!(matches!(err, DbError::Refused(_)), "a chair writes minutes, not incident history: {err:?}");
 }
+
+/// A console's start-up: `route::connect` returns once the first connection is open, hands it over open and the
+/// other still opening; a connection whose opening failed is replaced by one from the pool.
+#[tokio::test]
+async fn the_start_up_gets_its_first_connection_open_and_the_second_as_it_opens() {
+    let db = TestDb::new().await;
+    let routes = vakt::db::route::connect(&db.url(), None, None, vakt::db::route::CONSOLE_CONNECTIONS).await.unwrap();
+    let mut ready = routes.take_ready().into_iter();
+    let (first, second) = (ready.next().unwrap(), ready.next().unwrap());
+    assert!(ready.next().is_none(), "two connections at start");
+    assert!(matches!(first, vakt::db::ReadyConnection::Open(_)), "{first:?}");
+    assert!(routes.take_ready().is_empty(), "handed over once");
+    let pool = routes.primary().clone();
+    let mut first = first.open(&pool).await.unwrap();
+    let mut second = second.open(&pool).await.unwrap();
+    let pids = "SELECT pg_backend_pid()";
+    let (a, b): (i32, i32) = (
+        sqlx::query_scalar(pids).fetch_one(&mut *first).await.unwrap(),
+        sqlx::query_scalar(pids).fetch_one(&mut *second).await.unwrap(),
+    );
+    assert_ne!(a, b, "two server processes");
+
+    let failed = vakt::db::ReadyConnection::Opening(tokio::spawn(async { Err(sqlx::Error::PoolTimedOut) }));
+    let mut replaced = failed.open(&pool).await.expect("a connection from the pool instead");
+    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(&mut *replaced).await.unwrap();
+    assert_eq!(one, 1);
+}
