@@ -357,3 +357,20 @@ async fn the_start_up_gets_its_first_connection_open_and_the_second_as_it_opens(
     let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(&mut *replaced).await.unwrap();
     assert_eq!(one, 1);
 }
+
+/// The console's connect is refused well within the pool's 5 s of retries, and says why, whether nothing listens (the
+/// probe after 200 ms) or the server refuses the login (the first connection's own error).
+#[tokio::test]
+async fn a_console_connect_that_cannot_open_says_why_at_once() {
+    let nothing = format!("postgresql://nobody@127.0.0.1:{}/none", crate::servers::closed_port());
+    let started = std::time::Instant::now();
+    let err = vakt::db::route::connect(&nothing, None, None, vakt::db::route::CONSOLE_CONNECTIONS).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(err.to_string().contains("is the server running"), "{err}");
+
+    let db = TestDb::new().await;
+    let started = std::time::Instant::now();
+    let err = vakt::db::route::connect(&db.url_as("vt_nobody_here"), None, None, 3).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(err.to_string().contains("not known to this database"), "{err}");
+}
